@@ -1,0 +1,3 @@
+export default async function echo(inputs) {
+  return inputs;
+}

@@ -1,0 +1,55 @@
+import ms from 'ms';
+import { z } from 'zod';
+import { variableTypes } from '../variables/index.js';
+
+const variableType = z.enum(variableTypes, { error: () => `expected one of ${variableTypes.join(', ')}` });
+
+const duration = z.union([
+  z.number().positive().transform((seconds) => seconds * 1000),
+  z.string().transform((text, ctx) => {
+    const value = ms(text as ms.StringValue);
+    if (typeof value !== 'number' || !(value > 0)) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m or 2h, got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  }),
+]);
+
+const input = z.union([
+  variableType.transform((type) => ({ type, required: false })),
+  z.strictObject({
+    type: variableType,
+    required: z.boolean().default(false),
+    default: z.unknown().optional(),
+    description: z.string().optional(),
+  }),
+]);
+
+const output = z.union([variableType, z.strictObject({ type: variableType, description: z.string().optional() }).transform((o) => o.type)]);
+
+const run = z.union([
+  z.strictObject({ module: z.string().min(1) }),
+  z.strictObject({
+    command: z.union([
+      z.array(z.string().min(1)).min(1),
+      // A single string is split on spaces; use the list form for arguments that contain spaces.
+      z.string().min(1).transform((text) => text.trim().split(/\s+/)),
+    ]),
+  }),
+], { error: () => 'expected { module: <path> } or { command: [program, ...args] }' });
+
+export const manifestSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  description: z.string().default(''),
+  run,
+  inputs: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'input names are letters, digits, _ . -'), input).default({}),
+  outputs: z.record(z.string().min(1), output).default({}),
+  concurrency: z.number().int().positive().default(1),
+  timeout: duration.default(3_600_000),
+  retries: z.number().int().min(0).max(100).default(0),
+  fileId: z.number().int().positive().optional(),
+  repositoryPath: z.string().min(1).optional(),
+});
+
+export type Manifest = z.output<typeof manifestSchema>;

@@ -1,0 +1,145 @@
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createCatalog } from './catalog/create-catalog.js';
+import { createDispatcher, type StartOptions } from './concurrency/create-dispatcher.js';
+import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
+import type { CoreOptions, ResolvedCoreOptions } from './config.js';
+import { createJobService } from './jobs/create-job-service.js';
+import { silentLogger } from './logger.js';
+import { createDatabase } from './queue/database.js';
+import { deleteFinishedJobs } from './queue/job-queries.js';
+import { migrate } from './queue/migrate.js';
+import type { Migration } from './queue/migrations/index.js';
+import { recoverJobs } from './queue/recover-jobs.js';
+import { createCommandRunner } from './runners/command-runner.js';
+import { killProcessGroup } from './runners/kill-process-group.js';
+import { createModuleRunner } from './runners/module-runner.js';
+import * as variables from './variables/index.js';
+
+const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
+  const dataDir = resolve(options.dataDir);
+  const concurrency = options.concurrency ?? 8;
+  return {
+    dataDir,
+    database: options.database ?? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite') },
+    catalogDir: resolve(options.catalogDir),
+    commandEnv: options.commandEnv,
+    concurrency,
+    idempotencyWindowMs: options.idempotencyWindowMs ?? 86_400_000,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 1000,
+    retentionMs: options.retentionMs ?? 604_800_000,
+    logLimit: options.logLimit ?? 65_536,
+    killGraceMs: options.killGraceMs ?? 5000,
+    moduleThreads: options.moduleThreads ?? 2,
+    logger: options.logger ?? silentLogger,
+  };
+};
+
+/**
+ * Opens the database (migrating it), loads the catalog and returns botgate's core. Nothing runs
+ * until `worker.start()`: CLI commands use the same core without taking jobs.
+ */
+export const createCore = async (input: CoreOptions) => {
+  const options = resolveOptions(input);
+  const { logger } = options;
+  const db = createDatabase(options.database);
+  const nodeId = createNodeId();
+  let accepting = true;
+  let workerStarted = false;
+  const maintenanceTimers: NodeJS.Timeout[] = [];
+  try {
+    await migrate(db);
+    const catalog = await createCatalog(db, options.catalogDir);
+    const runners = {
+      module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency }),
+      command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv }),
+    };
+    // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
+    let dispatcher: ReturnType<typeof createDispatcher>;
+    const jobs = createJobService({
+      db,
+      catalog,
+      dataDir: options.dataDir,
+      idempotencyWindowMs: options.idempotencyWindowMs,
+      pollMs: options.pollMs,
+      onEnqueued: () => dispatcher.wake(),
+      isAccepting: () => accepting,
+      abortLocal: (id) => dispatcher.abort(id, 'canceled'),
+    });
+    dispatcher = createDispatcher({
+      db,
+      nodeId,
+      findAutomation: catalog.find,
+      runners,
+      concurrency: options.concurrency,
+      leaseMs: options.leaseMs,
+      pollMs: options.pollMs,
+      logger,
+      onFinished: jobs.notifyFinished,
+      failOrphans: async (automationId) => {
+        const count = await db('jobs')
+          .where({ automation_id: automationId, state: 'queued' })
+          .update({ state: 'failed', error: `automation "${automationId}" is no longer in the catalog`, error_code: 'AUTOMATION_REMOVED', finished_at: Date.now() });
+        if (count > 0) logger.warn({ automationId, count }, 'failed queued jobs of an automation that left the catalog');
+      },
+    });
+
+    /** Running jobs whose node died go back to the queue or fail `interrupted`; their leftover processes are killed. */
+    const recover = async (): Promise<void> => {
+      const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId));
+      for (const job of recovered) {
+        if (job.pid !== null && isDeadLocalNode(job.leaseOwner, nodeId)) killProcessGroup(job.pid, 'SIGKILL');
+        logger.warn({ jobId: job.id, owner: job.leaseOwner, state: job.state }, 'recovered a job whose node is gone');
+      }
+      if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();
+    };
+
+    const removeExpired = async (): Promise<void> => {
+      const folders = await deleteFinishedJobs(db, Date.now() - options.retentionMs);
+      await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+    };
+
+    const maintain = () =>
+      Promise.all([recover(), removeExpired()]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
+
+    return {
+      options,
+      nodeId,
+      catalog,
+      jobs,
+      variables,
+      /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
+      db,
+      /** Runs an adapter's migrations under its own bookkeeping table. */
+      migrate: (migrations: Record<string, Migration>, tableName: string) => migrate(db, migrations, tableName),
+      worker: {
+        async start(startOptions: StartOptions = {}): Promise<void> {
+          workerStarted = true;
+          await recover();
+          if (!startOptions.onlyJobIds) {
+            maintenanceTimers.push(setInterval(() => void maintain(), Math.max(options.pollMs, Math.floor(options.leaseMs / 2))));
+            void removeExpired().catch((error: unknown) => logger.error({ err: error }, 'removing expired jobs failed'));
+          }
+          dispatcher.start(startOptions);
+        },
+        get running(): number {
+          return dispatcher.runningCount;
+        },
+      },
+      /** Takes no new jobs, lets running ones finish for `graceMs`, requeues the rest and closes. */
+      async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
+        accepting = false;
+        maintenanceTimers.forEach(clearInterval);
+        if (workerStarted) await dispatcher.stop(graceMs);
+        await Promise.all([runners.module.close(), runners.command.close()]);
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+};
+
+export type Core = Awaited<ReturnType<typeof createCore>>;

@@ -1,0 +1,18 @@
+export { createCore, type Core } from './create-core.js';
+export type { CoreOptions } from './config.js';
+export { BotgateError, VariableError, InvalidTransitionError, isBotgateError, errorCodes, type ErrorCode } from './errors.js';
+export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { Automation, RunSpec } from './catalog/automation.js';
+export type { Catalog } from './catalog/create-catalog.js';
+export { manifestFileName } from './catalog/load-catalog.js';
+export type { Job, JobFile, JobErrorCode } from './jobs/job.js';
+export { jobStates, isFinal, isJobState, canTransition, assertTransition, type JobState, type FinalJobState } from './jobs/job-state.js';
+export type { EnqueueRequest, JobService } from './jobs/create-job-service.js';
+export type { InputFile } from './jobs/stage-input-files.js';
+export { sanitizeFileName } from './jobs/sanitize-file-name.js';
+export type { JobFilter } from './queue/job-queries.js';
+export type { DatabaseConfig, Database } from './queue/database.js';
+export type { Migration } from './queue/migrations/index.js';
+export { jobPaths } from './runners/job-paths.js';
+export * from './variables/index.js';

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/create-catalog.js';
+import { BotgateError } from '../errors.js';
+import type { Database } from '../queue/database.js';
+import { enqueueJob } from '../queue/enqueue-job.js';
+import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
+import { validateInputs, valuesFromPlain, type Values } from '../variables/index.js';
+import type { Job } from './job.js';
+import { isFinal } from './job-state.js';
+import { stageInputFiles, type InputFile } from './stage-input-files.js';
+
+export interface EnqueueRequest {
+  automationId: string;
+  /** Who creates the job: an adapter's name, or `cli`. */
+  adapter: string;
+  /** Typed inputs (Automation Anywhere), or… */
+  inputs?: Values;
+  /** …plain JSON inputs (work items, form fields), read by the declared input types. */
+  plainInputs?: Record<string, unknown>;
+  /** Keep inputs the manifest does not declare. @default false */
+  allowUnknownInputs?: boolean;
+  files?: readonly InputFile[];
+  /** Repeats within the window answer the first job and queue nothing. */
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface JobServiceDeps {
+  db: Database;
+  catalog: Catalog;
+  dataDir: string;
+  idempotencyWindowMs: number;
+  pollMs: number;
+  /** Called after a job is committed, so this node's dispatcher looks at once instead of at its next poll. */
+  onEnqueued: () => void;
+  isAccepting: () => boolean;
+  /** Asks this node to stop a job it runs; false when it does not run here. */
+  abortLocal: (jobId: number) => boolean;
+}
+
+export const createJobService = (deps: JobServiceDeps) => {
+  const { db, catalog } = deps;
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+
+  const get = async (id: number): Promise<Job> => {
+    const job = await getJob(db, id);
+    if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
+    return job;
+  };
+
+  return {
+    /**
+     * Validates, stages the files, and commits a queued job; when this returns, the job is durable.
+     * @throws VariableError naming the variable, BotgateError AUTOMATION_NOT_FOUND or SHUTTING_DOWN
+     */
+    async enqueue(request: EnqueueRequest): Promise<{ job: Job; created: boolean }> {
+      if (!deps.isAccepting()) throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
+      const automation = catalog.get(request.automationId);
+      const given = request.plainInputs ? valuesFromPlain(automation.inputs, request.plainInputs) : (request.inputs ?? {});
+      const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
+      const workDir = join(deps.dataDir, 'jobs', randomUUID());
+      const files = request.files ?? [];
+      try {
+        const inputFiles = files.length > 0 ? await stageInputFiles(workDir, files) : [];
+        const result = await enqueueJob(db, {
+          automationId: automation.id,
+          adapter: request.adapter,
+          inputs,
+          inputFiles,
+          workDir,
+          maxAttempts: automation.retries + 1,
+          idempotencyKey: request.idempotencyKey,
+          idempotencyWindowMs: deps.idempotencyWindowMs,
+          metadata: request.metadata,
+        });
+        if (!result.created) await rm(workDir, { recursive: true, force: true });
+        else deps.onEnqueued();
+        return result;
+      } catch (error) {
+        await rm(workDir, { recursive: true, force: true });
+        throw error;
+      }
+    },
+
+    get,
+    find: (id: number) => getJob(db, id),
+    list: (filter?: JobFilter) => listJobs(db, filter),
+    counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),
+
+    /** @throws BotgateError JOB_NOT_FOUND, NOT_CANCELABLE */
+    async cancel(id: number): Promise<Job> {
+      const job = await requestCancel(db, id);
+      if (job.state === 'running') deps.abortLocal(id);
+      return job;
+    },
+
+    /**
+     * Resolves with the job once it is final, or as it is when `timeoutMs` runs out. Jobs of this
+     * node are heard at once; jobs of other processes are polled.
+     */
+    async wait(id: number, options: { timeoutMs?: number } = {}): Promise<Job> {
+      let job = await get(id);
+      const deadline = Date.now() + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
+      while (!isFinal(job.state) && Date.now() < deadline) {
+        const remaining = Math.min(deps.pollMs, deadline - Date.now());
+        await new Promise<void>((resolve) => {
+          const onFinished = (finished: Job) => finished.id === id && isFinal(finished.state) && done();
+          const timer = setTimeout(() => done(), remaining);
+          const done = () => {
+            clearTimeout(timer);
+            events.off('finished', onFinished);
+            resolve();
+          };
+          events.on('finished', onFinished);
+        });
+        job = await get(id);
+      }
+      return job;
+    },
+
+    /** @internal the dispatcher reports each job it has ended. */
+    notifyFinished(job: Job): void {
+      events.emit('finished', job);
+    },
+    onFinished(listener: (job: Job) => void): () => void {
+      events.on('finished', listener);
+      return () => events.off('finished', listener);
+    },
+  };
+};
+
+export type JobService = ReturnType<typeof createJobService>;

@@ -1,0 +1,55 @@
+import type { Automation } from '../catalog/automation.js';
+import type { Database } from '../queue/database.js';
+import { finishJob, setJobPid, type JobOutcome } from '../queue/finish-job.js';
+import type { RunResult, Runner } from '../runners/runner.js';
+import { fromPlainJson, valuesToPlain, type Values } from '../variables/index.js';
+import type { Job } from './job.js';
+
+export interface RunJobDeps {
+  db: Database;
+  nodeId: string;
+  runners: { module: Runner; command: Runner };
+}
+
+/** Reads a run's plain outputs against the declared output types; undeclared ones are inferred. */
+const readOutputs = (automation: Automation, plain: Record<string, unknown>): Values =>
+  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, automation.outputs[name])]));
+
+const outcomeOf = (job: Job, automation: Automation, result: RunResult): JobOutcome => {
+  const base = { outputs: {}, outputFiles: result.outputFiles, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };
+  if (result.status === 'aborted') {
+    return result.abortReason === 'canceled' ? { ...base, state: 'canceled' } : { ...base, state: 'queued', refundAttempt: true };
+  }
+  if (result.status === 'succeeded') {
+    try {
+      return { ...base, state: 'succeeded', outputs: readOutputs(automation, result.outputs) };
+    } catch (error) {
+      return { ...base, state: 'failed', error: `invalid output: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID' };
+    }
+  }
+  if (result.status === 'failed' && job.attempt < job.maxAttempts) return { ...base, state: 'queued' };
+  return { ...base, state: result.status };
+};
+
+/**
+ * Runs one claimed job to its end and records the outcome. A runner that throws still ends the
+ * job `failed`: a claimed job that is never finished would stay running until its lease expires.
+ */
+export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation, signal: AbortSignal): Promise<Job | undefined> => {
+  const runner = deps.runners[automation.run.kind];
+  let result: RunResult;
+  try {
+    result = await runner.run({
+      jobId: job.id,
+      automation,
+      inputs: valuesToPlain(job.inputs),
+      inputFiles: job.inputFiles,
+      workDir: job.workDir,
+      signal,
+      onStart: (pid) => void setJobPid(deps.db, job.id, deps.nodeId, pid).catch(() => undefined),
+    });
+  } catch (error) {
+    result = { status: 'failed', outputs: {}, outputFiles: [], exitCode: null, error: `runner error: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
+  }
+  return finishJob(deps.db, job.id, deps.nodeId, outcomeOf(job, automation, result));
+};

@@ -1,0 +1,51 @@
+import type { Job, JobErrorCode, JobFile } from '../jobs/job.js';
+import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
+import type { Values } from '../variables/index.js';
+import type { Database } from './database.js';
+import { jobFromRow, type JobRow } from './job-row.js';
+
+export interface JobOutcome {
+  /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
+  state: FinalJobState | 'queued';
+  outputs: Values;
+  outputFiles: JobFile[];
+  exitCode: number | null;
+  error: string | null;
+  errorCode: JobErrorCode | null;
+  log: string;
+  /** A run stopped by our own shutdown is not the job's fault and does not use up an attempt. */
+  refundAttempt?: boolean;
+}
+
+/**
+ * Ends a running job. Guarded by state and lease owner: if another node has taken the job over
+ * (our lease expired), our late result is dropped and `undefined` returned.
+ */
+export const finishJob = async (db: Database, id: number, nodeId: string, outcome: JobOutcome): Promise<Job | undefined> => {
+  assertTransition('running', outcome.state, id);
+  const requeue = outcome.state === 'queued';
+  const [row] = (await db('jobs')
+    .where({ id, state: 'running', lease_owner: nodeId })
+    .update({
+      state: outcome.state,
+      outputs: JSON.stringify(outcome.outputs),
+      output_files: JSON.stringify(outcome.outputFiles),
+      exit_code: outcome.exitCode,
+      error: outcome.error,
+      error_code: outcome.errorCode,
+      log: outcome.log,
+      lease_owner: null,
+      lease_expires_at: null,
+      pid: null,
+      cancel_requested: requeue ? db.raw('cancel_requested') : false,
+      attempt: outcome.refundAttempt ? db.raw('attempt - 1') : db.raw('attempt'),
+      finished_at: requeue ? null : Date.now(),
+    })
+    .returning('*')) as JobRow[];
+  return row ? jobFromRow(row) : undefined;
+};
+
+/** Records the process id of a command job, so a later recovery can kill what a dead node left behind. */
+export const setJobPid = async (db: Database, id: number, nodeId: string, pid: number): Promise<void> => {
+  await db('jobs').where({ id, state: 'running', lease_owner: nodeId }).update({ pid });
+};

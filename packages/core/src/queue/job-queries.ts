@@ -1,0 +1,76 @@
+import { BotgateError } from '../errors.js';
+import type { Job } from '../jobs/job.js';
+import { isJobState, statesLeadingTo, type JobState } from '../jobs/job-state.js';
+import type { Database } from './database.js';
+import { jobFromRow, type JobRow } from './job-row.js';
+
+export const getJob = async (db: Database, id: number): Promise<Job | undefined> => {
+  const row = (await db('jobs').where({ id }).first()) as JobRow | undefined;
+  return row ? jobFromRow(row) : undefined;
+};
+
+export interface JobFilter {
+  state?: JobState | undefined;
+  automationId?: string | undefined;
+  adapter?: string | undefined;
+  /** @default 100 */
+  limit?: number | undefined;
+  /** @default 0 */
+  offset?: number | undefined;
+  /** @default 'desc' (newest first) */
+  order?: 'asc' | 'desc' | undefined;
+}
+
+export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Job[]> => {
+  const query = db('jobs').select('*');
+  if (filter.state !== undefined) {
+    if (!isJobState(filter.state)) throw new BotgateError('INVALID_CONFIG', `unknown job state "${String(filter.state)}"`);
+    query.where({ state: filter.state });
+  }
+  if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
+  if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
+  const rows = (await query
+    .orderBy('id', filter.order ?? 'desc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)) as JobRow[];
+  return rows.map(jobFromRow);
+};
+
+export const countJobs = async (db: Database, filter: { automationId?: string; adapter?: string } = {}): Promise<Record<JobState, number>> => {
+  const query = db('jobs').select('state').count({ n: '*' }).groupBy('state');
+  if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
+  if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
+  const rows = (await query) as Array<{ state: JobState; n: number | string }>;
+  const counts = { queued: 0, running: 0, succeeded: 0, failed: 0, timed_out: 0, canceled: 0 };
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+};
+
+/**
+ * Cancels a queued job at once; for a running job, sets the flag its node acts on (it kills the
+ * process and ends the job `canceled`). A final job cannot be canceled.
+ */
+export const requestCancel = async (db: Database, id: number): Promise<Job> => {
+  const now = Date.now();
+  const canceled = await db('jobs')
+    .where({ id })
+    .whereIn('state', statesLeadingTo('canceled').filter((s) => s !== 'running'))
+    .update({ state: 'canceled', error: 'canceled', error_code: 'CANCELED', finished_at: now });
+  if (canceled === 0) await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true });
+  const job = await getJob(db, id);
+  if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
+  if (job.state !== 'canceled' && job.state !== 'running') {
+    throw new BotgateError('NOT_CANCELABLE', `job ${id} has already ended (${job.state})`, { jobId: id, state: job.state });
+  }
+  return job;
+};
+
+/** Deletes final jobs that ended before `before`; returns their working folders for removal. */
+export const deleteFinishedJobs = async (db: Database, before: number): Promise<string[]> => {
+  const rows: Array<{ id: number; work_dir: string }> = await db('jobs').where('finished_at', '<', before).select('id', 'work_dir').limit(1000);
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  await db('idempotency_keys').whereIn('job_id', ids).delete();
+  await db('jobs').whereIn('id', ids).delete();
+  return rows.map((r) => r.work_dir);
+};

@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as jobs from './0001-jobs.js';
+
+interface Migration {
+  up: (knex: Knex) => Promise<void>;
+  down: (knex: Knex) => Promise<void>;
+}
+
+/**
+ * Migrations are listed in code, not discovered on disk, so they run the same from `src/` under
+ * vitest and from `dist/` in production. Adapters add their own list under their own table name.
+ */
+export const createMigrationSource = (migrations: Record<string, Migration>): Knex.MigrationSource<string> => ({
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name] as Migration,
+});
+
+export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs };
+
+export type { Migration };

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { collectFiles } from './collect-output-files.js';
+import { jobPaths } from './job-paths.js';
+import { killProcessGroup } from './kill-process-group.js';
+import { createLogCapture, lastLine } from './log-capture.js';
+import type { AbortReason, RunRequest, RunResult, Runner } from './runner.js';
+
+export interface CommandRunnerOptions {
+  /** Bytes of stdout and stderr kept per job (the tail). @default 65536 */
+  logLimit: number;
+  /** After SIGTERM, how long a process gets to exit before SIGKILL. @default 5000 */
+  killGraceMs: number;
+  /** Environment handed to every command (the server's own, unless configured otherwise). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Arguments that name a file of the automation's folder are made absolute: the process runs in
+ * the job's working folder, where `main.py` of `[python3, main.py]` would not be found.
+ */
+const resolveArguments = (command: string[], automationDir: string): string[] =>
+  command.map((part, index) => {
+    // `node` is the Node.js that runs botgate, whatever PATH the service manager gives us.
+    if (index === 0 && part === 'node') return process.execPath;
+    return !isAbsolute(part) && existsSync(join(automationDir, part)) ? join(automationDir, part) : part;
+  });
+
+export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
+  async run(request: RunRequest): Promise<RunResult> {
+    const { automation, workDir } = request;
+    if (automation.run.kind !== 'command') throw new Error(`${automation.id} is not a command automation`);
+    const paths = jobPaths(workDir);
+    await mkdir(paths.outputDir, { recursive: true });
+    await mkdir(paths.control, { recursive: true });
+    await writeFile(paths.input, JSON.stringify(request.inputs, null, 2));
+    // Robocorp's FileAdapter reads a list of work items, each with its payload and files.
+    const files = Object.fromEntries(request.inputFiles.map((f) => [f.name, join(workDir, f.name)]));
+    await writeFile(paths.workItemsIn, JSON.stringify([{ payload: request.inputs, files }]));
+
+    const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
+    const env: NodeJS.ProcessEnv = {
+      ...options.env,
+      BOTGATE_JOB_ID: String(request.jobId),
+      BOTGATE_JOB_DIR: workDir,
+      BOTGATE_AUTOMATION_DIR: automation.dir,
+      BOTGATE_INPUT: paths.input,
+      BOTGATE_OUTPUT: paths.output,
+      RC_WORKITEM_ADAPTER: 'FileAdapter',
+      RC_WORKITEM_INPUT_PATH: paths.workItemsIn,
+      RC_WORKITEM_OUTPUT_PATH: paths.workItemsOut,
+      RPA_WORKITEMS_ADAPTER: 'RPA.Robocorp.WorkItems.FileAdapter',
+      RPA_INPUT_WORKITEM_PATH: paths.workItemsIn,
+      RPA_OUTPUT_WORKITEM_PATH: paths.workItemsOut,
+    };
+    const log = createLogCapture(options.logLimit);
+    const base = { outputs: {}, outputFiles: [], exitCode: null };
+
+    let child;
+    try {
+      child = spawn(program as string, args, { cwd: workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      return { ...base, status: 'failed', error: `cannot start ${program}: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
+    }
+    child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+
+    let stopped: 'timeout' | AbortReason | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (why: 'timeout' | AbortReason) => {
+      if (stopped !== undefined || child.pid === undefined) return;
+      stopped = why;
+      killProcessGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
+    };
+    const timeoutTimer = setTimeout(() => stop('timeout'), automation.timeoutMs);
+    const onAbort = () => stop(request.signal.reason as AbortReason);
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener('abort', onAbort, { once: true });
+
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
+      child.once('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      if (child.pid !== undefined) request.onStart?.(child.pid);
+    });
+    clearTimeout(timeoutTimer);
+    clearTimeout(killTimer);
+    request.signal.removeEventListener('abort', onAbort);
+    // Whatever the program left running in its group (background children) ends with it.
+    if (child.pid !== undefined) killProcessGroup(child.pid, 'SIGKILL');
+    await new Promise<void>((resolve) => {
+      if (child.stdout.closed && child.stderr.closed) resolve();
+      else child.once('close', () => resolve());
+      setTimeout(resolve, 1000).unref();
+    });
+
+    const text = log.text();
+    if (exit.spawnError) {
+      return { ...base, status: 'failed', error: `cannot start ${program}: ${exit.spawnError.message}`, errorCode: 'START_FAILED', log: text };
+    }
+    const outputFiles = await collectFiles(paths.outputDir);
+    if (stopped === 'timeout') {
+      return { ...base, outputFiles, exitCode: exit.code, status: 'timed_out', error: `timed out after ${automation.timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
+    }
+    if (stopped !== undefined) {
+      return { ...base, outputFiles, exitCode: exit.code, status: 'aborted', abortReason: stopped, error: stopped, errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED', log: text };
+    }
+    if (exit.code !== 0) {
+      const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+      const message = lastLine(text);
+      return { ...base, outputFiles, exitCode: exit.code, status: 'failed', error: message ? `${why}: ${message}` : why, errorCode: 'EXIT_CODE', log: text };
+    }
+    let outputs: Record<string, unknown> = {};
+    if (existsSync(paths.output)) {
+      try {
+        const parsed: unknown = JSON.parse(await readFile(paths.output, 'utf8'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+        outputs = parsed as Record<string, unknown>;
+      } catch (error) {
+        return { ...base, outputFiles, exitCode: 0, status: 'failed', error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID', log: text };
+      }
+    }
+    return { outputs, outputFiles, exitCode: 0, status: 'succeeded', error: null, errorCode: null, log: text };
+  },
+  async close() {},
+});

@@ -1,0 +1,36 @@
+import type { Automation } from '../catalog/automation.js';
+import type { JobErrorCode, JobFile } from '../jobs/job.js';
+import type { JsonValue } from '../variables/index.js';
+
+/** Why a run was stopped from outside: a user's cancel, or this node shutting down. */
+export type AbortReason = 'canceled' | 'shutdown';
+
+export interface RunRequest {
+  jobId: number;
+  automation: Automation;
+  /** Input variables as plain JSON, as `input.json` carries them. */
+  inputs: Record<string, JsonValue>;
+  inputFiles: JobFile[];
+  workDir: string;
+  /** Aborted with an `AbortReason` as its reason. */
+  signal: AbortSignal;
+  /** Called with a command's process id once it has started. */
+  onStart?: (pid: number) => void;
+}
+
+export interface RunResult {
+  status: 'succeeded' | 'failed' | 'timed_out' | 'aborted';
+  abortReason?: AbortReason;
+  /** Output variables as plain JSON, before they are read against the manifest's declared outputs. */
+  outputs: Record<string, unknown>;
+  outputFiles: JobFile[];
+  exitCode: number | null;
+  error: string | null;
+  errorCode: JobErrorCode | null;
+  log: string;
+}
+
+export interface Runner {
+  run(request: RunRequest): Promise<RunResult>;
+  close(): Promise<void>;
+}
