@@ -16,3 +16,5 @@ export type { DatabaseConfig, Database } from './queue/database.js';
 export type { Migration } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';
+export { parseDuration } from './duration.js';
+export { durationSchema } from './catalog/manifest-schema.js';

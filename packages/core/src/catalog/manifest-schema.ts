@@ -1,20 +1,17 @@
-import ms from 'ms';
 import { z } from 'zod';
+import { parseDuration } from '../duration.js';
 import { variableTypes } from '../variables/index.js';
 
 const variableType = z.enum(variableTypes, { error: () => `expected one of ${variableTypes.join(', ')}` });
 
-const duration = z.union([
-  z.number().positive().transform((seconds) => seconds * 1000),
-  z.string().transform((text, ctx) => {
-    const value = ms(text as ms.StringValue);
-    if (typeof value !== 'number' || !(value > 0)) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m or 2h, got "${text}"` });
-      return z.NEVER;
-    }
-    return value;
-  }),
-]);
+export const durationSchema = z.union([z.number(), z.string()]).transform((input, ctx) => {
+  const value = parseDuration(input);
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 2h or a number of seconds, got ${JSON.stringify(input)}` });
+    return z.NEVER;
+  }
+  return value;
+});
 
 const input = z.union([
   variableType.transform((type) => ({ type, required: false })),
@@ -46,7 +43,7 @@ export const manifestSchema = z.strictObject({
   inputs: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'input names are letters, digits, _ . -'), input).default({}),
   outputs: z.record(z.string().min(1), output).default({}),
   concurrency: z.number().int().positive().default(1),
-  timeout: duration.default(3_600_000),
+  timeout: durationSchema.default(3_600_000),
   retries: z.number().int().min(0).max(100).default(0),
   fileId: z.number().int().positive().optional(),
   repositoryPath: z.string().min(1).optional(),

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { JobFile } from './job.js';
 import { sanitizeFileName, uniqueFileName } from './sanitize-file-name.js';
 
-/** A file handed to a new job: a path already on this machine (e.g. an upload's temp file) or its bytes. */
-export type InputFile = { name: string; path: string } | { name: string; content: Uint8Array | string };
+/**
+ * A file handed to a new job: a path on this machine, copied (or moved, for an upload's temp
+ * file that nobody else needs), or its bytes.
+ */
+export type InputFile = { name: string; path: string; move?: boolean } | { name: string; content: Uint8Array | string };
 
 /**
  * Puts input files into a job's folder before the job row exists, so no worker can claim the job
@@ -18,7 +21,9 @@ export const stageInputFiles = async (workDir: string, files: readonly InputFile
     const name = uniqueFileName(sanitizeFileName(file.name), taken);
     taken.add(name);
     const target = join(workDir, name);
-    if ('path' in file) {
+    if ('path' in file && !file.move) {
+      await copyFile(file.path, target);
+    } else if ('path' in file) {
       try {
         await rename(file.path, target);
       } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { BotgateError } from '../errors.js';
 
 export type DatabaseConfig =
   | {
@@ -19,7 +20,8 @@ export type Database = Knex;
 
 export const createDatabase = (config: DatabaseConfig): Database => {
   if (config.client === 'pg') {
-    return knexFactory({ client: 'pg', connection: config.connectionString, pool: { min: 0, max: 10 } });
+    // The claim statement and leases are written for SQLite's single writer so far.
+    throw new BotgateError('INVALID_CONFIG', 'database: PostgreSQL is not supported yet; use a SQLite file (the default)');
   }
   mkdirSync(dirname(config.filename), { recursive: true });
   const synchronous = config.synchronous ?? 'full';

@@ -1,0 +1,45 @@
+import { createCore } from '@botgate/core';
+import type { Command } from 'commander';
+import { coreOptionsOf } from '../core-options.js';
+import { createServer } from '../create-server.js';
+import { loadConfig } from '../load-config.js';
+import { createLogger } from '../logger.js';
+import type { GlobalOptions } from './context.js';
+
+export const registerServeCommand = (program: Command, global: () => GlobalOptions): void => {
+  program
+    .command('serve')
+    .description('start the server: every adapter on one port, and the workers')
+    .option('--json', 'log as JSON lines (always the case; accepted for symmetry)')
+    .action(async () => {
+      const config = loadConfig({ path: global().config, env: process.env, cwd: process.cwd() });
+      const logger = createLogger(config.logLevel);
+      const core = await createCore(coreOptionsOf(config, process.env, logger));
+      const server = createServer({ core, logger });
+      let port: number;
+      try {
+        port = await server.listen(config.port, config.host);
+      } catch (error) {
+        await core.close({ graceMs: 0 });
+        throw error;
+      }
+      await core.worker.start();
+      logger.info(
+        { port, host: config.host, catalog: config.catalog, dataDir: config.dataDir, automations: core.catalog.list().map((a) => a.id), node: core.nodeId },
+        `botgate listening on http://${config.host}:${port}`,
+      );
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal, graceMs: config.shutdownGrace }, 'shutting down: no new triggers, running jobs get the grace period');
+        await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      process.once('SIGINT', () => void stop('SIGINT'));
+    });
+};

@@ -1,0 +1,69 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Core } from '@botgate/core';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from 'pino';
+
+export interface ServerOptions {
+  core: Core;
+  logger: Logger;
+}
+
+export interface BotgateServer {
+  app: Express;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops taking requests: new ones get 503 while running ones complete. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The HTTP side of `botgate serve`: health, the adapters (mounted here as their issues land),
+ * and one JSON answer for anything that no route handles.
+ */
+export const createServer = ({ core, logger }: ServerOptions): BotgateServer => {
+  const app = express();
+  app.disable('x-powered-by');
+  let draining = false;
+  let server: Server | undefined;
+
+  app.use((_req, res, next) => {
+    if (draining) {
+      res.set('Connection', 'close').status(503).json({ error: 'SHUTTING_DOWN', message: 'botgate is shutting down' });
+      return;
+    }
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const counts = await core.jobs.counts();
+    res.json({ status: 'ok', node: core.nodeId, running: core.worker.running, queued: counts.queued, automations: core.catalog.list().length });
+  });
+
+  app.use((req, res) => {
+    res.status(404).json({ error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` });
+  });
+
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json({ error: 'INTERNAL', message: 'internal error; see the server log' });
+  };
+  app.use(onError);
+
+  return {
+    app,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server = createHttpServer(app);
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server?.address() as AddressInfo).port));
+      }),
+    async drain() {
+      draining = true;
+      if (!server) return;
+      const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
+      server.closeIdleConnections();
+      await closing;
+    },
+  };
+};

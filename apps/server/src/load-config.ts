@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { durationSchema } from '@botgate/core';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Every key of `botgate.yaml`; each can be overridden by `BOTGATE_<KEY>` (camelCase becomes UPPER_SNAKE). */
+const configSchema = z.strictObject({
+  /** @default 3000, as EMILY.RPA's API server */
+  port: port.default(3000),
+  /** @default '127.0.0.1'; '0.0.0.0' serves the network */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** @default './data' */
+  dataDir: z.string().min(1).default('./data'),
+  /** A SQLite file path, or a postgres:// URL for several nodes on one queue. @default '<dataDir>/botgate.sqlite' */
+  database: z.string().min(1).optional(),
+  /** @default './examples' */
+  catalog: z.string().min(1).default('./examples'),
+  /** Jobs running at once on this node. @default 8 */
+  concurrency: positiveInt.default(8),
+  /** Bytes per uploaded file. @default 52428800 (50 MiB) */
+  uploadLimit: positiveInt.default(50 * 1024 * 1024),
+  /** How long finished jobs and their folders are kept. @default 7d */
+  retention: durationSchema.default(7 * 86_400_000),
+  /** How long an idempotency key answers its first job. @default 24h */
+  idempotencyWindow: durationSchema.default(86_400_000),
+  /** On SIGTERM, how long running jobs may finish before they are requeued. @default 30s */
+  shutdownGrace: durationSchema.default(30_000),
+  /** A node silent this long loses its running jobs to recovery. @default 30s */
+  lease: durationSchema.default(30_000),
+  /** Fallback look for work queued by other processes. @default 1s */
+  poll: durationSchema.default(1000),
+  /** SQLite durability: `full` survives power loss, `normal` only a crashed process. @default 'full' */
+  sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+  /** @default 'info' */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Configuration keys that name paths: relative ones are taken from the folder of the file that sets them. */
+const pathKeys = ['dataDir', 'catalog'] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const envName = (key: string): string => `BOTGATE_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+
+export interface LoadConfigOptions {
+  /** `--config`; when given, the file must exist. */
+  path?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/**
+ * Reads `botgate.yaml` (optional unless named), lays `BOTGATE_*` variables over it and validates
+ * the whole once. Errors name the file or variable and the key.
+ */
+export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { configPath: string | undefined } => {
+  const configPath = resolve(cwd, path ?? 'botgate.yaml');
+  const sources = new Map<string, string>();
+  let raw: Record<string, unknown> = {};
+  if (existsSync(configPath)) {
+    let document: unknown;
+    try {
+      document = parseYaml(readFileSync(configPath, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`${configPath}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (document !== null && document !== undefined && (typeof document !== 'object' || Array.isArray(document))) {
+      throw new ConfigError(`${configPath}: expected a mapping of settings`);
+    }
+    raw = { ...(document as Record<string, unknown> | null) };
+    for (const key of Object.keys(raw)) sources.set(key, configPath);
+    for (const key of pathKeys) {
+      const value = raw[key];
+      if (typeof value === 'string' && !isAbsolute(value)) raw[key] = resolve(dirname(configPath), value);
+    }
+  } else if (path !== undefined) {
+    throw new ConfigError(`${configPath}: configuration file not found`);
+  }
+  const known = new Set(Object.keys(configSchema.shape).map(envName));
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('BOTGATE_') || value === undefined) continue;
+    const key = Object.keys(configSchema.shape).find((k) => envName(k) === name);
+    if (key) {
+      raw[key] = value;
+      sources.set(key, name);
+    } else if (!known.has(name) && !reservedEnv.has(name)) {
+      throw new ConfigError(`${name}: not a botgate setting (known: ${[...known].join(', ')})`);
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const source = sources.get(key);
+      const where = source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${issue.path.join('.')}`;
+      return `${where || '(top level)'}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = parsed.data;
+  for (const key of pathKeys) config[key] = resolve(cwd, config[key]);
+  return { ...config, configPath: existsSync(configPath) ? configPath : undefined };
+};
+
+// Set by botgate itself for the commands it runs; they are not settings.
+const reservedEnv = new Set(['BOTGATE_JOB_ID', 'BOTGATE_JOB_DIR', 'BOTGATE_AUTOMATION_DIR', 'BOTGATE_INPUT', 'BOTGATE_OUTPUT', 'BOTGATE_TEST_DATABASE_URL']);

@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-empty-function': 'off',
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // Core knows no HTTP: adapters translate, core decides.
+    files: ['packages/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['express', 'multer', 'node:http', 'http', '@botgate/*'], message: 'packages/core knows no HTTP framework and no adapter' }] }],
+    },
+  },
+  {
+    // Adapters and the server use only core's public entry.
+    files: ['packages/local-api/**/*.ts', 'packages/process-api/**/*.ts', 'packages/api-task/**/*.ts', 'apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@botgate/core/*', '**/packages/core/src/**'], message: 'import @botgate/core, its public entry' }] }],
+    },
+  },
+);
