@@ -35,7 +35,8 @@ export const loadCatalog = async (catalogDir: string): Promise<LoadedAutomation[
     const dir = join(root, entry.name);
     const manifestPath = join(dir, manifestFileName);
     if (!existsSync(manifestPath)) continue;
-    const shown = relative(process.cwd(), manifestPath) || manifestPath;
+    const fromCwd = relative(process.cwd(), manifestPath);
+    const shown = fromCwd.startsWith('..') ? manifestPath : fromCwd;
     if (!idPattern.test(entry.name)) {
       problems.push(`${shown}: the folder name "${entry.name}" is not a valid automation id (letters, digits, . _ -)`);
       continue;
@@ -72,8 +73,8 @@ const loadOne = async (
   const inputs: InputDeclarations = {};
   for (const [name, declaration] of Object.entries(manifest.inputs)) {
     inputs[name] = { type: declaration.type, required: declaration.required };
-    if ('description' in declaration && declaration.description !== undefined) inputs[name].description = declaration.description;
-    if ('default' in declaration && declaration.default !== undefined) {
+    if (declaration.description !== undefined) inputs[name].description = declaration.description;
+    if (declaration.default !== undefined) {
       try {
         inputs[name].default = fromPlainJson(name, declaration.default, declaration.type);
       } catch (cause) {

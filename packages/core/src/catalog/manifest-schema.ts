@@ -13,17 +13,20 @@ export const durationSchema = z.union([z.number(), z.string()]).transform((input
   return value;
 });
 
-const input = z.union([
-  variableType.transform((type) => ({ type, required: false })),
+// `name: STRING` is short for `name: { type: STRING }`; one object schema keeps the errors precise.
+const shorthand = (raw: unknown) => (typeof raw === 'string' ? { type: raw } : raw);
+
+const input = z.preprocess(
+  shorthand,
   z.strictObject({
     type: variableType,
     required: z.boolean().default(false),
     default: z.unknown().optional(),
     description: z.string().optional(),
   }),
-]);
+);
 
-const output = z.union([variableType, z.strictObject({ type: variableType, description: z.string().optional() }).transform((o) => o.type)]);
+const output = z.preprocess(shorthand, z.strictObject({ type: variableType, description: z.string().optional() }).transform((o) => o.type));
 
 const run = z.union([
   z.strictObject({ module: z.string().min(1) }),

@@ -56,10 +56,10 @@ export const requestCancel = async (db: Database, id: number): Promise<Job> => {
     .where({ id })
     .whereIn('state', statesLeadingTo('canceled').filter((s) => s !== 'running'))
     .update({ state: 'canceled', error: 'canceled', error_code: 'CANCELED', finished_at: now });
-  if (canceled === 0) await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true });
+  const flagged = canceled === 0 ? await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true }) : 0;
   const job = await getJob(db, id);
   if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
-  if (job.state !== 'canceled' && job.state !== 'running') {
+  if (canceled === 0 && flagged === 0) {
     throw new BotgateError('NOT_CANCELABLE', `job ${id} has already ended (${job.state})`, { jobId: id, state: job.state });
   }
   return job;

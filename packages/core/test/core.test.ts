@@ -1,0 +1,146 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BotgateError, createCore, type Job } from '../src/index.js';
+import { fixtureCatalog, useCore, useTempDir } from './helpers.js';
+
+const newDir = useTempDir();
+const openCore = useCore(newDir);
+
+describe('idempotency keys', () => {
+  it('answers the first job to 25 concurrent duplicates and creates no other', async () => {
+    const core = await openCore();
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `try ${i}` }, idempotencyKey: 'order-42' })),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
+    expect((await core.jobs.list({ automationId: 'echo' })).length).toBe(1);
+  });
+
+  it('keeps keys apart per automation and lets them expire after the window', async () => {
+    const core = await openCore({ idempotencyWindowMs: 300 });
+    const first = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', idempotencyKey: 'k' });
+    const other = await core.jobs.enqueue({ automationId: 'slow', adapter: 'test', idempotencyKey: 'k' });
+    const again = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', idempotencyKey: 'k' });
+    expect(other.created).toBe(true);
+    expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const later = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', idempotencyKey: 'k' });
+    expect(later.created).toBe(true);
+    expect(later.job.id).not.toBe(first.job.id);
+  });
+});
+
+describe('module runner isolation', () => {
+  it('times out a CPU-spinning module while other module jobs keep answering', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const spin = await core.jobs.enqueue({ automationId: 'spin', adapter: 'test' });
+    const echoes = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `m${i}` } })),
+    );
+    const answered = await Promise.all(echoes.map((e) => core.jobs.wait(e.job.id, { timeoutMs: 10_000 })));
+    expect(answered.map((j) => j.state)).toEqual(Array(5).fill('succeeded'));
+    expect(answered[3]?.outputs.message).toEqual({ type: 'STRING', value: 'm3' });
+    // The echoes ended while the spinning module still held its thread.
+    const spinning = await core.jobs.get(spin.job.id);
+    expect(spinning.state).toBe('running');
+    const ended = await core.jobs.wait(spin.job.id, { timeoutMs: 10_000 });
+    expect(ended).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
+    for (const job of answered) expect((job.finishedAt as Date).getTime()).toBeLessThan((ended.finishedAt as Date).getTime());
+    // The pool replaced the terminated thread: modules still run.
+    const after = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'after' } });
+    expect((await core.jobs.wait(after.job.id, { timeoutMs: 10_000 })).state).toBe('succeeded');
+  });
+
+  it('fails only the job whose module throws, with its message', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const boom = await core.jobs.enqueue({ automationId: 'boom', adapter: 'test', plainInputs: { why: 'no such customer' } });
+    const echo = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test' });
+    expect(await core.jobs.wait(boom.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'failed', error: 'no such customer', errorCode: 'EXCEPTION' });
+    expect((await core.jobs.wait(echo.job.id, { timeoutMs: 10_000 })).state).toBe('succeeded');
+  });
+
+  it('keeps an automation under its concurrency', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const queued = await Promise.all(Array.from({ length: 6 }, () => core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 150 } })));
+    const jobs = await Promise.all(queued.map((q) => core.jobs.wait(q.job.id, { timeoutMs: 10_000 })));
+    const spans = jobs.map((j) => [Number(j.outputs.startedAt?.value), Number(j.outputs.endedAt?.value)] as const);
+    const most = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    expect(most).toBe(2);
+  });
+});
+
+describe('jobs', () => {
+  it('retries a failed job while attempts remain', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const marker = join(newDir(), 'marker');
+    const { job } = await core.jobs.enqueue({ automationId: 'flaky', adapter: 'test', plainInputs: { marker } });
+    expect(await core.jobs.wait(job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'succeeded', attempt: 2, maxAttempts: 2 });
+  });
+
+  it('cancels a queued job and refuses to cancel a final one', async () => {
+    const core = await openCore();
+    const { job } = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test' });
+    expect((await core.jobs.cancel(job.id)).state).toBe('canceled');
+    await expect(core.jobs.cancel(job.id)).rejects.toMatchObject({ code: 'NOT_CANCELABLE' });
+    await expect(core.jobs.cancel(999_999)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+  });
+
+  it('validates inputs against the manifest before anything is queued', async () => {
+    const core = await openCore();
+    await expect(core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 'soon' } })).rejects.toThrow('variable "ms": expected NUMBER');
+    await expect(core.jobs.enqueue({ automationId: 'nope', adapter: 'test' })).rejects.toMatchObject({ code: 'AUTOMATION_NOT_FOUND' });
+    expect(await core.jobs.list()).toEqual([]);
+  });
+
+  it('keeps input file names inside the job folder', async () => {
+    const core = await openCore();
+    const { job } = await core.jobs.enqueue({
+      automationId: 'echo',
+      adapter: 'test',
+      files: [{ name: '../../etc/passwd', content: 'x' }, { name: 'a.txt', content: 'a' }, { name: 'a.txt', content: 'b' }, { name: '.hidden', content: 'h' }],
+    });
+    expect(job.inputFiles.map((f: Job['inputFiles'][number]) => f.name)).toEqual(['passwd', 'a.txt', 'a (1).txt', '_hidden']);
+  });
+});
+
+describe('catalog', () => {
+  it('keeps fileIds across restarts and gives new automations the next one', async () => {
+    const dataDir = newDir();
+    const catalogDir = join(newDir(), 'catalog');
+    cpSync(fixtureCatalog, catalogDir, { recursive: true });
+    const first = await createCore({ dataDir, catalogDir, commandEnv: process.env });
+    const ids = Object.fromEntries(first.catalog.list().map((a) => [a.id, a.fileId]));
+    await first.close();
+    mkdirSync(join(catalogDir, 'aaa-new'));
+    writeFileSync(join(catalogDir, 'aaa-new', 'automation.yaml'), 'run: { command: [node, x.mjs] }\n');
+    const second = await createCore({ dataDir, catalogDir, commandEnv: process.env });
+    try {
+      for (const [id, fileId] of Object.entries(ids)) expect(second.catalog.get(id).fileId).toBe(fileId);
+      expect(second.catalog.get('aaa-new').fileId).toBe(Math.max(...Object.values(ids)) + 1);
+      expect(second.catalog.findByRepositoryPath('bots\\AAA-NEW')?.id).toBe('aaa-new');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('reports every manifest problem with its file and field', async () => {
+    const catalogDir = newDir();
+    mkdirSync(join(catalogDir, 'bad'));
+    writeFileSync(join(catalogDir, 'bad', 'automation.yaml'), 'run: { module: ./missing.mjs }\ninputs:\n  x: { type: TEXT }\nconcurrency: 0\ntimeout: soon\n');
+    mkdirSync(join(catalogDir, 'broken'));
+    writeFileSync(join(catalogDir, 'broken', 'automation.yaml'), 'run: [\n');
+    const error = await createCore({ dataDir: newDir(), catalogDir, commandEnv: process.env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BotgateError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/bad[/\\]automation\.yaml: inputs\.x\.type: expected one of STRING/);
+    expect(message).toMatch(/bad[/\\]automation\.yaml: concurrency: /);
+    expect(message).toMatch(/bad[/\\]automation\.yaml: timeout: expected a duration/);
+    expect(message).toMatch(/broken[/\\]automation\.yaml: not valid YAML/);
+  });
+});
