@@ -71,18 +71,13 @@ export const createCore = async (input: CoreOptions) => {
       db,
       nodeId,
       findAutomation: catalog.find,
+      automationIds: () => catalog.list().map((a) => a.id),
       runners,
       concurrency: options.concurrency,
       leaseMs: options.leaseMs,
       pollMs: options.pollMs,
       logger,
       onFinished: jobs.notifyFinished,
-      failOrphans: async (automationId) => {
-        const count = await db('jobs')
-          .where({ automation_id: automationId, state: 'queued' })
-          .update({ state: 'failed', error: `automation "${automationId}" is no longer in the catalog`, error_code: 'AUTOMATION_REMOVED', finished_at: Date.now() });
-        if (count > 0) logger.warn({ automationId, count }, 'failed queued jobs of an automation that left the catalog');
-      },
     });
 
     /** Running jobs whose node died go back to the queue or fail `interrupted`; their leftover processes are killed. */
@@ -101,7 +96,7 @@ export const createCore = async (input: CoreOptions) => {
     };
 
     const maintain = () =>
-      Promise.all([recover(), removeExpired()]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
+      Promise.all([recover(), removeExpired(), dispatcher.failOrphans()]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
 
     return {
       options,

@@ -2,9 +2,10 @@ import PQueue from 'p-queue';
 import type { Automation } from '../catalog/automation.js';
 import type { Job } from '../jobs/job.js';
 import { runJob, type RunJobDeps } from '../jobs/run-job.js';
-import { claimJobs, queuedAutomations } from '../queue/claim-jobs.js';
+import { claimJobs, queuedAutomations, unknownQueuedAutomations } from '../queue/claim-jobs.js';
 import type { Database } from '../queue/database.js';
 import { cancelRequested, heartbeat } from '../queue/heartbeat.js';
+import { failQueuedJobs } from '../queue/job-queries.js';
 import type { Logger } from '../logger.js';
 import type { AbortReason } from '../runners/runner.js';
 
@@ -12,6 +13,7 @@ export interface DispatcherOptions {
   db: Database;
   nodeId: string;
   findAutomation: (id: string) => Automation | undefined;
+  automationIds: () => string[];
   runners: RunJobDeps['runners'];
   /** Jobs running at once on this node, all automations together. */
   concurrency: number;
@@ -19,8 +21,6 @@ export interface DispatcherOptions {
   pollMs: number;
   logger: Logger;
   onFinished: (job: Job) => void;
-  /** Fails queued jobs whose automation left the catalog. */
-  failOrphans: (automationId: string) => Promise<void>;
 }
 
 export interface StartOptions {
@@ -78,14 +78,14 @@ export const createDispatcher = (options: DispatcherOptions) => {
   };
 
   const fill = async (): Promise<void> => {
-    const automationIds = await queuedAutomations(db);
-    for (const automationId of automationIds) {
+    if (options.concurrency - busy(global) <= 0) return;
+    const withRoom = options.automationIds().filter((id) => {
+      const automation = options.findAutomation(id);
+      return automation !== undefined && busy(queueOf(automation)) < automation.concurrency;
+    });
+    for (const automationId of await queuedAutomations(db, withRoom)) {
       if (stopping) return;
-      const automation = options.findAutomation(automationId);
-      if (!automation) {
-        if (!onlyJobIds) await options.failOrphans(automationId);
-        continue;
-      }
+      const automation = options.findAutomation(automationId) as Automation;
       const globalFree = options.concurrency - busy(global);
       if (globalFree <= 0) return;
       const limit = Math.min(globalFree, automation.concurrency - busy(queueOf(automation)));
@@ -131,6 +131,14 @@ export const createDispatcher = (options: DispatcherOptions) => {
 
   const applyCancels = (ids: number[]) => ids.forEach((id) => abort(id, 'canceled'));
 
+  /** Queued jobs of automations that left the catalog would wait forever; they fail instead. */
+  const failOrphans = async (): Promise<void> => {
+    for (const automationId of await unknownQueuedAutomations(db, options.automationIds())) {
+      const count = await failQueuedJobs(db, automationId, `automation "${automationId}" is no longer in the catalog`);
+      if (count > 0) logger.warn({ automationId, count }, 'failed queued jobs of an automation that left the catalog');
+    }
+  };
+
   return {
     start(startOptions: StartOptions = {}): void {
       if (started) return;
@@ -150,6 +158,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
       wake();
     },
     wake,
+    failOrphans,
     /** Asks this node to stop a running job; false when the job does not run here. */
     abort,
     get runningCount(): number {

@@ -45,12 +45,26 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
   return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
 };
 
-/** Automations with queued jobs, the one waiting longest first, so no automation starves the others. */
-export const queuedAutomations = async (db: Database): Promise<string[]> => {
-  const rows: Array<{ automation_id: string }> = await db('jobs')
-    .where({ state: 'queued' })
-    .groupBy('automation_id')
-    .select('automation_id')
-    .orderByRaw('min(id)');
+/**
+ * Of the given automations, those with queued jobs, the one waiting longest first, so no
+ * automation starves the others. One index seek per automation: a scan of all queued jobs would
+ * make every claim slower the longer the queue grows.
+ */
+export const queuedAutomations = async (db: Database, automationIds: readonly string[]): Promise<string[]> => {
+  if (automationIds.length === 0) return [];
+  // One statement, one index seek per automation.
+  const heads = (await db.raw(
+    automationIds.map(() => "SELECT ? AS automation_id, (SELECT min(id) FROM jobs WHERE state = 'queued' AND automation_id = ?) AS head").join(' UNION ALL '),
+    automationIds.flatMap((id) => [id, id]),
+  )) as Array<{ automation_id: string; head: number | null }>;
+  return heads
+    .filter((h) => h.head !== null)
+    .sort((a, b) => Number(a.head) - Number(b.head))
+    .map((h) => h.automation_id);
+};
+
+/** Automations that have queued jobs but are not in `known`: their jobs can never run here. */
+export const unknownQueuedAutomations = async (db: Database, known: readonly string[]): Promise<string[]> => {
+  const rows: Array<{ automation_id: string }> = await db('jobs').where({ state: 'queued' }).whereNotIn('automation_id', known).distinct('automation_id');
   return rows.map((r) => r.automation_id);
 };

@@ -74,3 +74,9 @@ export const deleteFinishedJobs = async (db: Database, before: number): Promise<
   await db('jobs').whereIn('id', ids).delete();
   return rows.map((r) => r.work_dir);
 };
+
+/** Fails every queued job of an automation that can no longer run. */
+export const failQueuedJobs = (db: Database, automationId: string, error: string): Promise<number> =>
+  db('jobs')
+    .where({ automation_id: automationId, state: 'queued' })
+    .update({ state: 'failed', error, error_code: 'AUTOMATION_REMOVED', finished_at: Date.now() });
