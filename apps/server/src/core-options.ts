@@ -2,6 +2,13 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CoreOptions, Logger } from '@botgate/core';
 import type { Config } from './load-config.js';
 
+/**
+ * What command automations inherit: the server's environment without botgate's own settings,
+ * which may carry secrets (tokens, database URLs) that no automation needs.
+ */
+const commandEnvOf = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('BOTGATE_')));
+
 /** The core's slice of the configuration. */
 export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Logger): CoreOptions => ({
   dataDir: config.dataDir,
@@ -12,7 +19,7 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
         ? { client: 'pg', connectionString: config.database }
         : { client: 'sqlite', filename: isAbsolute(config.database) ? config.database : resolve(config.database), synchronous: config.sqliteSynchronous },
   catalogDir: config.catalog,
-  commandEnv: env,
+  commandEnv: commandEnvOf(env),
   concurrency: config.concurrency,
   idempotencyWindowMs: config.idempotencyWindow,
   leaseMs: config.lease,

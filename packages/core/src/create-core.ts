@@ -12,7 +12,7 @@ import { migrate } from './queue/migrate.js';
 import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
 import { createCommandRunner } from './runners/command-runner.js';
-import { killProcessGroup } from './runners/kill-process-group.js';
+import { killLeftovers } from './runners/kill-leftovers.js';
 import { createModuleRunner } from './runners/module-runner.js';
 import * as variables from './variables/index.js';
 
@@ -84,7 +84,7 @@ export const createCore = async (input: CoreOptions) => {
     const recover = async (): Promise<void> => {
       const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId));
       for (const job of recovered) {
-        if (job.pid !== null && isDeadLocalNode(job.leaseOwner, nodeId)) killProcessGroup(job.pid, 'SIGKILL');
+        if (isDeadLocalNode(job.leaseOwner, nodeId)) killLeftovers(job.workDir);
         logger.warn({ jobId: job.id, owner: job.leaseOwner, state: job.state }, 'recovered a job whose node is gone');
       }
       if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();

@@ -1,6 +1,6 @@
 import type { Automation } from '../catalog/automation.js';
 import type { Database } from '../queue/database.js';
-import { finishJob, setJobPid, type JobOutcome } from '../queue/finish-job.js';
+import { finishJob, type JobOutcome } from '../queue/finish-job.js';
 import type { RunResult, Runner } from '../runners/runner.js';
 import { fromPlainJson, valuesToPlain, type Values } from '../variables/index.js';
 import type { Job } from './job.js';
@@ -46,7 +46,6 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
       inputFiles: job.inputFiles,
       workDir: job.workDir,
       signal,
-      onStart: (pid) => void setJobPid(deps.db, job.id, deps.nodeId, pid).catch(() => undefined),
     });
   } catch (error) {
     result = { status: 'failed', outputs: {}, outputFiles: [], exitCode: null, error: `runner error: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };

@@ -24,7 +24,7 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
   const now = Date.now();
   const rows = (await db.raw(
     `UPDATE jobs
-        SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1, pid = NULL
+        SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1
       WHERE id IN (
         SELECT id FROM jobs
          WHERE state = 'queued' AND automation_id = ? ${request.onlyJobId === undefined ? '' : 'AND id = ?'}

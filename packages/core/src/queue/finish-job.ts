@@ -36,16 +36,10 @@ export const finishJob = async (db: Database, id: number, nodeId: string, outcom
       log: outcome.log,
       lease_owner: null,
       lease_expires_at: null,
-      pid: null,
       cancel_requested: requeue ? db.raw('cancel_requested') : false,
       attempt: outcome.refundAttempt ? db.raw('attempt - 1') : db.raw('attempt'),
       finished_at: requeue ? null : Date.now(),
     })
     .returning('*')) as JobRow[];
   return row ? jobFromRow(row) : undefined;
-};
-
-/** Records the process id of a command job, so a later recovery can kill what a dead node left behind. */
-export const setJobPid = async (db: Database, id: number, nodeId: string, pid: number): Promise<void> => {
-  await db('jobs').where({ id, state: 'running', lease_owner: nodeId }).update({ pid });
 };

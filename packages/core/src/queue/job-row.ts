@@ -22,7 +22,6 @@ export interface JobRow {
   metadata: string;
   lease_owner: string | null;
   lease_expires_at: number | string | null;
-  pid: number | null;
   created_at: number | string;
   started_at: number | string | null;
   finished_at: number | string | null;

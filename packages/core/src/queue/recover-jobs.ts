@@ -2,7 +2,7 @@ import type { Database } from './database.js';
 
 export interface RecoveredJob {
   id: number;
-  pid: number | null;
+  workDir: string;
   leaseOwner: string;
   state: 'queued' | 'failed';
 }
@@ -14,8 +14,8 @@ export interface RecoveredJob {
  */
 export const recoverJobs = async (db: Database, isDead: (owner: string) => boolean): Promise<RecoveredJob[]> => {
   const now = Date.now();
-  const running: Array<{ id: number; lease_owner: string | null; lease_expires_at: number | string | null; pid: number | null; attempt: number; max_attempts: number }> =
-    await db('jobs').where({ state: 'running' }).select('id', 'lease_owner', 'lease_expires_at', 'pid', 'attempt', 'max_attempts');
+  const running: Array<{ id: number; lease_owner: string | null; lease_expires_at: number | string | null; work_dir: string; attempt: number; max_attempts: number }> =
+    await db('jobs').where({ state: 'running' }).select('id', 'lease_owner', 'lease_expires_at', 'work_dir', 'attempt', 'max_attempts');
   const recovered: RecoveredJob[] = [];
   for (const job of running) {
     const owner = job.lease_owner ?? '';
@@ -26,10 +26,10 @@ export const recoverJobs = async (db: Database, isDead: (owner: string) => boole
       .where({ id: job.id, state: 'running', lease_owner: job.lease_owner })
       .update(
         retry
-          ? { state: 'queued', lease_owner: null, lease_expires_at: null, pid: null, error: 'interrupted', error_code: 'INTERRUPTED' }
-          : { state: 'failed', lease_owner: null, lease_expires_at: null, pid: null, error: 'interrupted', error_code: 'INTERRUPTED', finished_at: now },
+          ? { state: 'queued', lease_owner: null, lease_expires_at: null, error: 'interrupted', error_code: 'INTERRUPTED' }
+          : { state: 'failed', lease_owner: null, lease_expires_at: null, error: 'interrupted', error_code: 'INTERRUPTED', finished_at: now },
       );
-    if (changed > 0) recovered.push({ id: Number(job.id), pid: job.pid, leaseOwner: owner, state: retry ? 'queued' : 'failed' });
+    if (changed > 0) recovered.push({ id: Number(job.id), workDir: job.work_dir, leaseOwner: owner, state: retry ? 'queued' : 'failed' });
   }
   return recovered;
 };

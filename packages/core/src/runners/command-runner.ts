@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { collectFiles } from './collect-output-files.js';
@@ -64,6 +64,9 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     } catch (error) {
       return { ...base, status: 'failed', error: `cannot start ${program}: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
     }
+    // Written synchronously, before anything else can happen in this process: if it is killed
+    // now, whoever recovers the job finds the process group to kill.
+    if (child.pid !== undefined) writeFileSync(paths.pid, String(child.pid));
     child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
 
@@ -83,13 +86,13 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
       child.once('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
       child.once('exit', (code, signal) => resolve({ code, signal }));
-      if (child.pid !== undefined) request.onStart?.(child.pid);
     });
     clearTimeout(timeoutTimer);
     clearTimeout(killTimer);
     request.signal.removeEventListener('abort', onAbort);
     // Whatever the program left running in its group (background children) ends with it.
     if (child.pid !== undefined) killProcessGroup(child.pid, 'SIGKILL');
+    rmSync(paths.pid, { force: true });
     await new Promise<void>((resolve) => {
       if (child.stdout.closed && child.stderr.closed) resolve();
       else child.once('close', () => resolve());

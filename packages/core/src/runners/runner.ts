@@ -14,8 +14,6 @@ export interface RunRequest {
   workDir: string;
   /** Aborted with an `AbortReason` as its reason. */
   signal: AbortSignal;
-  /** Called with a command's process id once it has started. */
-  onStart?: (pid: number) => void;
 }
 
 export interface RunResult {

@@ -27,7 +27,6 @@ export const up = async (knex: Knex): Promise<void> => {
     t.text('metadata').notNullable();
     t.string('lease_owner', 200);
     t.bigInteger('lease_expires_at');
-    t.integer('pid');
     t.bigInteger('created_at').notNullable();
     t.bigInteger('started_at');
     t.bigInteger('finished_at');
