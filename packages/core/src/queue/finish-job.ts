@@ -1,18 +1,11 @@
-import type { Job, JobErrorCode, JobFile } from '../jobs/job.js';
+import type { Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
-import type { Values } from '../variables/index.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 
-export interface JobOutcome {
+export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
   state: FinalJobState | 'queued';
-  outputs: Values;
-  outputFiles: JobFile[];
-  exitCode: number | null;
-  error: string | null;
-  errorCode: JobErrorCode | null;
-  log: string;
   /** A run stopped by our own shutdown is not the job's fault and does not use up an attempt. */
   refundAttempt?: boolean;
 }

@@ -3,17 +3,8 @@
  * carry values: no type tags, so a declared type (from the manifest) decides how text is read, and
  * undeclared values are inferred from their JSON shape.
  */
-import { VariableError } from '../errors.js';
-import { describe } from './describe.js';
+import { invalid, isRecord } from './describe.js';
 import { isDateTimeText, isNumberText, numberToText, type Column, type JsonValue, type Value, type VariableType } from './value.js';
-
-const invalid = (path: string, expected: string, got: unknown): VariableError =>
-  new VariableError('INVALID_VARIABLE', path, `variable "${path}": expected ${expected}, got ${describe(got)}`, {
-    expected,
-  });
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads a plain JSON value; with `declared`, text is read as that type (form fields are always text). */
 export const fromPlainJson = (path: string, raw: unknown, declared?: VariableType): Value => {

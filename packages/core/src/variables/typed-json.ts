@@ -4,8 +4,7 @@
  * Reading is lenient where the vendor's own clients are (a missing type means STRING, a NUMBER may
  * come as number or text, LIST elements may be bare scalars); writing is always the canonical form.
  */
-import { VariableError } from '../errors.js';
-import { describe } from './describe.js';
+import { invalid, isRecord } from './describe.js';
 import {
   isDateTimeText,
   isNumberText,
@@ -19,14 +18,6 @@ import {
 } from './value.js';
 
 export type TypedJson = { type: VariableType } & { [key: string]: JsonValue };
-
-const invalid = (path: string, expected: string, got: unknown): VariableError =>
-  new VariableError('INVALID_VARIABLE', path, `variable "${path}": expected ${expected}, got ${describe(got)}`, {
-    expected,
-  });
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const readScalar = (path: string, raw: unknown): Value => {
   if (typeof raw === 'string') return { type: 'STRING', value: raw };
