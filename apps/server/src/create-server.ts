@@ -1,12 +1,14 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '@botgate/core';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 
 export interface ServerOptions {
   core: Core;
   logger: Logger;
+  /** The adapters' routers, mounted at the root in this order. */
+  routers: Router[];
 }
 
 export interface BotgateServer {
@@ -21,7 +23,7 @@ export interface BotgateServer {
  * The HTTP side of `botgate serve`: health, the adapters (mounted here as their issues land),
  * and one JSON answer for anything that no route handles.
  */
-export const createServer = ({ core, logger }: ServerOptions): BotgateServer => {
+export const createServer = ({ core, logger, routers }: ServerOptions): BotgateServer => {
   const app = express();
   app.disable('x-powered-by');
   let draining = false;
@@ -39,6 +41,8 @@ export const createServer = ({ core, logger }: ServerOptions): BotgateServer => 
     const counts = await core.jobs.counts();
     res.json({ status: 'ok', node: core.nodeId, running: core.worker.running, queued: counts.queued, automations: core.catalog.list().length });
   });
+
+  for (const router of routers) app.use(router);
 
   app.use((req, res) => {
     res.status(404).json({ error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` });

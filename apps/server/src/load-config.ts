@@ -5,6 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+// A list in YAML, or comma-separated text in an environment variable.
+const textList = z.preprocess((raw) => (typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw), z.array(z.string().min(1)));
 const positiveInt = z.coerce.number().int().positive();
 
 /** Every key of `botgate.yaml`; each can be overridden by `BOTGATE_<KEY>` (camelCase becomes UPPER_SNAKE). */
@@ -37,6 +39,17 @@ const configSchema = z.strictObject({
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
   /** @default 'info' */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** EMILY.RPA's API Trigger (`/api`). */
+  localApi: z
+    .strictObject({
+      /** Shown by `GET /api`. @default 'botgate' */
+      userId: z.string().min(1).default('botgate'),
+      /** When set, every call needs `Authorization: Bearer <token>` or `?token=`. */
+      token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+      /** When set, only these addresses or CIDR ranges may call. */
+      allow: textList.optional(),
+    })
+    .default({ userId: 'botgate' }),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -48,7 +61,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const envName = (key: string): string => `BOTGATE_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+const upperSnake = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Every setting as a key path with its variable: `localApi.userId` is `BOTGATE_LOCAL_API_USER_ID`. */
+const settings: Array<{ path: string[]; env: string }> = Object.entries(configSchema.shape).flatMap(([key, schema]) => {
+  let inner: unknown = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap();
+  return inner instanceof z.ZodObject
+    ? Object.keys(inner.shape).map((sub) => ({ path: [key, sub], env: `BOTGATE_${upperSnake(key)}_${upperSnake(sub)}` }))
+    : [{ path: [key], env: `BOTGATE_${upperSnake(key)}` }];
+});
 
 export interface LoadConfigOptions {
   /** `--config`; when given, the file must exist. */
@@ -76,7 +98,10 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
       throw new ConfigError(`${configPath}: expected a mapping of settings`);
     }
     raw = { ...(document as Record<string, unknown> | null) };
-    for (const key of Object.keys(raw)) sources.set(key, configPath);
+    for (const [key, value] of Object.entries(raw)) {
+      sources.set(key, configPath);
+      if (typeof value === 'object' && value !== null) for (const sub of Object.keys(value)) sources.set(`${key}.${sub}`, configPath);
+    }
     for (const key of pathKeys) {
       const value = raw[key];
       if (typeof value === 'string' && !isAbsolute(value)) raw[key] = resolve(dirname(configPath), value);
@@ -84,22 +109,20 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
   } else if (path !== undefined) {
     throw new ConfigError(`${configPath}: configuration file not found`);
   }
-  const known = new Set(Object.keys(configSchema.shape).map(envName));
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('BOTGATE_') || value === undefined) continue;
-    const key = Object.keys(configSchema.shape).find((k) => envName(k) === name);
-    if (key) {
-      raw[key] = value;
-      sources.set(key, name);
-    } else if (!known.has(name) && !reservedEnv.has(name)) {
-      throw new ConfigError(`${name}: not a botgate setting (known: ${[...known].join(', ')})`);
-    }
+    if (!name.startsWith('BOTGATE_') || value === undefined || reservedEnv.has(name)) continue;
+    const setting = settings.find((s) => s.env === name);
+    if (!setting) throw new ConfigError(`${name}: not a botgate setting (known: ${settings.map((s) => s.env).join(', ')})`);
+    const [key, sub] = setting.path as [string, string | undefined];
+    if (sub === undefined) raw[key] = value;
+    else raw[key] = { ...(typeof raw[key] === 'object' && raw[key] !== null ? (raw[key] as object) : {}), [sub]: value };
+    sources.set(setting.path.join('.'), name);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const source = sources.get(key);
+      const key = issue.path.slice(0, 2).join('.');
+      const source = sources.get(key) ?? sources.get(String(issue.path[0] ?? ''));
       const where = source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${issue.path.join('.')}`;
       return `${where || '(top level)'}: ${issue.message}`;
     });

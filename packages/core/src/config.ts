@@ -1,3 +1,4 @@
+import type { AdapterDescriptor } from './adapter-descriptor.js';
 import type { Logger } from './logger.js';
 import type { DatabaseConfig } from './queue/database.js';
 
@@ -29,6 +30,8 @@ export interface CoreOptions {
   moduleThreads?: number;
   /** @default a silent logger */
   logger?: Logger;
+  /** Adapters whose migrations run with core's. @default [] */
+  adapters?: readonly AdapterDescriptor[];
 }
 
 export type ResolvedCoreOptions = Required<Omit<CoreOptions, 'database'>> & { database: DatabaseConfig };

@@ -33,6 +33,7 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
     killGraceMs: options.killGraceMs ?? 5000,
     moduleThreads: options.moduleThreads ?? 2,
     logger: options.logger ?? silentLogger,
+    adapters: options.adapters ?? [],
   };
 };
 
@@ -50,6 +51,7 @@ export const createCore = async (input: CoreOptions) => {
   const maintenanceTimers: NodeJS.Timeout[] = [];
   try {
     await migrate(db);
+    for (const adapter of options.adapters) await migrate(db, adapter.migrations, adapter.migrationTable);
     const catalog = await createCatalog(db, options.catalogDir);
     const runners = {
       module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency }),

@@ -1,6 +1,8 @@
 import { isBotgateError } from '@botgate/core';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../load-config.js';
+import { adapters } from '../adapters.js';
+import { registerAdapterCommands } from './adapter-commands.js';
 import { registerAutomationsCommand } from './automations-command.js';
 import type { GlobalOptions } from './context.js';
 import { registerJobsCommand } from './jobs-command.js';
@@ -18,6 +20,7 @@ export const createProgram = (): Command => {
   registerAutomationsCommand(program, global);
   registerRunCommand(program, global);
   registerJobsCommand(program, global);
+  registerAdapterCommands(program, global, adapters);
   return program;
 };
 

@@ -1,5 +1,6 @@
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
+import { createAdapterRouters } from '../adapters.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { loadConfig } from '../load-config.js';
@@ -15,7 +16,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const config = loadConfig({ path: global().config, env: process.env, cwd: process.cwd() });
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
-      const server = createServer({ core, logger });
+      const server = createServer({ core, logger, routers: createAdapterRouters(core, config, logger) });
       let port: number;
       try {
         port = await server.listen(config.port, config.host);

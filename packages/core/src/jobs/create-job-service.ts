@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
-import { enqueueJob } from '../queue/enqueue-job.js';
+import { enqueueJob, type NewJob } from '../queue/enqueue-job.js';
 import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
 import { validateInputs, valuesFromPlain, type Values } from '../variables/index.js';
 import type { Job } from './job.js';
@@ -26,6 +26,8 @@ export interface EnqueueRequest {
   /** Repeats within the window answer the first job and queue nothing. */
   idempotencyKey?: string;
   metadata?: Record<string, unknown>;
+  /** Adapter rows to commit with the job (see `NewJob.inTransaction`). */
+  inTransaction?: NewJob['inTransaction'];
 }
 
 export interface JobServiceDeps {
@@ -76,6 +78,7 @@ export const createJobService = (deps: JobServiceDeps) => {
           idempotencyKey: request.idempotencyKey,
           idempotencyWindowMs: deps.idempotencyWindowMs,
           metadata: request.metadata,
+          inTransaction: request.inTransaction,
         });
         if (!result.created) await rm(workDir, { recursive: true, force: true });
         else deps.onEnqueued();

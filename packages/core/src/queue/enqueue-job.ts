@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Job } from '../jobs/job.js';
 import type { Values } from '../variables/index.js';
 import type { Database } from './database.js';
@@ -13,6 +14,11 @@ export interface NewJob {
   idempotencyKey?: string | undefined;
   idempotencyWindowMs: number;
   metadata?: Record<string, unknown> | undefined;
+  /**
+   * Runs inside the job's transaction, after its insert: an adapter's own row (a vendor's job
+   * number, a run id) commits or rolls back with the job, so no answered id can point nowhere.
+   */
+  inTransaction?: ((tx: Knex.Transaction, job: Job) => Promise<void>) | undefined;
 }
 
 class DuplicateKey extends Error {}
@@ -57,6 +63,7 @@ export const enqueueJob = async (db: Database, job: NewJob): Promise<{ job: Job;
           .returning('job_id');
         if (claimed.length === 0) throw new DuplicateKey();
       }
+      await job.inTransaction?.(tx, jobFromRow(inserted));
       return inserted;
     });
     return { job: jobFromRow(row), created: true };

@@ -1,0 +1,29 @@
+import type { Core } from './create-core.js';
+import type { Migration } from './queue/migrations/index.js';
+
+/**
+ * A CLI command an adapter contributes (`botgate local-api add …`), free of any CLI framework:
+ * the server turns it into a command, prints `format(result)` or, with --json, the result itself.
+ */
+export interface AdapterCommand<Result = unknown> {
+  /** Words after the adapter's name, e.g. `['add']` or `['key', 'add']`. */
+  path: string[];
+  description: string;
+  /** Positional arguments, in order. */
+  args?: Array<{ name: string; description: string }>;
+  /** `--name <value>` options. */
+  options?: Array<{ name: string; description: string }>;
+  run(core: Core, args: string[], options: Record<string, string | undefined>): Promise<Result>;
+  format(result: Result): string;
+}
+
+/** What the server needs to know of an adapter besides its router. */
+export interface AdapterDescriptor {
+  /** Also the adapter name jobs record and the CLI word: `local-api`, `process-api`, `api-task`. */
+  name: string;
+  migrations: Record<string, Migration>;
+  /** The adapter's own migration bookkeeping table. */
+  migrationTable: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own result type
+  commands: Array<AdapterCommand<any>>;
+}

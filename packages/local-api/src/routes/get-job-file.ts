@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { jobPaths, type Core } from '@botgate/core';
+import type { Request, Response } from 'express';
+import { LocalApiError } from '../errors.js';
+import type { Skills } from '../skills.js';
+import { findJob } from './get-job.js';
+
+/** `GET /api/job/files/<name>`: one output file of a job; only names the job listed are served. */
+export const getJobFile = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
+  const { job } = await findJob(core, skills, req);
+  const segments = (req.params as { name?: string[] }).name ?? [];
+  const name = segments.join('/');
+  const file = job.outputFiles.find((f) => f.name === name);
+  if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
+  await new Promise<void>((resolve, reject) =>
+    res.download(join(jobPaths(job.workDir).outputDir, ...file.name.split('/')), file.name.split('/').at(-1) as string, { dotfiles: 'allow' }, (error) =>
+      error && !res.headersSent ? reject(new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`)) : resolve(),
+    ),
+  );
+};

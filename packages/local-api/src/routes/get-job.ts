@@ -1,0 +1,47 @@
+import { isFinal, toPlainJson, type Core, type Job } from '@botgate/core';
+import type { Request, Response } from 'express';
+import { LocalApiError } from '../errors.js';
+import { mapJobState } from '../map-job-state.js';
+import { jobIdOf } from '../ms-unix-time.js';
+import type { Skills } from '../skills.js';
+import { requiredQuery } from './query.js';
+
+/** Reads `uuid` and `msUnixTime` and finds that job of that skill, or says precisely why not. */
+export const findJob = async (core: Core, skills: Skills, req: Request): Promise<{ job: Job; uuid: string; msUnixTime: string }> => {
+  const uuid = requiredQuery(req, 'uuid');
+  const msUnixTime = requiredQuery(req, 'msUnixTime');
+  if (!/^\d{1,16}$/.test(msUnixTime)) throw new LocalApiError('BAD_REQUEST', `msUnixTime must be a job number (digits), got "${msUnixTime}"`);
+  if (!(await skills.find(uuid))) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+  const jobId = await jobIdOf(core, uuid, msUnixTime);
+  const job = jobId === undefined ? undefined : await core.jobs.find(jobId);
+  if (!job) throw new LocalApiError('NOT_FOUND', `skill ${uuid} has no job ${msUnixTime}`);
+  return { job, uuid, msUnixTime };
+};
+
+/**
+ * `GET /api/job`: EMILY's `status`, then what EMILY leaves out: how a finished job ended, its
+ * error, output variables and output files with their download links.
+ */
+export const getJob = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
+  const { job, uuid, msUnixTime } = await findJob(core, skills, req);
+  const base = { status: mapJobState(job.state), uuid, msUnixTime, createdAt: job.createdAt.toISOString(), startedAt: job.startedAt?.toISOString() ?? null };
+  if (!isFinal(job.state)) {
+    res.json(base);
+    return;
+  }
+  const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const query = `uuid=${encodeURIComponent(uuid)}&msUnixTime=${msUnixTime}`;
+  res.json({
+    ...base,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    result: job.state,
+    error: job.error,
+    exitCode: job.exitCode,
+    outputs: Object.fromEntries(Object.entries(job.outputs).map(([name, value]) => [name, toPlainJson(value)])),
+    files: job.outputFiles.map((file) => ({
+      name: file.name,
+      size: file.size,
+      url: `${origin}/api/job/files/${file.name.split('/').map(encodeURIComponent).join('/')}?${query}`,
+    })),
+  });
+};

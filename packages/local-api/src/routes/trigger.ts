@@ -1,0 +1,80 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Core, InputFile } from '@botgate/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import { LocalApiError } from '../errors.js';
+import { allocateMsUnixTime, msUnixTimeOfJob } from '../ms-unix-time.js';
+import type { Skills } from '../skills.js';
+import { requiredQuery, reservedQuery } from './query.js';
+
+export interface TriggerOptions {
+  uploadLimit: number;
+  uploadDir: string;
+}
+
+type UploadRequest = Request & { uploadTemp?: string };
+
+/**
+ * Uploads go to a temp folder of this request on the data disk (so moving them into the job's
+ * folder is a rename), and that folder is removed whatever happens: a refused or cut-off upload
+ * leaves no partial file behind.
+ */
+export const receiveUploads = (options: TriggerOptions): RequestHandler[] => {
+  const upload = multer({
+    storage: multer.diskStorage({
+      destination: (req, _file, done) => done(null, (req as UploadRequest).uploadTemp as string),
+      filename: (_req, _file, done) => done(null, `${Date.now()}-${Math.random().toString(36).slice(2)}`),
+    }),
+    limits: { fileSize: options.uploadLimit, fieldSize: 1024 * 1024, fields: 1000, files: 1000, parts: 2000 },
+    // Postman, curl and browsers send UTF-8 file names without saying so.
+    defParamCharset: 'utf8',
+  }).any();
+  return [
+    async (req: Request, res: Response, next: NextFunction) => {
+      if (!req.is('multipart/form-data')) return next();
+      await mkdir(options.uploadDir, { recursive: true });
+      const temp = await mkdtemp(join(options.uploadDir, 'request-'));
+      (req as UploadRequest).uploadTemp = temp;
+      res.once('close', () => void rm(temp, { recursive: true, force: true }));
+      upload(req, res, next);
+    },
+  ];
+};
+
+const textFields = (body: unknown): Record<string, unknown> => {
+  if (typeof body !== 'object' || body === null) return {};
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>));
+};
+
+/** `GET|POST /api?uuid=`: queue the skill; answer its `msUnixTime` once the job is committed. */
+export const trigger = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
+  const uuid = requiredQuery(req, 'uuid');
+  const skill = await skills.find(uuid);
+  if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+  const key = req.get('idempotency-key');
+  if (key !== undefined && (key === '' || key.length > 200)) throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
+
+  const inputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(req.query)) if (!reservedQuery.has(name)) inputs[name] = value;
+  Object.assign(inputs, textFields(req.body));
+  const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
+  const files: InputFile[] = uploaded.map((file) => ({ name: file.originalname, path: file.path, move: true }));
+
+  let msUnixTime: string | undefined;
+  const { job } = await core.jobs.enqueue({
+    automationId: skill.automationId,
+    adapter: 'local-api',
+    plainInputs: inputs,
+    // EMILY has no declared inputs: fields a skill does not declare still reach it in input.json.
+    allowUnknownInputs: true,
+    files,
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+    inTransaction: async (tx, created) => {
+      msUnixTime = await allocateMsUnixTime(tx, uuid, created.id);
+    },
+  });
+  msUnixTime ??= await msUnixTimeOfJob(core, job.id);
+  if (msUnixTime === undefined) throw new LocalApiError('NOT_FOUND', `the Idempotency-Key was used for job ${job.id}, which is not a local API job`);
+  res.json({ msUnixTime });
+};

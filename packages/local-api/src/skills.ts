@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { BotgateError, type Core } from '@botgate/core';
+
+export interface Skill {
+  uuid: string;
+  automationId: string;
+  name: string;
+}
+
+interface SkillRow {
+  automation_id: string;
+  uuid: string;
+  enabled: boolean | number;
+}
+
+/** EMILY's "Add to API": which automations the local API may trigger, each under its uuid. */
+export const createSkills = (core: Core) => {
+  const table = () => core.db<SkillRow>('local_api_skills');
+  const toSkill = (row: SkillRow): Skill => ({ uuid: row.uuid, automationId: row.automation_id, name: core.catalog.find(row.automation_id)?.name ?? row.automation_id });
+  return {
+    /** Adds (or re-adds) an automation; its uuid is made once and kept. */
+    async add(automationId: string): Promise<Skill & { added: boolean }> {
+      core.catalog.get(automationId);
+      const existing = await table().where({ automation_id: automationId }).first();
+      if (existing) {
+        if (!existing.enabled) await table().where({ automation_id: automationId }).update({ enabled: true });
+        return { ...toSkill(existing), added: !existing.enabled };
+      }
+      const row = { automation_id: automationId, uuid: randomUUID(), enabled: true, created_at: Date.now() };
+      await table().insert(row).onConflict('automation_id').ignore();
+      return { ...toSkill((await table().where({ automation_id: automationId }).first()) as SkillRow), added: true };
+    },
+    async remove(automationId: string): Promise<Skill> {
+      const existing = await table().where({ automation_id: automationId, enabled: true }).first();
+      if (!existing) throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" is not added to the local API`, { automationId });
+      await table().where({ automation_id: automationId }).update({ enabled: false });
+      return toSkill(existing);
+    },
+    async list(): Promise<Skill[]> {
+      return (await table().where({ enabled: true }).orderBy('automation_id')).map(toSkill);
+    },
+    /** The added skill with this uuid whose automation is still in the catalog. */
+    async find(uuid: string): Promise<Skill | undefined> {
+      const row = await table().where({ uuid, enabled: true }).first();
+      return row && core.catalog.find(row.automation_id) ? toSkill(row) : undefined;
+    },
+  };
+};
+
+export type Skills = ReturnType<typeof createSkills>;
