@@ -1,10 +1,18 @@
 import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
 import { createLocalApiRouter, localApiDescriptor } from '@botgate/local-api';
+import { createProcessApiDescriptor, createProcessApiRouter, createWebhookDispatcher } from '@botgate/process-api';
 import type { Router } from 'express';
 import type { Config } from './load-config.js';
 
+/** The address clients use, for URLs the CLI prints. */
+const publicUrlOf = (config: Config): string =>
+  (config.processApi.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`).replace(/\/$/, '');
+
 /** Every adapter the server speaks, in the order their routers are mounted. */
-export const adapters: readonly AdapterDescriptor[] = [localApiDescriptor];
+export const adaptersOf = (config: Config): AdapterDescriptor[] => [
+  localApiDescriptor,
+  createProcessApiDescriptor({ baseUrl: publicUrlOf(config), workspaceId: config.processApi.workspaceId }),
+];
 
 /** Each adapter's router over the core, given its slice of the configuration. */
 export const createAdapterRouters = (core: Core, config: Config, logger: Logger): Router[] => [
@@ -15,4 +23,12 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger)
     uploadLimit: config.uploadLimit,
     logger,
   }),
+  createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, logger }),
 ];
+
+/** Adapters' background work (webhook delivery); started with the workers, stopped before the core closes. */
+export const startAdapterServices = (core: Core, config: Config, logger: Logger): { stop(): Promise<void> } => {
+  const webhooks = createWebhookDispatcher(core, { workspaceId: config.processApi.workspaceId, pollMs: config.poll, retryBaseMs: config.processApi.webhookRetry, logger });
+  webhooks.start();
+  return { stop: () => webhooks.stop() };
+};

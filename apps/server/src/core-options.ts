@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CoreOptions, Logger } from '@botgate/core';
-import { adapters } from './adapters.js';
+import { adaptersOf } from './adapters.js';
 import type { Config } from './load-config.js';
 
 /**
@@ -27,5 +27,5 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
   pollMs: config.poll,
   retentionMs: config.retention,
   logger,
-  adapters,
+  adapters: adaptersOf(config),
 });

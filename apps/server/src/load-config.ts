@@ -50,6 +50,19 @@ const configSchema = z.strictObject({
       allow: textList.optional(),
     })
     .default({ userId: 'botgate' }),
+  /** Robocorp's Process API (`/workspace-v1`, `/process-v1`). */
+  processApi: z
+    .strictObject({
+      /** The workspace every automation belongs to. @default an id made once and kept */
+      workspaceId: z.string().regex(/^[\w-]{1,64}$/, 'use 1 to 64 letters, digits, _ or -').optional(),
+      /** Bytes of a JSON request body. @default 1048576 */
+      bodyLimit: positiveInt.default(1024 * 1024),
+      /** The first webhook retry waits this long, each next one twice as long. @default 5s */
+      webhookRetry: durationSchema.default(5000),
+      /** The URL printed in `process-api secret`'s curl line. @default http://<host>:<port> */
+      publicUrl: z.url().optional(),
+    })
+    .default({ bodyLimit: 1024 * 1024, webhookRetry: 5000 }),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -161,7 +161,7 @@ describe('server and configuration', () => {
     try {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', automations: 7, queued: 0 });
+      expect(await health.json()).toMatchObject({ status: 'ok', automations: 8, queued: 0 });
       const missing = await fetch(`${server.url}/nope`);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: 'NOT_FOUND', message: 'no route for GET /nope' });

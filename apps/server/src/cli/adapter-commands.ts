@@ -1,11 +1,14 @@
-import type { AdapterDescriptor } from '@botgate/core';
 import type { Command } from 'commander';
+import { adaptersOf } from '../adapters.js';
+import { loadConfig } from '../load-config.js';
 import { withCore, type GlobalOptions } from './context.js';
 import { printJson } from './format.js';
 
 /** Turns each adapter's framework-free commands into `botgate <adapter> <words…>` commands. */
-export const registerAdapterCommands = (program: Command, global: () => GlobalOptions, adapters: readonly AdapterDescriptor[]): void => {
-  for (const adapter of adapters) {
+export const registerAdapterCommands = (program: Command, global: () => GlobalOptions): void => {
+  // The command tree is the same for any configuration; each command reads the real one when it runs.
+  const shapes = adaptersOf(loadConfig({ env: {}, cwd: process.cwd(), path: undefined }));
+  for (const [index, adapter] of shapes.entries()) {
     const group = program.command(adapter.name).description(`the ${adapter.name} adapter`);
     for (const spec of adapter.commands) {
       let parent = group;
@@ -17,8 +20,9 @@ export const registerAdapterCommands = (program: Command, global: () => GlobalOp
       command.action(async (...received: unknown[]) => {
         const args = received.slice(0, spec.args?.length ?? 0) as string[];
         const options = received[spec.args?.length ?? 0] as Record<string, string | undefined> & { json?: boolean };
-        await withCore(global(), async ({ core }) => {
-          const result = await spec.run(core, args, options);
+        await withCore(global(), async ({ core, config }) => {
+          const configured = adaptersOf(config)[index]?.commands.find((c) => c.path.join(' ') === spec.path.join(' ')) ?? spec;
+          const result = await configured.run(core, args, options);
           if (options.json) printJson(result);
           else console.log(spec.format(result));
         });

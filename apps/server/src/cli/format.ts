@@ -15,7 +15,9 @@ export const printJson = (value: unknown): void => {
 const plain = (values: Values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** A job as `--json` prints it: values typed as core keeps them. */
-export const jobJson = (job: Job) => ({
+export type JobJson = Omit<Job, 'createdAt' | 'startedAt' | 'finishedAt'> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
+
+export const jobJson = (job: Job): JobJson => ({
   ...job,
   createdAt: job.createdAt.toISOString(),
   startedAt: job.startedAt?.toISOString() ?? null,

@@ -1,7 +1,6 @@
 import { isBotgateError } from '@botgate/core';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../load-config.js';
-import { adapters } from '../adapters.js';
 import { registerAdapterCommands } from './adapter-commands.js';
 import { registerAutomationsCommand } from './automations-command.js';
 import type { GlobalOptions } from './context.js';
@@ -20,7 +19,7 @@ export const createProgram = (): Command => {
   registerAutomationsCommand(program, global);
   registerRunCommand(program, global);
   registerJobsCommand(program, global);
-  registerAdapterCommands(program, global, adapters);
+  registerAdapterCommands(program, global);
   return program;
 };
 

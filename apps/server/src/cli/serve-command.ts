@@ -1,6 +1,6 @@
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
-import { createAdapterRouters } from '../adapters.js';
+import { createAdapterRouters, startAdapterServices } from '../adapters.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { loadConfig } from '../load-config.js';
@@ -25,6 +25,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         throw error;
       }
       await core.worker.start();
+      const services = startAdapterServices(core, config, logger);
       logger.info(
         { port, host: config.host, catalog: config.catalog, dataDir: config.dataDir, automations: core.catalog.list().map((a) => a.id), node: core.nodeId },
         `botgate listening on http://${config.host}:${port}`,
@@ -35,6 +36,8 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         if (stopping) return;
         stopping = true;
         logger.info({ signal, graceMs: config.shutdownGrace }, 'shutting down: no new triggers, running jobs get the grace period');
+        // Events of runs that end during the grace period are sent by the next start, which looks for them.
+        await services.stop();
         await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
         logger.info('stopped');
         logger.flush();

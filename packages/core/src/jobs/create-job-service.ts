@@ -26,6 +26,8 @@ export interface EnqueueRequest {
   /** Repeats within the window answer the first job and queue nothing. */
   idempotencyKey?: string;
   metadata?: Record<string, unknown>;
+  /** A work item payload kept verbatim for the robot (Robocorp); declared inputs still come from `plainInputs`. */
+  workItem?: Record<string, unknown>;
   /** Adapter rows to commit with the job (see `NewJob.inTransaction`). */
   inTransaction?: NewJob['inTransaction'];
 }
@@ -78,6 +80,7 @@ export const createJobService = (deps: JobServiceDeps) => {
           idempotencyKey: request.idempotencyKey,
           idempotencyWindowMs: deps.idempotencyWindowMs,
           metadata: request.metadata,
+          workItem: request.workItem,
           inTransaction: request.inTransaction,
         });
         if (!result.created) await rm(workDir, { recursive: true, force: true });

@@ -10,6 +10,12 @@ export interface JobFile {
   size: number;
 }
 
+export interface OutputWorkItem {
+  payload: unknown;
+  /** File names as the robot gave them, relative to the job's folder when they are inside it. */
+  files: string[];
+}
+
 export interface Job {
   id: number;
   automationId: string;
@@ -31,6 +37,13 @@ export interface Job {
   idempotencyKey: string | null;
   workDir: string;
   cancelRequested: boolean;
+  /**
+   * A Robocorp work item payload exactly as the caller sent it (any JSON object, nulls included);
+   * the robot reads it through the work-item file adapter. Null when the job has none.
+   */
+  workItem: Record<string, unknown> | null;
+  /** Work items the robot wrote to `RC_WORKITEM_OUTPUT_PATH`: `[{ payload, files }]`. */
+  outputWorkItems: OutputWorkItem[];
   /** Adapter-owned data kept with the job (e.g. a vendor's own job number). */
   metadata: Record<string, unknown>;
   createdAt: Date;

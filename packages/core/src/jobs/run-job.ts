@@ -16,7 +16,7 @@ const readOutputs = (automation: Automation, plain: Record<string, unknown>): Va
   Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, automation.outputs[name])]));
 
 const outcomeOf = (job: Job, automation: Automation, result: RunResult): JobOutcome => {
-  const base = { outputs: {}, outputFiles: result.outputFiles, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };
+  const base = { outputs: {}, outputFiles: result.outputFiles, outputWorkItems: result.outputWorkItems, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };
   if (result.status === 'aborted') {
     return result.abortReason === 'canceled' ? { ...base, state: 'canceled' } : { ...base, state: 'queued', refundAttempt: true };
   }
@@ -39,16 +39,18 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
   const runner = deps.runners[automation.run.kind];
   let result: RunResult;
   try {
+    const inputs = valuesToPlain(job.inputs);
     result = await runner.run({
       jobId: job.id,
       automation,
-      inputs: valuesToPlain(job.inputs),
+      inputs,
       inputFiles: job.inputFiles,
+      workItem: job.workItem ?? inputs,
       workDir: job.workDir,
       signal,
     });
   } catch (error) {
-    result = { status: 'failed', outputs: {}, outputFiles: [], exitCode: null, error: `runner error: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
+    result = { status: 'failed', outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: `runner error: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
   }
   return finishJob(deps.db, job.id, deps.nodeId, outcomeOf(job, automation, result));
 };

@@ -14,6 +14,7 @@ export interface NewJob {
   idempotencyKey?: string | undefined;
   idempotencyWindowMs: number;
   metadata?: Record<string, unknown> | undefined;
+  workItem?: Record<string, unknown> | undefined;
   /**
    * Runs inside the job's transaction, after its insert: an adapter's own row (a vendor's job
    * number, a run id) commits or rolls back with the job, so no answered id can point nowhere.
@@ -50,6 +51,7 @@ export const enqueueJob = async (db: Database, job: NewJob): Promise<{ job: Job;
           work_dir: job.workDir,
           cancel_requested: false,
           metadata: JSON.stringify(job.metadata ?? {}),
+          work_item: job.workItem === undefined ? null : JSON.stringify(job.workItem),
           created_at: now,
         })
         .returning('*')) as JobRow[];

@@ -3,7 +3,7 @@ import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 
-export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
+export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
   state: FinalJobState | 'queued';
   /** A run stopped by our own shutdown is not the job's fault and does not use up an attempt. */
@@ -23,6 +23,7 @@ export const finishJob = async (db: Database, id: number, nodeId: string, outcom
       state: outcome.state,
       outputs: JSON.stringify(outcome.outputs),
       output_files: JSON.stringify(outcome.outputFiles),
+      output_work_items: JSON.stringify(outcome.outputWorkItems),
       exit_code: outcome.exitCode,
       error: outcome.error,
       error_code: outcome.errorCode,

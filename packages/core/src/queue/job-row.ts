@@ -20,6 +20,8 @@ export interface JobRow {
   work_dir: string;
   cancel_requested: boolean | number;
   metadata: string;
+  work_item: string | null;
+  output_work_items: string;
   lease_owner: string | null;
   lease_expires_at: number | string | null;
   created_at: number | string;
@@ -49,6 +51,8 @@ export const jobFromRow = (row: JobRow): Job => ({
   workDir: row.work_dir,
   cancelRequested: Boolean(row.cancel_requested),
   metadata: JSON.parse(row.metadata),
+  workItem: row.work_item === null ? null : JSON.parse(row.work_item),
+  outputWorkItems: JSON.parse(row.output_work_items ?? '[]'),
   createdAt: toDate(row.created_at) as Date,
   startedAt: toDate(row.started_at),
   finishedAt: toDate(row.finished_at),

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { collectFiles } from './collect-output-files.js';
 import { jobPaths } from './job-paths.js';
+import { readOutputWorkItems } from './read-output-work-items.js';
 import { killProcessGroup } from './kill-process-group.js';
 import { createLogCapture, lastLine } from './log-capture.js';
 import type { AbortReason, RunRequest, RunResult, Runner } from './runner.js';
@@ -38,7 +39,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     await writeFile(paths.input, JSON.stringify(request.inputs, null, 2));
     // Robocorp's FileAdapter reads a list of work items, each with its payload and files.
     const files = Object.fromEntries(request.inputFiles.map((f) => [f.name, join(workDir, f.name)]));
-    await writeFile(paths.workItemsIn, JSON.stringify([{ payload: request.inputs, files }]));
+    await writeFile(paths.workItemsIn, JSON.stringify([{ payload: request.workItem, files }]));
 
     const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
     const env: NodeJS.ProcessEnv = {
@@ -56,7 +57,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       RPA_OUTPUT_WORKITEM_PATH: paths.workItemsOut,
     };
     const log = createLogCapture(options.logLimit);
-    const base = { outputs: {}, outputFiles: [], exitCode: null };
+    const base = { outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null };
 
     let child;
     try {
@@ -104,16 +105,17 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       return { ...base, status: 'failed', error: `cannot start ${program}: ${exit.spawnError.message}`, errorCode: 'START_FAILED', log: text };
     }
     const outputFiles = await collectFiles(paths.outputDir);
+    const outputWorkItems = await readOutputWorkItems(paths.workItemsOut, workDir);
     if (stopped === 'timeout') {
-      return { ...base, outputFiles, exitCode: exit.code, status: 'timed_out', error: `timed out after ${automation.timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
+      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'timed_out', error: `timed out after ${automation.timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
     }
     if (stopped !== undefined) {
-      return { ...base, outputFiles, exitCode: exit.code, status: 'aborted', abortReason: stopped, error: stopped, errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED', log: text };
+      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'aborted', abortReason: stopped, error: stopped, errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED', log: text };
     }
     if (exit.code !== 0) {
       const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
       const message = lastLine(text);
-      return { ...base, outputFiles, exitCode: exit.code, status: 'failed', error: message ? `${why}: ${message}` : why, errorCode: 'EXIT_CODE', log: text };
+      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'failed', error: message ? `${why}: ${message}` : why, errorCode: 'EXIT_CODE', log: text };
     }
     let outputs: Record<string, unknown> = {};
     if (existsSync(paths.output)) {
@@ -122,10 +124,10 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
         outputs = parsed as Record<string, unknown>;
       } catch (error) {
-        return { ...base, outputFiles, exitCode: 0, status: 'failed', error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID', log: text };
+        return { ...base, outputFiles, outputWorkItems, exitCode: 0, status: 'failed', error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID', log: text };
       }
     }
-    return { outputs, outputFiles, exitCode: 0, status: 'succeeded', error: null, errorCode: null, log: text };
+    return { outputs, outputFiles, outputWorkItems, exitCode: 0, status: 'succeeded', error: null, errorCode: null, log: text };
   },
   async close() {},
 });

@@ -32,13 +32,13 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
       if (automation.run.kind !== 'module') throw new Error(`${automation.id} is not a module automation`);
       const timeout = AbortSignal.timeout(automation.timeoutMs);
       const signal = AbortSignal.any([request.signal, timeout]);
-      const base = { outputFiles: [], exitCode: null, log: '' };
+      const base = { outputFiles: [], outputWorkItems: [], exitCode: null, log: '' };
       try {
         const outputs = (await pool.run(
           {
             modulePath: automation.run.module,
             inputs: request.inputs,
-            context: { jobId: request.jobId, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name) },
+            context: { jobId: request.jobId, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
           },
           { signal },
         )) as unknown;

@@ -1,5 +1,5 @@
 import type { Automation } from '../catalog/automation.js';
-import type { JobErrorCode, JobFile } from '../jobs/job.js';
+import type { JobErrorCode, JobFile, OutputWorkItem } from '../jobs/job.js';
 import type { JsonValue } from '../variables/index.js';
 
 /** Why a run was stopped from outside: a user's cancel, or this node shutting down. */
@@ -11,6 +11,8 @@ export interface RunRequest {
   /** Input variables as plain JSON, as `input.json` carries them. */
   inputs: Record<string, JsonValue>;
   inputFiles: JobFile[];
+  /** The work item payload to offer the robot; the inputs when the job has none. */
+  workItem: Record<string, unknown>;
   workDir: string;
   /** Aborted with an `AbortReason` as its reason. */
   signal: AbortSignal;
@@ -22,6 +24,7 @@ export interface RunResult {
   /** Output variables as plain JSON, before they are read against the manifest's declared outputs. */
   outputs: Record<string, unknown>;
   outputFiles: JobFile[];
+  outputWorkItems: OutputWorkItem[];
   exitCode: number | null;
   error: string | null;
   errorCode: JobErrorCode | null;

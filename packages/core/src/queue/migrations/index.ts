@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as jobs from './0001-jobs.js';
+import * as workItems from './0002-work-items.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -16,6 +17,6 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
   getMigration: async (name) => migrations[name] as Migration,
 });
 
-export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs };
+export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems };
 
 export type { Migration };

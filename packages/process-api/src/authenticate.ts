@@ -1,0 +1,39 @@
+import type { Request } from 'express';
+import { ProcessApiError } from './errors.js';
+import type { Process, Processes } from './processes.js';
+import { secretMatches } from './secrets.js';
+import type { Permission, WorkspaceKeys } from './workspace-keys.js';
+
+const header = 'robocloud-process-secret';
+
+/**
+ * The legacy API's check: the process's own secret, from the header (preferred) or the query.
+ * The hash is compared even when the process does not exist, so the answer takes the same time.
+ */
+export const authenticateProcessSecret = async (req: Request, processes: Processes): Promise<{ process: Process; workspaceId: string }> => {
+  const query = req.query[header];
+  const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
+  if (presented === undefined || presented === '') throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
+  const { workspaceId: ws, processId } = req.params as { workspaceId: string; processId: string };
+  const workspaceId = await processes.workspaceId();
+  const process = ws === workspaceId ? await processes.find(processId) : undefined;
+  const matches = secretMatches(presented, process?.secretHash);
+  if (!process) throw new ProcessApiError('NOT_FOUND', ws === workspaceId ? `no process ${processId} in workspace ${ws}` : `no workspace ${ws}`);
+  if (!matches) throw new ProcessApiError('FORBIDDEN', process.secretHash === null ? 'Process API access is not enabled for this process' : 'the secret is not valid for this process');
+  return { process, workspaceId };
+};
+
+/** The process-v1 check: `Authorization: RC-WSKEY <key>` with the permission the call needs. */
+export const authenticateWorkspaceKey = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ process: Process; workspaceId: string }> => {
+  const presented = req.get('authorization')?.match(/^RC-WSKEY\s+(\S+)$/i)?.[1];
+  if (presented === undefined) throw new ProcessApiError('UNAUTHORIZED', 'send a workspace key: Authorization: RC-WSKEY <key>', { 'WWW-Authenticate': 'RC-WSKEY' });
+  const key = await keys.authenticate(presented);
+  if (!key) throw new ProcessApiError('FORBIDDEN', 'the workspace key is not valid');
+  if (!key.permissions.includes(permission)) throw new ProcessApiError('FORBIDDEN', `the key "${key.name}" lacks the ${permission} permission`);
+  const { workspaceId: ws, processId } = req.params as { workspaceId: string; processId: string };
+  const workspaceId = await processes.workspaceId();
+  if (ws !== workspaceId) throw new ProcessApiError('NOT_FOUND', `no workspace ${ws}`);
+  const process = await processes.find(processId);
+  if (!process) throw new ProcessApiError('NOT_FOUND', `no process ${processId} in workspace ${ws}`);
+  return { process, workspaceId };
+};

@@ -1,0 +1,55 @@
+import { silentLogger, type Core, type Logger } from '@botgate/core';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { createErrorHandler, ProcessApiError } from './errors.js';
+import { createProcesses } from './processes.js';
+import { legacyGetRun, legacyTrigger } from './routes/legacy-routes.js';
+import { readJsonBody } from './routes/read-payload.js';
+import { v1Artifacts, v1DownloadArtifact, v1GetRun, v1ListRuns, v1Trigger, v1TriggerBatch, v1WorkItems } from './routes/v1-routes.js';
+import { createRuns } from './runs.js';
+import { createWorkspaceKeys } from './workspace-keys.js';
+
+export interface ProcessApiOptions {
+  /** The workspace every automation belongs to. @default an id made once and kept in the database */
+  workspaceId?: string | undefined;
+  /** Bytes of a JSON request body. @default 1048576 (1 MiB) */
+  bodyLimit?: number;
+  /** @default a silent logger */
+  logger?: Logger;
+}
+
+const handle = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => fn(req, res).catch(next);
+
+const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) =>
+  next(new ProcessApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed}`, { Allow: allowed }));
+
+/**
+ * Robocorp's Process API over a botgate core: the per-process-secret API of the contract under
+ * `/workspace-v1`, and the workspace-key API under `/process-v1`. Mount it at the root. Completion
+ * webhooks are sent by `createWebhookDispatcher`, started beside it.
+ */
+export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = {}): Router => {
+  const processes = createProcesses(core, options.workspaceId);
+  const runs = createRuns(core);
+  const keys = createWorkspaceKeys(core);
+  const deps = { core, processes, runs, keys };
+  const json = readJsonBody(options.bodyLimit ?? 1024 * 1024);
+  const router = Router();
+
+  const legacy = '/workspace-v1/workspaces/:workspaceId/processes/:processId';
+  router.route(`${legacy}/runs`).post(...json, handle(legacyTrigger(processes, runs))).all(methodNotAllowed('POST'));
+  router.route(`${legacy}/runs/:runId`).get(handle(legacyGetRun(processes, runs))).all(methodNotAllowed('GET'));
+
+  const v1 = '/process-v1/workspaces/:workspaceId/processes/:processId';
+  router.route(`${v1}/runs`).post(...json, handle(v1Trigger(deps))).get(handle(v1ListRuns(deps))).all(methodNotAllowed('GET, POST'));
+  router.route(`${v1}/runs-batch`).post(...json, handle(v1TriggerBatch(deps))).all(methodNotAllowed('POST'));
+  router.route(`${v1}/runs/:runId`).get(handle(v1GetRun(deps))).all(methodNotAllowed('GET'));
+  router.route(`${v1}/runs/:runId/work-items`).get(handle(v1WorkItems(deps))).all(methodNotAllowed('GET'));
+  router.route(`${v1}/runs/:runId/artifacts`).get(handle(v1Artifacts(deps))).all(methodNotAllowed('GET'));
+  router.route(`${v1}/runs/:runId/artifacts/:artifactId/*name`).get(handle(v1DownloadArtifact(deps))).all(methodNotAllowed('GET'));
+
+  for (const base of ['/workspace-v1', '/process-v1']) {
+    router.use(base, (req, _res, next) => next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+    router.use(base, createErrorHandler(options.logger ?? silentLogger));
+  }
+  return router;
+};

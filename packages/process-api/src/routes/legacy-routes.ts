@@ -1,0 +1,22 @@
+import type { Request, Response } from 'express';
+import { authenticateProcessSecret } from '../authenticate.js';
+import { ProcessApiError } from '../errors.js';
+import type { Processes } from '../processes.js';
+import { legacyRunView, type Runs } from '../runs.js';
+import { idempotencyKeyOf, payloadOf } from './read-payload.js';
+
+/** `POST /workspace-v1/workspaces/:ws/processes/:pid/runs`: the contract's trigger. */
+export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
+  const { process, workspaceId } = await authenticateProcessSecret(req, processes);
+  const { run } = await runs.start(process, payloadOf(req.body, { unwrapVariables: false }), { idempotencyKey: idempotencyKeyOf(req) });
+  res.json({ message: 'OK', processRunId: run.runId, processId: process.processId, workspaceId, workItemId: run.workItemId });
+};
+
+/** `GET /workspace-v1/workspaces/:ws/processes/:pid/runs/:runId`: the contract's status. */
+export const legacyGetRun = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
+  const { process, workspaceId } = await authenticateProcessSecret(req, processes);
+  const { runId } = req.params as { runId: string };
+  const found = await runs.find(process.processId, runId);
+  if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
+  res.json(legacyRunView(found.run, found.job, workspaceId));
+};

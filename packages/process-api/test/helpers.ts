@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, isFinal, type Core, type Job } from '@botgate/core';
+import express from 'express';
+import { afterAll, afterEach } from 'vitest';
+import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, type ProcessApiOptions } from '../src/index.js';
+
+export const examples = new URL('../../../examples', import.meta.url).pathname;
+
+const roots: string[] = [];
+const closers: Array<() => Promise<void>> = [];
+let failed = false;
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
+});
+afterAll(async () => {
+  for (const close of closers) await close();
+  if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
+  else for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+export const listen = async (app: express.Express): Promise<{ url: string; server: Server }> => {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  closers.unshift(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+};
+
+export interface Harness {
+  core: Core;
+  url: string;
+  workspaceId: string;
+  /** Runs one of the adapter's CLI commands, as `botgate process-api …` would. */
+  command: <T>(path: string, args?: string[], options?: Record<string, string>) => Promise<T>;
+  processId: (automationId: string) => Promise<string>;
+}
+
+/** The router alone in a bare express app over a real core on a fresh SQLite file. */
+export const startProcessApi = async (options: ProcessApiOptions & { webhookRetryMs?: number } = {}): Promise<Harness> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-process-api-'));
+  roots.push(dataDir);
+  const core = await createCore({
+    dataDir,
+    catalogDir: examples,
+    commandEnv: process.env,
+    pollMs: 100,
+    adapters: [{ name: 'process-api', migrations: processApiMigrations, migrationTable: 'process_api_migrations', commands: [] }],
+  });
+  await core.worker.start();
+  const webhooks = createWebhookDispatcher(core, { pollMs: 100, retryBaseMs: options.webhookRetryMs ?? 300, workspaceId: options.workspaceId });
+  webhooks.start();
+  const app = express();
+  app.use(createProcessApiRouter(core, options));
+  const { url } = await listen(app);
+  closers.push(async () => {
+    await webhooks.stop();
+    await core.close({ graceMs: 0 });
+  });
+  const commands = createProcessApiCommands({ baseUrl: url, workspaceId: options.workspaceId });
+  const command = async <T>(path: string, args: string[] = [], opts: Record<string, string> = {}): Promise<T> => {
+    const found = commands.find((c) => c.path.join(' ') === path);
+    if (!found) throw new Error(`no command ${path}`);
+    return (await found.run(core, args, opts)) as T;
+  };
+  const listed = await command<{ workspaceId: string; processes: Array<{ automationId: string; processId: string }> }>('list');
+  return {
+    core,
+    url,
+    workspaceId: listed.workspaceId,
+    command,
+    processId: async (automationId) => listed.processes.find((p) => p.automationId === automationId)?.processId as string,
+  };
+};
+
+export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
+export const waitForFinal = (core: Core, id: number): Promise<Job> =>
+  waitFor(`job ${id} to end`, async () => {
+    const job = await core.jobs.get(id);
+    return isFinal(job.state) ? job : undefined;
+  });
+
+export const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
