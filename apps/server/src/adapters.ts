@@ -1,4 +1,5 @@
 import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
+import { apiTaskDescriptor, createApiTaskRouter } from '@botgate/api-task';
 import { createLocalApiRouter, localApiDescriptor } from '@botgate/local-api';
 import { createProcessApiDescriptor, createProcessApiRouter, createWebhookDispatcher } from '@botgate/process-api';
 import type { Router } from 'express';
@@ -12,6 +13,7 @@ const publicUrlOf = (config: Config): string =>
 export const adaptersOf = (config: Config): AdapterDescriptor[] => [
   localApiDescriptor,
   createProcessApiDescriptor({ baseUrl: publicUrlOf(config), workspaceId: config.processApi.workspaceId }),
+  apiTaskDescriptor,
 ];
 
 /** Each adapter's router over the core, given its slice of the configuration. */
@@ -24,6 +26,16 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger)
     logger,
   }),
   createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, logger }),
+  createApiTaskRouter(core, {
+    jwtSecret: config.apiTask.jwtSecret,
+    tokenLifetimeMs: config.apiTask.tokenLifetime,
+    executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
+    realtimeLimitMs: config.apiTask.realtimeLimit,
+    publicUrl: config.apiTask.publicUrl,
+    loginAttempts: config.apiTask.loginAttempts,
+    loginWindowMs: config.apiTask.loginWindow,
+    logger,
+  }),
 ];
 
 /** Adapters' background work (webhook delivery); started with the workers, stopped before the core closes. */

@@ -63,6 +63,25 @@ const configSchema = z.strictObject({
       publicUrl: z.url().optional(),
     })
     .default({ bodyLimit: 1024 * 1024, webhookRetry: 5000 }),
+  /** Automation Anywhere's API Task real-time endpoint (`/v1/authentication`, `/orchestrator/v1/hotbot`, `/hotbot`). */
+  apiTask: z
+    .strictObject({
+      /** HS256 key of the tokens. @default made once into `<dataDir>/api-task-jwt.key` */
+      jwtSecret: z.string().min(32, 'use a secret of at least 32 characters').optional(),
+      /** A user token's lifetime. @default 20m */
+      tokenLifetime: durationSchema.default(1_200_000),
+      /** An execution token's lifetime. @default 12h */
+      executionTokenLifetime: durationSchema.default(43_200_000),
+      /** The real-time limit of one execution. @default 60s */
+      realtimeLimit: durationSchema.default(60_000),
+      /** Base of the execution URLs handed out. @default the address each request came to */
+      publicUrl: z.url().optional(),
+      /** Failed logins per user and address within `loginWindow` before 429. @default 5 */
+      loginAttempts: positiveInt.default(5),
+      /** @default 15m */
+      loginWindow: durationSchema.default(900_000),
+    })
+    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginWindow: 900_000 }),
 });
 
 export type Config = z.output<typeof configSchema>;

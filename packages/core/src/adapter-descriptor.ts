@@ -8,6 +8,8 @@ import type { Migration } from './queue/migrations/index.js';
 export interface AdapterCommand<Result = unknown> {
   /** Words after the adapter's name, e.g. `['add']` or `['key', 'add']`. */
   path: string[];
+  /** Mounted at the top level (`botgate users add`) instead of under the adapter's name. @default false */
+  root?: boolean;
   description: string;
   /** Positional arguments, in order. */
   args?: Array<{ name: string; description: string }>;

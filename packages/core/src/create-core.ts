@@ -4,6 +4,8 @@ import { createCatalog } from './catalog/create-catalog.js';
 import { createDispatcher, type StartOptions } from './concurrency/create-dispatcher.js';
 import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
 import type { CoreOptions, ResolvedCoreOptions } from './config.js';
+import { createExecutor } from './jobs/create-executor.js';
+import { createJobRecorder } from './jobs/create-job-recorder.js';
 import { createJobService } from './jobs/create-job-service.js';
 import { silentLogger } from './logger.js';
 import { createDatabase } from './queue/database.js';
@@ -82,6 +84,19 @@ export const createCore = async (input: CoreOptions) => {
       onFinished: jobs.notifyFinished,
     });
 
+    const recorder = createJobRecorder(db, logger, jobs.notifyFinished);
+    const executor = createExecutor({
+      db,
+      catalog,
+      nodeId,
+      dataDir: options.dataDir,
+      leaseMs: options.leaseMs,
+      runners,
+      recorder,
+      isAccepting: () => accepting,
+      notifyFinished: jobs.notifyFinished,
+    });
+
     /** Running jobs whose node died go back to the queue or fail `interrupted`; their leftover processes are killed. */
     const recover = async (): Promise<void> => {
       const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId));
@@ -104,7 +119,7 @@ export const createCore = async (input: CoreOptions) => {
       options,
       nodeId,
       catalog,
-      jobs,
+      jobs: { ...jobs, execute: executor.execute },
       variables,
       /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
       db,
@@ -129,6 +144,7 @@ export const createCore = async (input: CoreOptions) => {
         accepting = false;
         maintenanceTimers.forEach(clearInterval);
         if (workerStarted) await dispatcher.stop(graceMs);
+        await recorder.flush();
         await Promise.all([runners.module.close(), runners.command.close()]);
         await db.destroy();
       },

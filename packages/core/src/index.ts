@@ -9,6 +9,7 @@ export { manifestFileName } from './catalog/load-catalog.js';
 export type { Job, JobFile, JobErrorCode } from './jobs/job.js';
 export { jobStates, isFinal, isJobState, canTransition, assertTransition, type JobState, type FinalJobState } from './jobs/job-state.js';
 export type { EnqueueRequest, JobService } from './jobs/create-job-service.js';
+export type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';
 export type { InputFile } from './jobs/stage-input-files.js';
 export { sanitizeFileName } from './jobs/sanitize-file-name.js';
 export type { JobFilter } from './queue/job-queries.js';

@@ -144,3 +144,20 @@ describe('catalog', () => {
     expect(message).toMatch(/broken[/\\]automation\.yaml: not valid YAML/);
   });
 });
+
+describe('real-time execution', () => {
+  it('runs a module job at once and records it behind the answer', async () => {
+    const core = await openCore();
+    const executed = await core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } }, timeoutMs: 5000 });
+    expect(executed).toMatchObject({ state: 'succeeded', outputs: { message: { type: 'STRING', value: 'now' } } });
+    const recorded = await executed.recorded;
+    expect(await core.jobs.get(recorded.id)).toMatchObject({ state: 'succeeded', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } } });
+  });
+
+  it('ends a run past the caller\'s limit timed_out, and refuses undeclared inputs', async () => {
+    const core = await openCore();
+    const slow = await core.jobs.execute({ automationId: 'slow', adapter: 'test', inputs: { ms: { type: 'NUMBER', value: '2000' } }, timeoutMs: 200 });
+    expect(slow).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
+    await expect(core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { nope: { type: 'STRING', value: 'x' } }, timeoutMs: 1000 })).rejects.toThrow(/variable "nope" is not an input/);
+  });
+});

@@ -9,9 +9,9 @@ export const registerAdapterCommands = (program: Command, global: () => GlobalOp
   // The command tree is the same for any configuration; each command reads the real one when it runs.
   const shapes = adaptersOf(loadConfig({ env: {}, cwd: process.cwd(), path: undefined }));
   for (const [index, adapter] of shapes.entries()) {
-    const group = program.command(adapter.name).description(`the ${adapter.name} adapter`);
+    const group = adapter.commands.some((c) => !c.root) ? program.command(adapter.name).description(`the ${adapter.name} adapter`) : program;
     for (const spec of adapter.commands) {
-      let parent = group;
+      let parent = spec.root ? program : group;
       for (const word of spec.path.slice(0, -1)) parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word);
       const command = parent.command(spec.path.at(-1) as string).description(spec.description);
       for (const arg of spec.args ?? []) command.argument(`<${arg.name}>`, arg.description);

@@ -15,7 +15,7 @@ export interface RunJobDeps {
 const readOutputs = (automation: Automation, plain: Record<string, unknown>): Values =>
   Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, automation.outputs[name])]));
 
-const outcomeOf = (job: Job, automation: Automation, result: RunResult): JobOutcome => {
+export const outcomeOf = (job: Pick<Job, 'attempt' | 'maxAttempts'>, automation: Automation, result: RunResult): JobOutcome => {
   const base = { outputs: {}, outputFiles: result.outputFiles, outputWorkItems: result.outputWorkItems, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };
   if (result.status === 'aborted') {
     return result.abortReason === 'canceled' ? { ...base, state: 'canceled' } : { ...base, state: 'queued', refundAttempt: true };
@@ -30,6 +30,17 @@ const outcomeOf = (job: Job, automation: Automation, result: RunResult): JobOutc
   if (result.status === 'failed' && job.attempt < job.maxAttempts) return { ...base, state: 'queued' };
   return { ...base, state: result.status };
 };
+
+export const runnerFailure = (error: unknown): RunResult => ({
+  status: 'failed',
+  outputs: {},
+  outputFiles: [],
+  outputWorkItems: [],
+  exitCode: null,
+  error: `runner error: ${(error as Error).message}`,
+  errorCode: 'START_FAILED',
+  log: '',
+});
 
 /**
  * Runs one claimed job to its end and records the outcome. A runner that throws still ends the
@@ -50,7 +61,7 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
       signal,
     });
   } catch (error) {
-    result = { status: 'failed', outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: `runner error: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
+    result = runnerFailure(error);
   }
   return finishJob(deps.db, job.id, deps.nodeId, outcomeOf(job, automation, result));
 };

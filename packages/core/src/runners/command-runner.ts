@@ -44,7 +44,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
     const env: NodeJS.ProcessEnv = {
       ...options.env,
-      BOTGATE_JOB_ID: String(request.jobId),
+      BOTGATE_JOB_ID: String(request.jobId ?? ''),
       BOTGATE_JOB_DIR: workDir,
       BOTGATE_AUTOMATION_DIR: automation.dir,
       BOTGATE_INPUT: paths.input,
@@ -79,7 +79,8 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       killProcessGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
     };
-    const timeoutTimer = setTimeout(() => stop('timeout'), automation.timeoutMs);
+    const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
+    const timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
     const onAbort = () => stop(request.signal.reason as AbortReason);
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
@@ -107,7 +108,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     const outputFiles = await collectFiles(paths.outputDir);
     const outputWorkItems = await readOutputWorkItems(paths.workItemsOut, workDir);
     if (stopped === 'timeout') {
-      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'timed_out', error: `timed out after ${automation.timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
+      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'timed_out', error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
     }
     if (stopped !== undefined) {
       return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'aborted', abortReason: stopped, error: stopped, errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED', log: text };

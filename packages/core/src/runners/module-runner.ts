@@ -30,7 +30,8 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
     async run(request: RunRequest): Promise<RunResult> {
       const { automation, workDir } = request;
       if (automation.run.kind !== 'module') throw new Error(`${automation.id} is not a module automation`);
-      const timeout = AbortSignal.timeout(automation.timeoutMs);
+      const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
+      const timeout = AbortSignal.timeout(timeoutMs);
       const signal = AbortSignal.any([request.signal, timeout]);
       const base = { outputFiles: [], outputWorkItems: [], exitCode: null, log: '' };
       try {
@@ -38,7 +39,7 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
           {
             modulePath: automation.run.module,
             inputs: request.inputs,
-            context: { jobId: request.jobId, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
+            context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
           },
           { signal },
         )) as unknown;
@@ -52,7 +53,7 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
           return { ...base, outputs: {}, status: 'aborted', abortReason: reason, error: reason, errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED' };
         }
         if (timeout.aborted) {
-          return { ...base, outputs: {}, status: 'timed_out', error: `timed out after ${automation.timeoutMs} ms`, errorCode: 'TIMEOUT' };
+          return { ...base, outputs: {}, status: 'timed_out', error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' };
         }
         const message = error instanceof Error ? error.message : String(error);
         return { ...base, outputs: {}, status: 'failed', error: message, errorCode: 'EXCEPTION', log: error instanceof Error && error.stack ? error.stack : message };

@@ -6,7 +6,8 @@ import type { JsonValue } from '../variables/index.js';
 export type AbortReason = 'canceled' | 'shutdown';
 
 export interface RunRequest {
-  jobId: number;
+  /** Undefined for a real-time run that is recorded only once it has ended. */
+  jobId: number | undefined;
   automation: Automation;
   /** Input variables as plain JSON, as `input.json` carries them. */
   inputs: Record<string, JsonValue>;
@@ -14,6 +15,8 @@ export interface RunRequest {
   /** The work item payload to offer the robot; the inputs when the job has none. */
   workItem: Record<string, unknown>;
   workDir: string;
+  /** Overrides the automation's timeout (a real-time caller's limit may be shorter). */
+  timeoutMs?: number;
   /** Aborted with an `AbortReason` as its reason. */
   signal: AbortSignal;
 }

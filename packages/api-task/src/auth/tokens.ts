@@ -1,0 +1,65 @@
+import jwt from 'jsonwebtoken';
+import { ApiTaskError } from '../errors.js';
+
+export type Role = 'admin' | 'developer';
+
+export interface UserClaims {
+  typ: 'user';
+  sub: string;
+  username: string;
+  role: Role;
+}
+
+export interface ExecutionClaims {
+  typ: 'hotbot';
+  sub: string;
+  /** The allocation the token opens, and no other. */
+  alloc: string;
+  fileId: number;
+}
+
+export interface TokenOptions {
+  key: Buffer;
+  /** @default 1_200_000 (20 minutes, as Automation Anywhere's) */
+  userLifetimeMs: number;
+  /** @default 43_200_000 (12 hours, as the vendor's sample token) */
+  executionLifetimeMs: number;
+}
+
+// Pinned: a token that says `alg: none`, or RS256 with our key as a "public key", is refused.
+const algorithm = 'HS256';
+const issuer = 'botgate';
+
+export const createTokens = (options: TokenOptions) => {
+  const sign = (claims: object, lifetimeMs: number) =>
+    jwt.sign(claims, options.key, { algorithm, issuer, expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)) });
+
+  const verify = (token: string): jwt.JwtPayload => {
+    try {
+      const payload = jwt.verify(token, options.key, { algorithms: [algorithm], issuer });
+      if (typeof payload === 'string') throw new Error('not a claims token');
+      return payload;
+    } catch (error) {
+      const expired = error instanceof jwt.TokenExpiredError;
+      throw new ApiTaskError('UNAUTHORIZED', expired ? 'the token has expired; authenticate again' : 'the token is not valid');
+    }
+  };
+
+  return {
+    signUser: (claims: Omit<UserClaims, 'typ'>) => sign({ ...claims, typ: 'user' }, options.userLifetimeMs),
+    signExecution: (claims: Omit<ExecutionClaims, 'typ'>) => sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
+    verifyUser(token: string): UserClaims {
+      const claims = verify(token);
+      if (claims.typ !== 'user') throw new ApiTaskError('UNAUTHORIZED', 'an API Task execution token cannot be used here; authenticate as a user');
+      return claims as unknown as UserClaims;
+    },
+    verifyExecution(token: string, allocationId: string): ExecutionClaims {
+      const claims = verify(token);
+      if (claims.typ !== 'hotbot') throw new ApiTaskError('UNAUTHORIZED', 'a user token cannot execute; use the X-Authorization token of accessdetails');
+      if (claims.alloc !== allocationId) throw new ApiTaskError('UNAUTHORIZED', 'this token is for another API Task');
+      return claims as unknown as ExecutionClaims;
+    },
+  };
+};
+
+export type Tokens = ReturnType<typeof createTokens>;

@@ -1,0 +1,94 @@
+import { silentLogger, type Core, type Logger } from '@botgate/core';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { createAllocations } from './allocations.js';
+import { createLoginLimiter } from './auth/login-limiter.js';
+import { readToken } from './auth/read-token.js';
+import { loadSigningKey } from './auth/signing-key.js';
+import { createTokens, type Role, type Tokens } from './auth/tokens.js';
+import { createUsers } from './auth/users.js';
+import { createConcurrencyGate } from './concurrency-gate.js';
+import { ApiTaskError, createErrorHandler } from './errors.js';
+import { accessDetails } from './routes/access-details.js';
+import { createAllocation, listAllocations } from './routes/allocation-routes.js';
+import { authenticate, refresh } from './routes/authentication.js';
+import { execute } from './routes/execute.js';
+
+export interface ApiTaskOptions {
+  /** HS256 key of all api-task tokens. @default made once into `<dataDir>/api-task-jwt.key` */
+  jwtSecret?: string | undefined;
+  /** Lifetime of a user's token. @default 1_200_000 (20 minutes) */
+  tokenLifetimeMs?: number;
+  /** Lifetime of an execution token. @default 43_200_000 (12 hours) */
+  executionTokenLifetimeMs?: number;
+  /** The real-time limit of one execution; past it the answer is 504 and the job ends timed_out. @default 60_000 */
+  realtimeLimitMs?: number;
+  /** Base of the execution URLs handed out. @default the address the request came to */
+  publicUrl?: string | undefined;
+  /** Bytes of a JSON request body. @default 1048576 */
+  bodyLimit?: number;
+  /** Failed logins per user and address before 429, and their window. @default 5 per 15 minutes */
+  loginAttempts?: number;
+  loginWindowMs?: number;
+  /** @default a silent logger */
+  logger?: Logger;
+}
+
+const handle = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => fn(req, res).catch(next);
+
+const requireRole = (tokens: Tokens, allowed: readonly Role[], what: string): RequestHandler => (req, res, next) => {
+  try {
+    const user = tokens.verifyUser(readToken(req));
+    if (!allowed.includes(user.role)) throw new ApiTaskError('FORBIDDEN', `${what} needs the ${allowed.join(' or ')} role; ${user.username} is ${user.role}`);
+    res.locals.user = user;
+    next();
+  } catch (error) {
+    next(error);
+  }
+};
+
+const jsonOnly = (limit: number): RequestHandler[] => [
+  (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is('application/json')) next(new ApiTaskError('UNSUPPORTED_MEDIA_TYPE', `send Content-Type: application/json, not ${req.get('content-type') ?? 'no content type'}`));
+    else next();
+  },
+  express.json({ limit, strict: false }),
+];
+
+const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) =>
+  next(new ApiTaskError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed}`, { Allow: allowed }));
+
+/**
+ * Automation Anywhere's API Task real-time flow over a botgate core: authentication, allocation
+ * (admin), execution URL and token (developer or admin), and synchronous execution. Mount it at
+ * the root.
+ */
+export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): Router => {
+  const tokens = createTokens({
+    key: loadSigningKey(core.options.dataDir, options.jwtSecret),
+    userLifetimeMs: options.tokenLifetimeMs ?? 1_200_000,
+    executionLifetimeMs: options.executionTokenLifetimeMs ?? 43_200_000,
+  });
+  const users = createUsers(core);
+  const allocations = createAllocations(core);
+  const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
+  const gate = createConcurrencyGate();
+  const json = jsonOnly(options.bodyLimit ?? 1024 * 1024);
+  const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
+  const developer = requireRole(tokens, ['admin', 'developer'], 'generating execution URLs');
+  const router = Router();
+
+  router.route('/v1/authentication').post(...json, handle(authenticate(users, tokens, limiter))).all(methodNotAllowed('POST'));
+  router.route('/v1/authentication/token').post(...json, handle(refresh(users, tokens))).all(methodNotAllowed('POST'));
+  router.route('/orchestrator/v1/hotbot/config/create').put(admin, ...json, handle(createAllocation(core, allocations))).all(methodNotAllowed('PUT'));
+  router.route('/orchestrator/v1/hotbot/config').post(admin, ...json, handle(listAllocations(core, allocations))).all(methodNotAllowed('POST'));
+  router.route('/orchestrator/v1/hotbot/config/accessdetails').post(developer, ...json, handle(accessDetails(core, allocations, tokens, options.publicUrl))).all(methodNotAllowed('POST'));
+  router.route('/hotbot/:allocationId/execute').post(...json, handle(execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000))).all(methodNotAllowed('POST'));
+
+  const errors = createErrorHandler(options.logger ?? silentLogger);
+  for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {
+    router.use(base, (req, _res, next) => next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+    router.use(base, errors);
+  }
+  return router;
+};

@@ -1,0 +1,4 @@
+export { createApiTaskRouter, type ApiTaskOptions } from './create-api-task-router.js';
+export { apiTaskDescriptor } from './descriptor.js';
+export { createUsers, roles, type User } from './auth/users.js';
+export type { Role } from './auth/tokens.js';

@@ -1,0 +1,46 @@
+import { fromTypedJson, toTypedJson, type Core, type Values } from '@botgate/core';
+import type { Request, Response } from 'express';
+import type { Allocations } from '../allocations.js';
+import { readToken } from '../auth/read-token.js';
+import type { Tokens } from '../auth/tokens.js';
+import type { createConcurrencyGate } from '../concurrency-gate.js';
+import { ApiTaskError } from '../errors.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `POST /hotbot/:allocationId/execute`: runs the API Task now and answers its declared outputs,
+ * typed. The hot path reads no database: the token is checked by signature, the allocation comes
+ * from memory, a module runs in a warm thread, and the job is recorded after the answer.
+ */
+export const execute = (core: Core, allocations: Allocations, tokens: Tokens, gate: ReturnType<typeof createConcurrencyGate>, realtimeLimitMs: number) => async (req: Request, res: Response) => {
+  const { allocationId } = req.params as { allocationId: string };
+  tokens.verifyExecution(readToken(req), allocationId);
+  const allocation = await allocations.get(allocationId);
+  const automation = core.catalog.get(allocation.automationId);
+
+  const body: unknown = req.body ?? {};
+  if (!isObject(body)) throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');
+  const botInput = body.botInput ?? {};
+  if (!isObject(botInput)) throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
+  const inputs: Values = Object.fromEntries(Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]));
+
+  const leave = gate.enter(allocation.id, allocation.concurrencyLimit);
+  let job;
+  try {
+    job = await core.jobs.execute({ automationId: automation.id, adapter: 'api-task', inputs, timeoutMs: realtimeLimitMs });
+  } finally {
+    leave();
+  }
+  if (job.state === 'timed_out') {
+    throw new ApiTaskError('BOT_EXECUTION_TIMEOUT', `the API Task did not answer within ${Math.min(realtimeLimitMs, automation.timeoutMs)} ms`);
+  }
+  if (job.state !== 'succeeded') throw new ApiTaskError('BOT_EXECUTION_FAILED', job.error ?? `the API Task ended ${job.state}`);
+  const declared = Object.keys(automation.outputs);
+  const botOutput = Object.fromEntries(
+    Object.entries(job.outputs)
+      .filter(([name]) => declared.length === 0 || declared.includes(name))
+      .map(([name, value]) => [name, toTypedJson(value)]),
+  );
+  res.json({ hotBotResult: { botOutput } });
+};
