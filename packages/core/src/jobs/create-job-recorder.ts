@@ -8,7 +8,7 @@ import type { Job } from './job.js';
  * run has its result already, so its record need not hold the answer up. Records not yet written
  * when the process dies are lost; the callers got their answers.
  */
-export const createJobRecorder = (db: Database, logger: Logger, onRecorded: (job: Job) => void, { delayMs = 10, maxBatch = 500 } = {}) => {
+export const createJobRecorder = (db: Database, logger: Logger, onRecorded: (job: Job) => void, { delayMs = 50, maxBatch = 500 } = {}) => {
   let pending: Array<{ record: JobRecord; resolve: (job: Job) => void; reject: (error: unknown) => void }> = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();

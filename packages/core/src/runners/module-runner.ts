@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import { collectFiles } from './collect-output-files.js';
 import { jobPaths } from './job-paths.js';
@@ -46,7 +47,10 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
         if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
           return { ...base, outputs: {}, status: 'failed', error: 'the module must return an object of output variables', errorCode: 'OUTPUT_INVALID' };
         }
-        return { ...base, outputs: outputs as Record<string, unknown>, outputFiles: await collectFiles(jobPaths(workDir).outputDir), status: 'succeeded', error: null, errorCode: null };
+        // Most modules write no files: a synchronous existence check spares them a thread-pool round trip.
+        const outputDir = jobPaths(workDir).outputDir;
+        const outputFiles = existsSync(outputDir) ? await collectFiles(outputDir) : [];
+        return { ...base, outputs: outputs as Record<string, unknown>, outputFiles, status: 'succeeded', error: null, errorCode: null };
       } catch (error) {
         if (request.signal.aborted) {
           const reason = request.signal.reason as AbortReason;
