@@ -10,7 +10,7 @@ const integerText = z.union([z.number().int(), z.string().regex(/^\d+$/, 'expect
 const createBody = z.object({
   fileId: integerText,
   runAsUserOrNone: integerText.optional(),
-  concurrencyLimit: z.number({ error: 'concurrencyLimit must be a positive integer' }).int('concurrencyLimit must be a positive integer').positive('concurrencyLimit must be a positive integer').optional(),
+  concurrencyLimit: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
 });
 
 /** `PUT /orchestrator/v1/hotbot/config/create` (admin): allocate, or change, an API Task; answers what was sent. */
