@@ -27,7 +27,7 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger)
   }),
   createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, logger }),
   createApiTaskRouter(core, {
-    jwtSecret: config.apiTask.jwtSecret,
+    jwtSecret: config.jwtSecret,
     tokenLifetimeMs: config.apiTask.tokenLifetime,
     executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
     realtimeLimitMs: config.apiTask.realtimeLimit,

@@ -37,6 +37,8 @@ const configSchema = z.strictObject({
   poll: durationSchema.default(1000),
   /** SQLite durability: `full` survives power loss, `normal` only a crashed process. @default 'full' */
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+  /** HS256 key of the api-task tokens. @default made once into `<dataDir>/api-task-jwt.key` */
+  jwtSecret: z.string().min(32, 'use a secret of at least 32 characters').optional(),
   /** @default 'info' */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** EMILY.RPA's API Trigger (`/api`). */
@@ -66,8 +68,6 @@ const configSchema = z.strictObject({
   /** Automation Anywhere's API Task real-time endpoint (`/v1/authentication`, `/orchestrator/v1/hotbot`, `/hotbot`). */
   apiTask: z
     .strictObject({
-      /** HS256 key of the tokens. @default made once into `<dataDir>/api-task-jwt.key` */
-      jwtSecret: z.string().min(32, 'use a secret of at least 32 characters').optional(),
       /** A user token's lifetime. @default 20m */
       tokenLifetime: durationSchema.default(1_200_000),
       /** An execution token's lifetime. @default 12h */
