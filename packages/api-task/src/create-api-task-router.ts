@@ -1,5 +1,6 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { acceptBodies, handle, methodNotAllowed } from '@botgate/http';
+import express, { type RequestHandler, Router } from 'express';
 import { createAllocations } from './allocations.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { readToken } from './auth/read-token.js';
@@ -7,7 +8,7 @@ import { loadSigningKey } from './auth/signing-key.js';
 import { createTokens, type Role, type Tokens } from './auth/tokens.js';
 import { createUsers } from './auth/users.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
-import { ApiTaskError, createErrorHandler } from './errors.js';
+import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
 import { authenticate, refresh } from './routes/authentication.js';
@@ -33,8 +34,6 @@ export interface ApiTaskOptions {
   logger?: Logger;
 }
 
-const handle = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => fn(req, res).catch(next);
-
 const requireRole = (tokens: Tokens, allowed: readonly Role[], what: string): RequestHandler => (req, res, next) => {
   try {
     const user = tokens.verifyUser(readToken(req));
@@ -46,17 +45,7 @@ const requireRole = (tokens: Tokens, allowed: readonly Role[], what: string): Re
   }
 };
 
-const jsonOnly = (limit: number): RequestHandler[] => [
-  (req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (hasBody && !req.is('application/json')) next(new ApiTaskError('UNSUPPORTED_MEDIA_TYPE', `send Content-Type: application/json, not ${req.get('content-type') ?? 'no content type'}`));
-    else next();
-  },
-  express.json({ limit, strict: false }),
-];
-
-const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) =>
-  next(new ApiTaskError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed}`, { Allow: allowed }));
+const jsonOnly = (limit: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), express.json({ limit, strict: false })];
 
 /**
  * Automation Anywhere's API Task real-time flow over a botgate core: authentication, allocation
@@ -85,7 +74,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   router.route('/orchestrator/v1/hotbot/config/accessdetails').post(developer, ...json, handle(accessDetails(core, allocations, tokens, options.publicUrl))).all(methodNotAllowed('POST'));
   router.route('/hotbot/:allocationId/execute').post(...json, handle(execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000))).all(methodNotAllowed('POST'));
 
-  const errors = createErrorHandler(options.logger ?? silentLogger);
+  const errors = createApiTaskErrorHandler(options.logger ?? silentLogger);
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {
     router.use(base, (req, _res, next) => next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)));
     router.use(base, errors);

@@ -1,5 +1,5 @@
-import { isBotgateError, type ErrorCode, type Logger } from '@botgate/core';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorCode, Logger } from '@botgate/core';
+import { createErrorHandler, HttpError } from '@botgate/http';
 
 export type ApiTaskErrorCode =
   | 'BAD_REQUEST'
@@ -13,17 +13,7 @@ export type ApiTaskErrorCode =
   | 'BOT_EXECUTION_FAILED'
   | 'BOT_EXECUTION_TIMEOUT';
 
-export class ApiTaskError extends Error {
-  constructor(
-    readonly code: ApiTaskErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    readonly details = '',
-  ) {
-    super(message);
-    this.name = 'ApiTaskError';
-  }
-}
+export class ApiTaskError extends HttpError<ApiTaskErrorCode> {}
 
 /** The one table from error codes (core's and ours) to HTTP statuses. */
 const statuses: Partial<Record<ErrorCode | ApiTaskErrorCode, number>> = {
@@ -44,23 +34,12 @@ const statuses: Partial<Record<ErrorCode | ApiTaskErrorCode, number>> = {
   BOT_EXECUTION_TIMEOUT: 504,
 };
 
-const fromBodyParser = (error: { status?: number; type?: string; message?: string }): ApiTaskError | undefined => {
-  if (error.type === 'entity.too.large' || error.status === 413) return new ApiTaskError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
-  if (error.type === 'entity.parse.failed') return new ApiTaskError('BAD_REQUEST', `body is not valid JSON: ${error.message}`);
-  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) return new ApiTaskError('BAD_REQUEST', error.message ?? 'bad request');
-  return undefined;
-};
-
 /** Errors in Automation Anywhere's shape, `{ code, details, message }`; anything unknown is logged and answered 500. */
-export const createErrorHandler = (logger: Logger): ErrorRequestHandler => (error, req, res, _next) => {
-  const known = error instanceof ApiTaskError || isBotgateError(error) ? error : fromBodyParser(error as { status?: number });
-  if (res.headersSent) return;
-  if (!known) {
-    logger.error({ err: error, method: req.method, path: req.path }, 'api-task: unexpected error');
-    res.status(500).json({ code: 'INTERNAL', details: '', message: 'internal error; see the server log' });
-    return;
-  }
-  if (known instanceof ApiTaskError) res.set(known.headers);
-  const details = known instanceof ApiTaskError ? known.details : isBotgateError(known) && typeof known.details.variable === 'string' ? known.details.variable : '';
-  res.status(statuses[known.code] ?? 500).json({ code: known.code, details, message: known.message });
-};
+export const createApiTaskErrorHandler = (logger: Logger) =>
+  createErrorHandler({
+    statuses,
+    body: ({ code, details, message }) => ({ code, details, message }),
+    internal: { code: 'INTERNAL', details: '', message: 'internal error; see the server log' },
+    logger,
+    adapter: 'api-task',
+  });

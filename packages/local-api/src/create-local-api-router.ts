@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import { acceptBodies, handle, methodNotAllowed } from '@botgate/http';
+import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
-import { createErrorHandler, LocalApiError } from './errors.js';
+import { createLocalApiErrorHandler, LocalApiError } from './errors.js';
 import { getJob } from './routes/get-job.js';
 import { getJobFile } from './routes/get-job-file.js';
 import { getOverview } from './routes/get-overview.js';
@@ -24,24 +25,11 @@ export interface LocalApiOptions {
   logger?: Logger;
 }
 
-/** Async handlers whose rejection reaches the error handler (express 5 does this itself; named for clarity). */
-const handle = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => fn(req, res).catch(next);
-
-const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) =>
-  next(new LocalApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed}`, { Allow: allowed }));
-
 /** Request bodies EMILY's callers send: multipart (files and fields), form fields, or JSON fields. */
 const parseBody: RequestHandler[] = [
   express.urlencoded({ extended: false, limit: '1mb' }),
   express.json({ limit: '1mb' }),
-  (req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (hasBody && !req.is(['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'])) {
-      next(new LocalApiError('UNSUPPORTED_MEDIA_TYPE', `send multipart/form-data (files and fields), a form or JSON, not ${req.get('content-type') ?? 'an untyped body'}`));
-      return;
-    }
-    next();
-  },
+  acceptBodies(['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'], 'send multipart/form-data (files and fields), a form or JSON'),
 ];
 
 /**
@@ -65,6 +53,6 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
   router.route('/api/job').get(handle(getJob(core, skills))).all(methodNotAllowed('GET'));
   router.route('/api/job/files/*name').get(handle(getJobFile(core, skills))).all(methodNotAllowed('GET'));
   router.use('/api', (req, _res, next) => next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
-  router.use('/api', createErrorHandler(options.logger ?? silentLogger));
+  router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger));
   return router;
 };

@@ -1,5 +1,5 @@
-import { isBotgateError, type ErrorCode, type Logger } from '@botgate/core';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorCode, Logger } from '@botgate/core';
+import { createErrorHandler, HttpError } from '@botgate/http';
 
 /** Errors only this adapter raises (HTTP concerns core does not know). */
 export type LocalApiErrorCode =
@@ -11,16 +11,7 @@ export type LocalApiErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE';
 
-export class LocalApiError extends Error {
-  constructor(
-    readonly code: LocalApiErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'LocalApiError';
-  }
-}
+export class LocalApiError extends HttpError<LocalApiErrorCode> {}
 
 /** The one table from error codes (core's and ours) to HTTP statuses. */
 const statuses: Partial<Record<ErrorCode | LocalApiErrorCode, number>> = {
@@ -41,34 +32,12 @@ const statuses: Partial<Record<ErrorCode | LocalApiErrorCode, number>> = {
   SHUTTING_DOWN: 503,
 };
 
-interface HttpLikeError {
-  status?: number;
-  type?: string;
-  code?: string;
-  message?: string;
-}
-
-/** Errors of the body parsers and multer, which carry their own status or code. */
-const fromParser = (error: HttpLikeError): LocalApiError | undefined => {
-  if (error.code === 'LIMIT_FILE_SIZE') return new LocalApiError('PAYLOAD_TOO_LARGE', `a file is larger than the upload limit: ${error.message ?? ''}`.trim());
-  if (typeof error.code === 'string' && error.code.startsWith('LIMIT_')) return new LocalApiError('PAYLOAD_TOO_LARGE', `upload refused: ${error.message}`);
-  if (error.status === 413 || error.type === 'entity.too.large') return new LocalApiError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
-  if (error.status === 415) return new LocalApiError('UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported content type');
-  if (error.status === 400 || /unexpected end of form|malformed|boundary|multipart/i.test(error.message ?? '')) {
-    return new LocalApiError('BAD_REQUEST', `malformed request body: ${error.message}`);
-  }
-  return undefined;
-};
-
-/** Answers every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createErrorHandler = (logger: Logger): ErrorRequestHandler => (error, req, res, _next) => {
-  const known = error instanceof LocalApiError || isBotgateError(error) ? error : fromParser(error as HttpLikeError);
-  if (res.headersSent) return;
-  if (!known) {
-    logger.error({ err: error, method: req.method, path: req.path }, 'local-api: unexpected error');
-    res.status(500).json({ error: 'INTERNAL', message: 'internal error; see the server log' });
-    return;
-  }
-  if (known instanceof LocalApiError) res.set(known.headers);
-  res.status(statuses[known.code] ?? 500).json({ error: known.code, message: known.message });
-};
+/** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
+export const createLocalApiErrorHandler = (logger: Logger) =>
+  createErrorHandler({
+    statuses,
+    body: ({ code, message }) => ({ error: code, message }),
+    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
+    logger,
+    adapter: 'local-api',
+  });

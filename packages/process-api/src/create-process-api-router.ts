@@ -1,6 +1,7 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
-import { createErrorHandler, ProcessApiError } from './errors.js';
+import { handle, methodNotAllowed } from '@botgate/http';
+import { Router } from 'express';
+import { createProcessApiErrorHandler, ProcessApiError } from './errors.js';
 import { createProcesses } from './processes.js';
 import { legacyGetRun, legacyTrigger } from './routes/legacy-routes.js';
 import { readJsonBody } from './routes/read-payload.js';
@@ -16,11 +17,6 @@ export interface ProcessApiOptions {
   /** @default a silent logger */
   logger?: Logger;
 }
-
-const handle = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => fn(req, res).catch(next);
-
-const methodNotAllowed = (allowed: string): RequestHandler => (req, _res, next) =>
-  next(new ProcessApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed}`, { Allow: allowed }));
 
 /**
  * Robocorp's Process API over a botgate core: the per-process-secret API of the contract under
@@ -49,7 +45,7 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
 
   for (const base of ['/workspace-v1', '/process-v1']) {
     router.use(base, (req, _res, next) => next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
-    router.use(base, createErrorHandler(options.logger ?? silentLogger));
+    router.use(base, createProcessApiErrorHandler(options.logger ?? silentLogger));
   }
   return router;
 };

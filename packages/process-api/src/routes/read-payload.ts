@@ -1,16 +1,10 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { acceptBodies } from '@botgate/http';
+import express, { type Request, type RequestHandler } from 'express';
 import { ProcessApiError } from '../errors.js';
 
 /** JSON only, as Robocorp requires; an empty body is the empty payload `{}`. */
 export const readJsonBody = (limit: number): RequestHandler[] => [
-  (req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (hasBody && !req.is('application/json')) {
-      next(new ProcessApiError('UNSUPPORTED_MEDIA_TYPE', `send Content-Type: application/json, not ${req.get('content-type') ?? 'no content type'}`));
-      return;
-    }
-    next();
-  },
+  acceptBodies(['application/json'], 'send Content-Type: application/json'),
   express.json({ limit, strict: false }),
 ];
 

@@ -1,0 +1,48 @@
+import { isBotgateError, type Logger } from '@botgate/core';
+import type { ErrorRequestHandler } from 'express';
+import { HttpError } from './http-error.js';
+
+interface ParserError {
+  status?: number;
+  type?: string;
+  code?: string;
+  message?: string;
+}
+
+/** Errors of express's body parsers and multer, which carry their own status, type or code, as ours. */
+export const fromParserError = (error: ParserError): HttpError | undefined => {
+  if (error.code === 'LIMIT_FILE_SIZE') return new HttpError('PAYLOAD_TOO_LARGE', `a file is larger than the upload limit: ${error.message ?? ''}`.trim());
+  if (typeof error.code === 'string' && error.code.startsWith('LIMIT_')) return new HttpError('PAYLOAD_TOO_LARGE', `upload refused: ${error.message}`);
+  if (error.type === 'entity.too.large' || error.status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
+  if (error.type === 'entity.parse.failed') return new HttpError('BAD_REQUEST', `body is not valid JSON: ${error.message}`);
+  if (error.status === 415) return new HttpError('UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported content type');
+  if ((typeof error.status === 'number' && error.status >= 400 && error.status < 500) || /unexpected end of form|malformed|boundary|multipart/i.test(error.message ?? '')) {
+    return new HttpError('BAD_REQUEST', `malformed request body: ${error.message}`);
+  }
+  return undefined;
+};
+
+export interface ErrorHandlerOptions {
+  /** The adapter's one table from error codes (core's and its own) to statuses. */
+  statuses: Readonly<Record<string, number>>;
+  /** The contract's error body. */
+  body: (error: { code: string; message: string; details: string }) => object;
+  /** Answered for anything unknown, which is also logged with its cause. */
+  internal: object;
+  logger: Logger;
+  adapter: string;
+}
+
+/** The final error middleware of an adapter: known errors in its contract's shape, the rest a logged 500. */
+export const createErrorHandler = (options: ErrorHandlerOptions): ErrorRequestHandler => (error, req, res, _next) => {
+  const known = error instanceof HttpError || isBotgateError(error) ? error : fromParserError(error as ParserError);
+  if (res.headersSent) return;
+  if (!known) {
+    options.logger.error({ err: error, adapter: options.adapter, method: req.method, path: req.path }, 'unexpected error');
+    res.status(500).json(options.internal);
+    return;
+  }
+  if (known instanceof HttpError) res.set(known.headers);
+  const details = known instanceof HttpError ? known.details : typeof known.details.variable === 'string' ? known.details.variable : '';
+  res.status(options.statuses[known.code] ?? 500).json(options.body({ code: known.code, message: known.message, details }));
+};

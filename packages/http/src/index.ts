@@ -1,0 +1,3 @@
+export { HttpError } from './http-error.js';
+export { createErrorHandler, fromParserError, type ErrorHandlerOptions } from './create-error-handler.js';
+export { acceptBodies, handle, methodNotAllowed } from './guards.js';
