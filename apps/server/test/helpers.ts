@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCore, isFinal, type Core, type Job } from '@botgate/core';
+import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { adaptersOf } from '../src/adapters.js';
+import { loadConfig } from '../src/load-config.js';
 import { afterAll, afterEach, expect } from 'vitest';
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
@@ -94,13 +97,25 @@ export const cliJson = async <T = Record<string, unknown>>(args: string[], env: 
   }
 };
 
+const databases: TestDatabase[] = [];
+
+/** Settings for a database of the test's own: none for SQLite (its file is in the data folder), BOTGATE_DATABASE for PostgreSQL. */
+export const newDatabaseEnv = async (): Promise<Record<string, string>> => {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return database.env;
+};
+
 /** A core on the same database as the server, for the test to read job rows directly. */
-export const observe = async (dataDir: string, catalogDir: string): Promise<Core> => {
-  const core = await createCore({ dataDir, catalogDir, commandEnv: {} });
+export const observe = async (dataDir: string, catalogDir: string, env: Record<string, string> = {}): Promise<Core> => {
+  const database = env.BOTGATE_DATABASE ? { database: { client: 'pg' as const, connectionString: env.BOTGATE_DATABASE } } : {};
+  const core = await createCore({ dataDir, catalogDir, commandEnv: {}, adapters, ...database });
   observers.add(core);
   return core;
 };
 const observers = new Set<Core>();
+// The adapters' tables exist too, as the server made them.
+const adapters = adaptersOf(loadConfig({ env: {}, cwd: process.cwd() }));
 
 export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -153,6 +168,7 @@ afterAll(async () => {
   await Promise.all([...observers].map((core) => core.close({ graceMs: 0 })));
   const left = [...children].filter((child) => child.exitCode === null && child.signalCode === null);
   for (const child of left) child.kill('SIGKILL');
+  for (const database of databases) await database.drop();
   // A test that leaves a server or CLI process running fails.
   expect(left.map((child) => child.spawnargs.join(' '))).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, isAlive, makeCatalog, observe, processOfJob, startServer, useWorkspace, waitFor, waitForFinal, waitForState } from './helpers.js';
+import { cli, cliJson, isAlive, makeCatalog, newDatabaseEnv, observe, processOfJob, startServer, useWorkspace, waitFor, waitForFinal, waitForState } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root, {
@@ -11,14 +11,14 @@ const catalog = makeCatalog(root, {
 
 let next = 0;
 /** A separate data folder (SQLite file and job folders) per test. */
-const freshEnv = (extra: Record<string, string> = {}) => {
+const freshEnv = async (extra: Record<string, string> = {}) => {
   const dataDir = join(root, `data-${++next}`);
-  return { dataDir, env: { BOTGATE_DATA_DIR: dataDir, BOTGATE_CATALOG: catalog, ...extra } };
+  return { dataDir, env: { BOTGATE_DATA_DIR: dataDir, BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()), ...extra } };
 };
 
 describe('command jobs', () => {
   it('gives an uploaded file to a command job and collects the output file it writes', async () => {
-    const { env } = freshEnv();
+    const { env } = await freshEnv();
     const upload = join(root, 'invoice.txt');
     writeFileSync(upload, 'total: 42 EUR\n');
     const job = await cliJson<{ state: string; workDir: string; inputFiles: unknown; outputFiles: unknown; outputs: Record<string, unknown> }>(
@@ -35,9 +35,9 @@ describe('command jobs', () => {
   });
 
   it('ends a job past its timeout as timed_out and leaves no process behind', async () => {
-    const { dataDir, env } = freshEnv({ BOTGATE_CONCURRENCY: '4' });
+    const { dataDir, env } = await freshEnv({ BOTGATE_CONCURRENCY: '4' });
     const server = await startServer(env);
-    const core = await observe(dataDir, catalog);
+    const core = await observe(dataDir, catalog, env);
     try {
       const queued = await cliJson<{ id: number }>(['run', 'sleep-timeout'], env);
       const pid = await processOfJob(core, queued.id);
@@ -54,8 +54,8 @@ describe('command jobs', () => {
 
   it('never runs more than concurrency: 2 jobs of an automation at once', async () => {
     const sleepLog = join(root, 'sleep-concurrency.log');
-    const { dataDir, env } = freshEnv({ SLEEP_LOG: sleepLog, BOTGATE_CONCURRENCY: '8' });
-    const core = await observe(dataDir, catalog);
+    const { dataDir, env } = await freshEnv({ SLEEP_LOG: sleepLog, BOTGATE_CONCURRENCY: '8' });
+    const core = await observe(dataDir, catalog, env);
     // Queued before the server starts, so all six compete for the two slots at once.
     const ids = [];
     for (let i = 0; i < 6; i++) ids.push((await core.jobs.enqueue({ automationId: 'sleep', adapter: 'test', plainInputs: { seconds: 0.5 } })).job.id);
@@ -80,9 +80,9 @@ describe('command jobs', () => {
   });
 
   it('kills a running command job on `jobs cancel`', async () => {
-    const { dataDir, env } = freshEnv();
+    const { dataDir, env } = await freshEnv();
     const server = await startServer(env);
-    const core = await observe(dataDir, catalog);
+    const core = await observe(dataDir, catalog, env);
     try {
       const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=60'], env);
       const pid = await processOfJob(core, queued.id);
@@ -101,9 +101,9 @@ describe('command jobs', () => {
 
 describe('crash and shutdown', () => {
   it('after kill -9 of the server, a running job is failed (interrupted) on restart and its process is gone', async () => {
-    const { dataDir, env } = freshEnv();
+    const { dataDir, env } = await freshEnv();
     const first = await startServer(env);
-    const core = await observe(dataDir, catalog);
+    const core = await observe(dataDir, catalog, env);
     const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=60'], env);
     const pid = await processOfJob(core, queued.id);
     first.process.kill('SIGKILL');
@@ -121,9 +121,9 @@ describe('crash and shutdown', () => {
   });
 
   it('after kill -9, a job with retries left runs again and succeeds', async () => {
-    const { dataDir, env } = freshEnv();
+    const { dataDir, env } = await freshEnv();
     const first = await startServer(env);
-    const core = await observe(dataDir, catalog);
+    const core = await observe(dataDir, catalog, env);
     const queued = await cliJson<{ id: number }>(['run', 'sleep-retry'], env);
     await processOfJob(core, queued.id);
     first.process.kill('SIGKILL');
@@ -139,9 +139,9 @@ describe('crash and shutdown', () => {
   });
 
   it('on SIGTERM, lets a short job finish, requeues a long one past the grace period, and exits', async () => {
-    const { dataDir, env } = freshEnv({ BOTGATE_SHUTDOWN_GRACE: '1.5s', BOTGATE_CONCURRENCY: '4' });
+    const { dataDir, env } = await freshEnv({ BOTGATE_SHUTDOWN_GRACE: '1.5s', BOTGATE_CONCURRENCY: '4' });
     const server = await startServer(env);
-    const core = await observe(dataDir, catalog);
+    const core = await observe(dataDir, catalog, env);
     const short = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=0.5'], env);
     const long = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=60'], env);
     await waitForState(core, short.id, ['running', 'succeeded']);
@@ -156,7 +156,7 @@ describe('crash and shutdown', () => {
 
 describe('server and configuration', () => {
   it('answers /healthz and JSON 404s', async () => {
-    const { env } = freshEnv();
+    const { env } = await freshEnv();
     const server = await startServer(env);
     try {
       const health = await fetch(`${server.url}/healthz`);
@@ -172,7 +172,7 @@ describe('server and configuration', () => {
   });
 
   it('refuses bad configuration with the variable or file and key named', async () => {
-    const { env } = freshEnv();
+    const { env } = await freshEnv();
     const badPort = await cli(['serve'], { ...env, BOTGATE_PORT: 'abc' });
     expect(badPort.code).toBe(1);
     expect(badPort.stderr).toMatch(/BOTGATE_PORT: .*number/);
@@ -189,7 +189,7 @@ describe('server and configuration', () => {
   });
 
   it('lists automations with fileId, repository path, inputs and outputs', async () => {
-    const { env } = freshEnv();
+    const { env } = await freshEnv();
     const list = await cliJson<Array<Record<string, unknown>>>(['automations', 'list'], env);
     expect(list.find((a) => a.id === 'zip-code')).toMatchObject({
       name: 'Zip Code API Task',
@@ -204,7 +204,7 @@ describe('server and configuration', () => {
   });
 
   it('runs a module job from the CLI and shows it in jobs list and show', async () => {
-    const { env } = freshEnv();
+    const { env } = await freshEnv();
     const ran = await cli(['run', 'zip-code', '--input', 'iStrZipCode=76131', '--wait'], env);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/outputs\s+\{"State":"California","Place":"San Jose"\}/);

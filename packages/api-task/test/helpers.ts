@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '@botgate/core';
+import { createTestDatabase, type TestDatabase } from '@botgate/testing';
 import express from 'express';
 import { afterAll, afterEach } from 'vitest';
 import { apiTaskDescriptor, createApiTaskRouter, createUsers, type ApiTaskOptions } from '../src/index.js';
@@ -11,6 +12,7 @@ import { apiTaskDescriptor, createApiTaskRouter, createUsers, type ApiTaskOption
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
 const roots: string[] = [];
+const databases: TestDatabase[] = [];
 const closers: Array<() => Promise<void>> = [];
 let failed = false;
 afterEach((context) => {
@@ -18,6 +20,7 @@ afterEach((context) => {
 });
 afterAll(async () => {
   for (const close of closers) await close();
+  for (const database of databases) await database.drop();
   if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
   else for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -37,7 +40,9 @@ let userCount = 0;
 export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'botgate-api-task-'));
   roots.push(dataDir);
-  const core = await createCore({ dataDir, catalogDir: examples, commandEnv: process.env, pollMs: 100, adapters: [apiTaskDescriptor] });
+  const database = await createTestDatabase();
+  databases.push(database);
+  const core = await createCore({ dataDir, catalogDir: examples, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [apiTaskDescriptor] });
   await core.worker.start();
   const app = express();
   app.use(createApiTaskRouter(core, options));

@@ -2,10 +2,11 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BotgateError, createCore, type Job } from '../src/index.js';
-import { fixtureCatalog, useCore, useTempDir } from './helpers.js';
+import { fixtureCatalog, useCore, useDatabase, useTempDir } from './helpers.js';
 
 const newDir = useTempDir();
 const openCore = useCore(newDir);
+const newDatabase = useDatabase();
 
 describe('idempotency keys', () => {
   it('answers the first job to 25 concurrent duplicates and creates no other', async () => {
@@ -114,12 +115,14 @@ describe('catalog', () => {
     const dataDir = newDir();
     const catalogDir = join(newDir(), 'catalog');
     cpSync(fixtureCatalog, catalogDir, { recursive: true });
-    const first = await createCore({ dataDir, catalogDir, commandEnv: process.env });
+    const { config } = await newDatabase();
+    const database = config ? { database: config } : {};
+    const first = await createCore({ dataDir, catalogDir, commandEnv: process.env, ...database });
     const ids = Object.fromEntries(first.catalog.list().map((a) => [a.id, a.fileId]));
     await first.close();
     mkdirSync(join(catalogDir, 'aaa-new'));
     writeFileSync(join(catalogDir, 'aaa-new', 'automation.yaml'), 'run: { command: [node, x.mjs] }\n');
-    const second = await createCore({ dataDir, catalogDir, commandEnv: process.env });
+    const second = await createCore({ dataDir, catalogDir, commandEnv: process.env, ...database });
     try {
       for (const [id, fileId] of Object.entries(ids)) expect(second.catalog.get(id).fileId).toBe(fileId);
       expect(second.catalog.get('aaa-new').fileId).toBe(Math.max(...Object.values(ids)) + 1);
@@ -135,7 +138,8 @@ describe('catalog', () => {
     writeFileSync(join(catalogDir, 'bad', 'automation.yaml'), 'run: { module: ./missing.mjs }\ninputs:\n  x: { type: TEXT }\nconcurrency: 0\ntimeout: soon\n');
     mkdirSync(join(catalogDir, 'broken'));
     writeFileSync(join(catalogDir, 'broken', 'automation.yaml'), 'run: [\n');
-    const error = await createCore({ dataDir: newDir(), catalogDir, commandEnv: process.env }).catch((e: unknown) => e);
+    const { config } = await newDatabase();
+    const error = await createCore({ dataDir: newDir(), catalogDir, commandEnv: process.env, ...(config ? { database: config } : {}) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BotgateError);
     const message = (error as Error).message;
     expect(message).toMatch(/bad[/\\]automation\.yaml: inputs\.x\.type: expected one of STRING/);

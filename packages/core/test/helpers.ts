@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@botgate/testing';
 import { createCore, type Core, type CoreOptions } from '../src/index.js';
 
 export const fixtureCatalog = new URL('./fixtures/catalog', import.meta.url).pathname;
@@ -24,15 +25,36 @@ export const useTempDir = (prefix = 'botgate-core-'): (() => string) => {
   };
 };
 
-/** Opens a core on a fresh data folder and closes it after the file's tests, so no worker outlives them. */
+/**
+ * Opens a core on a fresh data folder and a fresh database (SQLite there, or a new PostgreSQL
+ * database when BOTGATE_TEST_DATABASE_URL is set), closing both after the file's tests, so no
+ * worker outlives them.
+ */
 export const useCore = (newDir: () => string) => {
-  const cores: Core[] = [];
+  const opened: Array<{ core: Core; database: TestDatabase }> = [];
   afterAll(async () => {
-    await Promise.all(cores.map((core) => core.close({ graceMs: 0 })));
+    for (const { core, database } of opened) {
+      await core.close({ graceMs: 0 });
+      await database.drop();
+    }
   });
   return async (options: Partial<CoreOptions> = {}): Promise<Core> => {
-    const core = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, pollMs: 100, ...options });
-    cores.push(core);
+    const database = await createTestDatabase();
+    const core = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), ...options });
+    opened.push({ core, database });
     return core;
+  };
+};
+
+/** A fresh database for a test that opens cores itself; dropped after the file's tests. */
+export const useDatabase = () => {
+  const made: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const database of made) await database.drop();
+  });
+  return async (): Promise<TestDatabase> => {
+    const database = await createTestDatabase();
+    made.push(database);
+    return database;
   };
 };

@@ -1,4 +1,4 @@
-import type { Core } from '@botgate/core';
+import { lockKey, type Core } from '@botgate/core';
 
 type Transaction = Parameters<NonNullable<Parameters<Core['jobs']['enqueue']>[0]['inTransaction']>>[0];
 
@@ -8,6 +8,8 @@ type Transaction = Parameters<NonNullable<Parameters<Core['jobs']['enqueue']>[0]
  * job's own transaction, so an answered number always resolves, even after a crash.
  */
 export const allocateMsUnixTime = async (tx: Transaction, uuid: string, jobId: number): Promise<string> => {
+  // Two nodes numbering the same skill at once must not both read the same last number.
+  await lockKey(tx, `local-api:${uuid}`);
   const row = (await tx('local_api_jobs').where({ uuid }).max({ last: 'ms_unix_time' }).first()) as { last: number | string | null } | undefined;
   const next = Math.max(Date.now(), Number(row?.last ?? 0) + 1);
   await tx('local_api_jobs').insert({ uuid, ms_unix_time: next, job_id: jobId });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, isFinal, type Core, type Job } from '@botgate/core';
+import { createTestDatabase, type TestDatabase } from '@botgate/testing';
 import express from 'express';
 import { afterAll, afterEach } from 'vitest';
 import { createLocalApiRouter, localApiDescriptor, type LocalApiOptions } from '../src/index.js';
@@ -19,6 +20,7 @@ export interface Harness {
 }
 
 const roots: string[] = [];
+const databases: TestDatabase[] = [];
 let failed = false;
 afterEach((context) => {
   if (context.task.result?.state === 'fail') failed = true;
@@ -26,6 +28,7 @@ afterEach((context) => {
 const harnesses: Harness[] = [];
 afterAll(async () => {
   await Promise.all(harnesses.map((h) => h.close()));
+  for (const database of databases) await database.drop();
   if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
   else for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -37,7 +40,9 @@ afterAll(async () => {
 export const startLocalApi = async (options: LocalApiOptions = {}, catalogDir = examples): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'botgate-local-api-'));
   roots.push(dataDir);
-  const core = await createCore({ dataDir, catalogDir, commandEnv: process.env, pollMs: 100, adapters: [localApiDescriptor] });
+  const database = await createTestDatabase();
+  databases.push(database);
+  const core = await createCore({ dataDir, catalogDir, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [localApiDescriptor] });
   await core.worker.start();
   const app = express();
   app.use(createLocalApiRouter(core, options));

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { validateInputs, valuesFromPlain, type Core, type InputFile, type Job } from '@botgate/core';
+import { lockKey, validateInputs, valuesFromPlain, type Core, type InputFile, type Job } from '@botgate/core';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
 
@@ -54,6 +54,8 @@ export const createRuns = (core: Core) => {
   const table = () => core.db<RunRow>('process_api_runs');
 
   const insert = async (tx: Transaction, processId: string, jobId: number): Promise<Run> => {
+    // Run numbers of one process are handed out one transaction at a time, on every node.
+    await lockKey(tx, `process-api:${processId}`);
     const last = (await tx('process_api_runs').where({ process_id: processId }).max({ n: 'run_no' }).first()) as { n: number | null } | undefined;
     const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: Number(last?.n ?? 0) + 1, created_at: Date.now() };
     await tx('process_api_runs').insert(row);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, isFinal, type Core, type Job } from '@botgate/core';
+import { createTestDatabase, type TestDatabase } from '@botgate/testing';
 import express from 'express';
 import { afterAll, afterEach } from 'vitest';
 import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, type ProcessApiOptions } from '../src/index.js';
@@ -11,6 +12,7 @@ import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatch
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
 const roots: string[] = [];
+const databases: TestDatabase[] = [];
 const closers: Array<() => Promise<void>> = [];
 let failed = false;
 afterEach((context) => {
@@ -18,6 +20,7 @@ afterEach((context) => {
 });
 afterAll(async () => {
   for (const close of closers) await close();
+  for (const database of databases) await database.drop();
   if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
   else for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
@@ -46,11 +49,14 @@ export interface Harness {
 export const startProcessApi = async (options: ProcessApiOptions & { webhookRetryMs?: number } = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'botgate-process-api-'));
   roots.push(dataDir);
+  const database = await createTestDatabase();
+  databases.push(database);
   const core = await createCore({
     dataDir,
     catalogDir: examples,
     commandEnv: process.env,
     pollMs: 100,
+    ...(database.config ? { database: database.config } : {}),
     adapters: [{ name: 'process-api', migrations: processApiMigrations, migrationTable: 'process_api_migrations', commands: [] }],
   });
   await core.worker.start();

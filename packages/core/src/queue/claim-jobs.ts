@@ -1,5 +1,5 @@
 import type { Job } from '../jobs/job.js';
-import type { Database } from './database.js';
+import { isSqlite, lockKey, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 
 export interface ClaimRequest {
@@ -14,34 +14,49 @@ export interface ClaimRequest {
   onlyJobId?: number | undefined;
 }
 
+const claimed = `SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1`;
+
 /**
  * Moves up to `limit` of the oldest queued jobs of one automation to running under this node's
- * lease. The count of running jobs is taken inside the same statement, so SQLite's single writer
- * makes the automation's concurrency hold across processes, not only within this one.
+ * lease, never past the automation's concurrency across every node. On SQLite one statement
+ * does it (its single writer serialises claims); on PostgreSQL a transaction holds the
+ * automation's advisory lock while it counts and claims, so two nodes cannot both see a free slot.
  */
 export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Job[]> => {
   if (request.limit <= 0) return [];
   const now = Date.now();
-  const rows = (await db.raw(
-    `UPDATE jobs
-        SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1
-      WHERE id IN (
-        SELECT id FROM jobs
-         WHERE state = 'queued' AND automation_id = ? ${request.onlyJobId === undefined ? '' : 'AND id = ?'}
-         ORDER BY id
-         LIMIT max(0, min(?, ? - (SELECT count(*) FROM jobs WHERE automation_id = ? AND state = 'running'))))
-      RETURNING *`,
-    [
-      request.nodeId,
-      now + request.leaseMs,
-      now,
-      request.automationId,
-      ...(request.onlyJobId === undefined ? [] : [request.onlyJobId]),
-      request.limit,
-      request.concurrency,
-      request.automationId,
-    ],
-  )) as JobRow[];
+  const only = request.onlyJobId === undefined ? '' : 'AND id = ?';
+  const onlyBinding = request.onlyJobId === undefined ? [] : [request.onlyJobId];
+  let rows: JobRow[];
+  if (isSqlite(db)) {
+    rows = await rawRows<JobRow>(
+      db,
+      `UPDATE jobs ${claimed}
+        WHERE id IN (
+          SELECT id FROM jobs
+           WHERE state = 'queued' AND automation_id = ? ${only}
+           ORDER BY id
+           LIMIT max(0, min(?, ? - (SELECT count(*) FROM jobs WHERE automation_id = ? AND state = 'running'))))
+        RETURNING *`,
+      [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, request.limit, request.concurrency, request.automationId],
+    );
+  } else {
+    rows = await db.transaction(async (tx) => {
+      await lockKey(tx, `claim:${request.automationId}`);
+      const [{ running }] = await rawRows<{ running: string }>(tx, `SELECT count(*) AS running FROM jobs WHERE automation_id = ? AND state = 'running'`, [request.automationId]) as [{ running: string }];
+      const free = Math.min(request.limit, request.concurrency - Number(running));
+      if (free <= 0) return [];
+      return rawRows<JobRow>(
+        tx,
+        `UPDATE jobs ${claimed}
+          WHERE id IN (
+            SELECT id FROM jobs WHERE state = 'queued' AND automation_id = ? ${only}
+             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+          RETURNING *`,
+        [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, free],
+      );
+    });
+  }
   return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
 };
 
@@ -52,11 +67,11 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
  */
 export const queuedAutomations = async (db: Database, automationIds: readonly string[]): Promise<string[]> => {
   if (automationIds.length === 0) return [];
-  // One statement, one index seek per automation.
-  const heads = (await db.raw(
-    automationIds.map(() => "SELECT ? AS automation_id, (SELECT min(id) FROM jobs WHERE state = 'queued' AND automation_id = ?) AS head").join(' UNION ALL '),
+  const heads = await rawRows<{ automation_id: string; head: number | string | null }>(
+    db,
+    automationIds.map(() => "SELECT CAST(? AS TEXT) AS automation_id, (SELECT min(id) FROM jobs WHERE state = 'queued' AND automation_id = ?) AS head").join(' UNION ALL '),
     automationIds.flatMap((id) => [id, id]),
-  )) as Array<{ automation_id: string; head: number | null }>;
+  );
   return heads
     .filter((h) => h.head !== null)
     .sort((a, b) => Number(a.head) - Number(b.head))

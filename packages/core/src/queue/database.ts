@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { BotgateError } from '../errors.js';
 
 export type DatabaseConfig =
   | {
@@ -14,14 +13,18 @@ export type DatabaseConfig =
        */
       synchronous?: 'full' | 'normal';
     }
-  | { client: 'pg'; connectionString: string };
+  | {
+      client: 'pg';
+      connectionString: string;
+      /** Connections this node keeps at most. @default 10 */
+      poolSize?: number;
+    };
 
 export type Database = Knex;
 
 export const createDatabase = (config: DatabaseConfig): Database => {
   if (config.client === 'pg') {
-    // The claim statement and leases are written for SQLite's single writer so far.
-    throw new BotgateError('INVALID_CONFIG', 'database: PostgreSQL is not supported yet; use a SQLite file (the default)');
+    return knexFactory({ client: 'pg', connection: config.connectionString, pool: { min: 0, max: config.poolSize ?? 10 } });
   }
   mkdirSync(dirname(config.filename), { recursive: true });
   const synchronous = config.synchronous ?? 'full';
@@ -50,4 +53,19 @@ export const createDatabase = (config: DatabaseConfig): Database => {
   });
 };
 
-export const isSqlite = (db: Database): boolean => db.client.config.client === 'better-sqlite3';
+export const isSqlite = (db: Database | Knex.Transaction): boolean => db.client.config.client === 'better-sqlite3';
+
+/** Rows of a raw statement: knex hands them over as an array on SQLite, as `result.rows` on PostgreSQL. */
+export const rawRows = async <Row>(db: Database | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<Row[]> => {
+  const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as Row[] | { rows: Row[] };
+  return Array.isArray(result) ? result : result.rows;
+};
+
+/**
+ * Serialises transactions that take the same key until they commit: an advisory lock on
+ * PostgreSQL; nothing on SQLite, whose single writer already serialises every write transaction.
+ */
+export const lockKey = async (tx: Knex.Transaction, key: string): Promise<void> => {
+  if (isSqlite(tx)) return;
+  await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+};
