@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Core knows no HTTP: adapters translate, core decides.
-    files: ['packages/core/**/*.ts'],
+    files: ['packages/core/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['express', 'multer', 'node:http', 'http', '@botgate/*'], message: 'packages/core knows no HTTP framework and no adapter' }] }],
     },
