@@ -165,3 +165,24 @@ describe('real-time execution', () => {
     await expect(core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { nope: { type: 'STRING', value: 'x' } }, timeoutMs: 1000 })).rejects.toThrow(/variable "nope" is not an input/);
   });
 });
+
+describe('several nodes on one database', () => {
+  it.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('wakes an idle node through LISTEN/NOTIFY, long before its next poll', async () => {
+    const { config } = await newDatabase();
+    const database = config ? { database: config } : {};
+    const producer = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, ...database });
+    const worker = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, pollMs: 60_000, ...database });
+    try {
+      await worker.worker.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const queuedAt = Date.now();
+      const { job } = await producer.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'ping' } });
+      const done = await worker.jobs.wait(job.id, { timeoutMs: 10_000 });
+      expect(done.state).toBe('succeeded');
+      expect((done.startedAt as Date).getTime() - queuedAt).toBeLessThan(2000);
+    } finally {
+      await worker.close({ graceMs: 0 });
+      await producer.close({ graceMs: 0 });
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { claimJobs, queuedAutomations, unknownQueuedAutomations } from '../queue
 import type { Database } from '../queue/database.js';
 import { cancelRequested, heartbeat } from '../queue/heartbeat.js';
 import { failQueuedJobs } from '../queue/job-queries.js';
+import { listenForJobs } from '../queue/job-notifications.js';
 import type { Logger } from '../logger.js';
 import type { AbortReason } from '../runners/runner.js';
 
@@ -49,6 +50,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
   let filling: Promise<void> | undefined;
   let fillAgain = false;
   const timers: NodeJS.Timeout[] = [];
+  let notifications: { close(): Promise<void> } | undefined;
 
   const queueOf = (automation: Automation): PQueue => {
     let queue = perAutomation.get(automation.id);
@@ -155,6 +157,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
           if (running.size > 0) heartbeat(db, nodeId, options.leaseMs).then(applyCancels, (error: unknown) => logger.error({ err: error }, 'lease renewal failed'));
         }, Math.max(100, Math.floor(options.leaseMs / 3))),
       );
+      notifications = listenForJobs(db, () => wake(), logger);
       wake();
     },
     wake,
@@ -171,6 +174,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
     async stop(graceMs: number): Promise<void> {
       stopping = true;
       timers.forEach(clearInterval);
+      await notifications?.close();
       await filling;
       const all = () => Promise.all([...running.values()].map((r) => r.done));
       if (running.size > 0) {

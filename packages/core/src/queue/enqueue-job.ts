@@ -3,6 +3,7 @@ import type { Job } from '../jobs/job.js';
 import type { Values } from '../variables/index.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { notifyJobs } from './job-notifications.js';
 
 export interface NewJob {
   automationId: string;
@@ -66,6 +67,7 @@ export const enqueueJob = async (db: Database, job: NewJob): Promise<{ job: Job;
         if (claimed.length === 0) throw new DuplicateKey();
       }
       await job.inTransaction?.(tx, jobFromRow(inserted));
+      await notifyJobs(tx, job.automationId);
       return inserted;
     });
     return { job: jobFromRow(row), created: true };

@@ -2,6 +2,7 @@ import type { Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { notifyJobs } from './job-notifications.js';
 
 export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
@@ -35,5 +36,7 @@ export const finishJob = async (db: Database, id: number, nodeId: string, outcom
       finished_at: requeue ? null : Date.now(),
     })
     .returning('*')) as JobRow[];
+  // A slot of the automation is free again (or the job is back in the queue): other nodes may claim.
+  if (row) await notifyJobs(db, row.automation_id);
   return row ? jobFromRow(row) : undefined;
 };
