@@ -43,6 +43,8 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
   } else {
     rows = await db.transaction(async (tx) => {
       await lockKey(tx, `claim:${request.automationId}`);
+      // Taken after the lock: a claim that waited for it starts now, not when it began to wait.
+      const claimedAt = Date.now();
       const [{ running }] = await rawRows<{ running: string }>(tx, `SELECT count(*) AS running FROM jobs WHERE automation_id = ? AND state = 'running'`, [request.automationId]) as [{ running: string }];
       const free = Math.min(request.limit, request.concurrency - Number(running));
       if (free <= 0) return [];
@@ -53,7 +55,7 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
             SELECT id FROM jobs WHERE state = 'queued' AND automation_id = ? ${only}
              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
           RETURNING *`,
-        [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, free],
+        [request.nodeId, claimedAt + request.leaseMs, claimedAt, request.automationId, ...onlyBinding, free],
       );
     });
   }
