@@ -174,4 +174,36 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
       await Promise.all(nodes.map((node) => node.exited));
     }
   });
+
+  it("holds an API Task's concurrencyLimit across the cluster: 6 calls over 3 nodes, limit 2", async () => {
+    const env = { BOTGATE_DATA_DIR: join(root, 'data-slots'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const { apiKey } = await cliJson<{ apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
+    const nodes: RunningServer[] = [];
+    for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
+    const observer = await observe(join(root, 'data-slots'), catalog, env);
+    try {
+      const auth = (await (await fetch(`${nodes[0]?.url}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', apiKey }) })).json()) as { token: string };
+      const sleep = observer.catalog.get('sleep');
+      const headers = { 'content-type': 'application/json', 'x-authorization': auth.token };
+      await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/create`, { method: 'PUT', headers, body: JSON.stringify({ fileId: String(sleep.fileId), concurrencyLimit: 2 }) });
+      const access = (await (await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/accessdetails`, { method: 'POST', headers, body: JSON.stringify({ botRepositoryPath: [sleep.repositoryPath] }) })).json()) as {
+        accessDetails: Record<string, { url: string; headers: { 'X-Authorization': string } }>;
+      };
+      const execution = access.accessDetails[sleep.repositoryPath] as { url: string; headers: { 'X-Authorization': string } };
+      const statuses = await Promise.all(
+        Array.from({ length: 6 }, (_, n) =>
+          fetch(execution.url.replace(/^http:\/\/[^/]+/, (nodes[n % 3] as RunningServer).url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-authorization': execution.headers['X-Authorization'] },
+            body: JSON.stringify({ botInput: { seconds: { type: 'NUMBER', number: '1.5' } } }),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+    } finally {
+      for (const node of nodes) node.process.kill('SIGTERM');
+      await Promise.all(nodes.map((node) => node.exited));
+    }
+  });
 });

@@ -61,7 +61,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const users = createUsers(core);
   const allocations = createAllocations(core);
   const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
-  const gate = createConcurrencyGate();
+  const gate = createConcurrencyGate(core);
   const json = jsonOnly(options.bodyLimit ?? 1024 * 1024);
   const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
   const developer = requireRole(tokens, ['admin', 'developer'], 'generating execution URLs');

@@ -1,9 +1,9 @@
-import { fromTypedJson, toTypedJson, type Core, type Values } from '@botgate/core';
+import { fromTypedJson, toTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
 import type { Request, Response } from 'express';
 import type { Allocations } from '../allocations.js';
 import { readToken } from '../auth/read-token.js';
 import type { Tokens } from '../auth/tokens.js';
-import type { createConcurrencyGate } from '../concurrency-gate.js';
+import type { ConcurrencyGate } from '../concurrency-gate.js';
 import { ApiTaskError } from '../errors.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -13,7 +13,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * typed. The hot path reads no database: the token is checked by signature, the allocation comes
  * from memory, a module runs in a warm thread, and the job is recorded after the answer.
  */
-export const execute = (core: Core, allocations: Allocations, tokens: Tokens, gate: ReturnType<typeof createConcurrencyGate>, realtimeLimitMs: number) => async (req: Request, res: Response) => {
+export const execute = (core: Core, allocations: Allocations, tokens: Tokens, gate: ConcurrencyGate, realtimeLimitMs: number) => async (req: Request, res: Response) => {
   const { allocationId } = req.params as { allocationId: string };
   tokens.verifyExecution(readToken(req), allocationId);
   const allocation = await allocations.get(allocationId);
@@ -24,8 +24,10 @@ export const execute = (core: Core, allocations: Allocations, tokens: Tokens, ga
   const botInput = body.botInput ?? {};
   if (!isObject(botInput)) throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
   const inputs: Values = Object.fromEntries(Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]));
+  // A request that cannot run takes no slot from one that can.
+  validateInputs(automation.inputs, inputs);
 
-  const leave = gate.enter(allocation.id, allocation.concurrencyLimit);
+  const leave = await gate.enter(allocation.id, allocation.concurrencyLimit);
   let job;
   try {
     job = await core.jobs.execute({ automationId: automation.id, adapter: 'api-task', inputs, timeoutMs: realtimeLimitMs });
