@@ -31,8 +31,8 @@ const configSchema = z.strictObject({
   idempotencyWindow: durationSchema.default(86_400_000),
   /** On SIGTERM, how long running jobs may finish before they are requeued. @default 30s */
   shutdownGrace: durationSchema.default(30_000),
-  /** A node silent this long loses its running jobs to recovery. @default 30s */
-  lease: durationSchema.default(30_000),
+  /** A node silent this long loses its running jobs to recovery (within 1.5 × lease). @default 20s */
+  lease: durationSchema.default(20_000),
   /** Fallback look for work queued by other processes. @default 1s */
   poll: durationSchema.default(1000),
   /** SQLite durability: `full` survives power loss, `normal` only a crashed process. @default 'full' */

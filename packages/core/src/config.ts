@@ -16,7 +16,7 @@ export interface CoreOptions {
   concurrency?: number;
   /** How long an idempotency key answers its first job. @default 86_400_000 (24 h) */
   idempotencyWindowMs?: number;
-  /** A running job's lease; a node silent this long is taken for dead. @default 30_000 */
+  /** A running job's lease; a node silent this long is taken for dead (recovery runs every lease / 2, so within 1.5 × lease). @default 20_000 */
   leaseMs?: number;
   /** Fallback look for work queued elsewhere and for cancels. @default 1000 */
   pollMs?: number;

@@ -28,7 +28,7 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
     commandEnv: options.commandEnv,
     concurrency,
     idempotencyWindowMs: options.idempotencyWindowMs ?? 86_400_000,
-    leaseMs: options.leaseMs ?? 30_000,
+    leaseMs: options.leaseMs ?? 20_000,
     pollMs: options.pollMs ?? 1000,
     retentionMs: options.retentionMs ?? 604_800_000,
     logLimit: options.logLimit ?? 65_536,
