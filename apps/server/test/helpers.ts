@@ -1,31 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCore, isFinal, type Core, type Job } from '@botgate/core';
-import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { createTestDatabase, useTestRoot, waitFor, type TestDatabase } from '@botgate/testing';
 import { adaptersOf } from '../src/adapters.js';
 import { loadConfig } from '../src/load-config.js';
-import { afterAll, afterEach, expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 export const examplesDir = join(repoRoot, 'examples');
 const bin = join(repoRoot, 'apps/server/bin/botgate.js');
 
-/** A fresh folder per test file, kept when a test failed so its SQLite file and job folders can be read. */
-export const useWorkspace = () => {
-  const root = mkdtempSync(join(tmpdir(), 'botgate-server-'));
-  let failed = false;
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
-  afterAll(() => {
-    if (failed) console.warn(`kept test data in ${root}`);
-    else rmSync(root, { recursive: true, force: true });
-  });
-  return root;
-};
+/** A fresh folder per test file, kept when a test failed so its database and job folders can be read. */
+export const useWorkspace = (): string => useTestRoot('botgate-server-').root;
 
 /** The bundled examples plus test variants whose manifests differ (timeouts, retries). */
 export const makeCatalog = (root: string, variants: Record<string, { from: string; manifest: string }> = {}): string => {
@@ -117,15 +105,7 @@ const observers = new Set<Core>();
 // The adapters' tables exist too, as the server made them.
 const adapters = adaptersOf(loadConfig({ env: {}, cwd: process.cwd() }));
 
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+export { waitFor };
 
 export const waitForState = (core: Core, id: number, states: Job['state'][], timeoutMs?: number): Promise<Job> =>
   waitFor(`job ${id} to be ${states.join(' or ')}`, async () => {

@@ -1,29 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '@botgate/core';
-import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { createTestDatabase, useTestRoot } from '@botgate/testing';
 import express from 'express';
-import { afterAll, afterEach } from 'vitest';
 import { apiTaskDescriptor, createApiTaskRouter, createUsers, type ApiTaskOptions } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
-const roots: string[] = [];
-const databases: TestDatabase[] = [];
-const closers: Array<() => Promise<void>> = [];
-let failed = false;
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') failed = true;
-});
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const database of databases) await database.drop();
-  if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
-  else for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+const { root, cleanups } = useTestRoot('botgate-api-task-');
+let made = 0;
 
 export interface Harness {
   core: Core;
@@ -38,10 +24,8 @@ let userCount = 0;
 
 /** The router alone in a bare express app over a real core on a fresh SQLite file. */
 export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harness> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-api-task-'));
-  roots.push(dataDir);
+  const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
-  databases.push(database);
   const core = await createCore({ dataDir, catalogDir: examples, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [apiTaskDescriptor] });
   await core.worker.start();
   const app = express();
@@ -49,10 +33,11 @@ export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harnes
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  closers.unshift(async () => {
+  cleanups.push(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await core.close({ graceMs: 0 });
+    await database.drop();
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post: Harness['post'] = async (path, body, token, method = 'POST') => {

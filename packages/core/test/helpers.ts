@@ -1,26 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { afterAll } from 'vitest';
+import { createTestDatabase, useTestRoot, type TestDatabase } from '@botgate/testing';
 import { createCore, type Core, type CoreOptions } from '../src/index.js';
 
 export const fixtureCatalog = new URL('./fixtures/catalog', import.meta.url).pathname;
 
-/** A fresh data folder for this test file, removed afterwards unless a test failed (then kept to look at). */
+/** Fresh folders for this test file's cores, all under one root kept when a test failed. */
 export const useTempDir = (prefix = 'botgate-core-'): (() => string) => {
-  let failed = false;
-  const dirs: string[] = [];
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
-  afterAll(() => {
-    if (failed) console.warn(`kept test data in ${dirs.join(', ')}`);
-    else for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const { root } = useTestRoot(prefix);
+  let made = 0;
   return () => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(dir);
+    const dir = join(root, `d${++made}`);
+    mkdirSync(dir);
     return dir;
   };
 };

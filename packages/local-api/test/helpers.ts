@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, isFinal, type Core, type Job } from '@botgate/core';
-import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { createCore, type Core, type Job } from '@botgate/core';
+import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
 import express from 'express';
-import { afterAll, afterEach } from 'vitest';
 import { createLocalApiRouter, localApiDescriptor, type LocalApiOptions } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
@@ -19,29 +16,16 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-const roots: string[] = [];
-const databases: TestDatabase[] = [];
-let failed = false;
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') failed = true;
-});
-const harnesses: Harness[] = [];
-afterAll(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  for (const database of databases) await database.drop();
-  if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
-  else for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+const { root, cleanups } = useTestRoot('botgate-local-api-');
+let made = 0;
 
 /**
  * The router alone, in a bare express app on a free port, over a real core on a fresh SQLite
  * file: what a user embedding the adapter as a library gets.
  */
 export const startLocalApi = async (options: LocalApiOptions = {}, catalogDir = examples): Promise<Harness> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-local-api-'));
-  roots.push(dataDir);
+  const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
-  databases.push(database);
   const core = await createCore({ dataDir, catalogDir, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [localApiDescriptor] });
   await core.worker.start();
   const app = express();
@@ -69,25 +53,16 @@ export const startLocalApi = async (options: LocalApiOptions = {}, catalogDir = 
       await core.close({ graceMs: 0 });
     },
   };
-  harnesses.push(harness);
+  cleanups.push(async () => {
+    await harness.close();
+    await database.drop();
+  });
   return harness;
 };
 
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
+export { waitFor };
 
-export const waitForFinal = (core: Core, id: number): Promise<Job> =>
-  waitFor(`job ${id} to end`, async () => {
-    const job = await core.jobs.get(id);
-    return isFinal(job.state) ? job : undefined;
-  });
+export const waitForFinal = (core: Core, id: number): Promise<Job> => core.jobs.wait(id, { timeoutMs: 20_000 });
 
 /** A multipart body written by hand, for what fetch's FormData will not send (odd names, cut-off bodies). */
 export const multipart = (boundary: string, parts: Array<{ name: string; filename?: string; content: string | Buffer }>, { end = true } = {}): Buffer =>

@@ -1,35 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, isFinal, type Core, type Job } from '@botgate/core';
-import { createTestDatabase, type TestDatabase } from '@botgate/testing';
+import { createCore, type Core, type Job } from '@botgate/core';
+import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
 import express from 'express';
-import { afterAll, afterEach } from 'vitest';
 import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, type ProcessApiOptions } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
-const roots: string[] = [];
-const databases: TestDatabase[] = [];
-const closers: Array<() => Promise<void>> = [];
-let failed = false;
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') failed = true;
-});
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const database of databases) await database.drop();
-  if (failed) console.warn(`kept test data in ${roots.join(', ')}`);
-  else for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+const { root, cleanups } = useTestRoot('botgate-process-api-');
+let made = 0;
 
 export const listen = async (app: express.Express): Promise<{ url: string; server: Server }> => {
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  closers.unshift(async () => {
+  cleanups.unshift(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
@@ -47,10 +33,8 @@ export interface Harness {
 
 /** The router alone in a bare express app over a real core on a fresh SQLite file. */
 export const startProcessApi = async (options: ProcessApiOptions & { webhookRetryMs?: number } = {}): Promise<Harness> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-process-api-'));
-  roots.push(dataDir);
+  const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
-  databases.push(database);
   const core = await createCore({
     dataDir,
     catalogDir: examples,
@@ -65,9 +49,10 @@ export const startProcessApi = async (options: ProcessApiOptions & { webhookRetr
   const app = express();
   app.use(createProcessApiRouter(core, options));
   const { url } = await listen(app);
-  closers.push(async () => {
+  cleanups.push(async () => {
     await webhooks.stop();
     await core.close({ graceMs: 0 });
+    await database.drop();
   });
   const commands = createProcessApiCommands({ baseUrl: url, workspaceId: options.workspaceId });
   const command = async <T>(path: string, args: string[] = [], opts: Record<string, string> = {}): Promise<T> => {
@@ -85,20 +70,8 @@ export const startProcessApi = async (options: ProcessApiOptions & { webhookRetr
   };
 };
 
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
+export { waitFor };
 
-export const waitForFinal = (core: Core, id: number): Promise<Job> =>
-  waitFor(`job ${id} to end`, async () => {
-    const job = await core.jobs.get(id);
-    return isFinal(job.state) ? job : undefined;
-  });
+export const waitForFinal = (core: Core, id: number): Promise<Job> => core.jobs.wait(id, { timeoutMs: 20_000 });
 
 export const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });

@@ -47,3 +47,5 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     },
   };
 };
+export { waitFor } from './wait-for.js';
+export { useTestRoot } from './use-test-root.js';
