@@ -137,7 +137,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
       for (const node of nodes) if (node.process.exitCode === null && node.process.signalCode === null) node.process.kill('SIGTERM');
       await Promise.all(nodes.map((node) => node.exited));
     }
-  }, 24_0000);
+  }, 240_000);
 
   it('holds an automation\'s concurrency across the cluster', async () => {
     const log = join(root, 'pairs.log');
@@ -173,7 +173,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
       for (const node of nodes) node.process.kill('SIGTERM');
       await Promise.all(nodes.map((node) => node.exited));
     }
-  }, 12_0000);
+  }, 120_000);
 
   it("holds an API Task's concurrencyLimit across the cluster: 6 calls over 3 nodes, limit 2", async () => {
     const env = { BOTGATE_DATA_DIR: join(root, 'data-slots'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
@@ -205,5 +205,5 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
       for (const node of nodes) node.process.kill('SIGTERM');
       await Promise.all(nodes.map((node) => node.exited));
     }
-  }, 12_0000);
+  }, 120_000);
 });
