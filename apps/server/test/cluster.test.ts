@@ -83,6 +83,8 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
               });
             }
             if (response.status === 429) {
+              // Over the API Task's limit: wait and try again, but not forever.
+              if (attempt > 3000) throw new Error(`${tag}: still refused with 429 after ${attempt} tries`);
               await new Promise((resolve) => setTimeout(resolve, 20));
               continue;
             }

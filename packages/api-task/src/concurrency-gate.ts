@@ -64,18 +64,21 @@ export const createConcurrencyGate = (core: Core): ConcurrencyGate => {
         const [row] = (await tx('api_task_slots').where({ allocation_id: allocationId }).where('expires_at', '>', now).sum({ active: 'active' })) as Array<{ active: number | string | null }>;
         const count = Number(row?.active ?? 0);
         if (count >= limit) throw refuse(count);
-        const mine = local.get(allocationId) ?? 0;
-        await tx('api_task_slots')
-          .insert({ allocation_id: allocationId, node_id: core.nodeId, active: mine + 1, expires_at: now + leaseMs })
-          .onConflict(['allocation_id', 'node_id'])
-          .merge(['active', 'expires_at']);
-        local.set(allocationId, mine + 1);
+        // Counted in SQL, not copied from memory: concurrent releases may reach the row in any order.
+        await tx.raw(
+          `INSERT INTO api_task_slots (allocation_id, node_id, active, expires_at) VALUES (?, ?, 1, ?)
+           ON CONFLICT (allocation_id, node_id) DO UPDATE
+             SET active = CASE WHEN api_task_slots.expires_at <= ? THEN 1 ELSE api_task_slots.active + 1 END, expires_at = EXCLUDED.expires_at`,
+          [allocationId, core.nodeId, now + leaseMs, now],
+        );
+        local.set(allocationId, (local.get(allocationId) ?? 0) + 1);
       });
       return once(() => {
         release(allocationId);
         void table()
           .where({ allocation_id: allocationId, node_id: core.nodeId })
-          .update({ active: local.get(allocationId) ?? 0 })
+          .where('active', '>', 0)
+          .decrement('active', 1)
           .catch(() => undefined);
       });
     },
