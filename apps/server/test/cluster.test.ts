@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Automation } from '@botgate/core';
 import { describe, expect, it } from 'vitest';
 import { cliJson, makeCatalog, newDatabaseEnv, observe, startServer, useWorkspace, waitFor, type RunningServer } from './helpers.js';
 
@@ -32,6 +33,18 @@ const readLog = (path: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { tag: string; started: number; ended: number; pid: number });
 
+/** Logs in as `username`, allocates the automation with `concurrencyLimit`, and answers its execution URL and token. */
+const allocateApiTask = async (node: RunningServer, automation: Automation, username: string, apiKey: string, concurrencyLimit: number) => {
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') =>
+    (await fetch(`${node.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
+  const { token } = (await post('/v1/authentication', { username, apiKey })) as { token: string };
+  await post('/orchestrator/v1/hotbot/config/create', { fileId: String(automation.fileId), concurrencyLimit }, { 'x-authorization': token }, 'PUT');
+  const access = (await post('/orchestrator/v1/hotbot/config/accessdetails', { botRepositoryPath: [automation.repositoryPath] }, { 'x-authorization': token })) as {
+    accessDetails: Record<string, { url: string; headers: { 'X-Authorization': string } }>;
+  };
+  return access.accessDetails[automation.repositoryPath] as { url: string; headers: { 'X-Authorization': string } };
+};
+
 describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one PostgreSQL', () => {
   it('runs 2,000 triggers through all three adapters exactly once while a node is killed with kill -9', async () => {
     const log = join(root, 'runs.log');
@@ -47,14 +60,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
     for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
     const observer = await observe(join(root, 'data'), catalog, env);
     try {
-      const auth = (await (await fetch(`${nodes[0]?.url}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', apiKey }) })).json()) as { token: string };
-      const record = observer.catalog.get('record');
-      const headers = { 'content-type': 'application/json', 'x-authorization': auth.token };
-      await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/create`, { method: 'PUT', headers, body: JSON.stringify({ fileId: String(record.fileId), concurrencyLimit: 8 }) });
-      const access = (await (await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/accessdetails`, { method: 'POST', headers, body: JSON.stringify({ botRepositoryPath: [record.repositoryPath] }) })).json()) as {
-        accessDetails: Record<string, { url: string; headers: { 'X-Authorization': string } }>;
-      };
-      const execution = access.accessDetails[record.repositoryPath] as { url: string; headers: { 'X-Authorization': string } };
+      const execution = await allocateApiTask(nodes[0] as RunningServer, observer.catalog.get('record'), 'ops', apiKey, 8);
 
       let killed = false;
       const alive = () => nodes.filter((_, i) => !(killed && i === 1));
@@ -184,14 +190,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
     for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
     const observer = await observe(join(root, 'data-slots'), catalog, env);
     try {
-      const auth = (await (await fetch(`${nodes[0]?.url}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', apiKey }) })).json()) as { token: string };
-      const sleep = observer.catalog.get('sleep');
-      const headers = { 'content-type': 'application/json', 'x-authorization': auth.token };
-      await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/create`, { method: 'PUT', headers, body: JSON.stringify({ fileId: String(sleep.fileId), concurrencyLimit: 2 }) });
-      const access = (await (await fetch(`${nodes[0]?.url}/orchestrator/v1/hotbot/config/accessdetails`, { method: 'POST', headers, body: JSON.stringify({ botRepositoryPath: [sleep.repositoryPath] }) })).json()) as {
-        accessDetails: Record<string, { url: string; headers: { 'X-Authorization': string } }>;
-      };
-      const execution = access.accessDetails[sleep.repositoryPath] as { url: string; headers: { 'X-Authorization': string } };
+      const execution = await allocateApiTask(nodes[0] as RunningServer, observer.catalog.get('sleep'), 'ops', apiKey, 2);
       const statuses = await Promise.all(
         Array.from({ length: 6 }, (_, n) =>
           fetch(execution.url.replace(/^http:\/\/[^/]+/, (nodes[n % 3] as RunningServer).url), {
