@@ -156,12 +156,19 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
     for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
     const observer = await observe(join(root, 'data-pairs'), catalog, env);
     try {
-      await Promise.all(
+      const answered = await Promise.all(
         Array.from({ length: 60 }, async (_, n) => {
           const response = await fetch(`${nodes[n % 3]?.url}/api?uuid=${uuid}&tag=p${n}&log=${encodeURIComponent(log)}&ms=40`);
           expect(response.status).toBe(200);
+          return { n, msUnixTime: ((await response.json()) as { msUnixTime: string }).msUnixTime };
         }),
       );
+      // A job triggered on one node is answered by the others.
+      for (const { n, msUnixTime } of answered.slice(0, 6)) {
+        const status = await fetch(`${nodes[(n + 1) % 3]?.url}/api/job?uuid=${uuid}&msUnixTime=${msUnixTime}`);
+        expect(status.status).toBe(200);
+        expect(((await status.json()) as { msUnixTime: string }).msUnixTime).toBe(msUnixTime);
+      }
       await waitFor('all pairs to run', async () => {
         const counts = await observer.jobs.counts({ automationId: 'record-pair' });
         return counts.succeeded === 60 ? true : undefined;
