@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(config.localApi).toEqual({ userId: 'alice', token: 'a-token-of-16-chars', allow: ['10.0.0.0/8', '::1'] });
   });
 
+  it('reads a yes/no setting from YAML or from text', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).worker).toBe(true);
+    expect(loadConfig({ env: { BOTGATE_WORKER: 'false' }, cwd: dir }).worker).toBe(false);
+    expect(loadConfig({ path: write('w.yaml', 'worker: false\n'), env: {}, cwd: dir }).worker).toBe(false);
+    expect(() => loadConfig({ env: { BOTGATE_WORKER: 'maybe' }, cwd: dir })).toThrow(/BOTGATE_WORKER/);
+  });
+
   it('names the variable or the file and key of every problem', () => {
     expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_TOKEN: 'short' }, cwd: dir })).toThrow(/BOTGATE_LOCAL_API_TOKEN: use a token of at least 16 characters/);
     expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_USERID: 'x' }, cwd: dir })).toThrow(/BOTGATE_LOCAL_API_USERID: not a botgate setting/);

@@ -23,6 +23,8 @@ const configSchema = z.strictObject({
   catalog: z.string().min(1).default('./examples'),
   /** Jobs running at once on this node. @default 8 */
   concurrency: positiveInt.default(8),
+  /** Whether this node runs queued jobs; `false` makes an API-only node of a cluster (triggers, status, real-time executes). @default true */
+  worker: z.union([z.boolean(), z.stringbool()]).default(true),
   /** Bytes per uploaded file. @default 52428800 (50 MiB) */
   uploadLimit: positiveInt.default(50 * 1024 * 1024),
   /** How long finished jobs and their folders are kept. @default 7d */

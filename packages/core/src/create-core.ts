@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createCatalog } from './catalog/create-catalog.js';
+import { createJobFinisher } from './queue/finish-job.js';
 import { createDispatcher, type StartOptions } from './concurrency/create-dispatcher.js';
 import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
 import type { CoreOptions, ResolvedCoreOptions } from './config.js';
@@ -71,9 +72,11 @@ export const createCore = async (input: CoreOptions) => {
       isAccepting: () => accepting,
       abortLocal: (id) => dispatcher.abort(id, 'canceled'),
     });
+    const finish = createJobFinisher(db);
     dispatcher = createDispatcher({
       db,
       nodeId,
+      finish,
       findAutomation: catalog.find,
       automationIds: () => catalog.list().map((a) => a.id),
       runners,
@@ -93,6 +96,7 @@ export const createCore = async (input: CoreOptions) => {
       leaseMs: options.leaseMs,
       runners,
       recorder,
+      finish,
       isAccepting: () => accepting,
       notifyFinished: jobs.notifyFinished,
     });

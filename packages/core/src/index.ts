@@ -14,7 +14,7 @@ export type { InputFile } from './jobs/stage-input-files.js';
 export { sanitizeFileName } from './jobs/sanitize-file-name.js';
 export type { JobFilter } from './queue/job-queries.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
-export { isSqlite, lockKey } from './queue/database.js';
+export { createDatabase, isSqlite, lockKey } from './queue/database.js';
 export type { Migration } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';

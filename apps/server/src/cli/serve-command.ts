@@ -24,7 +24,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         await core.close({ graceMs: 0 });
         throw error;
       }
-      await core.worker.start();
+      if (config.worker) await core.worker.start();
       const services = startAdapterServices(core, config, logger);
       logger.info(
         { port, host: config.host, catalog: config.catalog, dataDir: config.dataDir, automations: core.catalog.list().map((a) => a.id), node: core.nodeId },

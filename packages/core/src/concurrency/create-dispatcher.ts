@@ -16,6 +16,7 @@ export interface DispatcherOptions {
   findAutomation: (id: string) => Automation | undefined;
   automationIds: () => string[];
   runners: RunJobDeps['runners'];
+  finish: RunJobDeps['finish'];
   /** Jobs running at once on this node, all automations together. */
   concurrency: number;
   leaseMs: number;
@@ -66,7 +67,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
   const start = (job: Job, automation: Automation): void => {
     const controller = new AbortController();
     const done = queueOf(automation)
-      .add(() => global.add(() => runJob({ db, nodeId, runners: options.runners }, job, automation, controller.signal)))
+      .add(() => global.add(() => runJob({ nodeId, finish: options.finish, runners: options.runners }, job, automation, controller.signal)))
       .then((finished) => {
         if (finished) options.onFinished(finished);
         else logger.warn({ jobId: job.id }, 'job was taken over by another node before it finished here; its result is dropped');

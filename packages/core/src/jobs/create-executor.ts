@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
-import { finishJob } from '../queue/finish-job.js';
+import type { Finish } from '../queue/finish-job.js';
 import { insertJobs } from '../queue/insert-jobs.js';
 import type { Runner } from '../runners/runner.js';
 import { validateInputs, valuesToPlain, type Values } from '../variables/index.js';
@@ -30,6 +30,7 @@ export interface ExecutorDeps {
   leaseMs: number;
   runners: { module: Runner; command: Runner };
   recorder: JobRecorder;
+  finish: (finish: Finish) => Promise<Job | undefined>;
   isAccepting: () => boolean;
   notifyFinished: (job: Job) => void;
 }
@@ -74,7 +75,7 @@ export const createExecutor = (deps: ExecutorDeps) => ({
     const { refundAttempt: _refund, ...fields } = outcome;
     const finished = { ...base, ...fields, state, finishedAt: new Date() };
     if (live) {
-      const recorded = finishJob(deps.db, live.id, deps.nodeId, { ...outcome, state }).then((job) => {
+      const recorded = deps.finish({ id: live.id, nodeId: deps.nodeId, outcome: { ...outcome, state } }).then((job) => {
         if (!job) throw new Error(`real-time job ${live.id} was taken over before it ended`);
         deps.notifyFinished(job);
         return job;

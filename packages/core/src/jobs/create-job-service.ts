@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
-import { enqueueJob, type NewJob } from '../queue/enqueue-job.js';
+import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
 import { validateInputs, valuesFromPlain, type Values } from '../variables/index.js';
 import type { Job } from './job.js';
@@ -49,6 +49,7 @@ export const createJobService = (deps: JobServiceDeps) => {
   const { db, catalog } = deps;
   const events = new EventEmitter();
   events.setMaxListeners(0);
+  const commitJob = createJobEnqueuer(db);
 
   const get = async (id: number): Promise<Job> => {
     const job = await getJob(db, id);
@@ -59,6 +60,7 @@ export const createJobService = (deps: JobServiceDeps) => {
   return {
     /**
      * Validates, stages the files, and commits a queued job; when this returns, the job is durable.
+     * Concurrent calls share one commit (group commit).
      * @throws VariableError naming the variable, BotgateError AUTOMATION_NOT_FOUND or SHUTTING_DOWN
      */
     async enqueue(request: EnqueueRequest): Promise<{ job: Job; created: boolean }> {
@@ -70,7 +72,7 @@ export const createJobService = (deps: JobServiceDeps) => {
       const files = request.files ?? [];
       try {
         const inputFiles = files.length > 0 ? await stageInputFiles(workDir, files) : [];
-        const result = await enqueueJob(db, {
+        const result = await commitJob({
           automationId: automation.id,
           adapter: request.adapter,
           inputs,

@@ -1,13 +1,13 @@
 import type { Automation } from '../catalog/automation.js';
-import type { Database } from '../queue/database.js';
-import { finishJob, type JobOutcome } from '../queue/finish-job.js';
+import type { Finish, JobOutcome } from '../queue/finish-job.js';
 import type { RunResult, Runner } from '../runners/runner.js';
 import { fromPlainJson, valuesToPlain, type Values } from '../variables/index.js';
 import type { Job } from './job.js';
 
 export interface RunJobDeps {
-  db: Database;
   nodeId: string;
+  /** Records a job's end (batched with other jobs ending at the same time). */
+  finish: (finish: Finish) => Promise<Job | undefined>;
   runners: { module: Runner; command: Runner };
 }
 
@@ -63,5 +63,5 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
   } catch (error) {
     result = runnerFailure(error);
   }
-  return finishJob(deps.db, job.id, deps.nodeId, outcomeOf(job, automation, result));
+  return deps.finish({ id: job.id, nodeId: deps.nodeId, outcome: outcomeOf(job, automation, result) });
 };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Job } from '../jobs/job.js';
 import type { Values } from '../variables/index.js';
+import { createBatcher } from './batcher.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { notifyJobs } from './job-notifications.js';
@@ -23,61 +24,90 @@ export interface NewJob {
   inTransaction?: ((tx: Knex.Transaction, job: Job) => Promise<void>) | undefined;
 }
 
-class DuplicateKey extends Error {}
+export type Enqueued = { job: Job; created: boolean };
+
+/** What `insertQueuedJob` left for after the commit: the new job, or the key's first job to look up. */
+export type Inserted = { row: JobRow } | { duplicateOf: { automationId: string; key: string } };
 
 /**
- * Inserts a queued job in one transaction; committed before it returns, so an answered trigger
- * survives a crash. With an idempotency key, a live key answers the job it first created and
- * nothing new is kept.
+ * Inserts one queued job inside `tx` (the caller commits). With an idempotency key, a live key
+ * keeps nothing new: the row just inserted is deleted again and the key's first job is answered
+ * after the commit. No exception for that case, so one duplicate does not undo a whole batch.
  */
-export const enqueueJob = async (db: Database, job: NewJob): Promise<{ job: Job; created: boolean }> => {
-  const now = Date.now();
-  try {
-    const row = await db.transaction(async (tx) => {
-      // The insert comes first so SQLite takes its write lock at once; a read first would let two
-      // processes both see "no key" and one of them fail to upgrade its lock.
-      const [inserted] = (await tx('jobs')
-        .insert({
-          automation_id: job.automationId,
-          adapter: job.adapter,
-          state: 'queued',
-          inputs: JSON.stringify(job.inputs),
-          input_files: JSON.stringify(job.inputFiles),
-          outputs: '{}',
-          output_files: '[]',
-          log: '',
-          attempt: 0,
-          max_attempts: job.maxAttempts,
-          idempotency_key: job.idempotencyKey ?? null,
-          work_dir: job.workDir,
-          cancel_requested: false,
-          metadata: JSON.stringify(job.metadata ?? {}),
-          work_item: job.workItem === undefined ? null : JSON.stringify(job.workItem),
-          created_at: now,
-        })
-        .returning('*')) as JobRow[];
-      if (!inserted) throw new Error('insert returned no row');
-      if (job.idempotencyKey !== undefined) {
-        const claimed = await tx('idempotency_keys')
-          .insert({ automation_id: job.automationId, key: job.idempotencyKey, job_id: inserted.id, expires_at: now + job.idempotencyWindowMs })
-          .onConflict(['automation_id', 'key'])
-          .merge(['job_id', 'expires_at'])
-          .where('idempotency_keys.expires_at', '<=', now)
-          .returning('job_id');
-        if (claimed.length === 0) throw new DuplicateKey();
-      }
-      await job.inTransaction?.(tx, jobFromRow(inserted));
-      await notifyJobs(tx, job.automationId);
-      return inserted;
-    });
-    return { job: jobFromRow(row), created: true };
-  } catch (error) {
-    if (!(error instanceof DuplicateKey) || job.idempotencyKey === undefined) throw error;
-    const original = (await db('jobs')
-      .join('idempotency_keys', 'idempotency_keys.job_id', 'jobs.id')
-      .where({ 'idempotency_keys.automation_id': job.automationId, 'idempotency_keys.key': job.idempotencyKey })
-      .first('jobs.*')) as JobRow | undefined;
-    if (!original) throw new Error(`idempotency key "${job.idempotencyKey}" points to no job`);
-    return { job: jobFromRow(original), created: false };
+export const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: number): Promise<Inserted> => {
+  // The insert comes first so SQLite takes its write lock at once; a read first would let two
+  // processes both see "no key" and one of them fail to upgrade its lock.
+  const [inserted] = (await tx('jobs')
+    .insert({
+      automation_id: job.automationId,
+      adapter: job.adapter,
+      state: 'queued',
+      inputs: JSON.stringify(job.inputs),
+      input_files: JSON.stringify(job.inputFiles),
+      outputs: '{}',
+      output_files: '[]',
+      log: '',
+      attempt: 0,
+      max_attempts: job.maxAttempts,
+      idempotency_key: job.idempotencyKey ?? null,
+      work_dir: job.workDir,
+      cancel_requested: false,
+      metadata: JSON.stringify(job.metadata ?? {}),
+      work_item: job.workItem === undefined ? null : JSON.stringify(job.workItem),
+      created_at: now,
+    })
+    .returning('*')) as JobRow[];
+  if (!inserted) throw new Error('insert returned no row');
+  if (job.idempotencyKey !== undefined) {
+    const claimed = await tx('idempotency_keys')
+      .insert({ automation_id: job.automationId, key: job.idempotencyKey, job_id: inserted.id, expires_at: now + job.idempotencyWindowMs })
+      .onConflict(['automation_id', 'key'])
+      .merge(['job_id', 'expires_at'])
+      .where('idempotency_keys.expires_at', '<=', now)
+      .returning('job_id');
+    if (claimed.length === 0) {
+      await tx('jobs').where({ id: inserted.id }).delete();
+      return { duplicateOf: { automationId: job.automationId, key: job.idempotencyKey } };
+    }
   }
+  await job.inTransaction?.(tx, jobFromRow(inserted));
+  return { row: inserted };
+};
+
+/** After the commit: the job a trigger is answered with. */
+export const enqueuedOf = async (db: Database, inserted: Inserted): Promise<Enqueued> => {
+  if ('row' in inserted) return { job: jobFromRow(inserted.row), created: true };
+  const { automationId, key } = inserted.duplicateOf;
+  const original = (await db('jobs')
+    .join('idempotency_keys', 'idempotency_keys.job_id', 'jobs.id')
+    .where({ 'idempotency_keys.automation_id': automationId, 'idempotency_keys.key': key })
+    .first('jobs.*')) as JobRow | undefined;
+  if (!original) throw new Error(`idempotency key "${key}" points to no job`);
+  return { job: jobFromRow(original), created: false };
+};
+
+/**
+ * Inserts queued jobs in one transaction and tells the nodes (at commit on PostgreSQL). When
+ * this resolves, every job is durable.
+ */
+export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promise<Inserted[]> => {
+  const now = Date.now();
+  return db.transaction(async (tx) => {
+    const results: Inserted[] = [];
+    for (const job of jobs) results.push(await insertQueuedJob(tx, job, now));
+    for (const automationId of new Set(jobs.map((job) => job.automationId))) await notifyJobs(tx, automationId);
+    return results;
+  });
+};
+
+/** Jobs submitted together share one commit (see `createBatcher`); each resolves once it is durable. */
+export const createJobEnqueuer = (db: Database): ((job: NewJob) => Promise<Enqueued>) => {
+  const commit = createBatcher<NewJob, Inserted>({
+    many: (jobs) => enqueueJobs(db, jobs),
+    one: async (job) => (await enqueueJobs(db, [job]))[0] as Inserted,
+    maxBatch: 256,
+    // Adapters lock per skill or process inside the transaction: one order on every node.
+    compare: (a, b) => (a.automationId < b.automationId ? -1 : a.automationId > b.automationId ? 1 : 0),
+  });
+  return async (job) => enqueuedOf(db, await commit(job));
 };

@@ -1,5 +1,7 @@
 import type { Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
+import type { Knex } from 'knex';
+import { createBatcher } from './batcher.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { notifyJobs } from './job-notifications.js';
@@ -11,12 +13,37 @@ export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outpu
   refundAttempt?: boolean;
 }
 
+export interface Finish {
+  id: number;
+  nodeId: string;
+  outcome: JobOutcome;
+}
+
 /**
- * Ends a running job. Guarded by state and lease owner: if another node has taken the job over
- * (our lease expired), our late result is dropped and `undefined` returned.
+ * Ends running jobs in one transaction. Each is guarded by state and lease owner: if another
+ * node has taken a job over (our lease expired), our late result is dropped and its place in
+ * the answer is `undefined`.
  */
-export const finishJob = async (db: Database, id: number, nodeId: string, outcome: JobOutcome): Promise<Job | undefined> => {
-  assertTransition('running', outcome.state, id);
+export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
+  for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
+  return db.transaction(async (tx) => {
+    const rows: Array<JobRow | undefined> = [];
+    for (const finish of finishes) rows.push(await updateFinished(tx, finish));
+    // Slots are free again (or jobs are back in the queue): other nodes may claim.
+    for (const automationId of new Set(rows.flatMap((row) => (row ? [row.automation_id] : [])))) await notifyJobs(tx, automationId);
+    return rows.map((row) => (row ? jobFromRow(row) : undefined));
+  });
+};
+
+/** Jobs ended together share one commit (see `createBatcher`). */
+export const createJobFinisher = (db: Database): ((finish: Finish) => Promise<Job | undefined>) =>
+  createBatcher<Finish, Job | undefined>({
+    many: (finishes) => finishJobs(db, finishes),
+    one: async (finish) => (await finishJobs(db, [finish]))[0],
+    maxBatch: 256,
+  });
+
+const updateFinished = async (db: Knex.Transaction, { id, nodeId, outcome }: Finish): Promise<JobRow | undefined> => {
   const requeue = outcome.state === 'queued';
   const [row] = (await db('jobs')
     .where({ id, state: 'running', lease_owner: nodeId })
@@ -36,7 +63,5 @@ export const finishJob = async (db: Database, id: number, nodeId: string, outcom
       finished_at: requeue ? null : Date.now(),
     })
     .returning('*')) as JobRow[];
-  // A slot of the automation is free again (or the job is back in the queue): other nodes may claim.
-  if (row) await notifyJobs(db, row.automation_id);
-  return row ? jobFromRow(row) : undefined;
+  return row;
 };

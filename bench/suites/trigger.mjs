@@ -1,0 +1,56 @@
+// 1. Trigger throughput: EMILY's `GET /api?uuid=` and Robocorp's `POST …/runs`, each answered
+// only once its job is committed (SQLite, synchronous=full), against bare express 5 and bare
+// node:http routes answering the same bytes. The botgate node runs no jobs (`worker: false`, an
+// API node), so the figure is the trigger path's own.
+import { createBotgateEnv, exposeAutomation, startBotgate } from '../lib/botgate-server.mjs';
+import { load, root, startServer } from '../lib/processes.mjs';
+import { figure } from '../lib/report.mjs';
+
+const connections = 16;
+
+export default async function trigger({ seconds }) {
+  const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
+  const routes = await exposeAutomation(env, 'echo');
+  const server = await startBotgate(env);
+  const servers = [server];
+  try {
+    const runHeaders = { 'content-type': 'application/json', 'robocloud-process-secret': routes.secret };
+    const runBody = JSON.stringify({ message: 'hello', count: 1 });
+    const answers = {
+      trigger: await (await fetch(`${server.url}${routes.triggerPath}`)).json(),
+      run: await (await fetch(`${server.url}${routes.runsPath}`, { method: 'POST', headers: runHeaders, body: runBody })).json(),
+    };
+    const baselineEnv = { ...process.env, BENCH_ANSWERS: JSON.stringify(answers) };
+    const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], baselineEnv);
+    const http = await startServer([`${root}/bench/servers/baseline-http.mjs`], baselineEnv);
+    servers.push(express, http);
+
+    let answered = 2;
+    const measure = async (base, path, post) => {
+      const options = { url: `${base.url}${path}`, connections, ...(post ? { method: 'POST', headers: runHeaders, body: runBody } : {}) };
+      const warm = await load({ ...options, duration: 1 });
+      const result = await load({ ...options, duration: seconds });
+      if (base === server) answered += warm.requests + result.requests;
+      return result;
+    };
+    const figures = [];
+    for (const [label, path, post] of [['GET /api?uuid= (EMILY)', routes.triggerPath, false], ['POST …/runs (Robocorp)', routes.runsPath, true]]) {
+      const bare = await measure(express, post ? routes.runsPath : '/api', post);
+      const floor = await measure(http, post ? routes.runsPath : '/api', post);
+      const ours = await measure(server, path, post);
+      const suite = '1. trigger throughput';
+      figures.push(
+        figure({ suite, name: `${label} req/s`, value: ours.rps, unit: 'req/s', baseline: 'bare express 5', baselineValue: bare.rps, target: '≥ 0.75 × bare express', met: ours.rps >= 0.75 * bare.rps, note: `${connections} connections, each answer committed` }),
+        figure({ suite, name: `${label} vs bare node:http`, value: ours.rps, unit: 'req/s', baseline: 'bare node:http', baselineValue: floor.rps }),
+        figure({ suite, name: `${label} p50`, value: ours.p50, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p50 }),
+        figure({ suite, name: `${label} p99`, value: ours.p99, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p99, target: '≤ 2 × bare express', met: ours.p99 <= 2 * bare.p99 }),
+      );
+    }
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    figures.push(figure({ suite: '1. trigger throughput', name: 'jobs committed / triggers answered', value: health.queued / answered, unit: '', target: '= 1 (every answered trigger committed)', met: health.queued === answered, note: `${health.queued} / ${answered}` }));
+    return figures;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    cleanup();
+  }
+}

@@ -1,0 +1,63 @@
+// One node's queue, in its own process: queue N `echo` jobs (enqueue calls with 64 in flight,
+// sharing commits as a server's concurrent triggers do), then run them from queued to
+// succeeded; then, at a paced rate, how long a queued job waits before it starts.
+// argv[2]: JSON { database, jobs, concurrency, pacedRate, pacedSeconds }. Prints one JSON line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore } from '@botgate/core';
+
+const options = JSON.parse(process.argv[2]);
+const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
+const database = options.database === 'sqlite' ? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite'), synchronous: options.synchronous ?? 'full' } : { client: 'pg', connectionString: options.database };
+const core = await createCore({ dataDir, catalogDir: new URL('../../examples', import.meta.url).pathname, commandEnv: {}, concurrency: options.concurrency, database });
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const enqueue = (i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `job ${i}` } });
+
+try {
+  let t0 = performance.now();
+  for (let sent = 0; sent < options.jobs; sent += 64) {
+    await Promise.all(Array.from({ length: Math.min(64, options.jobs - sent) }, (_, i) => enqueue(sent + i)));
+  }
+  const enqueueSeconds = (performance.now() - t0) / 1000;
+
+  let done = 0;
+  let allDone;
+  const drained = new Promise((resolve) => (allDone = resolve));
+  const starts = new Map();
+  core.jobs.onFinished((job) => {
+    if (job.state !== 'succeeded') throw new Error(`job ${job.id} ${job.state}: ${job.error}`);
+    starts.set(job.id, job.startedAt.getTime());
+    if (++done === options.jobs) allDone();
+  });
+  t0 = performance.now();
+  await core.worker.start();
+  await drained;
+  const drainSeconds = (performance.now() - t0) / 1000;
+
+  // Enqueue → start at a paced rate: each job's own start time minus the moment it was queued.
+  const waits = [];
+  const interval = 1000 / options.pacedRate;
+  const count = Math.round(options.pacedRate * options.pacedSeconds);
+  const pending = [];
+  const begin = performance.now();
+  for (let i = 0; i < count; i++) {
+    const due = begin + i * interval;
+    const delay = due - performance.now();
+    if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
+    const queuedAt = Date.now();
+    pending.push(enqueue(i).then(({ job }) => core.jobs.wait(job.id, { timeoutMs: 30_000 }).then((finished) => waits.push(finished.startedAt.getTime() - queuedAt))));
+  }
+  await Promise.all(pending);
+  waits.sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    enqueuePerSecond: options.jobs / enqueueSeconds,
+    drainPerSecond: options.jobs / drainSeconds,
+    startP50Ms: percentile(waits, 0.5),
+    startP99Ms: percentile(waits, 0.99),
+    pacedRate: options.pacedRate,
+  }));
+} finally {
+  await core.close({ graceMs: 0 });
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,23 @@
+// The single-row insert rate of knex over better-sqlite3 on this machine (one commit per row,
+// WAL, the given `synchronous`): what the SQLite queue's job throughput is compared with.
+// argv[2]: JSON { rows, synchronous }. Prints one JSON line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase } from '@botgate/core';
+
+const { rows, synchronous } = JSON.parse(process.argv[2]);
+const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
+const db = createDatabase({ client: 'sqlite', filename: join(dir, 'insert.sqlite'), synchronous });
+try {
+  await db.schema.createTable('t', (t) => {
+    t.increments('id');
+    t.text('payload');
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < rows; i++) await db('t').insert({ payload: `row ${i}` });
+  console.log(JSON.stringify({ insertsPerSecond: rows / ((performance.now() - t0) / 1000) }));
+} finally {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}
