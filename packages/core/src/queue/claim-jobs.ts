@@ -1,5 +1,5 @@
 import type { Job } from '../jobs/job.js';
-import { isSqlite, lockKey, rawRows, type Database } from './database.js';
+import { isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 
 export interface ClaimRequest {
@@ -19,8 +19,9 @@ const claimed = `SET state = 'running', lease_owner = ?, lease_expires_at = ?, s
 /**
  * Moves up to `limit` of the oldest queued jobs of one automation to running under this node's
  * lease, never past the automation's concurrency across every node. On SQLite one statement
- * does it (its single writer serialises claims); on PostgreSQL a transaction holds the
- * automation's advisory lock while it counts and claims, so two nodes cannot both see a free slot.
+ * does it (its single writer serialises claims); on PostgreSQL `botgate_claim_jobs` (migration
+ * 0003) holds the automation's advisory lock while it counts and claims, so two nodes cannot both
+ * see a free slot.
  */
 export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Job[]> => {
   if (request.limit <= 0) return [];
@@ -41,23 +42,14 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
       [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, request.limit, request.concurrency, request.automationId],
     );
   } else {
-    rows = await db.transaction(async (tx) => {
-      await lockKey(tx, `claim:${request.automationId}`);
-      // Taken after the lock: a claim that waited for it starts now, not when it began to wait.
-      const claimedAt = Date.now();
-      const [{ running }] = await rawRows<{ running: string }>(tx, `SELECT count(*) AS running FROM jobs WHERE automation_id = ? AND state = 'running'`, [request.automationId]) as [{ running: string }];
-      const free = Math.min(request.limit, request.concurrency - Number(running));
-      if (free <= 0) return [];
-      return rawRows<JobRow>(
-        tx,
-        `UPDATE jobs ${claimed}
-          WHERE id IN (
-            SELECT id FROM jobs WHERE state = 'queued' AND automation_id = ? ${only}
-             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-          RETURNING *`,
-        [request.nodeId, claimedAt + request.leaseMs, claimedAt, request.automationId, ...onlyBinding, free],
-      );
-    });
+    rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_claim_jobs(?, ?, ?, ?, ?, ?)', [
+      request.automationId,
+      request.limit,
+      request.concurrency,
+      request.nodeId,
+      request.leaseMs,
+      request.onlyJobId ?? null,
+    ]);
   }
   return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
 };

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createBatcher } from './batcher.js';
 import { isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
-import { notifyJobs } from './job-notifications.js';
+import { jobsChannel } from './job-notifications.js';
 
 export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
@@ -26,18 +26,19 @@ export interface Finish {
  */
 export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
   for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
-  return db.transaction(async (tx) => {
-    const rows = new Map<number, JobRow>();
-    // One statement for the whole batch: on PostgreSQL a round trip per job was most of its cost.
-    for (let at = 0; at < finishes.length; at += chunk) {
-      for (const row of await updateFinished(tx, finishes.slice(at, at + chunk))) rows.set(Number(row.id), row);
-    }
-    // Slots are free again (or jobs are back in the queue): other nodes may claim.
-    for (const automationId of new Set([...rows.values()].map((row) => row.automation_id))) await notifyJobs(tx, automationId);
-    return finishes.map(({ id }) => {
-      const row = rows.get(id);
-      return row ? jobFromRow(row) : undefined;
-    });
+  // One statement for a batch (atomic without a transaction of its own): on PostgreSQL a round
+  // trip per job, and four per transaction, were most of a job's cost.
+  const rows = finishes.length <= chunk
+    ? await updateFinished(db, finishes)
+    : await db.transaction(async (tx) => {
+        const all: JobRow[] = [];
+        for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(tx, finishes.slice(at, at + chunk))));
+        return all;
+      });
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return finishes.map(({ id }) => {
+    const row = byId.get(id);
+    return row ? jobFromRow(row) : undefined;
   });
 };
 
@@ -51,7 +52,7 @@ const finishedRow = `SELECT CAST(? AS INTEGER) AS id, CAST(? AS TEXT) AS state, 
  * Each job guarded by state and lease owner: a job another node has taken over keeps that
  * node's state, and is missing from the rows returned.
  */
-const updateFinished = async (tx: Knex.Transaction, finishes: readonly Finish[]): Promise<JobRow[]> => {
+const updateFinished = async (db: Database | Knex.Transaction, finishes: readonly Finish[]): Promise<JobRow[]> => {
   const now = Date.now();
   const bindings = finishes.flatMap(({ id, nodeId, outcome }) => {
     const requeue = outcome.state === 'queued';
@@ -71,19 +72,18 @@ const updateFinished = async (tx: Knex.Transaction, finishes: readonly Finish[])
       nodeId,
     ];
   });
-  return rawRows<JobRow>(
-    tx,
-    `UPDATE jobs AS j
+  const update = `UPDATE jobs AS j
         SET state = v.state, outputs = v.outputs, output_files = v.output_files, output_work_items = v.output_work_items,
             exit_code = v.exit_code, error = v.error, error_code = v.error_code, log = v.log,
             lease_owner = NULL, lease_expires_at = NULL,
             cancel_requested = CASE WHEN v.requeue = 1 THEN j.cancel_requested ELSE false END,
             attempt = j.attempt - v.refund, finished_at = v.finished_at
        FROM (${finishes.map(() => finishedRow).join(' UNION ALL ')}) AS v
-      WHERE j.id = v.id AND j.state = 'running' AND j.lease_owner = v.node
-      RETURNING ${isSqlite(tx) ? '*' : 'j.*'}`,
-    bindings,
-  );
+      WHERE j.id = v.id AND j.state = 'running' AND j.lease_owner = v.node`;
+  if (isSqlite(db)) return rawRows<JobRow>(db, `${update} RETURNING *`, bindings);
+  // Slots are free again (or jobs are back in the queue): other nodes may claim. PostgreSQL
+  // sends one notification per automation and transaction, however many rows ask for it.
+  return rawRows<JobRow>(db, `WITH done AS (${update} RETURNING j.*) SELECT done.*, pg_notify('${jobsChannel}', done.automation_id) FROM done`, bindings);
 };
 
 /** Jobs ended together share one commit (see `createBatcher`). */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { isSqlite, type Database } from './database.js';
 
-const channel = 'botgate_jobs';
+export const jobsChannel = 'botgate_jobs';
 
 /**
  * Tells every node that an automation has work (a job queued, or a running job ended and freed a
@@ -11,7 +11,7 @@ const channel = 'botgate_jobs';
  */
 export const notifyJobs = async (db: Database | Knex.Transaction, automationId: string): Promise<void> => {
   if (isSqlite(db)) return;
-  await db.raw('SELECT pg_notify(?, ?)', [channel, automationId]);
+  await db.raw('SELECT pg_notify(?, ?)', [jobsChannel, automationId]);
 };
 
 interface PgConnection {
@@ -49,7 +49,7 @@ export const listenForJobs = (db: Database, onNotify: (automationId: string) => 
       };
       raw.on('error', lost);
       raw.on('end', lost);
-      await raw.query(`LISTEN ${channel}`);
+      await raw.query(`LISTEN ${jobsChannel}`);
     } catch (error) {
       logger.warn({ err: error }, 'cannot listen for job notifications; polling only until it can');
       if (!closed) retry = setTimeout(() => void connect(), 1000);

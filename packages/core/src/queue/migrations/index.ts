@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as jobs from './0001-jobs.js';
 import * as workItems from './0002-work-items.js';
+import * as claimFunction from './0003-claim-function.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -17,6 +18,6 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
   getMigration: async (name) => migrations[name] as Migration,
 });
 
-export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems };
+export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction };
 
 export type { Migration };
