@@ -1,6 +1,6 @@
 // Figures of a run, each with the baseline it is compared with (measured in the same run) and
 // the target it answers; written as bench/results/latest.json and latest.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { root } from './processes.mjs';
@@ -42,5 +42,23 @@ export const writeReport = ({ figures, startedAt, seconds, errors }) => {
     '',
   ];
   writeFileSync(join(dir, 'latest.md'), lines.join('\n'));
+  updatePerformanceDoc(lines.join('\n'));
   return lines.join('\n');
+};
+
+/** docs/performance.md shows the latest table: it is replaced between its two markers. */
+const updatePerformanceDoc = (table) => {
+  const path = join(root, 'docs/performance.md');
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1) return;
+  writeFileSync(path, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
 };

@@ -9,7 +9,7 @@ import { figure } from '../lib/report.mjs';
 const connections = 16;
 
 export default async function trigger({ seconds }) {
-  const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
+  const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false', ...(process.env.BENCH_SQLITE_SYNCHRONOUS ? { BOTGATE_SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS } : {}) });
   const routes = await exposeAutomation(env, 'echo');
   const server = await startBotgate(env);
   const servers = [server];
@@ -47,7 +47,10 @@ export default async function trigger({ seconds }) {
       );
     }
     const health = await (await fetch(`${server.url}/healthz`)).json();
-    figures.push(figure({ suite: '1. trigger throughput', name: 'jobs committed / triggers answered', value: health.queued / answered, unit: '', target: '= 1 (every answered trigger committed)', met: health.queued === answered, note: `${health.queued} / ${answered}` }));
+    // autocannon stops with up to `connections` requests in flight per run; those were committed
+    // but their answers not counted.
+    const inFlight = connections * 4;
+    figures.push(figure({ suite: '1. trigger throughput', name: 'jobs committed − triggers answered', value: health.queued - answered, unit: 'jobs', target: `0 to ${inFlight} (requests in flight when a run stopped)`, met: health.queued >= answered && health.queued - answered <= inFlight, note: `${health.queued} committed, ${answered} answered` }));
     return figures;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

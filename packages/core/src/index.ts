@@ -15,6 +15,7 @@ export { sanitizeFileName } from './jobs/sanitize-file-name.js';
 export type { JobFilter } from './queue/job-queries.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
 export { createDatabase, isSqlite, lockKey } from './queue/database.js';
+export { sql } from './queue/sql.js';
 export type { Migration } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';

@@ -55,6 +55,19 @@ describe('module runner isolation', () => {
     expect((await core.jobs.wait(after.job.id, { timeoutMs: 10_000 })).state).toBe('succeeded');
   });
 
+  it('runs an isolation: none module on the main thread, and times it out without waiting for it', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const quick = await core.jobs.enqueue({ automationId: 'inline', adapter: 'test' });
+    expect(await core.jobs.wait(quick.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'succeeded', outputs: { mainThread: { type: 'BOOLEAN', value: true } } });
+    const slow = await core.jobs.enqueue({ automationId: 'inline', adapter: 'test', plainInputs: { ms: 5000 } });
+    const started = Date.now();
+    expect(await core.jobs.wait(slow.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(4000);
+    const real = await core.jobs.execute({ automationId: 'inline', adapter: 'test', inputs: {}, timeoutMs: 5000 });
+    expect(real).toMatchObject({ state: 'succeeded', outputs: { mainThread: { type: 'BOOLEAN', value: true } } });
+  });
+
   it('fails only the job whose module throws, with its message', async () => {
     const core = await openCore();
     await core.worker.start();

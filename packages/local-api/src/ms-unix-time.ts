@@ -1,4 +1,4 @@
-import { lockKey, type Core } from '@botgate/core';
+import { lockKey, sql, type Core } from '@botgate/core';
 
 type Transaction = Parameters<NonNullable<Parameters<Core['jobs']['enqueue']>[0]['inTransaction']>>[0];
 
@@ -10,9 +10,9 @@ type Transaction = Parameters<NonNullable<Parameters<Core['jobs']['enqueue']>[0]
 export const allocateMsUnixTime = async (tx: Transaction, uuid: string, jobId: number): Promise<string> => {
   // Two nodes numbering the same skill at once must not both read the same last number.
   await lockKey(tx, `local-api:${uuid}`);
-  const row = (await tx('local_api_jobs').where({ uuid }).max({ last: 'ms_unix_time' }).first()) as { last: number | string | null } | undefined;
+  const [row] = await sql<{ last: number | string | null }>(tx, 'SELECT max(ms_unix_time) AS last FROM local_api_jobs WHERE uuid = ?', [uuid]);
   const next = Math.max(Date.now(), Number(row?.last ?? 0) + 1);
-  await tx('local_api_jobs').insert({ uuid, ms_unix_time: next, job_id: jobId });
+  await sql(tx, 'INSERT INTO local_api_jobs (uuid, ms_unix_time, job_id) VALUES (?, ?, ?)', [uuid, next, jobId]);
   return String(next);
 };
 
@@ -22,6 +22,6 @@ export const msUnixTimeOfJob = async (core: Core, jobId: number): Promise<string
 };
 
 export const jobIdOf = async (core: Core, uuid: string, msUnixTime: string): Promise<number | undefined> => {
-  const row = (await core.db('local_api_jobs').where({ uuid, ms_unix_time: msUnixTime }).first('job_id')) as { job_id: number } | undefined;
+  const [row] = await sql<{ job_id: number | string }>(core.db, 'SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?', [uuid, Number(msUnixTime)]);
   return row === undefined ? undefined : Number(row.job_id);
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, type Core } from '@botgate/core';
+import { BotgateError, sql, type Core } from '@botgate/core';
 
 export interface Skill {
   uuid: string;
@@ -41,7 +41,7 @@ export const createSkills = (core: Core) => {
     },
     /** The added skill with this uuid whose automation is still in the catalog. */
     async find(uuid: string): Promise<Skill | undefined> {
-      const row = await table().where({ uuid, enabled: true }).first();
+      const [row] = await sql<SkillRow>(core.db, 'SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [uuid, true]);
       return row && core.catalog.find(row.automation_id) ? toSkill(row) : undefined;
     },
   };

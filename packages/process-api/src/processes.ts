@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, type Core } from '@botgate/core';
+import { BotgateError, sql, type Core } from '@botgate/core';
 import { hashSecret, newSecret } from './secrets.js';
 
 export interface Process {
@@ -69,7 +69,7 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     /** A process of the catalog with this id, or undefined. */
     async find(processId: string): Promise<Process | undefined> {
       await workspaceId();
-      const row = await table().where({ process_id: processId }).first();
+      const [row] = await sql<ProcessRow>(core.db, 'SELECT * FROM process_api_processes WHERE process_id = ?', [processId]);
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;
     },
     async list(): Promise<Process[]> {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { lockKey, validateInputs, valuesFromPlain, type Core, type InputFile, type Job } from '@botgate/core';
+import { lockKey, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job } from '@botgate/core';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
 
@@ -56,9 +56,9 @@ export const createRuns = (core: Core) => {
   const insert = async (tx: Transaction, processId: string, jobId: number): Promise<Run> => {
     // Run numbers of one process are handed out one transaction at a time, on every node.
     await lockKey(tx, `process-api:${processId}`);
-    const last = (await tx('process_api_runs').where({ process_id: processId }).max({ n: 'run_no' }).first()) as { n: number | null } | undefined;
+    const [last] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
     const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: Number(last?.n ?? 0) + 1, created_at: Date.now() };
-    await tx('process_api_runs').insert(row);
+    await sql(tx, 'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)', [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at]);
     return toRun(row);
   };
 
@@ -91,7 +91,7 @@ export const createRuns = (core: Core) => {
       return { run, job };
     },
     async find(processId: string, runId: string): Promise<{ run: Run; job: Job } | undefined> {
-      const row = await table().where({ run_id: runId, process_id: processId }).first();
+      const [row] = await sql<RunRow>(core.db, 'SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [runId, processId]);
       if (!row) return undefined;
       const job = await core.jobs.find(Number(row.job_id));
       return job ? { run: toRun(row), job } : undefined;

@@ -2,7 +2,7 @@ import type { InputDeclarations, VariableType } from '../variables/index.js';
 
 export type RunSpec =
   /** In-process: the module's default export is called as `(inputs, ctx) => outputs`. */
-  | { kind: 'module'; module: string }
+  | { kind: 'module'; module: string; isolation: 'thread' | 'none' }
   /** A process started with cwd = the job's working folder. */
   | { kind: 'command'; command: string[] };
 

@@ -86,7 +86,7 @@ const loadOne = async (
   if ('module' in manifest.run) {
     const modulePath = resolveInside(dir, manifest.run.module);
     if (!existsSync(modulePath)) problems.push(`${shown}: run.module: ${manifest.run.module} does not exist in ${dir}`);
-    run = { kind: 'module', module: modulePath };
+    run = { kind: 'module', module: modulePath, isolation: manifest.run.isolation };
   } else {
     run = { kind: 'command', command: manifest.run.command };
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { createWalSync, type WalSync } from './wal-sync.js';
 
 export type DatabaseConfig =
   | {
@@ -52,8 +53,8 @@ export const createDatabase = (config: DatabaseConfig): Database => {
     return knexFactory({ client: 'pg', connection: config.connectionString, pool: { min: 0, max: config.poolSize ?? 10 } });
   }
   mkdirSync(dirname(config.filename), { recursive: true });
-  const synchronous = config.synchronous ?? 'full';
-  return knexFactory({
+  const syncWal = (config.synchronous ?? 'full') === 'full';
+  const db = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: config.filename },
     useNullAsDefault: true,
@@ -66,7 +67,10 @@ export const createDatabase = (config: DatabaseConfig): Database => {
         try {
           cacheStatements(connection);
           connection.pragma('journal_mode = WAL');
-          connection.pragma(`synchronous = ${synchronous}`);
+          // FULL would fsync inside COMMIT, on the event loop (better-sqlite3 is synchronous): every
+          // request waited for the disk. NORMAL commits without it; `durable()` then flushes the
+          // WAL from the thread pool before a trigger is answered (decision 0006).
+          connection.pragma('synchronous = NORMAL');
           // Other processes (the CLI, a second node) write to the same file; wait for their lock instead of failing.
           connection.pragma('busy_timeout = 5000');
           connection.pragma('foreign_keys = ON');
@@ -77,7 +81,28 @@ export const createDatabase = (config: DatabaseConfig): Database => {
       },
     },
   });
+  if (syncWal) {
+    const wal = createWalSync(`${config.filename}-wal`);
+    walSyncs.set(db, wal);
+    // Every other write (operator actions, claims, heartbeats) reaches the disk moments after its
+    // commit, without holding anyone up.
+    db.on('query-response', (_response: unknown, query: { sql?: string }) => {
+      if (query.sql === undefined || /^\s*(select|pragma|begin)\b/i.test(query.sql)) return;
+      wal.wrote();
+      void wal.sync().catch(() => undefined);
+    });
+  }
+  return db;
 };
+
+const walSyncs = new WeakMap<Database, WalSync>();
+
+/**
+ * Resolves once everything this process committed so far is on disk: for SQLite with
+ * `synchronous: full`, a WAL fdatasync off the event loop (shared by every caller waiting at the
+ * same time); for `normal` and PostgreSQL (which syncs at its COMMIT) at once.
+ */
+export const durable = (db: Database): Promise<void> => walSyncs.get(db)?.sync() ?? Promise.resolve();
 
 export const isSqlite = (db: Database | Knex.Transaction): boolean => db.client.config.client === 'better-sqlite3';
 

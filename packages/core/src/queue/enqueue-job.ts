@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { Job } from '../jobs/job.js';
 import type { Values } from '../variables/index.js';
 import { createBatcher } from './batcher.js';
-import type { Database } from './database.js';
+import { durable, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { sql } from './sql.js';
 import { notifyJobs } from './job-notifications.js';
 
 export interface NewJob {
@@ -26,6 +27,10 @@ export interface NewJob {
 
 export type Enqueued = { job: Job; created: boolean };
 
+const insertJob = `INSERT INTO jobs (automation_id, adapter, state, inputs, input_files, outputs, output_files, log, attempt, max_attempts,
+  idempotency_key, work_dir, cancel_requested, metadata, work_item, created_at)
+  VALUES (?, ?, 'queued', ?, ?, '{}', '[]', '', 0, ?, ?, ?, false, ?, ?, ?) RETURNING *`;
+
 /** What `insertQueuedJob` left for after the commit: the new job, or the key's first job to look up. */
 export type Inserted = { row: JobRow } | { duplicateOf: { automationId: string; key: string } };
 
@@ -37,26 +42,18 @@ export type Inserted = { row: JobRow } | { duplicateOf: { automationId: string; 
 export const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: number): Promise<Inserted> => {
   // The insert comes first so SQLite takes its write lock at once; a read first would let two
   // processes both see "no key" and one of them fail to upgrade its lock.
-  const [inserted] = (await tx('jobs')
-    .insert({
-      automation_id: job.automationId,
-      adapter: job.adapter,
-      state: 'queued',
-      inputs: JSON.stringify(job.inputs),
-      input_files: JSON.stringify(job.inputFiles),
-      outputs: '{}',
-      output_files: '[]',
-      log: '',
-      attempt: 0,
-      max_attempts: job.maxAttempts,
-      idempotency_key: job.idempotencyKey ?? null,
-      work_dir: job.workDir,
-      cancel_requested: false,
-      metadata: JSON.stringify(job.metadata ?? {}),
-      work_item: job.workItem === undefined ? null : JSON.stringify(job.workItem),
-      created_at: now,
-    })
-    .returning('*')) as JobRow[];
+  const [inserted] = await sql<JobRow>(tx, insertJob, [
+    job.automationId,
+    job.adapter,
+    JSON.stringify(job.inputs),
+    JSON.stringify(job.inputFiles),
+    job.maxAttempts,
+    job.idempotencyKey ?? null,
+    job.workDir,
+    JSON.stringify(job.metadata ?? {}),
+    job.workItem === undefined ? null : JSON.stringify(job.workItem),
+    now,
+  ]);
   if (!inserted) throw new Error('insert returned no row');
   if (job.idempotencyKey !== undefined) {
     const claimed = await tx('idempotency_keys')
@@ -92,12 +89,14 @@ export const enqueuedOf = async (db: Database, inserted: Inserted): Promise<Enqu
  */
 export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promise<Inserted[]> => {
   const now = Date.now();
-  return db.transaction(async (tx) => {
-    const results: Inserted[] = [];
-    for (const job of jobs) results.push(await insertQueuedJob(tx, job, now));
+  const results = await db.transaction(async (tx) => {
+    const inserted: Inserted[] = [];
+    for (const job of jobs) inserted.push(await insertQueuedJob(tx, job, now));
     for (const automationId of new Set(jobs.map((job) => job.automationId))) await notifyJobs(tx, automationId);
-    return results;
+    return inserted;
   });
+  await durable(db);
+  return results;
 };
 
 /** Jobs submitted together share one commit (see `createBatcher`); each resolves once it is durable. */

@@ -2,7 +2,7 @@ import type { Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import type { Knex } from 'knex';
 import { createBatcher } from './batcher.js';
-import { isSqlite, rawRows, type Database } from './database.js';
+import { durable, isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { jobsChannel } from './job-notifications.js';
 
@@ -35,6 +35,8 @@ export const finishJobs = async (db: Database, finishes: readonly Finish[]): Pro
         for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(tx, finishes.slice(at, at + chunk))));
         return all;
       });
+  // A job's end is on disk before anyone hears of it (a poller, a webhook, a waiting CLI).
+  await durable(db);
   const byId = new Map(rows.map((row) => [Number(row.id), row]));
   return finishes.map(({ id }) => {
     const row = byId.get(id);

@@ -1,6 +1,7 @@
 import type { Job } from '../jobs/job.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { sql } from './sql.js';
 
 /** A job written in one piece, as it is at that moment (real-time runs, recorded once they end). */
 export type JobRecord = Omit<Job, 'id' | 'cancelRequested'> & { leaseOwner?: string | null; leaseExpiresAt?: number | null };
@@ -39,8 +40,10 @@ export const insertJobs = async (db: Database, jobs: readonly JobRecord[]): Prom
     const inserted: Job[] = [];
     // Row by row: a multi-row RETURNING does not promise the order of its rows.
     for (const job of jobs) {
-      const [row] = (await tx('jobs').insert(toRow(job)).returning('*')) as JobRow[];
-      inserted.push(jobFromRow(row as JobRow));
+      const row = toRow(job);
+      const columns = Object.keys(row);
+      const [back] = await sql<JobRow>(tx, `INSERT INTO jobs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`, Object.values(row));
+      inserted.push(jobFromRow(back as JobRow));
     }
     return inserted;
   });

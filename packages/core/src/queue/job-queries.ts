@@ -3,9 +3,10 @@ import type { Job } from '../jobs/job.js';
 import { isJobState, statesLeadingTo, type JobState } from '../jobs/job-state.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { sql } from './sql.js';
 
 export const getJob = async (db: Database, id: number): Promise<Job | undefined> => {
-  const row = (await db('jobs').where({ id }).first()) as JobRow | undefined;
+  const [row] = await sql<JobRow>(db, 'SELECT * FROM jobs WHERE id = ?', [id]);
   return row ? jobFromRow(row) : undefined;
 };
 

@@ -13,10 +13,37 @@ export interface ModuleRunnerOptions {
 
 const workerFile = new URL('./module-worker.mjs', import.meta.url).href;
 
+type Task = { modulePath: string; inputs: Record<string, unknown>; context: Record<string, unknown> };
+type Called = { outputs: unknown; wroteFiles: boolean };
+let inProcess: Promise<(task: Task) => Promise<Called>> | undefined;
+
+/**
+ * `isolation: none`: the same module call on this thread, with a plain timer (an
+ * `AbortSignal.timeout` per call cost more than the call). A timeout or cancel answers at once
+ * but cannot stop the function: it is left to finish and its result is dropped.
+ */
+const runHere = async (task: Task, signal: AbortSignal, timeoutMs: number): Promise<Called | 'timeout'> => {
+  inProcess ??= import(workerFile).then((m: { default: (task: Task) => Promise<Called> }) => m.default);
+  const run = await inProcess;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    const timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    run(task)
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      });
+  });
+};
+
 /**
  * Runs module automations in a warm pool of worker threads, one job per thread at a time. A
  * module that spins the CPU cannot be interrupted on the main thread; in its own thread, its
- * timeout terminates that thread alone and the pool starts a fresh one.
+ * timeout terminates that thread alone and the pool starts a fresh one. Modules that declare
+ * `isolation: none` run on the main thread instead, without the thread hop.
  * See docs/decisions/0002-module-isolation.md for the measured cost.
  */
 export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
@@ -32,33 +59,33 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
       const { automation, workDir } = request;
       if (automation.run.kind !== 'module') throw new Error(`${automation.id} is not a module automation`);
       const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([request.signal, timeout]);
       const base = { outputFiles: [], outputWorkItems: [], exitCode: null, log: '' };
+      const timedOut = { ...base, outputs: {}, status: 'timed_out' as const, error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' as const };
+      const timeout = automation.run.isolation === 'none' ? undefined : AbortSignal.timeout(timeoutMs);
       try {
-        const outputs = (await pool.run(
-          {
-            modulePath: automation.run.module,
-            inputs: request.inputs,
-            context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
-          },
-          { signal },
-        )) as unknown;
+        const task = {
+          modulePath: automation.run.module,
+          inputs: request.inputs,
+          context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
+        };
+        const called = timeout === undefined
+          ? await runHere(task, request.signal, timeoutMs)
+          : ((await pool.run(task, { signal: AbortSignal.any([request.signal, timeout]) })) as Called);
+        if (called === 'timeout') return timedOut;
+        const { outputs } = called;
         if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
           return { ...base, outputs: {}, status: 'failed', error: 'the module must return an object of output variables', errorCode: 'OUTPUT_INVALID' };
         }
-        // Most modules write no files: a synchronous existence check spares them a thread-pool round trip.
+        // Most modules write no files: the disk is looked at only when one may have.
         const outputDir = jobPaths(workDir).outputDir;
-        const outputFiles = existsSync(outputDir) ? await collectFiles(outputDir) : [];
+        const outputFiles = (called.wroteFiles || request.inputFiles.length > 0) && existsSync(outputDir) ? await collectFiles(outputDir) : [];
         return { ...base, outputs: outputs as Record<string, unknown>, outputFiles, status: 'succeeded', error: null, errorCode: null };
       } catch (error) {
         if (request.signal.aborted) {
           const reason = request.signal.reason as AbortReason;
           return { ...base, outputs: {}, status: 'aborted', abortReason: reason, error: reason, errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED' };
         }
-        if (timeout.aborted) {
-          return { ...base, outputs: {}, status: 'timed_out', error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' };
-        }
+        if (timeout?.aborted) return timedOut;
         const message = error instanceof Error ? error.message : String(error);
         return { ...base, outputs: {}, status: 'failed', error: message, errorCode: 'EXCEPTION', log: error instanceof Error && error.stack ? error.stack : message };
       }

@@ -21,15 +21,18 @@ export default async function runModule({ modulePath, inputs, context }) {
   if (typeof exported !== 'function') {
     throw new Error(`${modulePath} must export a default function (inputs, ctx) => outputs`);
   }
+  let wroteFiles = false;
   const ctx = {
     ...context,
     // The folder exists only when needed: most module jobs never touch the disk.
     outputDir() {
       const dir = join(context.workDir, 'output');
       mkdirSync(dir, { recursive: true });
+      wroteFiles = true;
       return dir;
     },
   };
   const outputs = await exported(inputs, ctx);
-  return outputs === undefined || outputs === null ? {} : outputs;
+  // Whether output files may exist: the runner looks at the disk only then.
+  return { outputs: outputs === undefined || outputs === null ? {} : outputs, wroteFiles };
 }

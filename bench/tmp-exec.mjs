@@ -1,0 +1,11 @@
+import { allocateApiTasks, createBotgateEnv, startBotgate } from './lib/botgate-server.mjs';
+import { load } from './lib/processes.mjs';
+const { env, cleanup } = createBotgateEnv();
+const server = await startBotgate(env, process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir', '/tmp/prof5'] : []);
+const access = await allocateApiTasks(server, env, ['echo', 'zip-code'], 64);
+const id = process.argv[2] ?? 'echo';
+const body = id === 'echo' ? JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hello' } } }) : JSON.stringify({ botInput: { iStrZipCode: { type: 'STRING', string: '76131' } } });
+const o = { url: access[id].url, connections: Number(process.argv[3] ?? 1), method: 'POST', headers: { 'content-type': 'application/json', ...access[id].headers }, body };
+await load({ ...o, duration: 1 });
+console.log(id, await load({ ...o, duration: 4 }));
+await server.stop(); cleanup();
