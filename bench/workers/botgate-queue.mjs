@@ -24,10 +24,8 @@ try {
   let done = 0;
   let allDone;
   const drained = new Promise((resolve) => (allDone = resolve));
-  const starts = new Map();
   core.jobs.onFinished((job) => {
     if (job.state !== 'succeeded') throw new Error(`job ${job.id} ${job.state}: ${job.error}`);
-    starts.set(job.id, job.startedAt.getTime());
     if (++done === options.jobs) allDone();
   });
   t0 = performance.now();
@@ -39,16 +37,22 @@ try {
   const waits = [];
   const interval = 1000 / options.pacedRate;
   const count = Math.round(options.pacedRate * options.pacedSeconds);
-  const pending = [];
+  let started = 0;
+  let allStarted;
+  const pacedDone = new Promise((resolve) => (allStarted = resolve));
+  core.jobs.onFinished((job) => {
+    const at = job.metadata?.queuedAt;
+    if (at === undefined) return;
+    waits.push(job.startedAt.getTime() - at);
+    if (++started === count) allStarted();
+  });
   const begin = performance.now();
   for (let i = 0; i < count; i++) {
-    const due = begin + i * interval;
-    const delay = due - performance.now();
+    const delay = begin + i * interval - performance.now();
     if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
-    const queuedAt = Date.now();
-    pending.push(enqueue(i).then(({ job }) => core.jobs.wait(job.id, { timeoutMs: 30_000 }).then((finished) => waits.push(finished.startedAt.getTime() - queuedAt))));
+    void core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `paced ${i}` }, metadata: { queuedAt: Date.now() } });
   }
-  await Promise.all(pending);
+  await pacedDone;
   waits.sort((a, b) => a - b);
   console.log(JSON.stringify({
     enqueuePerSecond: options.jobs / enqueueSeconds,

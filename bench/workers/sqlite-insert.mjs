@@ -1,15 +1,18 @@
 // The single-row insert rate of knex over better-sqlite3 on this machine (one commit per row,
-// WAL, the given `synchronous`): what the SQLite queue's job throughput is compared with.
+// WAL, `synchronous = FULL` unless told otherwise: each row durable when its insert returns):
+// what the SQLite queue's job throughput is compared with.
 // argv[2]: JSON { rows, synchronous }. Prints one JSON line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase } from '@botgate/core';
+import knexFactory from 'knex';
 
-const { rows, synchronous } = JSON.parse(process.argv[2]);
+const { rows, synchronous = 'full' } = JSON.parse(process.argv[2]);
 const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-const db = createDatabase({ client: 'sqlite', filename: join(dir, 'insert.sqlite'), synchronous });
+const db = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'insert.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
 try {
+  await db.raw('PRAGMA journal_mode = WAL');
+  await db.raw(`PRAGMA synchronous = ${synchronous}`);
   await db.schema.createTable('t', (t) => {
     t.increments('id');
     t.text('payload');

@@ -4,6 +4,7 @@ import { createLocalApiRouter, localApiDescriptor } from '@botgate/local-api';
 import { createProcessApiDescriptor, createProcessApiRouter, createWebhookDispatcher } from '@botgate/process-api';
 import type { Router } from 'express';
 import type { Config } from './load-config.js';
+import type { Metrics } from './metrics.js';
 
 /** The address clients use, for URLs the CLI prints. */
 const publicUrlOf = (config: Config): string =>
@@ -39,8 +40,14 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger)
 ];
 
 /** Adapters' background work (webhook delivery); started with the workers, stopped before the core closes. */
-export const startAdapterServices = (core: Core, config: Config, logger: Logger): { stop(): Promise<void> } => {
-  const webhooks = createWebhookDispatcher(core, { workspaceId: config.processApi.workspaceId, pollMs: config.poll, retryBaseMs: config.processApi.webhookRetry, logger });
+export const startAdapterServices = (core: Core, config: Config, logger: Logger, metrics: Metrics): { stop(): Promise<void> } => {
+  const webhooks = createWebhookDispatcher(core, {
+    workspaceId: config.processApi.workspaceId,
+    pollMs: config.poll,
+    retryBaseMs: config.processApi.webhookRetry,
+    logger,
+    onAttempt: metrics.webhookAttempt,
+  });
   webhooks.start();
   return { stop: () => webhooks.stop() };
 };

@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { Core } from '@botgate/core';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
+import { requestLog } from './request-log.js';
 
 export interface ServerOptions {
   core: Core;
   logger: Logger;
   /** The adapters' routers, mounted at the root in this order. */
   routers: Router[];
+  metrics: Metrics;
 }
 
 export interface BotgateServer {
@@ -23,12 +26,13 @@ export interface BotgateServer {
  * The HTTP side of `botgate serve`: health, the adapters (mounted here as their issues land),
  * and one JSON answer for anything that no route handles.
  */
-export const createServer = ({ core, logger, routers }: ServerOptions): BotgateServer => {
+export const createServer = ({ core, logger, routers, metrics }: ServerOptions): BotgateServer => {
   const app = express();
   app.disable('x-powered-by');
   let draining = false;
   let server: Server | undefined;
 
+  app.use(requestLog(logger, metrics));
   app.use((_req, res, next) => {
     if (draining) {
       res.set('Connection', 'close').status(503).json({ error: 'SHUTTING_DOWN', message: 'botgate is shutting down' });
@@ -40,6 +44,16 @@ export const createServer = ({ core, logger, routers }: ServerOptions): BotgateS
   app.get('/healthz', async (_req, res) => {
     const counts = await core.jobs.counts();
     res.json({ status: 'ok', node: core.nodeId, running: core.worker.running, queued: counts.queued, automations: core.catalog.list().length });
+  });
+
+  // Ready to serve: the database answers and has every migration this code knows.
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await core.readiness();
+    res.status(readiness.ready && !draining ? 200 : 503).json({ ...readiness, ready: readiness.ready && !draining, draining });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   for (const router of routers) app.use(router);

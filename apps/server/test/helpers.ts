@@ -32,6 +32,8 @@ export interface RunningServer {
   url: string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
+  /** Its log lines so far (JSON). */
+  logLines: string[];
 }
 
 const children = new Set<ChildProcess>();
@@ -46,9 +48,11 @@ export const startServer = async (env: Record<string, string>): Promise<RunningS
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const logLines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
+      logLines.push(line);
       try {
         const entry = JSON.parse(line) as { port?: number; msg?: string };
         if (entry.msg?.startsWith('botgate listening') && entry.port) resolve(entry.port);
@@ -58,7 +62,7 @@ export const startServer = async (env: Record<string, string>): Promise<RunningS
     });
     void exited.then((code) => reject(new Error(`botgate serve exited (${code}) before listening: ${stderr}`)));
   });
-  return { process: child, port, url: `http://127.0.0.1:${port}`, exited };
+  return { process: child, port, url: `http://127.0.0.1:${port}`, exited, logLines };
 };
 
 /** Runs the CLI to its end. */

@@ -1,5 +1,5 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, methodNotAllowed } from '@botgate/http';
+import { acceptBodies, handle, methodNotAllowed, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
 import { createAllocations } from './allocations.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
@@ -66,13 +66,14 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
   const developer = requireRole(tokens, ['admin', 'developer'], 'generating execution URLs');
   const router = Router();
+  for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) router.use(base, operation('api-task', 'other'));
 
-  router.route('/v1/authentication').post(...json, handle(authenticate(users, tokens, limiter))).all(methodNotAllowed('POST'));
-  router.route('/v1/authentication/token').post(...json, handle(refresh(users, tokens))).all(methodNotAllowed('POST'));
-  router.route('/orchestrator/v1/hotbot/config/create').put(admin, ...json, handle(createAllocation(core, allocations))).all(methodNotAllowed('PUT'));
-  router.route('/orchestrator/v1/hotbot/config').post(admin, ...json, handle(listAllocations(core, allocations))).all(methodNotAllowed('POST'));
-  router.route('/orchestrator/v1/hotbot/config/accessdetails').post(developer, ...json, handle(accessDetails(core, allocations, tokens, options.publicUrl))).all(methodNotAllowed('POST'));
-  router.route('/hotbot/:allocationId/execute').post(...json, handle(execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000))).all(methodNotAllowed('POST'));
+  router.route('/v1/authentication').post(operation('api-task', 'authenticate'), ...json, handle(authenticate(users, tokens, limiter))).all(methodNotAllowed('POST'));
+  router.route('/v1/authentication/token').post(operation('api-task', 'authenticate'), ...json, handle(refresh(users, tokens))).all(methodNotAllowed('POST'));
+  router.route('/orchestrator/v1/hotbot/config/create').put(operation('api-task', 'allocate'), admin, ...json, handle(createAllocation(core, allocations))).all(methodNotAllowed('PUT'));
+  router.route('/orchestrator/v1/hotbot/config').post(operation('api-task', 'list'), admin, ...json, handle(listAllocations(core, allocations))).all(methodNotAllowed('POST'));
+  router.route('/orchestrator/v1/hotbot/config/accessdetails').post(operation('api-task', 'access'), developer, ...json, handle(accessDetails(core, allocations, tokens, options.publicUrl))).all(methodNotAllowed('POST'));
+  router.route('/hotbot/:allocationId/execute').post(operation('api-task', 'execute'), ...json, handle(execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000))).all(methodNotAllowed('POST'));
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger);
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {

@@ -12,6 +12,7 @@ import { silentLogger } from './logger.js';
 import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
 import { migrate } from './queue/migrate.js';
+import { checkReadiness } from './queue/readiness.js';
 import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
 import { createCommandRunner } from './runners/command-runner.js';
@@ -127,6 +128,8 @@ export const createCore = async (input: CoreOptions) => {
       variables,
       /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
       db,
+      /** Whether this node can serve (the server's `/readyz`). */
+      readiness: () => checkReadiness(db, options.adapters),
       /** Runs an adapter's migrations under its own bookkeeping table. */
       migrate: (migrations: Record<string, Migration>, tableName: string) => migrate(db, migrations, tableName),
       worker: {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, methodNotAllowed } from '@botgate/http';
+import { acceptBodies, handle, methodNotAllowed, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
 import { createLocalApiErrorHandler, LocalApiError } from './errors.js';
@@ -42,16 +42,20 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
   const overview = getOverview(core, options.userId ?? 'botgate');
   const triggerSkill = trigger(core, skills);
   const router = Router();
+  router.use('/api', operation('local-api', 'other'));
   if (options.allow !== undefined) router.use('/api', requireAllowedAddress(options.allow));
   if (options.token !== undefined) router.use('/api', requireToken(options.token));
 
   router
     .route('/api')
-    .get(handle((req, res) => (req.query.uuid === undefined ? overview(req, res) : triggerSkill(req, res))))
-    .post(...receiveUploads(uploads), ...parseBody, handle(triggerSkill))
+    .get(
+      (req, res, next) => operation('local-api', req.query.uuid === undefined ? 'overview' : 'trigger')(req, res, next),
+      handle((req, res) => (req.query.uuid === undefined ? overview(req, res) : triggerSkill(req, res))),
+    )
+    .post(operation('local-api', 'trigger'), ...receiveUploads(uploads), ...parseBody, handle(triggerSkill))
     .all(methodNotAllowed('GET, POST'));
-  router.route('/api/job').get(handle(getJob(core, skills))).all(methodNotAllowed('GET'));
-  router.route('/api/job/files/*name').get(handle(getJobFile(core, skills))).all(methodNotAllowed('GET'));
+  router.route('/api/job').get(operation('local-api', 'status'), handle(getJob(core, skills))).all(methodNotAllowed('GET'));
+  router.route('/api/job/files/*name').get(operation('local-api', 'file'), handle(getJobFile(core, skills))).all(methodNotAllowed('GET'));
   router.use('/api', (req, _res, next) => next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
   router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger));
   return router;

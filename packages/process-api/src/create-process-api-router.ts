@@ -1,5 +1,5 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { handle, methodNotAllowed } from '@botgate/http';
+import { handle, methodNotAllowed, operation } from '@botgate/http';
 import { Router } from 'express';
 import { createProcessApiErrorHandler, ProcessApiError } from './errors.js';
 import { createProcesses } from './processes.js';
@@ -30,15 +30,16 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
   const deps = { core, processes, runs, keys };
   const json = readJsonBody(options.bodyLimit ?? 1024 * 1024);
   const router = Router();
+  for (const base of ['/workspace-v1', '/process-v1']) router.use(base, operation('process-api', 'other'));
 
   const legacy = '/workspace-v1/workspaces/:workspaceId/processes/:processId';
-  router.route(`${legacy}/runs`).post(...json, handle(legacyTrigger(processes, runs))).all(methodNotAllowed('POST'));
-  router.route(`${legacy}/runs/:runId`).get(handle(legacyGetRun(processes, runs))).all(methodNotAllowed('GET'));
+  router.route(`${legacy}/runs`).post(operation('process-api', 'trigger'), ...json, handle(legacyTrigger(processes, runs))).all(methodNotAllowed('POST'));
+  router.route(`${legacy}/runs/:runId`).get(operation('process-api', 'status'), handle(legacyGetRun(processes, runs))).all(methodNotAllowed('GET'));
 
   const v1 = '/process-v1/workspaces/:workspaceId/processes/:processId';
-  router.route(`${v1}/runs`).post(...json, handle(v1Trigger(deps))).get(handle(v1ListRuns(deps))).all(methodNotAllowed('GET, POST'));
-  router.route(`${v1}/runs-batch`).post(...json, handle(v1TriggerBatch(deps))).all(methodNotAllowed('POST'));
-  router.route(`${v1}/runs/:runId`).get(handle(v1GetRun(deps))).all(methodNotAllowed('GET'));
+  router.route(`${v1}/runs`).post(operation('process-api', 'trigger'), ...json, handle(v1Trigger(deps))).get(operation('process-api', 'list'), handle(v1ListRuns(deps))).all(methodNotAllowed('GET, POST'));
+  router.route(`${v1}/runs-batch`).post(operation('process-api', 'trigger'), ...json, handle(v1TriggerBatch(deps))).all(methodNotAllowed('POST'));
+  router.route(`${v1}/runs/:runId`).get(operation('process-api', 'status'), handle(v1GetRun(deps))).all(methodNotAllowed('GET'));
   router.route(`${v1}/runs/:runId/work-items`).get(handle(v1WorkItems(deps))).all(methodNotAllowed('GET'));
   router.route(`${v1}/runs/:runId/artifacts`).get(handle(v1Artifacts(deps))).all(methodNotAllowed('GET'));
   router.route(`${v1}/runs/:runId/artifacts/:artifactId/*name`).get(handle(v1DownloadArtifact(deps))).all(methodNotAllowed('GET'));

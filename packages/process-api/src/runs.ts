@@ -49,6 +49,8 @@ export const declaredInputs = (core: Core, process: Process, payload: Record<str
   return declared;
 };
 
+const lastRunNumbers = new WeakMap<Transaction, Map<string, number>>();
+
 /** Process runs over core jobs: Robocorp's ids and run numbers, written in the job's own transaction. */
 export const createRuns = (core: Core) => {
   const table = () => core.db<RunRow>('process_api_runs');
@@ -56,8 +58,15 @@ export const createRuns = (core: Core) => {
   const insert = async (tx: Transaction, processId: string, jobId: number): Promise<Run> => {
     // Run numbers of one process are handed out one transaction at a time, on every node.
     await lockKey(tx, `process-api:${processId}`);
-    const [last] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
-    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: Number(last?.n ?? 0) + 1, created_at: Date.now() };
+    // Runs of one batch (group commit) share the transaction and its lock: read the last number once.
+    let last = lastRunNumbers.get(tx)?.get(processId);
+    if (last === undefined) {
+      const [row] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
+      last = Number(row?.n ?? 0);
+    }
+    if (!lastRunNumbers.has(tx)) lastRunNumbers.set(tx, new Map());
+    lastRunNumbers.get(tx)?.set(processId, last + 1);
+    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: last + 1, created_at: Date.now() };
     await sql(tx, 'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)', [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at]);
     return toRun(row);
   };

@@ -4,6 +4,7 @@ import { createAdapterRouters, startAdapterServices } from '../adapters.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { loadConfig } from '../load-config.js';
+import { createMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { GlobalOptions } from './context.js';
 
@@ -16,7 +17,8 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const config = loadConfig({ path: global().config, env: process.env, cwd: process.cwd() });
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
-      const server = createServer({ core, logger, routers: createAdapterRouters(core, config, logger) });
+      const metrics = createMetrics(core);
+      const server = createServer({ core, logger, metrics, routers: createAdapterRouters(core, config, logger) });
       let port: number;
       try {
         port = await server.listen(config.port, config.host);
@@ -25,11 +27,13 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         throw error;
       }
       if (config.worker) await core.worker.start();
-      const services = startAdapterServices(core, config, logger);
+      const services = startAdapterServices(core, config, logger, metrics);
       logger.info(
         { port, host: config.host, catalog: config.catalog, dataDir: config.dataDir, automations: core.catalog.list().map((a) => a.id), node: core.nodeId },
         `botgate listening on http://${config.host}:${port}`,
       );
+      // Supervisors and scripts wait for this line.
+      logger.flush();
 
       let stopping = false;
       const stop = async (signal: string) => {

@@ -1,4 +1,5 @@
 import { fromTypedJson, toTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
+import { describeRequest } from '@botgate/http';
 import type { Request, Response } from 'express';
 import type { Allocations } from '../allocations.js';
 import { readToken } from '../auth/read-token.js';
@@ -18,6 +19,7 @@ export const execute = (core: Core, allocations: Allocations, tokens: Tokens, ga
   tokens.verifyExecution(readToken(req), allocationId);
   const allocation = await allocations.get(allocationId);
   const automation = core.catalog.get(allocation.automationId);
+  describeRequest(res, { automationId: automation.id });
 
   const body: unknown = req.body ?? {};
   if (!isObject(body)) throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');

@@ -50,6 +50,7 @@ export const createJobService = (deps: JobServiceDeps) => {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const commitJob = createJobEnqueuer(db);
+  const waiting = new Map<number, Set<() => void>>();
 
   const get = async (id: number): Promise<Job> => {
     const job = await getJob(db, id);
@@ -116,14 +117,15 @@ export const createJobService = (deps: JobServiceDeps) => {
       while (!isFinal(job.state) && Date.now() < deadline) {
         const remaining = Math.min(deps.pollMs, deadline - Date.now());
         await new Promise<void>((resolve) => {
-          const onFinished = (finished: Job) => finished.id === id && isFinal(finished.state) && done();
           const timer = setTimeout(() => done(), remaining);
           const done = () => {
             clearTimeout(timer);
-            events.off('finished', onFinished);
+            waiting.get(id)?.delete(done);
+            if (waiting.get(id)?.size === 0) waiting.delete(id);
             resolve();
           };
-          events.on('finished', onFinished);
+          // By job id: a listener per waiter on every ended job made many waiters quadratic.
+          waiting.set(id, (waiting.get(id) ?? new Set()).add(done));
         });
         job = await get(id);
       }
@@ -132,6 +134,7 @@ export const createJobService = (deps: JobServiceDeps) => {
 
     /** @internal the dispatcher reports each job it has ended. */
     notifyFinished(job: Job): void {
+      if (isFinal(job.state)) for (const done of [...(waiting.get(job.id) ?? [])]) done();
       events.emit('finished', job);
     },
     onFinished(listener: (job: Job) => void): () => void {

@@ -118,5 +118,12 @@ export const rawRows = async <Row>(db: Database | Knex.Transaction, sql: string,
  */
 export const lockKey = async (tx: Knex.Transaction, key: string): Promise<void> => {
   if (isSqlite(tx)) return;
+  // Held until the transaction ends: a batch of jobs (group commit) asks for it once.
+  let held = heldLocks.get(tx);
+  if (held?.has(key)) return;
   await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+  if (!held) heldLocks.set(tx, (held = new Set()));
+  held.add(key);
 };
+
+const heldLocks = new WeakMap<Knex.Transaction, Set<string>>();

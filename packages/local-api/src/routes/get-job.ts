@@ -1,4 +1,5 @@
 import { isFinal, toPlainJson, type Core, type Job } from '@botgate/core';
+import { describeRequest } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
 import { mapJobState } from '../map-job-state.js';
@@ -24,6 +25,7 @@ export const findJob = async (core: Core, skills: Skills, req: Request): Promise
  */
 export const getJob = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
   const { job, uuid, msUnixTime } = await findJob(core, skills, req);
+  describeRequest(res, { automationId: job.automationId, jobId: job.id });
   const base = { status: mapJobState(job.state), uuid, msUnixTime, createdAt: job.createdAt.toISOString(), startedAt: job.startedAt?.toISOString() ?? null };
   if (!isFinal(job.state)) {
     res.json(base);

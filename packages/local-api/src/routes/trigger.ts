@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core, InputFile } from '@botgate/core';
+import { describeRequest } from '@botgate/http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { LocalApiError } from '../errors.js';
@@ -52,6 +53,7 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   const uuid = requiredQuery(req, 'uuid');
   const skill = await skills.find(uuid);
   if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+  describeRequest(res, { automationId: skill.automationId });
   const key = req.get('idempotency-key');
   if (key !== undefined && (key === '' || key.length > 200)) throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
 
@@ -74,6 +76,7 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
       msUnixTime = await allocateMsUnixTime(tx, uuid, created.id);
     },
   });
+  describeRequest(res, { jobId: job.id });
   msUnixTime ??= await msUnixTimeOfJob(core, job.id);
   if (msUnixTime === undefined) throw new LocalApiError('NOT_FOUND', `the Idempotency-Key was used for job ${job.id}, which is not a local API job`);
   res.json({ msUnixTime });

@@ -1,3 +1,4 @@
+import { describeRequest } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { authenticateProcessSecret } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
@@ -8,7 +9,9 @@ import { idempotencyKeyOf, payloadOf } from './read-payload.js';
 /** `POST /workspace-v1/workspaces/:ws/processes/:pid/runs`: the contract's trigger. */
 export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
   const { process, workspaceId } = await authenticateProcessSecret(req, processes);
+  describeRequest(res, { automationId: process.automationId });
   const { run } = await runs.start(process, payloadOf(req.body, { unwrapVariables: false }), { idempotencyKey: idempotencyKeyOf(req) });
+  describeRequest(res, { jobId: run.jobId });
   res.json({ message: 'OK', processRunId: run.runId, processId: process.processId, workspaceId, workItemId: run.workItemId });
 };
 
@@ -18,5 +21,6 @@ export const legacyGetRun = (processes: Processes, runs: Runs) => async (req: Re
   const { runId } = req.params as { runId: string };
   const found = await runs.find(process.processId, runId);
   if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
+  describeRequest(res, { automationId: process.automationId, jobId: found.job.id });
   res.json(legacyRunView(found.run, found.job, workspaceId));
 };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { jobPaths, type Core, type Job } from '@botgate/core';
+import { describeRequest } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { authenticateWorkspaceKey } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
@@ -26,6 +27,7 @@ const findRun = async (runs: Runs, processId: string, req: Request): Promise<{ r
 export const v1Trigger = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
   const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
   const { run } = await runs.start(process, payloadOf(req.body, { unwrapVariables: true }), { idempotencyKey: idempotencyKeyOf(req) });
+  describeRequest(res, { automationId: process.automationId, jobId: run.jobId });
   res.json({ id: run.runId, workItemIds: [run.workItemId] });
 };
 

@@ -16,6 +16,8 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   /** @default a silent logger */
   logger?: Logger;
+  /** Told of every attempt's outcome (the server counts them for /metrics). */
+  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 interface DeliveryRow {
@@ -77,6 +79,7 @@ export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOp
     await core.db('process_api_delivery_attempts').insert({ delivery_id: delivery.id, attempt: number, at: started, status, error, duration_ms: now - started });
     if (error === null) {
       await core.db('process_api_deliveries').where({ id: delivery.id }).update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
+      options.onAttempt?.('delivered');
       return;
     }
     const givenUp = number >= maxAttempts;
@@ -85,6 +88,7 @@ export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOp
       .db('process_api_deliveries')
       .where({ id: delivery.id })
       .update({ state: givenUp ? 'failed' : 'pending', attempts: number, last_status: status, last_error: error, next_attempt_at: now + backoff });
+    options.onAttempt?.(givenUp ? 'failed' : 'retrying');
     logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, 'webhook delivery failed');
   };
 

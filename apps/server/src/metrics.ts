@@ -1,0 +1,83 @@
+import type { Core } from '@botgate/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * botgate's Prometheus metrics. Request counts and durations come from the request log
+ * middleware (every adapter's calls, labelled with the adapter and the kind of call); job counts
+ * are read from the database at scrape time, so every node reports the whole queue.
+ */
+export const createMetrics = (core: Core) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'botgate_process_' });
+
+  const requests = new Counter({
+    name: 'botgate_requests_total',
+    help: 'HTTP calls answered, by adapter, kind of call (trigger, status, execute, …) and status code',
+    labelNames: ['adapter', 'operation', 'status'],
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: 'botgate_request_duration_seconds',
+    help: 'Time to answer, by adapter and kind of call (operation="execute" is the real-time execute latency)',
+    labelNames: ['adapter', 'operation'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const jobDurations = new Histogram({
+    name: 'botgate_job_duration_seconds',
+    help: 'Run time of jobs that ended on this node, by automation and final state',
+    labelNames: ['automation', 'state'],
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [registry],
+  });
+  const webhooks = new Counter({
+    name: 'botgate_webhook_deliveries_total',
+    help: 'Process API webhook attempts sent by this node, by outcome (delivered, retrying, failed)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'botgate_jobs',
+    help: 'Jobs in the database by state (queued is the queue depth)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      for (const [state, count] of Object.entries(await core.jobs.counts())) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: 'botgate_queue_depth',
+    help: 'Queued jobs by automation',
+    labelNames: ['automation'],
+    registers: [registry],
+    async collect() {
+      for (const automation of core.catalog.list()) this.set({ automation: automation.id }, (await core.jobs.counts({ automationId: automation.id })).queued);
+    },
+  });
+  new Gauge({
+    name: 'botgate_running_jobs',
+    help: 'Jobs running on this node',
+    registers: [registry],
+    collect() {
+      this.set(core.worker.running);
+    },
+  });
+
+  const offFinished = core.jobs.onFinished((job) => {
+    if (job.startedAt && job.finishedAt) jobDurations.observe({ automation: job.automationId, state: job.state }, (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000);
+  });
+
+  return {
+    registry,
+    request(adapter: string, operation: string, status: number, seconds: number): void {
+      requests.inc({ adapter, operation, status: String(status) });
+      durations.observe({ adapter, operation }, seconds);
+    },
+    webhookAttempt(outcome: 'delivered' | 'retrying' | 'failed'): void {
+      webhooks.inc({ outcome });
+    },
+    close: offFinished,
+  };
+};
+
+export type Metrics = ReturnType<typeof createMetrics>;
