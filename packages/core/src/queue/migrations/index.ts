@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as jobs from './0001-jobs.js';
 import * as workItems from './0002-work-items.js';
 import * as claimFunction from './0003-claim-function.js';
+import * as queueIndexes from './0004-queue-indexes.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -18,6 +19,6 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
   getMigration: async (name) => migrations[name] as Migration,
 });
 
-export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction };
+export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction, '0004-queue-indexes': queueIndexes };
 
 export type { Migration };
