@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '@botgate/core';
+import { printQueueResult, sendPaced } from '../lib/paced.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
 const database = options.database === 'sqlite' ? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite'), synchronous: options.synchronous ?? 'full' } : { client: 'pg', connectionString: options.database };
 const core = await createCore({ dataDir, catalogDir: new URL('../../examples', import.meta.url).pathname, commandEnv: {}, concurrency: options.concurrency, database });
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const enqueue = (i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `job ${i}` } });
 
 try {
@@ -35,7 +35,6 @@ try {
 
   // Enqueue → start at a paced rate: each job's own start time minus the moment it was queued.
   const waits = [];
-  const interval = 1000 / options.pacedRate;
   const count = Math.round(options.pacedRate * options.pacedSeconds);
   let started = 0;
   let allStarted;
@@ -46,21 +45,10 @@ try {
     waits.push(job.startedAt.getTime() - at);
     if (++started === count) allStarted();
   });
-  const begin = performance.now();
-  for (let i = 0; i < count; i++) {
-    const delay = begin + i * interval - performance.now();
-    if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
-    void core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `paced ${i}` }, metadata: { queuedAt: Date.now() } });
-  }
+  await sendPaced(options.pacedRate, count, (i) =>
+    core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `paced ${i}` }, metadata: { queuedAt: Date.now() } }));
   await pacedDone;
-  waits.sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    enqueuePerSecond: options.jobs / enqueueSeconds,
-    drainPerSecond: options.jobs / drainSeconds,
-    startP50Ms: percentile(waits, 0.5),
-    startP99Ms: percentile(waits, 0.99),
-    pacedRate: options.pacedRate,
-  }));
+  printQueueResult({ enqueued: options.jobs, enqueueSeconds, drained: options.jobs, drainSeconds, waits, pacedRate: options.pacedRate });
 } finally {
   await core.close({ graceMs: 0 });
   rmSync(dataDir, { recursive: true, force: true });

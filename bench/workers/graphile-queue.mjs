@@ -3,9 +3,9 @@
 // bulk with `addJobs`) drained, then enqueue → start at a paced rate.
 // argv[2]: JSON { connectionString, jobs, enqueueJobs, concurrency, localQueue, pacedRate, pacedSeconds }.
 import { makeWorkerUtils, run } from 'graphile-worker';
+import { printQueueResult, sendPaced } from '../lib/paced.mjs';
 
 const options = JSON.parse(process.argv[2]);
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const utils = await makeWorkerUtils({ connectionString: options.connectionString });
 await utils.migrate();
 const { Logger } = await import('graphile-worker');
@@ -49,23 +49,10 @@ try {
   const count = Math.round(options.pacedRate * options.pacedSeconds);
   target = count;
   finished = new Promise((resolve) => (reached = resolve));
-  const interval = 1000 / options.pacedRate;
-  const begin = performance.now();
-  for (let i = 0; i < count; i++) {
-    const delay = begin + i * interval - performance.now();
-    if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
-    void utils.addJob('noop', { queuedAt: Date.now() });
-  }
+  await sendPaced(options.pacedRate, count, () => utils.addJob('noop', { queuedAt: Date.now() }));
   await finished;
   await runner.stop();
-  waits.sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    enqueuePerSecond: options.enqueueJobs / enqueueSeconds,
-    drainPerSecond: options.jobs / drainSeconds,
-    startP50Ms: percentile(waits, 0.5),
-    startP99Ms: percentile(waits, 0.99),
-    pacedRate: options.pacedRate,
-  }));
+  printQueueResult({ enqueued: options.enqueueJobs, enqueueSeconds, drained: options.jobs, drainSeconds, waits, pacedRate: options.pacedRate });
 } finally {
   await utils.release();
 }
