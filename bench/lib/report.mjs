@@ -26,11 +26,13 @@ export const figure = ({ suite, name, value, unit, baseline, baselineValue, targ
 
 const cell = (text) => String(text ?? '').replaceAll('|', '\\|');
 
-export const writeReport = ({ figures, startedAt, seconds, errors }) => {
+export const writeReport = ({ figures, startedAt, seconds, errors, complete = true }) => {
   const dir = join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ startedAt, seconds, machine, figures, errors }, null, 2)}\n`);
+  // A run of some suites only must not pass for the latest full run.
+  const name = complete ? 'latest' : 'partial';
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ startedAt, seconds, machine, figures, errors }, null, 2)}\n`);
   const lines = [
     `Run of ${startedAt} on ${machine.cpus} × ${machine.cpu}, Node.js ${machine.node}, ${Math.round(seconds)} s.`,
     '',
@@ -41,8 +43,8 @@ export const writeReport = ({ figures, startedAt, seconds, errors }) => {
     ...(errors.length > 0 ? ['', 'Suites that failed:', ...errors.map((e) => `- ${e.suite}: ${e.message}`)] : []),
     '',
   ];
-  writeFileSync(join(dir, 'latest.md'), lines.join('\n'));
-  updatePerformanceDoc(lines.join('\n'));
+  writeFileSync(join(dir, `${name}.md`), lines.join('\n'));
+  if (complete) updatePerformanceDoc(lines.join('\n'));
   return lines.join('\n');
 };
 

@@ -8,6 +8,30 @@ const newDir = useTempDir();
 const openCore = useCore(newDir);
 const newDatabase = useDatabase();
 
+describe('group commit', () => {
+  it('commits concurrent triggers together, and a trigger whose adapter row fails fails alone', async () => {
+    const core = await openCore();
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        core.jobs.enqueue({
+          automationId: 'echo',
+          adapter: 'test',
+          plainInputs: { message: `m${i}` },
+          inTransaction: async (tx, job) => {
+            if (i === 7) throw new Error('the adapter refused job 7');
+            await tx('jobs').where({ id: job.id }).update({ metadata: JSON.stringify({ i }) });
+          },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(['the adapter refused job 7']);
+    const kept = await core.jobs.list({ limit: 100 });
+    expect(kept).toHaveLength(19);
+    expect(kept.map((job) => job.metadata.i).sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    for (const result of results) if (result.status === 'fulfilled') expect(kept.map((j) => j.id)).toContain(result.value.job.id);
+  });
+});
+
 describe('idempotency keys', () => {
   it('answers the first job to 25 concurrent duplicates and creates no other', async () => {
     const core = await openCore();

@@ -16,7 +16,6 @@ export interface WalSync {
 export const createWalSync = (walPath: string): WalSync => {
   let writes = 0;
   let handle: FileHandle | undefined;
-  let checkedAt = 0;
   let current: { covers: number; done: Promise<void> } | undefined;
   let next: Promise<void> | undefined;
 
@@ -29,10 +28,8 @@ export const createWalSync = (walPath: string): WalSync => {
       throw error;
     }
     await handle.datasync();
-    // SQLite deletes the WAL when its last connection closes and a new one is a new file: look
-    // (at most once a second) whether ours is still the one in the folder.
-    if (Date.now() - checkedAt < 1000) return;
-    checkedAt = Date.now();
+    // SQLite deletes the WAL when its last connection closes, and a new one is a new file: a
+    // sync of the old one would cover nothing. (An fstat in the thread pool, off the event loop.)
     if ((await handle.stat()).nlink === 0) {
       const stale = handle;
       handle = undefined;
