@@ -23,23 +23,45 @@ export type DatabaseConfig =
 
 export type Database = Knex;
 
+interface SqliteStatement {
+  readonly: boolean;
+  run(...args: unknown[]): unknown;
+  all(...args: unknown[]): unknown;
+}
+
 interface SqliteConnection {
+  inTransaction: boolean;
   pragma(sql: string): unknown;
-  prepare(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
 }
 
 /**
  * knex prepares every statement anew, and compiling SQL was a tenth of a trigger's CPU time; the
  * queue's statements are few and their text repeats, so each is compiled once per connection.
  * Safe because knex runs a statement to its end (`all`/`run`) before the next one starts.
+ * `onCommit` hears of every write the moment it is committed (an autocommit statement, or a
+ * COMMIT), whoever ran it: knex, `sql()`, a transaction's end.
  */
-const cacheStatements = (connection: SqliteConnection, size = 1000): void => {
+export const cacheStatements = (connection: SqliteConnection, onCommit: () => void, size = 1000): void => {
   const prepare = connection.prepare.bind(connection);
-  const statements = new Map<string, unknown>();
+  const statements = new Map<string, SqliteStatement>();
+  const noteCommit = (statement: SqliteStatement, method: 'run' | 'all') => {
+    const call = statement[method].bind(statement);
+    statement[method] = (...args: unknown[]) => {
+      const result = call(...args);
+      if (!connection.inTransaction) onCommit();
+      return result;
+    };
+  };
   connection.prepare = (sql: string) => {
     let statement = statements.get(sql);
     if (statement === undefined) {
       statement = prepare(sql);
+      // SQLite counts COMMIT as read-only (it changes no table itself), yet it is the write that ends a transaction.
+      if (!statement.readonly || /^\s*(commit|end)\b/i.test(sql)) {
+        noteCommit(statement, 'run');
+        noteCommit(statement, 'all');
+      }
       // Generated SQL (a list of n placeholders) could grow the cache without end; drop the oldest.
       if (statements.size >= size) statements.delete(statements.keys().next().value as string);
       statements.set(sql, statement);
@@ -53,7 +75,15 @@ export const createDatabase = (config: DatabaseConfig): Database => {
     return knexFactory({ client: 'pg', connection: config.connectionString, pool: { min: 0, max: config.poolSize ?? 10 } });
   }
   mkdirSync(dirname(config.filename), { recursive: true });
-  const syncWal = (config.synchronous ?? 'full') === 'full';
+  // `full`: every commit is noted, and reaches the disk moments after it without holding anyone
+  // up; `durable()` waits for it where an answer depends on it.
+  const wal = (config.synchronous ?? 'full') === 'full' ? createWalSync(`${config.filename}-wal`) : undefined;
+  const onCommit = wal
+    ? () => {
+        wal.wrote();
+        void wal.sync().catch(() => undefined);
+      }
+    : () => undefined;
   const db = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: config.filename },
@@ -65,7 +95,7 @@ export const createDatabase = (config: DatabaseConfig): Database => {
       max: 1,
       afterCreate: (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => {
         try {
-          cacheStatements(connection);
+          cacheStatements(connection, onCommit);
           connection.pragma('journal_mode = WAL');
           // FULL would fsync inside COMMIT, on the event loop (better-sqlite3 is synchronous): every
           // request waited for the disk. NORMAL commits without it; `durable()` then flushes the
@@ -81,17 +111,7 @@ export const createDatabase = (config: DatabaseConfig): Database => {
       },
     },
   });
-  if (syncWal) {
-    const wal = createWalSync(`${config.filename}-wal`);
-    walSyncs.set(db, wal);
-    // Every other write (operator actions, claims, heartbeats) reaches the disk moments after its
-    // commit, without holding anyone up.
-    db.on('query-response', (_response: unknown, query: { sql?: string }) => {
-      if (query.sql === undefined || /^\s*(select|pragma|begin)\b/i.test(query.sql)) return;
-      wal.wrote();
-      void wal.sync().catch(() => undefined);
-    });
-  }
+  if (wal) walSyncs.set(db, wal);
   return db;
 };
 
@@ -99,8 +119,9 @@ const walSyncs = new WeakMap<Database, WalSync>();
 
 /**
  * Resolves once everything this process committed so far is on disk: for SQLite with
- * `synchronous: full`, a WAL fdatasync off the event loop (shared by every caller waiting at the
- * same time); for `normal` and PostgreSQL (which syncs at its COMMIT) at once.
+ * `synchronous: full`, a WAL fdatasync off the event loop that started after the last commit
+ * (shared by every caller waiting at the same time); for `normal` and PostgreSQL (which syncs at
+ * its COMMIT) at once.
  */
 export const durable = (db: Database): Promise<void> => walSyncs.get(db)?.sync() ?? Promise.resolve();
 
