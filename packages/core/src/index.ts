@@ -17,6 +17,8 @@ export type { Readiness } from './queue/readiness.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
 export { createDatabase, isSqlite, lockKey } from './queue/database.js';
 export { sql } from './queue/sql.js';
+export { createSequence } from './queue/sequence.js';
+export type { Transaction } from './queue/database.js';
 export type { Migration } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, methodNotAllowed, operation } from '@botgate/http';
+import { acceptBodies, describeRequest, handle, methodNotAllowed, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
 import { createLocalApiErrorHandler, LocalApiError } from './errors.js';
@@ -49,8 +49,15 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
   router
     .route('/api')
     .get(
-      (req, res, next) => operation('local-api', req.query.uuid === undefined ? 'overview' : 'trigger')(req, res, next),
-      handle((req, res) => (req.query.uuid === undefined ? overview(req, res) : triggerSkill(req, res))),
+      handle(async (req, res) => {
+        // Without a uuid it is EMILY's queue overview, with one a trigger.
+        if (req.query.uuid === undefined) {
+          describeRequest(res, { adapter: 'local-api', operation: 'overview' });
+          return overview(req, res);
+        }
+        describeRequest(res, { adapter: 'local-api', operation: 'trigger' });
+        return triggerSkill(req, res);
+      }),
     )
     .post(operation('local-api', 'trigger'), ...receiveUploads(uploads), ...parseBody, handle(triggerSkill))
     .all(methodNotAllowed('GET, POST'));

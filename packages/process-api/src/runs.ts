@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { lockKey, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job } from '@botgate/core';
+import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job, type Transaction } from '@botgate/core';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
-
-type Transaction = Parameters<NonNullable<Parameters<Core['jobs']['enqueue']>[0]['inTransaction']>>[0];
 
 export interface Run {
   runId: string;
@@ -49,24 +47,22 @@ export const declaredInputs = (core: Core, process: Process, payload: Record<str
   return declared;
 };
 
-const lastRunNumbers = new WeakMap<Transaction, Map<string, number>>();
+// Run numbers of one process are handed out one transaction at a time, on every node.
+const runNumbers = createSequence({
+  lockPrefix: 'process-api',
+  readLast: async (tx, processId) => {
+    const [row] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
+    return Number(row?.n ?? 0);
+  },
+});
 
 /** Process runs over core jobs: Robocorp's ids and run numbers, written in the job's own transaction. */
 export const createRuns = (core: Core) => {
   const table = () => core.db<RunRow>('process_api_runs');
 
   const insert = async (tx: Transaction, processId: string, jobId: number): Promise<Run> => {
-    // Run numbers of one process are handed out one transaction at a time, on every node.
-    await lockKey(tx, `process-api:${processId}`);
-    // Runs of one batch (group commit) share the transaction and its lock: read the last number once.
-    let last = lastRunNumbers.get(tx)?.get(processId);
-    if (last === undefined) {
-      const [row] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
-      last = Number(row?.n ?? 0);
-    }
-    if (!lastRunNumbers.has(tx)) lastRunNumbers.set(tx, new Map());
-    lastRunNumbers.get(tx)?.set(processId, last + 1);
-    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: last + 1, created_at: Date.now() };
+    const runNo = await runNumbers.next(tx, processId);
+    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: runNo, created_at: Date.now() };
     await sql(tx, 'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)', [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at]);
     return toRun(row);
   };

@@ -22,6 +22,8 @@ export type DatabaseConfig =
     };
 
 export type Database = Knex;
+/** A transaction of the queue's database (adapters write their rows in the job's). */
+export type Transaction = Knex.Transaction;
 
 interface SqliteStatement {
   readonly: boolean;
