@@ -1,7 +1,8 @@
 // 1. Trigger throughput: EMILY's `GET /api?uuid=` and Robocorp's `POST …/runs`, each answered
 // only once its job is committed (SQLite, synchronous=full), against bare express 5 and bare
 // node:http routes answering the same bytes. The botgate node runs no jobs (`worker: false`, an
-// API node), so the figure is the trigger path's own.
+// API node), so the figure is the trigger path's own. BENCH_SQLITE_SYNCHRONOUS=normal measures the
+// same path without any fsync (what the disk costs).
 import { createBotgateEnv, exposeAutomation, startBotgate } from '../lib/botgate-server.mjs';
 import { load, root, startServer } from '../lib/processes.mjs';
 import { figure } from '../lib/report.mjs';
