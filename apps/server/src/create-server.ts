@@ -9,7 +9,7 @@ import { requestLog } from './request-log.js';
 export interface ServerOptions {
   core: Core;
   logger: Logger;
-  /** The adapters' routers, mounted at the root in this order. */
+  /** The API reference, the console and the adapters' routers, mounted at the root in this order. */
   routers: Router[];
   metrics: Metrics;
 }

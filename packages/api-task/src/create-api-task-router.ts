@@ -1,5 +1,5 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, methodNotAllowed, operation } from '@botgate/http';
+import { acceptBodies, mountRoutes, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
 import { createAllocations } from './allocations.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
@@ -8,6 +8,7 @@ import { loadSigningKey } from './auth/signing-key.js';
 import { createTokens, type Role, type Tokens } from './auth/tokens.js';
 import { createUsers } from './auth/users.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
+import { apiTaskContract } from './contract.js';
 import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
@@ -68,12 +69,14 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const router = Router();
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) router.use(base, operation('api-task', 'other'));
 
-  router.route('/v1/authentication').post(operation('api-task', 'authenticate'), ...json, handle(authenticate(users, tokens, limiter))).all(methodNotAllowed('POST'));
-  router.route('/v1/authentication/token').post(operation('api-task', 'authenticate'), ...json, handle(refresh(users, tokens))).all(methodNotAllowed('POST'));
-  router.route('/orchestrator/v1/hotbot/config/create').put(operation('api-task', 'allocate'), admin, ...json, handle(createAllocation(core, allocations))).all(methodNotAllowed('PUT'));
-  router.route('/orchestrator/v1/hotbot/config').post(operation('api-task', 'list'), admin, ...json, handle(listAllocations(core, allocations))).all(methodNotAllowed('POST'));
-  router.route('/orchestrator/v1/hotbot/config/accessdetails').post(operation('api-task', 'access'), developer, ...json, handle(accessDetails(core, allocations, tokens, options.publicUrl))).all(methodNotAllowed('POST'));
-  router.route('/hotbot/:allocationId/execute').post(operation('api-task', 'execute'), ...json, handle(execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000))).all(methodNotAllowed('POST'));
+  mountRoutes(router, 'api-task', [
+    { ...apiTaskContract.authenticate, before: json, handler: authenticate(users, tokens, limiter) },
+    { ...apiTaskContract.refresh, before: json, handler: refresh(users, tokens) },
+    { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
+    { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },
+    { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, allocations, tokens, options.publicUrl) },
+    { ...apiTaskContract.execute, before: json, handler: execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000) },
+  ]);
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger);
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {

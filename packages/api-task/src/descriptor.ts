@@ -1,4 +1,5 @@
 import type { AdapterCommand, AdapterDescriptor } from '@botgate/core';
+import { apiTaskOpenApi } from './contract.js';
 import { createUsers, roles, type User } from './auth/users.js';
 import { apiTaskMigrations } from './migrations/index.js';
 
@@ -37,4 +38,5 @@ export const apiTaskDescriptor: AdapterDescriptor = {
   migrations: apiTaskMigrations,
   migrationTable: 'api_task_migrations',
   commands: [add, list, remove],
+  openApi: apiTaskOpenApi,
 };

@@ -2,3 +2,4 @@ export { createApiTaskRouter, type ApiTaskOptions } from './create-api-task-rout
 export { apiTaskDescriptor } from './descriptor.js';
 export { createUsers, roles, type User } from './auth/users.js';
 export type { Role } from './auth/tokens.js';
+export { apiTaskContract, apiTaskOpenApi } from './contract.js';

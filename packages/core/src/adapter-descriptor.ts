@@ -28,4 +28,6 @@ export interface AdapterDescriptor {
   migrationTable: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own result type
   commands: Array<AdapterCommand<any>>;
+  /** The OpenAPI 3.1 document of the adapter's routes, made from the table its router mounts. */
+  openApi(): Record<string, unknown>;
 }

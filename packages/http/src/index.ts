@@ -3,3 +3,5 @@ export { createErrorHandler, fromParserError, type ErrorHandlerOptions } from '.
 export { acceptBodies, handle, methodNotAllowed } from './guards.js';
 export { baseStatuses, type HttpErrorCode } from './statuses.js';
 export { describeRequest, operation, requestFacts, type RequestFacts } from './request-facts.js';
+export { mountRoutes, type BodySpec, type HttpMethod, type ResponseSpec, type RouteDoc, type RouteSpec } from './route-table.js';
+export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, describeRequest, handle, methodNotAllowed, operation } from '@botgate/http';
+import { acceptBodies, describeRequest, mountRoutes, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
+import { localApiContract } from './contract.js';
 import { createLocalApiErrorHandler, LocalApiError } from './errors.js';
 import { getJob } from './routes/get-job.js';
 import { getJobFile } from './routes/get-job-file.js';
@@ -46,23 +47,20 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
   if (options.allow !== undefined) router.use('/api', requireAllowedAddress(options.allow));
   if (options.token !== undefined) router.use('/api', requireToken(options.token));
 
-  router
-    .route('/api')
-    .get(
-      handle(async (req, res) => {
+  mountRoutes(router, 'local-api', [
+    {
+      ...localApiContract.overviewOrTrigger,
+      handler: async (req, res) => {
         // Without a uuid it is EMILY's queue overview, with one a trigger.
-        if (req.query.uuid === undefined) {
-          describeRequest(res, { adapter: 'local-api', operation: 'overview' });
-          return overview(req, res);
-        }
-        describeRequest(res, { adapter: 'local-api', operation: 'trigger' });
-        return triggerSkill(req, res);
-      }),
-    )
-    .post(operation('local-api', 'trigger'), ...receiveUploads(uploads), ...parseBody, handle(triggerSkill))
-    .all(methodNotAllowed('GET, POST'));
-  router.route('/api/job').get(operation('local-api', 'status'), handle(getJob(core, skills))).all(methodNotAllowed('GET'));
-  router.route('/api/job/files/*name').get(operation('local-api', 'file'), handle(getJobFile(core, skills))).all(methodNotAllowed('GET'));
+        if (req.query.uuid !== undefined) return triggerSkill(req, res);
+        describeRequest(res, { adapter: 'local-api', operation: 'overview' });
+        return overview(req, res);
+      },
+    },
+    { ...localApiContract.trigger, before: [...receiveUploads(uploads), ...parseBody], handler: triggerSkill },
+    { ...localApiContract.status, handler: getJob(core, skills) },
+    { ...localApiContract.file, handler: getJobFile(core, skills) },
+  ]);
   router.use('/api', (req, _res, next) => next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
   router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger));
   return router;

@@ -1,6 +1,7 @@
 import type { AdapterCommand, AdapterDescriptor } from '@botgate/core';
 import { localApiMigrations } from './migrations/index.js';
 import { createSkills, type Skill } from './skills.js';
+import { localApiOpenApi } from './contract.js';
 
 const add: AdapterCommand<Skill & { added: boolean }> = {
   path: ['add'],
@@ -30,4 +31,5 @@ export const localApiDescriptor: AdapterDescriptor = {
   migrations: localApiMigrations,
   migrationTable: 'local_api_migrations',
   commands: [add, remove, list],
+  openApi: localApiOpenApi,
 };

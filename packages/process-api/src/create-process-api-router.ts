@@ -1,6 +1,7 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { handle, methodNotAllowed, operation } from '@botgate/http';
+import { mountRoutes, operation } from '@botgate/http';
 import { Router } from 'express';
+import { processApiContract } from './contract.js';
 import { createProcessApiErrorHandler, ProcessApiError } from './errors.js';
 import { createProcesses } from './processes.js';
 import { legacyGetRun, legacyTrigger } from './routes/legacy-routes.js';
@@ -32,17 +33,17 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
   const router = Router();
   for (const base of ['/workspace-v1', '/process-v1']) router.use(base, operation('process-api', 'other'));
 
-  const legacy = '/workspace-v1/workspaces/:workspaceId/processes/:processId';
-  router.route(`${legacy}/runs`).post(operation('process-api', 'trigger'), ...json, handle(legacyTrigger(processes, runs))).all(methodNotAllowed('POST'));
-  router.route(`${legacy}/runs/:runId`).get(operation('process-api', 'status'), handle(legacyGetRun(processes, runs))).all(methodNotAllowed('GET'));
-
-  const v1 = '/process-v1/workspaces/:workspaceId/processes/:processId';
-  router.route(`${v1}/runs`).post(operation('process-api', 'trigger'), ...json, handle(v1Trigger(deps))).get(operation('process-api', 'list'), handle(v1ListRuns(deps))).all(methodNotAllowed('GET, POST'));
-  router.route(`${v1}/runs-batch`).post(operation('process-api', 'trigger'), ...json, handle(v1TriggerBatch(deps))).all(methodNotAllowed('POST'));
-  router.route(`${v1}/runs/:runId`).get(operation('process-api', 'status'), handle(v1GetRun(deps))).all(methodNotAllowed('GET'));
-  router.route(`${v1}/runs/:runId/work-items`).get(handle(v1WorkItems(deps))).all(methodNotAllowed('GET'));
-  router.route(`${v1}/runs/:runId/artifacts`).get(handle(v1Artifacts(deps))).all(methodNotAllowed('GET'));
-  router.route(`${v1}/runs/:runId/artifacts/:artifactId/*name`).get(handle(v1DownloadArtifact(deps))).all(methodNotAllowed('GET'));
+  mountRoutes(router, 'process-api', [
+    { ...processApiContract.legacyTrigger, before: json, handler: legacyTrigger(processes, runs) },
+    { ...processApiContract.legacyGetRun, handler: legacyGetRun(processes, runs) },
+    { ...processApiContract.trigger, before: json, handler: v1Trigger(deps) },
+    { ...processApiContract.listRuns, handler: v1ListRuns(deps) },
+    { ...processApiContract.triggerBatch, before: json, handler: v1TriggerBatch(deps) },
+    { ...processApiContract.getRun, handler: v1GetRun(deps) },
+    { ...processApiContract.workItems, handler: v1WorkItems(deps) },
+    { ...processApiContract.artifacts, handler: v1Artifacts(deps) },
+    { ...processApiContract.downloadArtifact, handler: v1DownloadArtifact(deps) },
+  ]);
 
   for (const base of ['/workspace-v1', '/process-v1']) {
     router.use(base, (req, _res, next) => next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)));

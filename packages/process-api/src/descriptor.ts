@@ -2,6 +2,7 @@ import type { AdapterCommand, AdapterDescriptor, Core } from '@botgate/core';
 import { processApiMigrations } from './migrations/index.js';
 import { createProcesses, type Process } from './processes.js';
 import { createWorkspaceKeys, permissions, type WorkspaceKey } from './workspace-keys.js';
+import { processApiOpenApi } from './contract.js';
 
 /** Commands that print URLs need the server's address; the CLI passes what it knows. */
 export interface ProcessApiCommandContext {
@@ -96,4 +97,5 @@ export const createProcessApiDescriptor = (context: ProcessApiCommandContext): A
   migrations: processApiMigrations,
   migrationTable: 'process_api_migrations',
   commands: createProcessApiCommands(context),
+  openApi: processApiOpenApi,
 });

@@ -5,3 +5,4 @@ export { sign as signWebhookBody } from './webhooks/sign.js';
 export { mapJobState } from './map-job-state.js';
 export { processApiMigrations } from './migrations/index.js';
 export { permissions, type Permission } from './workspace-keys.js';
+export { processApiContract, processApiOpenApi } from './contract.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createCore, type Core, type Job } from '@botgate/core';
 import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
 import express from 'express';
-import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, type ProcessApiOptions } from '../src/index.js';
+import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, processApiOpenApi, type ProcessApiOptions } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -41,7 +41,7 @@ export const startProcessApi = async (options: ProcessApiOptions & { webhookRetr
     commandEnv: process.env,
     pollMs: 100,
     ...(database.config ? { database: database.config } : {}),
-    adapters: [{ name: 'process-api', migrations: processApiMigrations, migrationTable: 'process_api_migrations', commands: [] }],
+    adapters: [{ name: 'process-api', migrations: processApiMigrations, migrationTable: 'process_api_migrations', commands: [], openApi: processApiOpenApi }],
   });
   await core.worker.start();
   const webhooks = createWebhookDispatcher(core, { pollMs: 100, retryBaseMs: options.webhookRetryMs ?? 300, workspaceId: options.workspaceId });

@@ -1,6 +1,7 @@
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
-import { createAdapterRouters, startAdapterServices } from '../adapters.js';
+import { adaptersOf, createAdapterRouters, startAdapterServices } from '../adapters.js';
+import { createApiDocsRouter } from '../api-docs.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { loadConfig } from '../load-config.js';
@@ -18,7 +19,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
       const metrics = createMetrics(core);
-      const server = createServer({ core, logger, metrics, routers: createAdapterRouters(core, config, logger) });
+      const server = createServer({ core, logger, metrics, routers: [createApiDocsRouter(adaptersOf(config)), ...createAdapterRouters(core, config, logger)] });
       let port: number;
       try {
         port = await server.listen(config.port, config.host);

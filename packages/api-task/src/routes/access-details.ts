@@ -5,7 +5,7 @@ import type { Allocations } from '../allocations.js';
 import type { Tokens, UserClaims } from '../auth/tokens.js';
 import { parseBody } from './parse-body.js';
 
-const body = z.object({ botRepositoryPath: z.array(z.string()).min(1, 'give at least one repository path').max(100) });
+export const accessDetailsBody = z.object({ botRepositoryPath: z.array(z.string()).min(1, 'give at least one repository path').max(100) });
 
 /**
  * `POST /orchestrator/v1/hotbot/config/accessdetails` (developer or admin): per repository path,
@@ -13,7 +13,7 @@ const body = z.object({ botRepositoryPath: z.array(z.string()).min(1, 'give at l
  * `errors`, in the same answer.
  */
 export const accessDetails = (core: Core, allocations: Allocations, tokens: Tokens, publicUrl: string | undefined) => async (req: Request, res: Response) => {
-  const { botRepositoryPath } = parseBody(body, req.body);
+  const { botRepositoryPath } = parseBody(accessDetailsBody, req.body);
   const user = res.locals.user as UserClaims;
   const base = (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
   const details: Record<string, { url: string; headers: { 'X-Authorization': string } }> = {};

@@ -7,7 +7,7 @@ import { parseBody } from './parse-body.js';
 
 const integerText = z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected an integer')]);
 
-const createBody = z.object({
+export const createBody = z.object({
   fileId: integerText,
   runAsUserOrNone: integerText.optional(),
   concurrencyLimit: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
@@ -23,7 +23,7 @@ export const createAllocation = (core: Core, allocations: Allocations) => async 
   res.json({ fileId: body.fileId, ...(body.runAsUserOrNone === undefined ? {} : { runAsUserOrNone: body.runAsUserOrNone }), concurrencyLimit });
 };
 
-const listBody = z.object({
+export const listBody = z.object({
   page: z.object({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1000).default(100) }).default({ offset: 0, length: 100 }),
 });
 

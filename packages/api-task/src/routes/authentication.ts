@@ -6,13 +6,15 @@ import type { User, Users } from '../auth/users.js';
 import { ApiTaskError } from '../errors.js';
 import { parseBody } from './parse-body.js';
 
-const credentials = z.union(
+export const credentials = z.union(
   [
     z.object({ username: z.string().min(1), password: z.string().min(1) }),
     z.object({ username: z.string().min(1), apiKey: z.string().min(1) }),
   ],
   { error: () => 'send { "username", "password" } or { "username", "apiKey" }' },
 );
+
+export const refreshBody = z.object({ token: z.string().min(1) });
 
 const roleIds = { admin: 1, developer: 2 } as const;
 
@@ -39,7 +41,7 @@ export const authenticate = (users: Users, tokens: Tokens, limiter: ReturnType<t
 
 /** `POST /v1/authentication/token`: a fresh token for one that is still valid. */
 export const refresh = (users: Users, tokens: Tokens) => async (req: Request, res: Response) => {
-  const { token } = parseBody(z.object({ token: z.string().min(1) }), req.body);
+  const { token } = parseBody(refreshBody, req.body);
   const claims = tokens.verifyUser(token);
   // A removed user's tokens stop renewing.
   const user = await users.find(Number(claims.sub));

@@ -1,0 +1,129 @@
+import { variableTypes } from '@botgate/core';
+import { openApiDocument, type RouteDoc } from '@botgate/http';
+import { z } from 'zod';
+import { accessDetailsBody } from './routes/access-details.js';
+import { createBody, listBody } from './routes/allocation-routes.js';
+import { credentials, refreshBody } from './routes/authentication.js';
+
+const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
+const failure = (description: string) => ({ description, schema: error });
+
+const typedValue: z.ZodType = z
+  .object({ type: z.enum(variableTypes) })
+  .catchall(z.unknown())
+  .meta({ description: 'A typed variable: `{ "type": "STRING", "string": "…" }`, `{ "type": "NUMBER", "number": "42" }`, LIST, DICTIONARY, TABLE, FILE, …' });
+
+const user = z.object({ id: z.number(), username: z.string(), roles: z.array(z.object({ id: z.number(), name: z.enum(['admin', 'developer']) })), createdOn: z.string() });
+
+export const apiTaskContract = {
+  authenticate: {
+    method: 'post',
+    path: '/v1/authentication',
+    operation: 'authenticate',
+    summary: 'Authenticate a user',
+    description: 'A JWT for a user, from a password or an API key. Repeated failures from one address are refused with 429.',
+    body: { content: { 'application/json': credentials } },
+    responses: {
+      200: { description: 'The token and the user', schema: z.object({ token: z.string(), user }) },
+      400: failure('A malformed body'),
+      401: failure('Wrong user name or credentials'),
+      429: failure('Too many failed logins'),
+    },
+  },
+  refresh: {
+    method: 'post',
+    path: '/v1/authentication/token',
+    operation: 'authenticate',
+    summary: 'Refresh a token',
+    body: { content: { 'application/json': refreshBody } },
+    responses: { 200: { description: 'A fresh token', schema: z.object({ token: z.string() }) }, 400: failure('A malformed body'), 401: failure('The token is invalid or expired') },
+  },
+  allocate: {
+    method: 'put',
+    path: '/orchestrator/v1/hotbot/config/create',
+    operation: 'allocate',
+    summary: 'Allocate an API Task (admin)',
+    description: 'Allocates an API Task, or changes its concurrency limit; answers what was sent.',
+    security: ['X-Authorization', 'bearer'],
+    body: { content: { 'application/json': createBody } },
+    responses: {
+      200: { description: 'The allocation', schema: createBody.extend({ concurrencyLimit: z.number() }) },
+      400: failure('A malformed body'),
+      401: failure('No or an invalid token'),
+      403: failure('The user is not an admin'),
+      404: failure('No automation has this fileId'),
+    },
+  },
+  list: {
+    method: 'post',
+    path: '/orchestrator/v1/hotbot/config',
+    operation: 'list',
+    summary: 'List allocated API Tasks (admin)',
+    security: ['X-Authorization', 'bearer'],
+    body: { content: { 'application/json': listBody }, required: false },
+    responses: {
+      200: {
+        description: 'One page of allocations',
+        schema: z.object({
+          list: z.array(z.object({ fileId: z.string(), filePath: z.string(), fileName: z.string(), runAsUserOrNone: z.string(), concurrencyLimit: z.number() })),
+          page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }),
+        }),
+      },
+      400: failure('A malformed body'),
+      401: failure('No or an invalid token'),
+      403: failure('The user is not an admin'),
+    },
+  },
+  accessDetails: {
+    method: 'post',
+    path: '/orchestrator/v1/hotbot/config/accessdetails',
+    operation: 'access',
+    summary: 'Generate execution URLs and tokens',
+    description: 'Per repository path, the execution URL and an `X-Authorization` token for that API Task alone; unknown or unallocated paths are listed under `errors`.',
+    security: ['X-Authorization', 'bearer'],
+    body: { content: { 'application/json': accessDetailsBody } },
+    responses: {
+      200: {
+        description: 'URLs, tokens and per-path errors',
+        schema: z.object({
+          accessDetails: z.record(z.string(), z.object({ url: z.string(), headers: z.object({ 'X-Authorization': z.string() }) })),
+          errors: z.record(z.string(), z.string()),
+        }),
+      },
+      400: failure('A malformed body'),
+      401: failure('No or an invalid token'),
+      403: failure('The user may not generate URLs'),
+    },
+  },
+  execute: {
+    method: 'post',
+    path: '/hotbot/:allocationId/execute',
+    operation: 'execute',
+    summary: 'Execute an API Task in real time',
+    description: 'Runs the API Task now and answers its declared output variables, typed.',
+    security: ['X-Authorization', 'bearer'],
+    params: z.object({ allocationId: z.string().meta({ description: 'From the execution URL' }) }),
+    body: { content: { 'application/json': z.object({ botInput: z.record(z.string(), typedValue).optional() }) }, required: false },
+    responses: {
+      200: { description: 'The output variables', schema: z.object({ hotBotResult: z.object({ botOutput: z.record(z.string(), typedValue) }) }) },
+      400: failure('A malformed body or input variable'),
+      401: failure('No, an invalid or another API Task’s execution token'),
+      404: failure('No such allocation'),
+      422: failure('The API Task failed'),
+      429: failure('The concurrency limit is reached'),
+      504: failure('The API Task did not answer within the real-time limit'),
+    },
+  },
+} satisfies Record<string, RouteDoc>;
+
+/** The OpenAPI 3.1 document of the api-task adapter's routes. */
+export const apiTaskOpenApi = () =>
+  openApiDocument(
+    'api-task',
+    { title: 'botgate api-task (Automation Anywhere API Task)', version: '1', description: "Automation Anywhere's API Task real-time flow: authenticate, allocate, generate an execution URL, execute." },
+    Object.values(apiTaskContract),
+    {
+      'X-Authorization': { type: 'apiKey', in: 'header', name: 'X-Authorization', description: 'A user token (admin routes) or an execution token (execute)' },
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    },
+  );

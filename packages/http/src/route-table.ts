@@ -1,0 +1,57 @@
+import type { RequestHandler, Router } from 'express';
+import type { z } from 'zod';
+import { handle, methodNotAllowed } from './guards.js';
+import { operation } from './request-facts.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+export interface ResponseSpec {
+  description: string;
+  /** The body's schema; absent for a body of another kind (`contentType`) or none. */
+  schema?: z.ZodType;
+  /** @default 'application/json' when there is a schema */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface BodySpec {
+  /** One schema per media type the route reads. */
+  content: Record<string, z.ZodType>;
+  required?: boolean;
+}
+
+/** What a contract says of one route: the router mounts it, the OpenAPI document describes it. */
+export interface RouteDoc {
+  method: HttpMethod;
+  /** Express path (`/hotbot/:allocationId/execute`, `/api/job/files/*name`). */
+  path: string;
+  /** The kind of call: the metrics label and the OpenAPI operationId's last word. */
+  operation: string;
+  summary: string;
+  description?: string;
+  /** Names of the document's security schemes, any one of which is accepted. */
+  security?: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: BodySpec;
+  responses: Record<number, ResponseSpec>;
+}
+
+/** A documented route with what answers it; the router and the document come from the same `RouteDoc`. */
+export interface RouteSpec extends RouteDoc {
+  /** Middleware before the handler (authentication, body parsers). */
+  before?: RequestHandler[];
+  handler: Parameters<typeof handle>[0];
+}
+
+/** Mounts a contract's routes in order, each path answering 405 with `Allow` for other methods. */
+export const mountRoutes = (router: Router, adapter: string, routes: readonly RouteSpec[]): void => {
+  const byPath = new Map<string, RouteSpec[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+  for (const [path, specs] of byPath) {
+    const chain = router.route(path);
+    for (const spec of specs) chain[spec.method](operation(adapter, spec.operation), ...(spec.before ?? []), handle(spec.handler));
+    chain.all(methodNotAllowed(specs.map((spec) => spec.method.toUpperCase()).join(', ')));
+  }
+};
