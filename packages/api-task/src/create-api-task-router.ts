@@ -1,15 +1,13 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
 import { acceptBodies, mountRoutes, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
-import { createAllocations } from './allocations.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { readToken } from './auth/read-token.js';
-import { loadSigningKey } from './auth/signing-key.js';
-import { createTokens, type Role, type Tokens } from './auth/tokens.js';
-import { createUsers } from './auth/users.js';
+import type { Role, Tokens } from './auth/tokens.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
 import { apiTaskContract } from './contract.js';
 import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
+import { createApiTaskAccess } from './execution-access.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
 import { authenticate, refresh } from './routes/authentication.js';
@@ -54,13 +52,7 @@ const jsonOnly = (limit: number): RequestHandler[] => [acceptBodies(['applicatio
  * the root.
  */
 export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): Router => {
-  const tokens = createTokens({
-    key: loadSigningKey(core.options.dataDir, options.jwtSecret),
-    userLifetimeMs: options.tokenLifetimeMs ?? 1_200_000,
-    executionLifetimeMs: options.executionTokenLifetimeMs ?? 43_200_000,
-  });
-  const users = createUsers(core);
-  const allocations = createAllocations(core);
+  const { tokens, users, allocations } = createApiTaskAccess(core, options);
   const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
   const gate = createConcurrencyGate(core);
   const json = jsonOnly(options.bodyLimit ?? 1024 * 1024);

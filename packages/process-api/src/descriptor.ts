@@ -3,6 +3,7 @@ import { processApiMigrations } from './migrations/index.js';
 import { createProcesses, type Process } from './processes.js';
 import { createWorkspaceKeys, permissions, type WorkspaceKey } from './workspace-keys.js';
 import { processApiOpenApi } from './contract.js';
+import { triggerCurl } from './trigger-curl.js';
 
 /** Commands that print URLs need the server's address; the CLI passes what it knows. */
 export interface ProcessApiCommandContext {
@@ -21,8 +22,7 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
       const processes = processesOf(core, context);
       const { process, secret } = await processes.rotateSecret(automationId as string);
       const workspaceId = await processes.workspaceId();
-      const url = `${context.baseUrl}/workspace-v1/workspaces/${workspaceId}/processes/${process.processId}/runs`;
-      const curl = `curl --request POST --header "robocloud-process-secret: ${secret}" --header "Content-Type: application/json" --data "{\\"workItemKey\\":\\"workItemValue\\"}" ${url}`;
+      const curl = triggerCurl(context.baseUrl, workspaceId, process.processId, secret);
       return { workspaceId, processId: process.processId, automationId: process.automationId, secret, curl };
     },
     format: (r) => `workspaceId  ${r.workspaceId}\nprocessId    ${r.processId}\nsecret       ${r.secret}   (shown once; a new one replaces it at once)\n\n${r.curl}`,

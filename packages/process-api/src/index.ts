@@ -6,3 +6,6 @@ export { mapJobState } from './map-job-state.js';
 export { processApiMigrations } from './migrations/index.js';
 export { permissions, type Permission } from './workspace-keys.js';
 export { processApiContract, processApiOpenApi } from './contract.js';
+export { createProcesses, type Process, type Processes } from './processes.js';
+export { createWorkspaceKeys, type WorkspaceKey, type WorkspaceKeys } from './workspace-keys.js';
+export { triggerCurl } from './trigger-curl.js';

@@ -1,3 +1,4 @@
+import { createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
 import { adaptersOf, createAdapterRouters, startAdapterServices } from '../adapters.js';
@@ -19,7 +20,17 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
       const metrics = createMetrics(core);
-      const server = createServer({ core, logger, metrics, routers: [createApiDocsRouter(adaptersOf(config)), ...createAdapterRouters(core, config, logger)] });
+      const consoleRouter = createConsoleRouter(core, {
+        jwtSecret: config.jwtSecret,
+        tokenLifetimeMs: config.apiTask.tokenLifetime,
+        executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
+        workspaceId: config.processApi.workspaceId,
+        publicUrl: config.apiTask.publicUrl ?? config.processApi.publicUrl,
+        loginAttempts: config.apiTask.loginAttempts,
+        loginWindowMs: config.apiTask.loginWindow,
+        logger,
+      });
+      const server = createServer({ core, logger, metrics, routers: [createApiDocsRouter(adaptersOf(config)), consoleRouter, ...createAdapterRouters(core, config, logger)] });
       let port: number;
       try {
         port = await server.listen(config.port, config.host);
@@ -43,6 +54,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         logger.info({ signal, graceMs: config.shutdownGrace }, 'shutting down: no new triggers, running jobs get the grace period');
         // Events of runs that end during the grace period are sent by the next start, which looks for them.
         await services.stop();
+        consoleRouter.close();
         await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
         logger.info('stopped');
         logger.flush();

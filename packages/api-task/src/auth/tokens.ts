@@ -19,6 +19,15 @@ export interface ExecutionClaims {
   fileId: number;
 }
 
+/** A console session (an HttpOnly cookie): the user, and the token its state-changing calls must echo. */
+export interface SessionClaims {
+  typ: 'console';
+  sub: string;
+  username: string;
+  role: Role;
+  csrf: string;
+}
+
 export interface TokenOptions {
   key: Buffer;
   /** @default 1_200_000 (20 minutes, as Automation Anywhere's) */
@@ -52,6 +61,12 @@ export const createTokens = (options: TokenOptions) => {
   return {
     signUser: (claims: Omit<UserClaims, 'typ'>) => sign({ ...claims, typ: 'user' }, options.userLifetimeMs),
     signExecution: (claims: Omit<ExecutionClaims, 'typ'>) => sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
+    signSession: (claims: Omit<SessionClaims, 'typ'>, lifetimeMs: number) => sign({ ...claims, typ: 'console' }, lifetimeMs),
+    verifySession(token: string): SessionClaims {
+      const claims = verify(token);
+      if (claims.typ !== 'console') throw new ApiTaskError('UNAUTHORIZED', 'not a console session');
+      return claims as unknown as SessionClaims;
+    },
     verifyUser(token: string): UserClaims {
       const claims = verify(token);
       if (claims.typ !== 'user') throw new ApiTaskError('UNAUTHORIZED', 'an API Task execution token cannot be used here; authenticate as a user');

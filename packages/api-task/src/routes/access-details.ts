@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Allocations } from '../allocations.js';
 import type { Tokens, UserClaims } from '../auth/tokens.js';
+import { executionDetails } from '../execution-access.js';
 import { parseBody } from './parse-body.js';
 
 export const accessDetailsBody = z.object({ botRepositoryPath: z.array(z.string()).min(1, 'give at least one repository path').max(100) });
@@ -24,10 +25,7 @@ export const accessDetails = (core: Core, allocations: Allocations, tokens: Toke
     if (!automation) errors[path] = 'no API Task has this repository path';
     else if (!allocation) errors[path] = 'this API Task is not allocated; an admin allocates it with hotbot/config/create';
     else {
-      details[path] = {
-        url: `${base}/hotbot/${allocation.id}/execute`,
-        headers: { 'X-Authorization': tokens.signExecution({ sub: user.sub, alloc: allocation.id, fileId: allocation.fileId }) },
-      };
+      details[path] = executionDetails(tokens, allocation, user.sub, base);
     }
   }
   res.json({ accessDetails: details, errors });

@@ -58,7 +58,7 @@ export const createJobService = (deps: JobServiceDeps) => {
     return job;
   };
 
-  return {
+  const service = {
     /**
      * Validates, stages the files, and commits a queued job; when this returns, the job is durable.
      * Concurrent calls share one commit (group commit).
@@ -99,6 +99,25 @@ export const createJobService = (deps: JobServiceDeps) => {
     find: (id: number) => getJob(db, id),
     list: (filter?: JobFilter) => listJobs(db, filter),
     counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),
+
+    /**
+     * Queues the same automation again with a job's inputs, input files and work item: a new job,
+     * created by `adapter`; the first one is left as it is.
+     * @throws BotgateError JOB_NOT_FOUND, AUTOMATION_NOT_FOUND
+     */
+    async rerun(id: number, adapter: string): Promise<Job> {
+      const job = await get(id);
+      const { job: again } = await service.enqueue({
+        automationId: job.automationId,
+        adapter,
+        inputs: job.inputs,
+        allowUnknownInputs: true,
+        files: job.inputFiles.map((file) => ({ name: file.name, path: join(job.workDir, ...file.name.split('/')) })),
+        ...(job.workItem === null ? {} : { workItem: job.workItem }),
+        metadata: { rerunOf: job.id },
+      });
+      return again;
+    },
 
     /** @throws BotgateError JOB_NOT_FOUND, NOT_CANCELABLE */
     async cancel(id: number): Promise<Job> {
@@ -142,6 +161,7 @@ export const createJobService = (deps: JobServiceDeps) => {
       return () => events.off('finished', listener);
     },
   };
+  return service;
 };
 
 export type JobService = ReturnType<typeof createJobService>;

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { collectFiles } from './collect-output-files.js';
 import { jobPaths } from './job-paths.js';
+import { createLiveLog } from './live-log.js';
 import { readOutputWorkItems } from './read-output-work-items.js';
 import { killProcessGroup } from './kill-process-group.js';
 import { createLogCapture, lastLine } from './log-capture.js';
@@ -70,8 +71,13 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     // Written synchronously, before anything else can happen in this process: if it is killed
     // now, whoever recovers the job finds the process group to kill.
     if (child.pid !== undefined) writeFileSync(paths.pid, String(child.pid));
-    child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
-    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+    const live = createLiveLog(paths.log);
+    const onOutput = (chunk: Buffer) => {
+      log.write(chunk);
+      live.write(chunk);
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
 
     let stopped: 'timeout' | AbortReason | undefined;
     let killTimer: NodeJS.Timeout | undefined;
@@ -102,6 +108,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       else child.once('close', () => resolve());
       setTimeout(resolve, 1000).unref();
     });
+    live.end();
 
     const text = log.text();
     if (exit.spawnError) {

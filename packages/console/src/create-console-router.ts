@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
+import { silentLogger, type Core, type Logger } from '@botgate/core';
+import { acceptBodies, handle, operation } from '@botgate/http';
+import { createSkills } from '@botgate/local-api';
+import { createProcesses, createWorkspaceKeys } from '@botgate/process-api';
+import express, { Router, type RequestHandler } from 'express';
+import type { ConsoleContext } from './console-context.js';
+import { ConsoleError, createConsoleErrorHandler } from './errors.js';
+import { createJobFeed } from './job-feed.js';
+import { addKey, addUser, listKeys, listUsers, removeKey, removeUser } from './routes/admin.js';
+import { addToLocalApi, allocate, deleteSecret, executionAccess, generateSecret, listAutomations, removeFromLocalApi } from './routes/automations.js';
+import { jobLog } from './routes/job-log.js';
+import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
+import { overview } from './routes/overview.js';
+import { createSessions } from './session.js';
+
+export interface ConsoleOptions extends ApiTaskAccessOptions {
+  /** The process-api workspace, as the adapter is configured. */
+  workspaceId?: string | undefined;
+  /** Base of the URLs and curl lines the console shows. @default the address the browser used */
+  publicUrl?: string | undefined;
+  /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
+  sessionLifetimeMs?: number;
+  /** Failed sign-ins per user and address before 429, and their window. @default 5 per 15 minutes */
+  loginAttempts?: number;
+  loginWindowMs?: number;
+  /** How often live views look for changes. @default 500 */
+  pollMs?: number;
+  /** The built web app. @default this package's `dist/web` */
+  webDir?: string;
+  logger?: Logger;
+}
+
+const defaultWebDir = (): string => join(dirname(createRequire(import.meta.url).resolve('@botgate/console/package.json')), 'dist', 'web');
+
+/** The console's pages may load only what this server serves, and may not be framed. */
+const pageHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  });
+  next();
+};
+
+/**
+ * The operator console at `/console`: its JSON API under `/console/api` (sessions of api-task
+ * users, automations and their exposure per adapter, live jobs, overview, users and keys) and
+ * the web app that uses it. Mount it at the root.
+ */
+export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): Router & { close(): void } => {
+  const apiTask = createApiTaskAccess(core, options);
+  const pollMs = options.pollMs ?? 500;
+  const context: ConsoleContext = {
+    core,
+    skills: createSkills(core),
+    processes: createProcesses(core, options.workspaceId),
+    workspaceKeys: createWorkspaceKeys(core),
+    apiTask,
+    feed: createJobFeed(core, pollMs),
+    streams: new Set(),
+    publicUrl: options.publicUrl,
+  };
+  const sessions = createSessions(apiTask, {
+    lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000,
+    loginAttempts: options.loginAttempts ?? 5,
+    loginWindowMs: options.loginWindowMs ?? 900_000,
+  });
+  const anyone = sessions.require(['admin', 'developer']);
+  const admin = sessions.require(['admin']);
+
+  const api = Router();
+  api.use(acceptBodies(['application/json'], 'send Content-Type: application/json'), express.json({ limit: '100kb' }));
+  api.post('/login', handle(sessions.login));
+  api.post('/logout', (req, res) => sessions.logout(req, res));
+  api.get('/session', handle(sessions.current));
+
+  api.get('/automations', anyone, handle(listAutomations(context)));
+  api.post('/automations/:id/local-api', anyone, handle(addToLocalApi(context)));
+  api.delete('/automations/:id/local-api', anyone, handle(removeFromLocalApi(context)));
+  api.post('/automations/:id/process-api/secret', anyone, handle(generateSecret(context)));
+  api.delete('/automations/:id/process-api/secret', anyone, handle(deleteSecret(context)));
+  api.put('/automations/:id/api-task', admin, handle(allocate(context)));
+  api.post('/automations/:id/api-task/access', anyone, handle(executionAccess(context)));
+
+  api.get('/jobs', anyone, handle(listJobs(context)));
+  api.get('/jobs/events', anyone, jobEvents(context));
+  api.get('/jobs/:id', anyone, handle(getJob(context)));
+  api.get('/jobs/:id/log', anyone, handle(jobLog(context, Math.max(100, pollMs / 2))));
+  api.get('/jobs/:id/files/:kind/*name', anyone, handle(downloadJobFile(context)));
+  api.post('/jobs/:id/cancel', anyone, handle(cancelJob(context)));
+  api.post('/jobs/:id/rerun', anyone, handle(rerunJob(context)));
+  api.get('/overview', anyone, handle(overview(context)));
+
+  api.get('/users', admin, handle(listUsers(context)));
+  api.post('/users', admin, handle(addUser(context)));
+  api.delete('/users/:username', admin, handle(removeUser(context)));
+  api.get('/keys', admin, handle(listKeys(context)));
+  api.post('/keys', admin, handle(addKey(context)));
+  api.delete('/keys/:name', admin, handle(removeKey(context)));
+
+  api.use((req, _res, next) => next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  api.use(createConsoleErrorHandler(options.logger ?? silentLogger));
+
+  const webDir = options.webDir ?? defaultWebDir();
+  const router = Router();
+  router.use('/console/api', operation('console', 'other'), api);
+  router.get('/console', (req, res, next) => (req.originalUrl === '/console' ? res.redirect(301, '/console/') : next()));
+  router.use('/console', pageHeaders, express.static(webDir, { index: 'index.html', maxAge: 0 }));
+  router.use('/console', (_req, res) => {
+    if (!existsSync(join(webDir, 'index.html'))) res.status(503).json({ error: 'NOT_BUILT', message: `the console's web app is not built (${webDir}); run npm run build` });
+    else res.status(404).json({ error: 'NOT_FOUND', message: 'no such console page' });
+  });
+  return Object.assign(router, {
+    /** Ends the live streams, so the server can close. */
+    close() {
+      context.feed.close();
+      for (const stream of context.streams) stream.end();
+      context.streams.clear();
+    },
+  });
+};

@@ -1,0 +1,18 @@
+import type { Logger } from '@botgate/core';
+import { baseStatuses, createErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
+
+export type ConsoleErrorCode = HttpErrorCode | 'TOO_MANY_REQUESTS';
+
+export class ConsoleError extends HttpError<ConsoleErrorCode> {}
+
+const statuses: Readonly<Record<string, number>> = { ...baseStatuses, TOO_MANY_REQUESTS: 429 };
+
+/** The console's API answers errors as `{ error, message }`, like the other botgate routes. */
+export const createConsoleErrorHandler = (logger: Logger) =>
+  createErrorHandler({
+    statuses,
+    body: ({ code, message }) => ({ error: code, message }),
+    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
+    logger,
+    adapter: 'console',
+  });

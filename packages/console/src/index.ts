@@ -1,0 +1,2 @@
+export { createConsoleRouter, type ConsoleOptions } from './create-console-router.js';
+export { csrfHeader, sessionCookie } from './session.js';

@@ -1,0 +1,102 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiTaskAccess, Role, SessionClaims } from '@botgate/api-task';
+import { createLoginLimiter } from '@botgate/api-task';
+import { parse as parseCookies } from 'cookie';
+import type { Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { ConsoleError } from './errors.js';
+import { parse } from './parse.js';
+
+export const sessionCookie = 'botgate_console';
+/** The header every state-changing call must carry, equal to its session's token. */
+export const csrfHeader = 'x-csrf-token';
+
+const credentials = z.union(
+  [z.object({ username: z.string().min(1), password: z.string().min(1) }), z.object({ username: z.string().min(1), apiKey: z.string().min(1) })],
+  { error: () => 'send { "username", "password" } or { "username", "apiKey" }' },
+);
+
+export interface SessionOptions {
+  lifetimeMs: number;
+  loginAttempts: number;
+  loginWindowMs: number;
+}
+
+export interface ConsoleUser {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Console sessions: an api-task user signs in with a password or API key and gets a signed,
+ * HttpOnly, SameSite=Strict cookie. Cross-site requests carry no cookie; on top of that each
+ * state-changing call must echo the session's CSRF token in a header, which another origin
+ * cannot read.
+ */
+export const createSessions = (access: ApiTaskAccess, options: SessionOptions) => {
+  const limiter = createLoginLimiter({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
+
+  const setCookie = (req: Request, res: Response, token: string, maxAge: number) =>
+    res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge });
+
+  const read = async (req: Request): Promise<{ user: ConsoleUser; claims: SessionClaims }> => {
+    const token = parseCookies(req.get('cookie') ?? '')[sessionCookie];
+    if (token === undefined) throw new ConsoleError('UNAUTHORIZED', 'sign in first');
+    const claims = access.tokens.verifySession(token);
+    // A removed user's session ends at once; a changed role counts from the database.
+    const user = await access.users.find(Number(claims.sub));
+    if (!user) throw new ConsoleError('UNAUTHORIZED', 'this user no longer exists');
+    return { user: { id: user.id, username: user.username, role: user.role }, claims };
+  };
+
+  return {
+    async login(req: Request, res: Response): Promise<void> {
+      const body = parse(credentials, req.body);
+      const address = req.socket.remoteAddress;
+      await limiter.check(body.username, address);
+      const user = await access.users.verify(body.username, 'password' in body ? { password: body.password } : { apiKey: body.apiKey });
+      if (!user) {
+        await limiter.failed(body.username, address);
+        throw new ConsoleError('UNAUTHORIZED', 'invalid user name or credentials');
+      }
+      await limiter.succeeded(body.username, address);
+      const csrf = randomBytes(24).toString('base64url');
+      setCookie(req, res, access.tokens.signSession({ sub: String(user.id), username: user.username, role: user.role, csrf }, options.lifetimeMs), options.lifetimeMs);
+      res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: csrf });
+    },
+
+    logout(req: Request, res: Response): void {
+      res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console' });
+      res.status(204).end();
+    },
+
+    async current(req: Request, res: Response): Promise<void> {
+      const { user, claims } = await read(req);
+      res.json({ user, csrfToken: claims.csrf });
+    },
+
+    /** Signed in with one of these roles; writes also need the CSRF header. */
+    require(roles: readonly Role[]): RequestHandler {
+      return (req, res, next) => {
+        read(req)
+          .then(({ user, claims }) => {
+            if (!['GET', 'HEAD'].includes(req.method)) {
+              const presented = req.get(csrfHeader);
+              if (presented === undefined || !sameText(presented, claims.csrf)) throw new ConsoleError('FORBIDDEN', `send the session's CSRF token in ${csrfHeader}`);
+            }
+            if (!roles.includes(user.role)) throw new ConsoleError('FORBIDDEN', `this needs the ${roles.join(' or ')} role; ${user.username} is ${user.role}`);
+            res.locals.consoleUser = user;
+            next();
+          })
+          .catch(next);
+      };
+    },
+  };
+};
+
+export type Sessions = ReturnType<typeof createSessions>;
+
+export const consoleUserOf = (res: Response): ConsoleUser => res.locals.consoleUser as ConsoleUser;

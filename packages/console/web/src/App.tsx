@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { api, setCsrfToken, type User } from './api';
+import { AutomationsPage } from './pages/AutomationsPage';
+import { JobPage } from './pages/JobPage';
+import { JobsPage } from './pages/JobsPage';
+import { KeysPage } from './pages/KeysPage';
+import { LoginPage } from './pages/LoginPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { UsersPage } from './pages/UsersPage';
+import { useRoute } from './use-route';
+
+interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+const pages = [
+  { path: '/overview', title: 'Overview', admin: false },
+  { path: '/automations', title: 'Automations', admin: false },
+  { path: '/jobs', title: 'Jobs', admin: false },
+  { path: '/users', title: 'Users', admin: true },
+  { path: '/keys', title: 'API keys', admin: true },
+];
+
+export const App = () => {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const route = useRoute();
+
+  useEffect(() => {
+    api<Session>('GET', '/session')
+      .then(setSession)
+      .catch(() => setSession(null));
+  }, []);
+  useEffect(() => {
+    if (session) setCsrfToken(session.csrfToken);
+  }, [session]);
+
+  if (session === undefined) return null;
+  if (session === null) return <LoginPage onLogin={setSession} />;
+
+  const isAdmin = session.user.role === 'admin';
+  const job = route.match(/^\/jobs\/(\d+)$/);
+  const page = pages.find((p) => p.path === route);
+  let body;
+  if (job) body = <JobPage id={Number(job[1])} />;
+  else if (page?.admin && !isAdmin) body = <p className="notice">This page is for admins only.</p>;
+  else if (route === '/automations') body = <AutomationsPage isAdmin={isAdmin} />;
+  else if (route === '/jobs') body = <JobsPage />;
+  else if (route === '/users') body = <UsersPage self={session.user.username} />;
+  else if (route === '/keys') body = <KeysPage />;
+  else body = <OverviewPage />;
+
+  const logout = async () => {
+    await api('POST', '/logout');
+    setSession(null);
+  };
+
+  return (
+    <div className="shell">
+      <nav>
+        <span className="brand">botgate</span>
+        {pages
+          .filter((p) => isAdmin || !p.admin)
+          .map((p) => (
+            <a key={p.path} href={`#${p.path}`} className={route.startsWith(p.path) ? 'active' : ''}>
+              {p.title}
+            </a>
+          ))}
+        <span className="who">
+          {session.user.username} ({session.user.role})
+        </span>
+        <button type="button" onClick={() => void logout()}>
+          Sign out
+        </button>
+      </nav>
+      <main>{body}</main>
+    </div>
+  );
+};

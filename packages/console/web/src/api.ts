@@ -1,0 +1,85 @@
+/** The console's JSON API: same origin, the session cookie, and the CSRF token on every write. */
+let csrfToken = '';
+
+export const setCsrfToken = (token: string): void => {
+  csrfToken = token;
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const api = async <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
+  const response = await fetch(`/console/api${path}`, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const data = (await response.json().catch(() => ({}))) as { message?: string };
+  if (!response.ok) throw new ApiError(response.status, data.message ?? response.statusText);
+  return data as T;
+};
+
+export type Role = 'admin' | 'developer';
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'canceled';
+export const jobStates: JobState[] = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'canceled'];
+
+export interface JobSummary {
+  id: number;
+  automationId: string;
+  adapter: string;
+  state: JobState;
+  error: string | null;
+  attempt: number;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface JobFile {
+  name: string;
+  size: number;
+}
+
+export interface JobDetail extends JobSummary {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  workItem: unknown;
+  inputFiles: JobFile[];
+  outputFiles: JobFile[];
+  exitCode: number | null;
+  errorCode: string | null;
+  maxAttempts: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface AutomationView {
+  id: string;
+  name: string;
+  description: string;
+  kind: 'module' | 'command';
+  inputs: Record<string, { type: string; required?: boolean; default?: unknown }>;
+  outputs: Record<string, string>;
+  concurrency: number;
+  timeoutMs: number;
+  fileId: number;
+  repositoryPath: string;
+  localApi: { uuid: string; curl: string } | null;
+  processApi: { workspaceId: string; processId: string | null; hasSecret: boolean };
+  apiTask: { allocationId: string; concurrencyLimit: number } | null;
+}
+
+export const isFinal = (state: JobState): boolean => state !== 'queued' && state !== 'running';
