@@ -1,6 +1,17 @@
 // `npm test`: lint and every test on SQLite; then, when BOTGATE_TEST_POSTGRES names a
 // PostgreSQL server, every test again on PostgreSQL (each test file in a database of its own).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+// The console's browser tests drive Debian's Chromium; as root on Debian it is installed here.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  const installed = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && spawnSync('.ci/install-browser', { stdio: 'inherit' }).status === 0;
+  if (!installed) {
+    console.error(`The console's browser tests need Chromium at ${chromium}: apt-get install chromium (or set CHROMIUM_PATH).`);
+    process.exit(1);
+  }
+}
 
 const turbo = (args, env) => {
   const result = spawnSync('npx', ['turbo', 'run', ...args, '--concurrency=1'], { stdio: 'inherit', env: { ...env, TURBO_TELEMETRY_DISABLED: '1' } });

@@ -8,7 +8,7 @@ import { adaptersOf } from '../src/adapters.js';
 import { loadConfig } from '../src/load-config.js';
 import { afterAll, expect } from 'vitest';
 
-const repoRoot = new URL('../../../', import.meta.url).pathname;
+export const repoRoot = new URL('../../../', import.meta.url).pathname;
 export const examplesDir = join(repoRoot, 'examples');
 const bin = join(repoRoot, 'apps/server/bin/botgate.js');
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BotgateError, createCore, type Job } from '../src/index.js';
@@ -144,6 +144,25 @@ describe('jobs', () => {
       files: [{ name: '../../etc/passwd', content: 'x' }, { name: 'a.txt', content: 'a' }, { name: 'a.txt', content: 'b' }, { name: '.hidden', content: 'h' }],
     });
     expect(job.inputFiles.map((f: Job['inputFiles'][number]) => f.name)).toEqual(['passwd', 'a.txt', 'a (1).txt', '_hidden']);
+  });
+
+  it('re-runs a job as a new job with its inputs, files and work item, and leaves the first as it was', async () => {
+    const core = await openCore();
+    const { job } = await core.jobs.enqueue({
+      automationId: 'echo',
+      adapter: 'local-api',
+      plainInputs: { message: 'again' },
+      files: [{ name: 'a.txt', content: 'first' }],
+      workItem: { order: 7, note: null },
+    });
+    await core.jobs.cancel(job.id);
+    const again = await core.jobs.rerun(job.id, 'console');
+    expect(again).toMatchObject({ automationId: 'echo', adapter: 'console', state: 'queued', inputs: job.inputs, workItem: { order: 7, note: null }, metadata: { rerunOf: job.id } });
+    expect(again.id).not.toBe(job.id);
+    expect(again.inputFiles).toEqual([{ name: 'a.txt', size: 5 }]);
+    expect(readFileSync(join(again.workDir, 'a.txt'), 'utf8')).toBe('first');
+    expect((await core.jobs.get(job.id)).state).toBe('canceled');
+    await expect(core.jobs.rerun(999_999, 'console')).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
   });
 });
 

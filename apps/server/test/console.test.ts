@@ -1,0 +1,180 @@
+/// <reference lib="dom" />
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliJson, makeCatalog, newDatabaseEnv, repoRoot, startServer, useWorkspace, type RunningServer } from './helpers.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = useWorkspace();
+const catalog = makeCatalog(root);
+// Screenshots go to the test folder; UPDATE_SCREENSHOTS=1 also writes the ones the README shows.
+const shotDirs = [join(root, 'screenshots'), ...(process.env.UPDATE_SCREENSHOTS === '1' ? [join(repoRoot, 'docs', 'screenshots')] : [])];
+
+let server: RunningServer;
+let browser: Browser;
+
+const shoot = async (page: Page, name: string) => {
+  for (const dir of shotDirs) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+};
+
+const signIn = async (page: Page, username: string, password: string) => {
+  await page.goto(`${server.url}/console`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+};
+
+const card = (page: Page, automation: string) => page.getByTestId(`automation-${automation}`);
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
+  const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+  await cliJson(['users', 'add', 'ada', '--role', 'admin', '--password', 'ada-password'], env);
+  await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-password'], env);
+  server = await startServer(env);
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.process.kill('SIGTERM');
+  await server?.exited;
+});
+
+describe('the operator console in Chromium', () => {
+  it('lets an admin expose automations on all three APIs, watch a job live, download its output and run the shown calls', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const page = await context.newPage();
+
+    await page.goto(`${server.url}/console`);
+    await page.getByLabel('User name').waitFor();
+    await shoot(page, 'login');
+    await signIn(page, 'ada', 'ada-password');
+
+    // The session is an HttpOnly cookie: page scripts cannot read it.
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'botgate_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    // EMILY: "Add to API", then copy the uuid.
+    await page.goto(`${server.url}/console/#/automations`);
+    await card(page, 'file-report').getByRole('button', { name: 'Add to API' }).click();
+    const uuidCode = page.getByTestId('uuid-file-report');
+    await uuidCode.waitFor();
+    const uuid = (await uuidCode.textContent()) ?? '';
+    expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
+    await card(page, 'file-report').locator('.copy', { has: uuidCode }).getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(uuid);
+
+    // Robocorp: "Generate secret", then run the curl line exactly as shown.
+    await card(page, 'echo').getByRole('button', { name: 'Generate secret' }).click();
+    const curlLine = (await page.getByTestId('secret-curl-echo').textContent()) ?? '';
+    expect(curlLine).toContain('robocloud-process-secret: ');
+    const { stdout } = await promisify(execFile)('sh', ['-c', `${curlLine} --silent --show-error --fail`]);
+    expect(JSON.parse(stdout)).toMatchObject({ message: 'OK', processRunId: expect.any(String) });
+
+    // Automation Anywhere: allocate with a concurrency limit, generate the URL and token, execute.
+    await card(page, 'echo').getByLabel('Concurrency limit of echo').fill('3');
+    await card(page, 'echo').getByRole('button', { name: 'Allocate' }).click();
+    await card(page, 'echo').getByText('allocated, concurrency limit 3').waitFor();
+    await card(page, 'echo').getByRole('button', { name: 'Generate URL and token' }).click();
+    const url = (await page.getByTestId('exec-url-echo').textContent()) ?? '';
+    const token = (await page.getByTestId('exec-token-echo').textContent()) ?? '';
+    expect(url).toMatch(/\/hotbot\/[^/]+\/execute$/);
+    const executed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-authorization': token },
+      body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'from the console' } } }),
+    });
+    expect(executed.status).toBe(200);
+    expect(await executed.json()).toEqual({ hotBotResult: { botOutput: expect.objectContaining({ message: { type: 'STRING', string: 'from the console' } }) } });
+    await shoot(page, 'automations');
+
+    // Jobs: a trigger from outside appears and finishes in the open list, without a reload.
+    await page.goto(`${server.url}/console/#/jobs`);
+    await page.getByText('live', { exact: true }).waitFor();
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const form = new FormData();
+    form.append('invoice', new Blob(['total: 42 EUR\n']), 'invoice.txt');
+    const triggered = await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: form });
+    expect(triggered.status).toBe(200);
+    const row = page.locator('tr', { hasText: 'file-report' }).first();
+    await row.and(page.locator('[data-state="succeeded"]')).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await page.getByLabel('State').selectOption('succeeded');
+    await row.waitFor();
+    await shoot(page, 'jobs');
+
+    // The job page: its log, and its output file downloaded.
+    await row.getByRole('link').click();
+    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('1 file(s), 14 bytes');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'report.txt' }).click()]);
+    expect(readFileSync((await download.path()) as string, 'utf8')).toBe('1 file(s), 14 bytes\ninvoice.txt\t14\n');
+    await shoot(page, 'job');
+
+    await page.goto(`${server.url}/console/#/overview`);
+    await expect.poll(async () => Number(await page.getByTestId('count-succeeded').locator('.value').textContent())).toBeGreaterThanOrEqual(3);
+    await shoot(page, 'overview');
+
+    await page.goto(`${server.url}/console/#/users`);
+    await page.getByRole('cell', { name: 'dev', exact: true }).waitFor();
+    await shoot(page, 'users');
+    await page.goto(`${server.url}/console/#/keys`);
+    await page.getByLabel('New key name').fill('ci');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('new-workspace-key').waitFor();
+    await shoot(page, 'api-keys');
+
+    // The API reference renders from this server alone: Swagger UI and the OpenAPI documents.
+    const outside: string[] = [];
+    page.on('request', (request) => void (new URL(request.url()).origin === server.url || request.url().startsWith('data:') || outside.push(request.url())));
+    await page.goto(`${server.url}/docs`);
+    await page.locator('.opblock-summary-path', { hasText: '/api/job' }).first().waitFor();
+    expect(outside).toEqual([]);
+    await shoot(page, 'api-reference');
+    await context.close();
+  });
+
+  it('shows a developer no admin pages, and the API refuses them too', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, 'dev', 'dev-password');
+    const nav = page.locator('nav');
+    await expect.poll(() => nav.textContent()).toContain('Jobs');
+    expect(await nav.textContent()).not.toMatch(/Users|API keys/);
+    await page.goto(`${server.url}/console/#/users`);
+    await page.getByText('This page is for admins only.').waitFor();
+    expect(await page.evaluate(async () => (await fetch('/console/api/users')).status)).toBe(403);
+    // Allocation is an admin's step: no control for it, and the API says no.
+    await page.goto(`${server.url}/console/#/automations`);
+    await card(page, 'echo').waitFor();
+    expect(await card(page, 'echo').getByRole('button', { name: /Allocate|Change limit/ }).count()).toBe(0);
+    await shoot(page, 'developer');
+    await context.close();
+  });
+
+  it('refuses writes without the CSRF token and sign-ins with wrong credentials', async () => {
+    const login = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ada","password":"ada-password"}' });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const without = await fetch(`${server.url}/console/api/automations/echo/local-api`, { method: 'POST', headers: { cookie } });
+    expect(without.status).toBe(403);
+    const withToken = await fetch(`${server.url}/console/api/automations/echo/local-api`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(withToken.status).toBe(200);
+    const wrong = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ada","password":"nope"}' });
+    expect(wrong.status).toBe(401);
+    const form = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=ada&password=ada-password' });
+    expect(form.status).toBe(415);
+    expect((await fetch(`${server.url}/console/api/jobs`)).status).toBe(401);
+    expect((await fetch(`${server.url}/console/api/jobs?state=nope`, { headers: { cookie } })).status).toBe(400);
+  });
+});
