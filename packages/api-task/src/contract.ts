@@ -8,6 +8,14 @@ import { credentials, refreshBody } from './routes/authentication.js';
 const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
 const failure = (description: string) => ({ description, schema: error });
 
+/** The failures of a call made with a user's token. */
+const userCallFailures = (forbidden: string) => ({
+  400: failure('A malformed body'),
+  401: failure('No or an invalid token'),
+  403: failure(forbidden),
+});
+const userToken = ['X-Authorization', 'bearer'];
+
 const typedValue: z.ZodType = z
   .object({ type: z.enum(variableTypes) })
   .catchall(z.unknown())
@@ -44,13 +52,11 @@ export const apiTaskContract = {
     operation: 'allocate',
     summary: 'Allocate an API Task (admin)',
     description: 'Allocates an API Task, or changes its concurrency limit; answers what was sent.',
-    security: ['X-Authorization', 'bearer'],
+    security: userToken,
     body: { content: { 'application/json': createBody } },
     responses: {
       200: { description: 'The allocation', schema: createBody.extend({ concurrencyLimit: z.number() }) },
-      400: failure('A malformed body'),
-      401: failure('No or an invalid token'),
-      403: failure('The user is not an admin'),
+      ...userCallFailures('The user is not an admin'),
       404: failure('No automation has this fileId'),
     },
   },
@@ -59,7 +65,7 @@ export const apiTaskContract = {
     path: '/orchestrator/v1/hotbot/config',
     operation: 'list',
     summary: 'List allocated API Tasks (admin)',
-    security: ['X-Authorization', 'bearer'],
+    security: userToken,
     body: { content: { 'application/json': listBody }, required: false },
     responses: {
       200: {
@@ -69,9 +75,7 @@ export const apiTaskContract = {
           page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }),
         }),
       },
-      400: failure('A malformed body'),
-      401: failure('No or an invalid token'),
-      403: failure('The user is not an admin'),
+      ...userCallFailures('The user is not an admin'),
     },
   },
   accessDetails: {
@@ -80,7 +84,7 @@ export const apiTaskContract = {
     operation: 'access',
     summary: 'Generate execution URLs and tokens',
     description: 'Per repository path, the execution URL and an `X-Authorization` token for that API Task alone; unknown or unallocated paths are listed under `errors`.',
-    security: ['X-Authorization', 'bearer'],
+    security: userToken,
     body: { content: { 'application/json': accessDetailsBody } },
     responses: {
       200: {
@@ -90,9 +94,7 @@ export const apiTaskContract = {
           errors: z.record(z.string(), z.string()),
         }),
       },
-      400: failure('A malformed body'),
-      401: failure('No or an invalid token'),
-      403: failure('The user may not generate URLs'),
+      ...userCallFailures('The user may not generate URLs'),
     },
   },
   execute: {
@@ -101,7 +103,7 @@ export const apiTaskContract = {
     operation: 'execute',
     summary: 'Execute an API Task in real time',
     description: 'Runs the API Task now and answers its declared output variables, typed.',
-    security: ['X-Authorization', 'bearer'],
+    security: userToken,
     params: z.object({ allocationId: z.string().meta({ description: 'From the execution URL' }) }),
     body: { content: { 'application/json': z.object({ botInput: z.record(z.string(), typedValue).optional() }) }, required: false },
     responses: {

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, type AutomationView } from '../api';
 import { CopyText } from '../parts/CopyText';
+import { useResource } from '../use-resource';
 
 type Shown = Record<string, { label: string; value: string; testId: string }[]>;
 
@@ -39,33 +40,21 @@ const Variables = ({ automation }: { automation: AutomationView }) => (
 );
 
 export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
-  const [automations, setAutomations] = useState<AutomationView[]>([]);
-  const [error, setError] = useState('');
+  const { data: automations = [], error, run } = useResource<AutomationView[]>('/automations');
   // Secrets and tokens are shown once, right after they are made, and kept only in this page's memory.
   const [shown, setShown] = useState<Shown>({});
   const [limits, setLimits] = useState<Record<string, number>>({});
 
-  const load = useCallback(() => {
-    api<AutomationView[]>('GET', '/automations')
-      .then(setAutomations)
-      .catch((e: Error) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
-
   const act = async (key: string, action: () => Promise<Shown[string] | undefined>) => {
-    setError('');
-    try {
-      const result = await action();
-      setShown((before) => {
-        const next = { ...before };
-        if (result) next[key] = result;
-        else delete next[key];
-        return next;
-      });
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    // A failed change keeps what was shown; a change that shows nothing clears it.
+    const result = await run(async () => ({ shown: await action() }));
+    if (!result) return;
+    setShown((before) => {
+      const next = { ...before };
+      if (result.shown) next[key] = result.shown;
+      else delete next[key];
+      return next;
+    });
   };
 
   return (

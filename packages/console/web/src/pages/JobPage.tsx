@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, isFinal, type JobDetail, type JobFile } from '../api';
 import { StateBadge } from '../parts/StateBadge';
 import { durationOf, timeOf } from '../parts/time';
+import { useResource } from '../use-resource';
 
 const Files = ({ job, kind, files }: { job: JobDetail; kind: 'input' | 'output'; files: JobFile[] }) =>
   files.length === 0 ? (
@@ -21,16 +22,8 @@ const Files = ({ job, kind, files }: { job: JobDetail; kind: 'input' | 'output';
 
 /** One job: its variables, files and timings, and its output as it is written. */
 export const JobPage = ({ id }: { id: number }) => {
-  const [job, setJob] = useState<JobDetail | null>(null);
+  const { data: job, error, reload: load, run } = useResource<JobDetail>(`/jobs/${id}`);
   const [log, setLog] = useState('');
-  const [error, setError] = useState('');
-
-  const load = useCallback(() => {
-    api<JobDetail>('GET', `/jobs/${id}`)
-      .then(setJob)
-      .catch((e: Error) => setError(e.message));
-  }, [id]);
-  useEffect(load, [load]);
 
   useEffect(() => {
     setLog('');
@@ -52,14 +45,8 @@ export const JobPage = ({ id }: { id: number }) => {
   }, [id, load]);
 
   const act = async (action: 'cancel' | 'rerun') => {
-    setError('');
-    try {
-      const result = await api<JobDetail>('POST', `/jobs/${id}/${action}`);
-      if (action === 'rerun') window.location.hash = `#/jobs/${result.id}`;
-      else setJob(result);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    const result = await run(() => api<JobDetail>('POST', `/jobs/${id}/${action}`));
+    if (result && action === 'rerun') window.location.hash = `#/jobs/${result.id}`;
   };
 
   if (!job) return error ? <p className="error">{error}</p> : <p className="muted">Loading…</p>;

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { CopyText } from '../parts/CopyText';
+import { useResource } from '../use-resource';
 
 interface KeyRow {
   name: string;
@@ -12,41 +13,20 @@ const permissions = ['trigger_processes', 'read_runs', 'read_work_items'];
 
 /** Admin: workspace keys of the Process API (`Authorization: RC-WSKEY …`). */
 export const KeysPage = () => {
-  const [keys, setKeys] = useState<KeyRow[]>([]);
+  const { data: keys = [], error, run } = useResource<KeyRow[]>('/keys');
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>(['trigger_processes', 'read_runs']);
   const [made, setMade] = useState<{ name: string; key: string } | null>(null);
-  const [error, setError] = useState('');
-
-  const load = useCallback(() => {
-    api<KeyRow[]>('GET', '/keys')
-      .then(setKeys)
-      .catch((e: Error) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    setError('');
-    try {
-      const key = await api<KeyRow & { key: string }>('POST', '/keys', { name, permissions: chosen });
-      setMade({ name: key.name, key: key.key });
-      setName('');
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    const key = await run(() => api<KeyRow & { key: string }>('POST', '/keys', { name, permissions: chosen }));
+    if (!key) return;
+    setMade({ name: key.name, key: key.key });
+    setName('');
   };
 
-  const remove = async (keyName: string) => {
-    setError('');
-    try {
-      await api('DELETE', `/keys/${encodeURIComponent(keyName)}`);
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const remove = (keyName: string) => run(() => api('DELETE', `/keys/${encodeURIComponent(keyName)}`));
 
   return (
     <section>

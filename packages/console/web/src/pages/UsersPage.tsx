@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Role } from '../api';
 import { CopyText } from '../parts/CopyText';
+import { useResource } from '../use-resource';
 
 interface UserRow {
   id: number;
@@ -11,40 +12,19 @@ interface UserRow {
 
 /** Admin: the users who may sign in here and call the api-task API. */
 export const UsersPage = ({ self }: { self: string }) => {
-  const [users, setUsers] = useState<UserRow[]>([]);
+  const { data: users = [], error, run } = useResource<UserRow[]>('/users');
   const [form, setForm] = useState({ username: '', role: 'developer' as Role, password: '' });
   const [made, setMade] = useState<{ username: string; apiKey: string } | null>(null);
-  const [error, setError] = useState('');
-
-  const load = useCallback(() => {
-    api<UserRow[]>('GET', '/users')
-      .then(setUsers)
-      .catch((e: Error) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    setError('');
-    try {
-      const user = await api<UserRow & { apiKey: string }>('POST', '/users', { username: form.username, role: form.role, ...(form.password ? { password: form.password } : {}) });
-      setMade({ username: user.username, apiKey: user.apiKey });
-      setForm({ username: '', role: 'developer', password: '' });
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    const user = await run(() => api<UserRow & { apiKey: string }>('POST', '/users', { username: form.username, role: form.role, ...(form.password ? { password: form.password } : {}) }));
+    if (!user) return;
+    setMade({ username: user.username, apiKey: user.apiKey });
+    setForm({ username: '', role: 'developer', password: '' });
   };
 
-  const remove = async (username: string) => {
-    setError('');
-    try {
-      await api('DELETE', `/users/${encodeURIComponent(username)}`);
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const remove = (username: string) => run(() => api('DELETE', `/users/${encodeURIComponent(username)}`));
 
   return (
     <section>
