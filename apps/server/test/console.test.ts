@@ -15,6 +15,7 @@ const shotDirs = [join(root, 'screenshots'), ...(process.env.UPDATE_SCREENSHOTS 
 
 let server: RunningServer;
 let browser: Browser;
+let env: Record<string, string>;
 
 const shoot = async (page: Page, name: string) => {
   for (const dir of shotDirs) {
@@ -35,7 +36,7 @@ const card = (page: Page, automation: string) => page.getByTestId(`automation-${
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
-  const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+  env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
   await cliJson(['users', 'add', 'ada', '--role', 'admin', '--password', 'ada-password'], env);
   await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-password'], env);
   server = await startServer(env);
@@ -140,6 +141,29 @@ describe('the operator console in Chromium', () => {
     await page.locator('.opblock-summary-path', { hasText: '/api/job' }).first().waitFor();
     expect(outside).toEqual([]);
     await shoot(page, 'api-reference');
+    await context.close();
+  });
+
+  it("streams a running job's log, cancels it, and re-runs it as a new job", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, 'dev', 'dev-password');
+    const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=30'], env);
+    await page.goto(`${server.url}/console/#/jobs/${queued.id}`);
+    // The command's first line, while it still runs.
+    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('sleeping 30 s as process');
+    await page.locator('h2 .state', { hasText: 'running' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('h2 .state', { hasText: 'canceled' }).waitFor({ timeout: 10_000 });
+
+    await page.getByRole('button', { name: 'Re-run' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).not.toBe(`#/jobs/${queued.id}`);
+    const rerunId = Number((await page.evaluate(() => window.location.hash)).replace('#/jobs/', ''));
+    await page.getByText(`re-run of #${queued.id}`).waitFor();
+    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('sleeping 30 s as process');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('h2 .state', { hasText: 'canceled' }).waitFor({ timeout: 10_000 });
+    expect(rerunId).toBeGreaterThan(queued.id);
     await context.close();
   });
 
