@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { createApiTaskRouter } from '@botgate/api-task';
-import { createLocalApiRouter } from '@botgate/local-api';
-import { createProcessApiRouter } from '@botgate/process-api';
+import { apiTaskContract, createApiTaskRouter } from '@botgate/api-task';
+import { createLocalApiRouter, localApiContract } from '@botgate/local-api';
+import { createProcessApiRouter, processApiContract } from '@botgate/process-api';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Router } from 'express';
 import { describe, expect, it } from 'vitest';
-import { makeCatalog, newDatabaseEnv, observe, startServer, useWorkspace } from './helpers.js';
+import type { z } from 'zod';
+import { cliJson, makeCatalog, newDatabaseEnv, observe, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -57,6 +58,69 @@ describe('OpenAPI documents and /docs', () => {
       expect(html).not.toMatch(/https?:\/\//); // everything from this server, no CDN
       for (const asset of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect((await fetch(`${server.url}${asset[1]}`)).status, asset[1]).toBe(200);
       expect(await (await fetch(`${server.url}/docs/init.js`)).text()).toContain('/openapi/process-api.json');
+    } finally {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
+
+/** The answer's body, checked against the schema its route documents: nothing missing, nothing more. */
+const documented = async (answer: Response, schema: z.ZodType | undefined): Promise<unknown> => {
+  const body: unknown = await answer.json();
+  expect(schema, 'the route documents its body').toBeDefined();
+  const parsed = (schema as z.ZodType).safeParse(body);
+  expect(parsed.error?.issues ?? []).toEqual([]);
+  // zod drops keys it does not know: what it kept is all there was when nothing is undocumented.
+  expect(parsed.data).toEqual(body);
+  return body;
+};
+
+describe('what the routes answer is what their documents say', () => {
+  it('local-api, process-api and api-task answers match their documented schemas', async () => {
+    const env = { BOTGATE_DATA_DIR: join(root, 'answers'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'file-report'], env);
+    const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(['process-api', 'secret', 'echo'], env);
+    const admin = await cliJson<{ username: string; apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
+    const server = await startServer(env);
+    const json = { 'content-type': 'application/json' };
+    try {
+      await documented(await fetch(`${server.url}/api`), localApiContract.overviewOrTrigger.responses[200].schema);
+      const form = new FormData();
+      form.append('f', new Blob(['abc']), 'f.txt');
+      const { msUnixTime } = (await documented(await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: form }), localApiContract.trigger.responses[200].schema)) as { msUnixTime: string };
+      const status = `${server.url}/api/job?uuid=${uuid}&msUnixTime=${msUnixTime}`;
+      await waitFor('the job to finish', async () => ((await (await fetch(status)).json()) as { status: string }).status === 'finished' || undefined);
+      await documented(await fetch(status), localApiContract.status.responses[200].schema);
+      await documented(await fetch(`${server.url}/api/job?uuid=${uuid}`), localApiContract.status.responses[400].schema);
+
+      const runs = `${server.url}/workspace-v1/workspaces/${proc.workspaceId}/processes/${proc.processId}/runs`;
+      const secret = { ...json, 'robocloud-process-secret': proc.secret };
+      const run = (await documented(await fetch(runs, { method: 'POST', headers: secret, body: '{"a":1}' }), processApiContract.legacyTrigger.responses[200].schema)) as { processRunId: string };
+      await documented(await fetch(`${runs}/${run.processRunId}`, { headers: secret }), processApiContract.legacyGetRun.responses[200].schema);
+      await documented(await fetch(`${runs}/nope`, { headers: secret }), processApiContract.legacyGetRun.responses[404].schema);
+
+      const auth = (await documented(
+        await fetch(`${server.url}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ username: admin.username, apiKey: admin.apiKey }) }),
+        apiTaskContract.authenticate.responses[200].schema,
+      )) as { token: string };
+      const user = { ...json, 'x-authorization': auth.token };
+      await documented(await fetch(`${server.url}/v1/authentication/token`, { method: 'POST', headers: json, body: JSON.stringify({ token: auth.token }) }), apiTaskContract.refresh.responses[200].schema);
+      await documented(
+        await fetch(`${server.url}/orchestrator/v1/hotbot/config/create`, { method: 'PUT', headers: user, body: JSON.stringify({ fileId: 1, concurrencyLimit: 2 }) }),
+        apiTaskContract.allocate.responses[200].schema,
+      );
+      await documented(await fetch(`${server.url}/orchestrator/v1/hotbot/config`, { method: 'POST', headers: user, body: '{}' }), apiTaskContract.list.responses[200].schema);
+      const access = (await documented(
+        await fetch(`${server.url}/orchestrator/v1/hotbot/config/accessdetails`, { method: 'POST', headers: user, body: JSON.stringify({ botRepositoryPath: ['Bots\\echo', 'Bots\\nope'] }) }),
+        apiTaskContract.accessDetails.responses[200].schema,
+      )) as { accessDetails: Record<string, { url: string; headers: Record<string, string> }> };
+      const echo = access.accessDetails['Bots\\echo'] as { url: string; headers: Record<string, string> };
+      await documented(
+        await fetch(echo.url, { method: 'POST', headers: { ...json, ...echo.headers }, body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hi' } } }) }),
+        apiTaskContract.execute.responses[200].schema,
+      );
+      await documented(await fetch(echo.url, { method: 'POST', headers: json, body: '{}' }), apiTaskContract.execute.responses[401].schema);
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;
