@@ -9,7 +9,7 @@ import { requestLog } from './request-log.js';
 export interface ServerOptions {
   core: Core;
   logger: Logger;
-  /** The API reference, the console and the adapters' routers, mounted at the root in this order. */
+  /** The adapters', the console's and the API reference's routers, mounted at the root in this order. */
   routers: Router[];
   metrics: Metrics;
 }

@@ -30,7 +30,9 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         loginWindowMs: config.apiTask.loginWindow,
         logger,
       });
-      const server = createServer({ core, logger, metrics, routers: [createApiDocsRouter(adaptersOf(config)), consoleRouter, ...createAdapterRouters(core, config, logger)] });
+      // The vendors' APIs first: they are the hot path, and express tries routers in order.
+      const routers = [...createAdapterRouters(core, config, logger), consoleRouter, createApiDocsRouter(adaptersOf(config))];
+      const server = createServer({ core, logger, metrics, routers });
       let port: number;
       try {
         port = await server.listen(config.port, config.host);
