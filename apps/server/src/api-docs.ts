@@ -26,7 +26,15 @@ const page = `<!doctype html>
  * `/docs`, served from the installed package (no CDN: servers often have no way out).
  */
 export const createApiDocsRouter = (adapters: readonly AdapterDescriptor[]): Router => {
-  const documents = new Map(adapters.map((adapter) => [adapter.name, adapter.openApi()]));
+  // Made at the first request, not at start: the three documents take ~80 ms of zod to JSON
+  // Schema, which every start would pay (bench suite 7, cold start).
+  const made = new Map<string, Record<string, unknown>>();
+  const documentOf = (name: string): Record<string, unknown> | undefined => {
+    const adapter = adapters.find((a) => a.name === name);
+    if (adapter === undefined) return undefined;
+    if (!made.has(name)) made.set(name, adapter.openApi());
+    return made.get(name);
+  };
   const config = {
     urls: adapters.map((adapter) => ({ name: adapter.name, url: `/openapi/${adapter.name}.json` })),
     dom_id: '#reference',
@@ -36,8 +44,8 @@ export const createApiDocsRouter = (adapters: readonly AdapterDescriptor[]): Rou
   const init = `window.ui = SwaggerUIBundle(Object.assign(${JSON.stringify(config)}, { presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset] }));\n`;
   const router = Router();
   router.get('/openapi/:file', (req, res, next) => {
-    const document = documents.get(req.params.file.replace(/\.json$/, ''));
-    if (document === undefined || !req.params.file.endsWith('.json')) return next();
+    const document = req.params.file.endsWith('.json') ? documentOf(req.params.file.slice(0, -'.json'.length)) : undefined;
+    if (document === undefined) return next();
     res.json(document);
   });
   router.get('/docs', (_req, res) => {

@@ -109,7 +109,15 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   const router = Router();
   router.use('/console/api', operation('console', 'other'), api);
   router.get('/console', (req, res, next) => (req.originalUrl === '/console' ? res.redirect(301, '/console/') : next()));
-  router.use('/console', pageHeaders, express.static(webDir, { index: 'index.html', maxAge: 0 }));
+  router.use(
+    '/console',
+    pageHeaders,
+    express.static(webDir, {
+      index: 'index.html',
+      // Vite names built assets by their content: they never change; index.html always may.
+      setHeaders: (res, path) => res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }),
+  );
   router.use('/console', (_req, res) => {
     if (!existsSync(join(webDir, 'index.html'))) res.status(503).json({ error: 'NOT_BUILT', message: `the console's web app is not built (${webDir}); run npm run build` });
     else res.status(404).json({ error: 'NOT_FOUND', message: 'no such console page' });
