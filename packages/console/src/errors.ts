@@ -1,5 +1,5 @@
 import type { Logger } from '@botgate/core';
-import { baseStatuses, createErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
+import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
 export type ConsoleErrorCode = HttpErrorCode | 'TOO_MANY_REQUESTS';
 
@@ -8,11 +8,4 @@ export class ConsoleError extends HttpError<ConsoleErrorCode> {}
 const statuses: Readonly<Record<string, number>> = { ...baseStatuses, TOO_MANY_REQUESTS: 429 };
 
 /** The console's API answers errors as `{ error, message }`, like the other botgate routes. */
-export const createConsoleErrorHandler = (logger: Logger) =>
-  createErrorHandler({
-    statuses,
-    body: ({ code, message }) => ({ error: code, message }),
-    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
-    logger,
-    adapter: 'console',
-  });
+export const createConsoleErrorHandler = (logger: Logger) => createPlainErrorHandler('console', statuses, logger);

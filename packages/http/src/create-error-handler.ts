@@ -46,3 +46,16 @@ export const createErrorHandler = (options: ErrorHandlerOptions): ErrorRequestHa
   const details = known instanceof HttpError ? known.details : typeof known.details.variable === 'string' ? known.details.variable : '';
   res.status(options.statuses[known.code] ?? 500).json(options.body({ code: known.code, message: known.message, details }));
 };
+
+/**
+ * Errors as `{ error, message }`, botgate's own shape where a vendor defines none (EMILY's and
+ * Robocorp's APIs, the console).
+ */
+export const createPlainErrorHandler = (adapter: string, statuses: Readonly<Record<string, number>>, logger: Logger): ErrorRequestHandler =>
+  createErrorHandler({
+    statuses,
+    body: ({ code, message }) => ({ error: code, message }),
+    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
+    logger,
+    adapter,
+  });

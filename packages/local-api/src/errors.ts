@@ -1,5 +1,5 @@
 import type { Logger } from '@botgate/core';
-import { baseStatuses, createErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
+import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
 /** Errors only this adapter raises (HTTP concerns core does not know). */
 export type LocalApiErrorCode = HttpErrorCode;
@@ -10,11 +10,4 @@ export class LocalApiError extends HttpError<LocalApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = baseStatuses;
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createLocalApiErrorHandler = (logger: Logger) =>
-  createErrorHandler({
-    statuses,
-    body: ({ code, message }) => ({ error: code, message }),
-    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
-    logger,
-    adapter: 'local-api',
-  });
+export const createLocalApiErrorHandler = (logger: Logger) => createPlainErrorHandler('local-api', statuses, logger);

@@ -1,5 +1,5 @@
 import type { Logger } from '@botgate/core';
-import { baseStatuses, createErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
+import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
 export type ProcessApiErrorCode = HttpErrorCode;
 
@@ -9,11 +9,4 @@ export class ProcessApiError extends HttpError<ProcessApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = baseStatuses;
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createProcessApiErrorHandler = (logger: Logger) =>
-  createErrorHandler({
-    statuses,
-    body: ({ code, message }) => ({ error: code, message }),
-    internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
-    logger,
-    adapter: 'process-api',
-  });
+export const createProcessApiErrorHandler = (logger: Logger) => createPlainErrorHandler('process-api', statuses, logger);
