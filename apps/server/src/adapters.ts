@@ -1,5 +1,5 @@
 import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
-import { apiTaskDescriptor, createApiTaskRouter } from '@botgate/api-task';
+import { apiTaskDescriptor, createApiTaskAccess, createApiTaskRouter, type ApiTaskAccess } from '@botgate/api-task';
 import { createLocalApiRouter, localApiDescriptor } from '@botgate/local-api';
 import { createProcessApiDescriptor, createProcessApiRouter, createWebhookDispatcher } from '@botgate/process-api';
 import type { Router } from 'express';
@@ -17,8 +17,18 @@ export const adaptersOf = (config: Config): AdapterDescriptor[] => [
   apiTaskDescriptor,
 ];
 
+/** The api-task users, tokens and allocations, one instance for its router and the console. */
+export const createApiTaskAccessOf = (core: Core, config: Config): ApiTaskAccess =>
+  createApiTaskAccess(core, {
+    jwtSecret: config.jwtSecret,
+    tokenLifetimeMs: config.apiTask.tokenLifetime,
+    executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
+    loginAttempts: config.apiTask.loginAttempts,
+    loginWindowMs: config.apiTask.loginWindow,
+  });
+
 /** Each adapter's router over the core, given its slice of the configuration. */
-export const createAdapterRouters = (core: Core, config: Config, logger: Logger): Router[] => [
+export const createAdapterRouters = (core: Core, config: Config, logger: Logger, apiTaskAccess: ApiTaskAccess): Router[] => [
   createLocalApiRouter(core, {
     userId: config.localApi.userId,
     token: config.localApi.token,
@@ -27,16 +37,7 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger)
     logger,
   }),
   createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, logger }),
-  createApiTaskRouter(core, {
-    jwtSecret: config.jwtSecret,
-    tokenLifetimeMs: config.apiTask.tokenLifetime,
-    executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
-    realtimeLimitMs: config.apiTask.realtimeLimit,
-    publicUrl: config.apiTask.publicUrl,
-    loginAttempts: config.apiTask.loginAttempts,
-    loginWindowMs: config.apiTask.loginWindow,
-    logger,
-  }),
+  createApiTaskRouter(core, { access: apiTaskAccess, realtimeLimitMs: config.apiTask.realtimeLimit, publicUrl: config.apiTask.publicUrl, logger }),
 ];
 
 /** Adapters' background work (webhook delivery); started with the workers, stopped before the core closes. */

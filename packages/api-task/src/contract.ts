@@ -3,7 +3,8 @@ import { openApiDocument, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 import { accessDetailsBody } from './routes/access-details.js';
 import { createBody, listBody } from './routes/allocation-routes.js';
-import { credentials, refreshBody } from './routes/authentication.js';
+import { credentials } from './execution-access.js';
+import { refreshBody } from './routes/authentication.js';
 
 const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
 const failure = (description: string) => ({ description, schema: error });

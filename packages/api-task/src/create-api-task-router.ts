@@ -1,13 +1,12 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
 import { acceptBodies, mountRoutes, operation } from '@botgate/http';
 import express, { type RequestHandler, Router } from 'express';
-import { createLoginLimiter } from './auth/login-limiter.js';
 import { readToken } from './auth/read-token.js';
 import type { Role, Tokens } from './auth/tokens.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
 import { apiTaskContract } from './contract.js';
 import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
-import { createApiTaskAccess } from './execution-access.js';
+import { createApiTaskAccess, type ApiTaskAccess } from './execution-access.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
 import { authenticate, refresh } from './routes/authentication.js';
@@ -29,6 +28,8 @@ export interface ApiTaskOptions {
   /** Failed logins per user and address before 429, and their window. @default 5 per 15 minutes */
   loginAttempts?: number;
   loginWindowMs?: number;
+  /** Users, tokens, sign-in limit and allocations shared with another part of the server (the console). @default made from these options */
+  access?: ApiTaskAccess;
   /** @default a silent logger */
   logger?: Logger;
 }
@@ -52,8 +53,8 @@ const jsonOnly = (limit: number): RequestHandler[] => [acceptBodies(['applicatio
  * the root.
  */
 export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): Router => {
-  const { tokens, users, allocations } = createApiTaskAccess(core, options);
-  const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
+  const access = options.access ?? createApiTaskAccess(core, options);
+  const { tokens, users, allocations } = access;
   const gate = createConcurrencyGate(core);
   const json = jsonOnly(options.bodyLimit ?? 1024 * 1024);
   const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
@@ -62,7 +63,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) router.use(base, operation('api-task', 'other'));
 
   mountRoutes(router, 'api-task', [
-    { ...apiTaskContract.authenticate, before: json, handler: authenticate(users, tokens, limiter) },
+    { ...apiTaskContract.authenticate, before: json, handler: authenticate(access) },
     { ...apiTaskContract.refresh, before: json, handler: refresh(users, tokens) },
     { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
     { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },

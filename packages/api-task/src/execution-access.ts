@@ -1,8 +1,11 @@
 import type { Core } from '@botgate/core';
+import { z } from 'zod';
 import { createAllocations, type Allocation } from './allocations.js';
+import { createLoginLimiter } from './auth/login-limiter.js';
 import { loadSigningKey } from './auth/signing-key.js';
 import { createTokens, type Tokens } from './auth/tokens.js';
-import { createUsers } from './auth/users.js';
+import { createUsers, type User } from './auth/users.js';
+import { ApiTaskError } from './errors.js';
 
 export interface ApiTaskAccessOptions {
   /** HS256 key of all api-task tokens. @default made once into `<dataDir>/api-task-jwt.key` */
@@ -11,7 +14,20 @@ export interface ApiTaskAccessOptions {
   tokenLifetimeMs?: number | undefined;
   /** @default 43_200_000 (12 hours) */
   executionTokenLifetimeMs?: number | undefined;
+  /** Failed sign-ins per user and address before 429, and their window. @default 5 per 15 minutes */
+  loginAttempts?: number | undefined;
+  loginWindowMs?: number | undefined;
 }
+
+/** What a user signs in with: a password, or the API key made with the user. */
+export const credentials = z.union(
+  [
+    z.object({ username: z.string().min(1), password: z.string().min(1) }),
+    z.object({ username: z.string().min(1), apiKey: z.string().min(1) }),
+  ],
+  { error: () => 'send { "username", "password" } or { "username", "apiKey" }' },
+);
+export type Credentials = z.output<typeof credentials>;
 
 /** What accessdetails answers for one allocated API Task: its URL and a token for it alone. */
 export const executionDetails = (tokens: Tokens, allocation: Allocation, userSub: string, base: string) => ({
@@ -20,8 +36,10 @@ export const executionDetails = (tokens: Tokens, allocation: Allocation, userSub
 });
 
 /**
- * The api-task adapter's users, tokens and allocations over a core: what its router serves, and
- * what an operator's console uses to sign users in and hand out execution URLs.
+ * The api-task adapter's users, tokens, sign-in limit and allocations over a core: what its router
+ * serves, and what an operator's console uses to sign users in and hand out execution URLs. One
+ * instance shared by both sees its own allocation changes at once and counts failed sign-ins
+ * together.
  */
 export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = {}) => {
   const tokens = createTokens({
@@ -29,9 +47,25 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
     userLifetimeMs: options.tokenLifetimeMs ?? 1_200_000,
     executionLifetimeMs: options.executionTokenLifetimeMs ?? 43_200_000,
   });
+  const users = createUsers(core);
+  const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
   return {
     tokens,
-    users: createUsers(core),
+    users,
+    /**
+     * The user these credentials prove, or UNAUTHORIZED; TOO_MANY_REQUESTS after too many failures
+     * for that user from that address.
+     */
+    async signIn(given: Credentials, address: string | undefined): Promise<User> {
+      await limiter.check(given.username, address);
+      const user = await users.verify(given.username, 'password' in given ? { password: given.password } : { apiKey: given.apiKey });
+      if (!user) {
+        await limiter.failed(given.username, address);
+        throw new ApiTaskError('UNAUTHORIZED', 'invalid user name or credentials');
+      }
+      await limiter.succeeded(given.username, address);
+      return user;
+    },
     allocations: createAllocations(core),
     executionDetails: (allocation: Allocation, userSub: string, base: string) => executionDetails(tokens, allocation, userSub, base),
   };

@@ -3,7 +3,6 @@ export { apiTaskDescriptor } from './descriptor.js';
 export { createUsers, roles, type User } from './auth/users.js';
 export type { Role } from './auth/tokens.js';
 export { apiTaskContract, apiTaskOpenApi } from './contract.js';
-export { createApiTaskAccess, type ApiTaskAccess, type ApiTaskAccessOptions } from './execution-access.js';
+export { createApiTaskAccess, credentials, type ApiTaskAccess, type ApiTaskAccessOptions, type Credentials } from './execution-access.js';
 export type { SessionClaims } from './auth/tokens.js';
 export type { Allocation } from './allocations.js';
-export { createLoginLimiter, type LoginLimits } from './auth/login-limiter.js';

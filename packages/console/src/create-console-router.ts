@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
+import { createApiTaskAccess, type ApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
 import { acceptBodies, handle, operation } from '@botgate/http';
 import { createSkills } from '@botgate/local-api';
@@ -24,9 +24,8 @@ export interface ConsoleOptions extends ApiTaskAccessOptions {
   publicUrl?: string | undefined;
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
-  /** Failed sign-ins per user and address before 429, and their window. @default 5 per 15 minutes */
-  loginAttempts?: number;
-  loginWindowMs?: number;
+  /** The api-task adapter's users, tokens and allocations, shared with its router. @default made from these options */
+  access?: ApiTaskAccess;
   /** How often live views look for changes. @default 500 */
   pollMs?: number;
   /** The built web app. @default this package's `dist/web` */
@@ -52,7 +51,7 @@ const pageHeaders: RequestHandler = (_req, res, next) => {
  * the web app that uses it. Mount it at the root.
  */
 export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): Router & { close(): void } => {
-  const apiTask = createApiTaskAccess(core, options);
+  const apiTask = options.access ?? createApiTaskAccess(core, options);
   const pollMs = options.pollMs ?? 500;
   const context: ConsoleContext = {
     core,
@@ -64,11 +63,7 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
     streams: new Set(),
     publicUrl: options.publicUrl,
   };
-  const sessions = createSessions(apiTask, {
-    lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000,
-    loginAttempts: options.loginAttempts ?? 5,
-    loginWindowMs: options.loginWindowMs ?? 900_000,
-  });
+  const sessions = createSessions(apiTask, { lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000 });
   const anyone = sessions.require(['admin', 'developer']);
   const admin = sessions.require(['admin']);
 

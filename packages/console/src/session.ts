@@ -1,9 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiTaskAccess, Role, SessionClaims } from '@botgate/api-task';
-import { createLoginLimiter } from '@botgate/api-task';
+import { credentials, type ApiTaskAccess, type Role, type SessionClaims } from '@botgate/api-task';
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
-import { z } from 'zod';
 import { ConsoleError } from './errors.js';
 import { parse } from './parse.js';
 
@@ -11,15 +9,8 @@ export const sessionCookie = 'botgate_console';
 /** The header every state-changing call must carry, equal to its session's token. */
 export const csrfHeader = 'x-csrf-token';
 
-const credentials = z.union(
-  [z.object({ username: z.string().min(1), password: z.string().min(1) }), z.object({ username: z.string().min(1), apiKey: z.string().min(1) })],
-  { error: () => 'send { "username", "password" } or { "username", "apiKey" }' },
-);
-
 export interface SessionOptions {
   lifetimeMs: number;
-  loginAttempts: number;
-  loginWindowMs: number;
 }
 
 export interface ConsoleUser {
@@ -37,8 +28,6 @@ const sameText = (a: string, b: string): boolean => a.length === b.length && tim
  * cannot read.
  */
 export const createSessions = (access: ApiTaskAccess, options: SessionOptions) => {
-  const limiter = createLoginLimiter({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
-
   const setCookie = (req: Request, res: Response, token: string, maxAge: number) =>
     res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge });
 
@@ -54,15 +43,8 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
 
   return {
     async login(req: Request, res: Response): Promise<void> {
-      const body = parse(credentials, req.body);
-      const address = req.socket.remoteAddress;
-      await limiter.check(body.username, address);
-      const user = await access.users.verify(body.username, 'password' in body ? { password: body.password } : { apiKey: body.apiKey });
-      if (!user) {
-        await limiter.failed(body.username, address);
-        throw new ConsoleError('UNAUTHORIZED', 'invalid user name or credentials');
-      }
-      await limiter.succeeded(body.username, address);
+      // The same check, limit and answers as POST /v1/authentication.
+      const user = await access.signIn(parse(credentials, req.body), req.socket.remoteAddress);
       const csrf = randomBytes(24).toString('base64url');
       setCookie(req, res, access.tokens.signSession({ sub: String(user.id), username: user.username, role: user.role, csrf }, options.lifetimeMs), options.lifetimeMs);
       res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: csrf });

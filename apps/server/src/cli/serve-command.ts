@@ -1,7 +1,7 @@
 import { createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
-import { adaptersOf, createAdapterRouters, startAdapterServices } from '../adapters.js';
+import { adaptersOf, createAdapterRouters, createApiTaskAccessOf, startAdapterServices } from '../adapters.js';
 import { createApiDocsRouter } from '../api-docs.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
@@ -20,18 +20,17 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
       const metrics = createMetrics(core);
+      // One api-task access for its router and the console: an allocation changed in the console
+      // applies at once, and failed sign-ins count together.
+      const apiTaskAccess = createApiTaskAccessOf(core, config);
       const consoleRouter = createConsoleRouter(core, {
-        jwtSecret: config.jwtSecret,
-        tokenLifetimeMs: config.apiTask.tokenLifetime,
-        executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
+        access: apiTaskAccess,
         workspaceId: config.processApi.workspaceId,
         publicUrl: config.apiTask.publicUrl ?? config.processApi.publicUrl,
-        loginAttempts: config.apiTask.loginAttempts,
-        loginWindowMs: config.apiTask.loginWindow,
         logger,
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.
-      const routers = [...createAdapterRouters(core, config, logger), consoleRouter, createApiDocsRouter(adaptersOf(config))];
+      const routers = [...createAdapterRouters(core, config, logger, apiTaskAccess), consoleRouter, createApiDocsRouter(adaptersOf(config))];
       const server = createServer({ core, logger, metrics, routers });
       let port: number;
       try {
