@@ -1,11 +1,11 @@
-import type { Job } from '@botgate/core';
+import type { JobSummary as CoreJobSummary } from '@botgate/core';
 
-/** A job as the console's list shows it. */
+/** A job as the console's lists show it: core's summary, times in ms since the epoch. */
 export interface JobSummary {
   id: number;
   automationId: string;
   adapter: string;
-  state: Job['state'];
+  state: CoreJobSummary['state'];
   error: string | null;
   attempt: number;
   createdAt: number;
@@ -13,7 +13,8 @@ export interface JobSummary {
   finishedAt: number | null;
 }
 
-export const summaryOf = (job: Job): JobSummary => ({
+/** Takes a whole job too: a job is a summary with more. */
+export const summaryOf = (job: CoreJobSummary): JobSummary => ({
   id: job.id,
   automationId: job.automationId,
   adapter: job.adapter,

@@ -146,6 +146,26 @@ describe('jobs', () => {
     expect(job.inputFiles.map((f: Job['inputFiles'][number]) => f.name)).toEqual(['passwd', 'a.txt', 'a (1).txt', '_hidden']);
   });
 
+  it('tells watchers what changed and what the last minutes did', async () => {
+    const core = await openCore();
+    const mark = await core.jobs.newestId();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await core.jobs.enqueue({ automationId: 'echo', adapter: 'test' })).job.id);
+    const before = await core.jobs.changes({ afterId: mark, endedSince: Date.now(), limit: 2 });
+    expect(before.added.map((j) => [j.id, j.state])).toEqual([ids[0], ids[1]].map((id) => [id, 'queued']));
+    expect(before.ended).toEqual([]);
+    const from = Date.now() - 60_000;
+    await core.worker.start();
+    for (const id of ids) await core.jobs.wait(id, { timeoutMs: 10_000 });
+    const after = await core.jobs.changes({ afterId: ids[2] as number, endedSince: from, limit: 10 });
+    expect(after.added).toEqual([]);
+    expect(after.ended.map((j) => j.id).sort()).toEqual(ids);
+    const minutes = await core.jobs.activity(Math.floor(from / 60_000) * 60_000);
+    expect(minutes.reduce((sum, m) => sum + m.ended, 0)).toBe(3);
+    expect(minutes.reduce((sum, m) => sum + m.failed, 0)).toBe(0);
+    expect(minutes.find((m) => m.ended > 0)?.runMs).toEqual(expect.any(Number));
+  });
+
   it('re-runs a job as a new job with its inputs, files and work item, and leaves the first as it was', async () => {
     const core = await openCore();
     const { job } = await core.jobs.enqueue({

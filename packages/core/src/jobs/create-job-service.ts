@@ -11,6 +11,7 @@ import { validateInputs, valuesFromPlain, type Values } from '../variables/index
 import type { Job } from './job.js';
 import { isFinal } from './job-state.js';
 import { stageInputFiles, type InputFile } from './stage-input-files.js';
+import { jobActivity, listJobChanges, newestJobId } from '../queue/job-changes.js';
 
 export interface EnqueueRequest {
   automationId: string;
@@ -99,6 +100,11 @@ export const createJobService = (deps: JobServiceDeps) => {
     find: (id: number) => getJob(db, id),
     list: (filter?: JobFilter) => listJobs(db, filter),
     counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),
+    /** For watchers polling a list: see `listJobChanges`. */
+    changes: (since: { afterId: number; endedSince: number; limit: number }) => listJobChanges(db, since),
+    newestId: () => newestJobId(db),
+    /** Per minute since `from`: jobs ended, failed, average run time and wait. */
+    activity: (from: number) => jobActivity(db, from),
 
     /**
      * Queues the same automation again with a job's inputs, input files and work item: a new job,

@@ -7,7 +7,7 @@ Chart.register(BarController, BarElement, LineController, LineElement, PointElem
 
 interface Overview {
   counts: Record<JobState, number>;
-  minutes: Array<{ at: number; finished: number; failed: number; durationMs: number | null; waitMs: number | null }>;
+  minutes: Array<{ at: number; ended: number; failed: number; runMs: number | null; waitMs: number | null }>;
 }
 
 /** What runs, what waits and what failed, and the last hour minute by minute. */
@@ -52,9 +52,9 @@ export const OverviewPage = () => {
           data={{
             labels,
             datasets: [
-              { type: 'bar', label: 'jobs ended / min', data: minutes.map((m) => m.finished - m.failed), backgroundColor: '#3b82f6', stack: 'jobs', yAxisID: 'jobs' },
+              { type: 'bar', label: 'jobs ended / min', data: minutes.map((m) => m.ended - m.failed), backgroundColor: '#3b82f6', stack: 'jobs', yAxisID: 'jobs' },
               { type: 'bar', label: 'not succeeded / min', data: minutes.map((m) => m.failed), backgroundColor: '#ef4444', stack: 'jobs', yAxisID: 'jobs' },
-              { type: 'line', label: 'run time (ms)', data: minutes.map((m) => m.durationMs), borderColor: '#10b981', backgroundColor: '#10b981', yAxisID: 'ms', spanGaps: true },
+              { type: 'line', label: 'run time (ms)', data: minutes.map((m) => m.runMs), borderColor: '#10b981', backgroundColor: '#10b981', yAxisID: 'ms', spanGaps: true },
               { type: 'line', label: 'wait in queue (ms)', data: minutes.map((m) => m.waitMs), borderColor: '#f59e0b', backgroundColor: '#f59e0b', yAxisID: 'ms', spanGaps: true },
             ],
           }}
