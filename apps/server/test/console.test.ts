@@ -200,5 +200,8 @@ describe('the operator console in Chromium', () => {
     expect(form.status).toBe(415);
     expect((await fetch(`${server.url}/console/api/jobs`)).status).toBe(401);
     expect((await fetch(`${server.url}/console/api/jobs?state=nope`, { headers: { cookie } })).status).toBe(400);
+    const badPath = await fetch(`${server.url}/console/api/automations/%ZZ/local-api`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(badPath.status).toBe(400);
+    expect(await badPath.json()).toEqual({ error: 'BAD_REQUEST', message: "malformed URL: Failed to decode param '%ZZ'" });
   });
 });

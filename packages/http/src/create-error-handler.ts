@@ -15,6 +15,8 @@ export const fromParserError = (error: ParserError): HttpError | undefined => {
   if (typeof error.code === 'string' && error.code.startsWith('LIMIT_')) return new HttpError('PAYLOAD_TOO_LARGE', `upload refused: ${error.message}`);
   if (error.type === 'entity.too.large' || error.status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
   if (error.type === 'entity.parse.failed') return new HttpError('BAD_REQUEST', `body is not valid JSON: ${error.message}`);
+  // express's router, for a path segment that is not valid percent-encoding.
+  if (error.status === 400 && error.message?.startsWith('Failed to decode param')) return new HttpError('BAD_REQUEST', `malformed URL: ${error.message}`);
   if (error.status === 415) return new HttpError('UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported content type');
   if ((typeof error.status === 'number' && error.status >= 400 && error.status < 500) || /unexpected end of form|malformed|boundary|multipart/i.test(error.message ?? '')) {
     return new HttpError('BAD_REQUEST', `malformed request body: ${error.message}`);
