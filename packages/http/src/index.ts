@@ -5,3 +5,4 @@ export { baseStatuses, type HttpErrorCode } from './statuses.js';
 export { describeRequest, operation, requestFacts, type RequestFacts } from './request-facts.js';
 export { mountRoutes, type BodySpec, type HttpMethod, type ResponseSpec, type RouteDoc, type RouteSpec } from './route-table.js';
 export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';
+export { sendJobFile } from './send-job-file.js';

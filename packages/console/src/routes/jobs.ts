@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jobPaths, jobStates, toPlainJson, type Job, type Values } from '@botgate/core';
+import { sendJobFile } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { openEventStream, sendEvent, type ConsoleContext } from '../console-context.js';
@@ -57,9 +56,8 @@ export const downloadJobFile = (context: ConsoleContext) => async (req: Request,
   if (files === undefined) throw new ConsoleError('NOT_FOUND', `files are "input" or "output", not "${String(kind)}"`);
   const file = files.find((f) => f.name === name);
   if (!file) throw new ConsoleError('NOT_FOUND', `job ${job.id} has no ${kind} file "${name}"`);
-  const path = join(kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir, ...file.name.split('/'));
-  if (!existsSync(path)) throw new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`);
-  await new Promise<void>((resolve, reject) => res.download(path, file.name.split('/').at(-1) as string, { dotfiles: 'allow' }, (error) => (error && !res.headersSent ? reject(error) : resolve())));
+  const dir = kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir;
+  await sendJobFile(res, dir, file.name, () => new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`));
 };
 
 export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response) => {

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { jobPaths, type Core } from '@botgate/core';
+import { sendJobFile } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
 import type { Skills } from '../skills.js';
@@ -12,9 +12,5 @@ export const getJobFile = (core: Core, skills: Skills) => async (req: Request, r
   const name = segments.join('/');
   const file = job.outputFiles.find((f) => f.name === name);
   if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
-  await new Promise<void>((resolve, reject) =>
-    res.download(join(jobPaths(job.workDir).outputDir, ...file.name.split('/')), file.name.split('/').at(-1) as string, { dotfiles: 'allow' }, (error) =>
-      error && !res.headersSent ? reject(new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`)) : resolve(),
-    ),
-  );
+  await sendJobFile(res, jobPaths(job.workDir).outputDir, file.name, () => new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`));
 };

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { jobPaths, type Core, type Job } from '@botgate/core';
-import { describeRequest } from '@botgate/http';
+import { describeRequest, sendJobFile } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { authenticateWorkspaceKey } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
@@ -106,9 +105,5 @@ export const v1DownloadArtifact = ({ processes, runs, keys }: V1Deps) => async (
   const { artifactId } = req.params as { artifactId: string };
   const artifact = artifactsOf(run, job).find((a) => a.id === artifactId);
   if (!artifact) throw new ProcessApiError('NOT_FOUND', `run ${run.runId} has no artifact ${artifactId}`);
-  await new Promise<void>((resolve, reject) =>
-    res.download(join(jobPaths(job.workDir).outputDir, ...artifact.fileName.split('/')), artifact.fileName.split('/').at(-1) as string, { dotfiles: 'allow' }, (error) =>
-      error && !res.headersSent ? reject(new ProcessApiError('NOT_FOUND', `artifact ${artifactId} is no longer on disk`)) : resolve(),
-    ),
-  );
+  await sendJobFile(res, jobPaths(job.workDir).outputDir, artifact.fileName, () => new ProcessApiError('NOT_FOUND', `artifact ${artifactId} is no longer on disk`));
 };
