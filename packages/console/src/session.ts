@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { credentials, type ApiTaskAccess, type Role, type SessionClaims } from '@botgate/api-task';
 import { parse as parseCookies } from 'cookie';
+import { parseInput } from '@botgate/http';
 import type { Request, RequestHandler, Response } from 'express';
 import { ConsoleError } from './errors.js';
-import { parse } from './parse.js';
 
 export const sessionCookie = 'botgate_console';
 /** The header every state-changing call must carry, equal to its session's token. */
@@ -44,7 +44,7 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
   return {
     async login(req: Request, res: Response): Promise<void> {
       // The same check, limit and answers as POST /v1/authentication.
-      const user = await access.signIn(parse(credentials, req.body), req.socket.remoteAddress);
+      const user = await access.signIn(parseInput(credentials, req.body, 'body'), req.socket.remoteAddress);
       const csrf = randomBytes(24).toString('base64url');
       setCookie(req, res, access.tokens.signSession({ sub: String(user.id), username: user.username, role: user.role, csrf }, options.lifetimeMs), options.lifetimeMs);
       res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: csrf });

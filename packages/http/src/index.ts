@@ -6,3 +6,4 @@ export { describeRequest, operation, requestFacts, type RequestFacts } from './r
 export { mountRoutes, type BodySpec, type HttpMethod, type ResponseSpec, type RouteDoc, type RouteSpec } from './route-table.js';
 export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';
 export { sendJobFile } from './send-job-file.js';
+export { parseInput } from './parse-input.js';

@@ -1,10 +1,10 @@
 import type { Core } from '@botgate/core';
+import { parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Allocations } from '../allocations.js';
 import type { Tokens, UserClaims } from '../auth/tokens.js';
 import { executionDetails } from '../execution-access.js';
-import { parseBody } from './parse-body.js';
 
 export const accessDetailsBody = z.object({ botRepositoryPath: z.array(z.string()).min(1, 'give at least one repository path').max(100) });
 
@@ -14,7 +14,7 @@ export const accessDetailsBody = z.object({ botRepositoryPath: z.array(z.string(
  * `errors`, in the same answer.
  */
 export const accessDetails = (core: Core, allocations: Allocations, tokens: Tokens, publicUrl: string | undefined) => async (req: Request, res: Response) => {
-  const { botRepositoryPath } = parseBody(accessDetailsBody, req.body);
+  const { botRepositoryPath } = parseInput(accessDetailsBody, req.body);
   const user = res.locals.user as UserClaims;
   const base = (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
   const details: Record<string, { url: string; headers: { 'X-Authorization': string } }> = {};

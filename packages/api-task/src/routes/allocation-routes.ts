@@ -1,9 +1,9 @@
 import type { Core } from '@botgate/core';
+import { parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Allocations } from '../allocations.js';
 import { ApiTaskError } from '../errors.js';
-import { parseBody } from './parse-body.js';
 
 const integerText = z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected an integer')]);
 
@@ -15,7 +15,7 @@ export const createBody = z.object({
 
 /** `PUT /orchestrator/v1/hotbot/config/create` (admin): allocate, or change, an API Task; answers what was sent. */
 export const createAllocation = (core: Core, allocations: Allocations) => async (req: Request, res: Response) => {
-  const body = parseBody(createBody, req.body);
+  const body = parseInput(createBody, req.body);
   const automation = core.catalog.findByFileId(Number(body.fileId));
   if (!automation) throw new ApiTaskError('NOT_FOUND', `no automation has fileId ${body.fileId}`, {}, 'fileId');
   const concurrencyLimit = body.concurrencyLimit ?? 1;
@@ -29,7 +29,7 @@ export const listBody = z.object({
 
 /** `POST /orchestrator/v1/hotbot/config` (admin): the allocations, paged, in the vendor's shape. */
 export const listAllocations = (core: Core, allocations: Allocations) => async (req: Request, res: Response) => {
-  const { page } = parseBody(listBody, req.body);
+  const { page } = parseInput(listBody, req.body);
   const { list, total } = await allocations.page(page.offset, page.length);
   res.json({
     list: list.map((a) => {

@@ -1,10 +1,10 @@
 import { roles } from '@botgate/api-task';
 import { permissions } from '@botgate/process-api';
+import { parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ConsoleContext } from '../console-context.js';
 import { ConsoleError } from '../errors.js';
-import { parse } from '../parse.js';
 import { consoleUserOf } from '../session.js';
 
 const userView = (user: { id: number; username: string; role: string; createdAt: Date }) => ({ id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() });
@@ -21,7 +21,7 @@ const newUser = z.object({
 
 /** A new user; its API key is in this answer and nowhere else. */
 export const addUser = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const body = parse(newUser, req.body);
+  const body = parseInput(newUser, req.body, 'body');
   const user = await context.apiTask.users.add(body.username, body.role, body.password);
   res.status(201).json({ ...userView(user), apiKey: user.apiKey });
 };
@@ -43,7 +43,7 @@ const newKey = z.object({ name: z.string().min(1).max(100), permissions: z.array
 
 /** A Process API workspace key (`Authorization: RC-WSKEY …`); shown in this answer only. */
 export const addKey = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const body = parse(newKey, req.body);
+  const body = parseInput(newKey, req.body, 'body');
   const key = await context.workspaceKeys.add(body.name, body.permissions);
   res.status(201).json({ ...keyView(key), key: key.key });
 };

@@ -1,10 +1,10 @@
 import type { Automation } from '@botgate/core';
 import { triggerCurl } from '@botgate/process-api';
+import { parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { baseUrlOf, type ConsoleContext } from '../console-context.js';
 import { ConsoleError } from '../errors.js';
-import { parse } from '../parse.js';
 import { consoleUserOf } from '../session.js';
 
 const automationOf = (context: ConsoleContext, req: Request): Automation => {
@@ -79,7 +79,7 @@ const allocationBody = z.object({ concurrencyLimit: z.number().int().min(1).max(
 
 /** Automation Anywhere's "Add API Task to Cloud" with its concurrency limit (admin). */
 export const allocate = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const { concurrencyLimit } = parse(allocationBody, req.body);
+  const { concurrencyLimit } = parseInput(allocationBody, req.body, 'body');
   const allocation = await context.apiTask.allocations.upsert(automationOf(context, req), null, concurrencyLimit);
   res.json({ allocationId: allocation.id, concurrencyLimit: allocation.concurrencyLimit });
 };

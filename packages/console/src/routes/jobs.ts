@@ -1,11 +1,10 @@
 import { jobPaths, jobStates, toPlainJson, type Job, type Values } from '@botgate/core';
-import { sendJobFile } from '@botgate/http';
+import { parseInput, sendJobFile } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { openEventStream, sendEvent, type ConsoleContext } from '../console-context.js';
 import { ConsoleError } from '../errors.js';
 import { summaryOf } from '../job-summary.js';
-import { parse } from '../parse.js';
 
 const filterQuery = z.object({
   state: z.enum(jobStates).optional(),
@@ -24,7 +23,7 @@ const plain = (values: Values) => Object.fromEntries(Object.entries(values).map(
 
 /** The jobs, newest first, filtered by state, automation and adapter. */
 export const listJobs = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const filter = parse(filterQuery, req.query, 'query');
+  const filter = parseInput(filterQuery, req.query, 'query');
   const jobs = await context.core.jobs.list({ state: filter.state, automationId: filter.automation, adapter: filter.adapter, limit: filter.limit });
   res.json(jobs.map(summaryOf));
 };
