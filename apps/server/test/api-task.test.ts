@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, makeCatalog, newDatabaseEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cli, cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
 
 describe('api-task in botgate serve', () => {
   it('runs the five steps with users made by `botgate users`, and lists the execution as a job', async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data'), catalog);
     const admin = await cliJson<{ apiKey: string; role: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
     expect(admin.role).toBe('admin');
     expect((await cli(['users', 'add', 'x', '--role', 'root'], env)).stderr).toContain('--role must be admin or developer');

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Automation } from '@botgate/core';
 import { describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, newDatabaseEnv, observe, startServer, useWorkspace, waitFor, type RunningServer } from './helpers.js';
+import { cliJson, makeCatalog, observe, serverEnv, startServer, useWorkspace, waitFor, type RunningServer } from './helpers.js';
 
 const root = useWorkspace();
 
@@ -49,7 +49,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
   it('runs 2,000 triggers through all three adapters exactly once while a node is killed with kill -9', async () => {
     const log = join(root, 'runs.log');
     writeFileSync(log, '');
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, BOTGATE_LEASE: '3s', BOTGATE_CONCURRENCY: '16', ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data'), catalog, { BOTGATE_LEASE: '3s', BOTGATE_CONCURRENCY: '16' });
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'record'], env);
     const { key } = await cliJson<{ key: string }>(['process-api', 'key', 'add', 'load', '--permissions', 'trigger_processes,read_runs'], env);
     const { apiKey } = await cliJson<{ apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
@@ -150,7 +150,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
   it('holds an automation\'s concurrency across the cluster', async () => {
     const log = join(root, 'pairs.log');
     writeFileSync(log, '');
-    const env = { BOTGATE_DATA_DIR: join(root, 'data-pairs'), BOTGATE_CATALOG: catalog, BOTGATE_CONCURRENCY: '16', ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data-pairs'), catalog, { BOTGATE_CONCURRENCY: '16' });
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'record-pair'], env);
     const nodes: RunningServer[] = [];
     for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
@@ -191,7 +191,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('three nodes on one Post
   }, 120_000);
 
   it("holds an API Task's concurrencyLimit across the cluster: 6 calls over 3 nodes, limit 2", async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'data-slots'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data-slots'), catalog);
     const { apiKey } = await cliJson<{ apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
     const nodes: RunningServer[] = [];
     for (let i = 0; i < 3; i++) nodes.push(await startServer(env));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, newDatabaseEnv, repoRoot, startServer, useWorkspace, type RunningServer } from './helpers.js';
+import { cliJson, makeCatalog, repoRoot, serverEnv, startServer, useWorkspace, type RunningServer } from './helpers.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = useWorkspace();
@@ -36,7 +36,7 @@ const card = (page: Page, automation: string) => page.getByTestId(`automation-${
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
-  env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+  env = await serverEnv(join(root, 'data'), catalog);
   await cliJson(['users', 'add', 'ada', '--role', 'admin', '--password', 'ada-password'], env);
   await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-password'], env);
   server = await startServer(env);

@@ -98,6 +98,14 @@ export const newDatabaseEnv = async (): Promise<Record<string, string>> => {
   return database.env;
 };
 
+/** What `botgate` needs to run on a data folder and catalog of a test's own, with its database and any other settings. */
+export const serverEnv = async (dataDir: string, catalog: string, extra: Record<string, string> = {}): Promise<Record<string, string>> => ({
+  BOTGATE_DATA_DIR: dataDir,
+  BOTGATE_CATALOG: catalog,
+  ...(await newDatabaseEnv()),
+  ...extra,
+});
+
 /** A core on the same database as the server, for the test to read job rows directly. */
 export const observe = async (dataDir: string, catalogDir: string, env: Record<string, string> = {}): Promise<Core> => {
   const database = env.BOTGATE_DATABASE ? { database: { client: 'pg' as const, connectionString: env.BOTGATE_DATABASE } } : {};

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, isAlive, makeCatalog, newDatabaseEnv, observe, processOfJob, startServer, useWorkspace, waitFor, waitForFinal, waitForState } from './helpers.js';
+import { cli, cliJson, isAlive, makeCatalog, observe, processOfJob, serverEnv, startServer, useWorkspace, waitFor, waitForFinal, waitForState } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root, {
@@ -13,7 +13,7 @@ let next = 0;
 /** A separate data folder (SQLite file and job folders) per test. */
 const freshEnv = async (extra: Record<string, string> = {}) => {
   const dataDir = join(root, `data-${++next}`);
-  return { dataDir, env: { BOTGATE_DATA_DIR: dataDir, BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()), ...extra } };
+  return { dataDir, env: await serverEnv(dataDir, catalog, extra) };
 };
 
 describe('command jobs', () => {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, newDatabaseEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
 
 describe('local-api in botgate serve', () => {
   it('still resolves every answered msUnixTime after kill -9 and a restart', async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'sleep'], env);
     const first = await startServer(env);
     const answered = await Promise.all(

@@ -6,7 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Router } from 'express';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { cliJson, makeCatalog, newDatabaseEnv, observe, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cliJson, makeCatalog, observe, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -30,7 +30,7 @@ const documentedRoutes = (document: { paths: Record<string, Record<string, unkno
 
 describe('OpenAPI documents and /docs', () => {
   it('serves a valid OpenAPI 3.1 document per adapter that lists every route its router mounts', async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data'), catalog);
     const server = await startServer(env);
     const core = await observe(join(root, 'data'), catalog, env);
     try {
@@ -78,7 +78,7 @@ const documented = async (answer: Response, schema: z.ZodType | undefined): Prom
 
 describe('what the routes answer is what their documents say', () => {
   it('local-api, process-api and api-task answers match their documented schemas', async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'answers'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'answers'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'file-report'], env);
     const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(['process-api', 'secret', 'echo'], env);
     const admin = await cliJson<{ username: string; apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, newDatabaseEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -18,7 +18,7 @@ const sample = (text: string, name: string, labels: Record<string, string>): num
 
 describe('operations: /metrics, /readyz, request ids and the request log', () => {
   it('counts a known number of triggers per adapter and status, and logs each request without its secrets', async () => {
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()) };
+    const env = await serverEnv(join(root, 'data'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'echo'], env);
     const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(['process-api', 'secret', 'echo'], env);
     const server = await startServer(env);

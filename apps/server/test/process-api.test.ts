@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, newDatabaseEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -22,7 +22,7 @@ describe('process-api in botgate serve', () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const env = { BOTGATE_DATA_DIR: join(root, 'data'), BOTGATE_CATALOG: catalog, ...(await newDatabaseEnv()), BOTGATE_PROCESS_API_WEBHOOK_RETRY: '0.3' };
+    const env = await serverEnv(join(root, 'data'), catalog, { BOTGATE_PROCESS_API_WEBHOOK_RETRY: '0.3' });
     try {
       const access = await cliJson<{ secret: string; processId: string; workspaceId: string; curl: string }>(['process-api', 'secret', 'echo'], env);
       expect(access.curl).toContain(`--header "robocloud-process-secret: ${access.secret}"`);
