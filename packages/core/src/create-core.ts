@@ -11,7 +11,7 @@ import { createJobService } from './jobs/create-job-service.js';
 import { silentLogger } from './logger.js';
 import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
-import { migrate } from './queue/migrate.js';
+import { migrate, migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
 import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
@@ -54,11 +54,10 @@ export const createCore = async (input: CoreOptions) => {
   let workerStarted = false;
   const maintenanceTimers: NodeJS.Timeout[] = [];
   try {
-    await migrate(db);
-    for (const adapter of options.adapters) await migrate(db, adapter.migrations, adapter.migrationTable);
+    await migrateAll(db, options.adapters);
     const catalog = await createCatalog(db, options.catalogDir);
     const runners = {
-      module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency }),
+      module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
       command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv }),
     };
     // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other

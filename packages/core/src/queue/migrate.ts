@@ -9,3 +9,12 @@ export const migrate = async (
 ): Promise<void> => {
   await db.migrate.latest({ migrationSource: createMigrationSource(migrations), tableName });
 };
+
+/** Core's migrations, then every adapter's under its own bookkeeping table. */
+export const migrateAll = async (
+  db: Database,
+  adapters: ReadonlyArray<{ migrations: Record<string, Migration>; migrationTable: string }>,
+): Promise<void> => {
+  await migrate(db);
+  for (const adapter of adapters) await migrate(db, adapter.migrations, adapter.migrationTable);
+};

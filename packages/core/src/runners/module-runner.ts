@@ -9,6 +9,8 @@ export interface ModuleRunnerOptions {
   minThreads: number;
   /** Threads at most; one per running module job, so a slow module never waits behind another. */
   maxThreads: number;
+  /** Bytes of a module's console output kept per job (the tail). @default 65536 */
+  logLimit?: number;
 }
 
 const workerFile = new URL('./module-worker.mjs', import.meta.url).href;
