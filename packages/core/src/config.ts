@@ -20,6 +20,10 @@ export interface CoreOptions {
   leaseMs?: number;
   /** Fallback look for work queued elsewhere and for cancels. @default 1000 */
   pollMs?: number;
+  /** The wait before a failed job's first retry, doubling after each (jittered); an automation's `retryDelay` overrides it. @default 1000 */
+  retryDelayMs?: number;
+  /** No retry waits longer than this. @default 300_000 (5 min) */
+  retryDelayMaxMs?: number;
   /** How long finished jobs and their folders are kept. @default 604_800_000 (7 days) */
   retentionMs?: number;
   /** Bytes of a command's stdout and stderr kept per job. @default 65536 */

@@ -6,8 +6,9 @@ import { createDispatcher, type StartOptions } from './concurrency/create-dispat
 import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
 import type { CoreOptions, ResolvedCoreOptions } from './config.js';
 import { createExecutor } from './jobs/create-executor.js';
-import { createJobRecorder } from './jobs/create-job-recorder.js';
 import { createJobService } from './jobs/create-job-service.js';
+import { retryDelay } from './jobs/retry-delay.js';
+import { createRunningJobs } from './concurrency/running-jobs.js';
 import { silentLogger } from './logger.js';
 import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
@@ -32,6 +33,8 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
     idempotencyWindowMs: options.idempotencyWindowMs ?? 86_400_000,
     leaseMs: options.leaseMs ?? 20_000,
     pollMs: options.pollMs ?? 1000,
+    retryDelayMs: options.retryDelayMs ?? 1000,
+    retryDelayMaxMs: options.retryDelayMaxMs ?? 300_000,
     retentionMs: options.retentionMs ?? 604_800_000,
     logLimit: options.logLimit ?? 65_536,
     killGraceMs: options.killGraceMs ?? 5000,
@@ -60,6 +63,7 @@ export const createCore = async (input: CoreOptions) => {
       module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
       command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv }),
     };
+    const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
     // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
     let dispatcher: ReturnType<typeof createDispatcher>;
     const jobs = createJobService({
@@ -70,13 +74,15 @@ export const createCore = async (input: CoreOptions) => {
       pollMs: options.pollMs,
       onEnqueued: () => dispatcher.wake(),
       isAccepting: () => accepting,
-      abortLocal: (id) => dispatcher.abort(id, 'canceled'),
+      abortLocal: (id) => registry.abort(id, 'canceled'),
     });
     const finish = createJobFinisher(db);
     dispatcher = createDispatcher({
       db,
       nodeId,
       finish,
+      registry,
+      retryDelay: (automation, attempt) => retryDelay(attempt, { baseMs: automation.retryDelayMs ?? options.retryDelayMs, maxMs: options.retryDelayMaxMs }),
       findAutomation: catalog.find,
       automationIds: () => catalog.list().map((a) => a.id),
       runners,
@@ -87,7 +93,6 @@ export const createCore = async (input: CoreOptions) => {
       onFinished: jobs.notifyFinished,
     });
 
-    const recorder = createJobRecorder(db, logger, jobs.notifyFinished);
     const executor = createExecutor({
       db,
       catalog,
@@ -95,7 +100,7 @@ export const createCore = async (input: CoreOptions) => {
       dataDir: options.dataDir,
       leaseMs: options.leaseMs,
       runners,
-      recorder,
+      registry,
       finish,
       isAccepting: () => accepting,
       notifyFinished: jobs.notifyFinished,
@@ -141,16 +146,17 @@ export const createCore = async (input: CoreOptions) => {
           }
           dispatcher.start(startOptions);
         },
+        /** Jobs this node runs now, queued and real-time. */
         get running(): number {
-          return dispatcher.runningCount;
+          return registry.size;
         },
       },
       /** Takes no new jobs, lets running ones finish for `graceMs`, requeues the rest and closes. */
       async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
         accepting = false;
         maintenanceTimers.forEach(clearInterval);
-        if (workerStarted) await dispatcher.stop(graceMs);
-        await recorder.flush();
+        if (workerStarted) await dispatcher.stop();
+        await registry.drain(graceMs);
         await Promise.all([runners.module.close(), runners.command.close()]);
         await db.destroy();
       },

@@ -14,6 +14,8 @@ export const errorCodes = [
   'INVALID_FILE',
   'SHUTTING_DOWN',
   'NOT_CANCELABLE',
+  'JOB_LOST',
+  'DATABASE_NEWER',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

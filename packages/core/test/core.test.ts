@@ -226,12 +226,11 @@ describe('catalog', () => {
 });
 
 describe('real-time execution', () => {
-  it('runs a module job at once and records it behind the answer', async () => {
+  it('runs a module job at once and has recorded it when it answers', async () => {
     const core = await openCore();
     const executed = await core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } }, timeoutMs: 5000 });
     expect(executed).toMatchObject({ state: 'succeeded', outputs: { message: { type: 'STRING', value: 'now' } } });
-    const recorded = await executed.recorded;
-    expect(await core.jobs.get(recorded.id)).toMatchObject({ state: 'succeeded', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } } });
+    expect(await core.jobs.get(executed.id)).toMatchObject({ state: 'succeeded', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } } });
   });
 
   it('ends a run past the caller\'s limit timed_out, and refuses undeclared inputs', async () => {

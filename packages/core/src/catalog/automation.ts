@@ -21,6 +21,8 @@ export interface Automation {
   concurrency: number;
   timeoutMs: number;
   retries: number;
+  /** The wait before the first retry, when the manifest sets one (else the server's `retryDelay`). */
+  retryDelayMs: number | undefined;
   /** Automation Anywhere's numeric id, stable once assigned (kept in the database). */
   fileId: number;
   /** Automation Anywhere's repository path, `Bots\<id>` unless the manifest says otherwise. */

@@ -102,6 +102,7 @@ const loadOne = async (
     concurrency: manifest.concurrency,
     timeoutMs: manifest.timeout,
     retries: manifest.retries,
+    retryDelayMs: manifest.retryDelay,
     fileId: manifest.fileId,
     repositoryPath: manifest.repositoryPath,
   };

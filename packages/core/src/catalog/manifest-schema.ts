@@ -56,6 +56,8 @@ export const manifestSchema = z.strictObject({
   concurrency: z.number().int().positive().default(1),
   timeout: durationSchema.default(3_600_000),
   retries: z.number().int().min(0).max(100).default(0),
+  /** The wait before the first retry (doubling after each, jittered, capped); the server's `retryDelay` when absent. */
+  retryDelay: durationSchema.optional(),
   fileId: z.number().int().positive().optional(),
   repositoryPath: z.string().min(1).optional(),
 });

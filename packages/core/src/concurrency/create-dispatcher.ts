@@ -4,11 +4,10 @@ import type { Job } from '../jobs/job.js';
 import { runJob, type RunJobDeps } from '../jobs/run-job.js';
 import { claimJobs, queuedAutomations, unknownQueuedAutomations } from '../queue/claim-jobs.js';
 import type { Database } from '../queue/database.js';
-import { cancelRequested, heartbeat } from '../queue/heartbeat.js';
 import { failQueuedJobs } from '../queue/job-queries.js';
 import { listenForJobs } from '../queue/job-notifications.js';
 import type { Logger } from '../logger.js';
-import type { AbortReason } from '../runners/runner.js';
+import type { RunningJobs } from './running-jobs.js';
 
 export interface DispatcherOptions {
   db: Database;
@@ -17,6 +16,9 @@ export interface DispatcherOptions {
   automationIds: () => string[];
   runners: RunJobDeps['runners'];
   finish: RunJobDeps['finish'];
+  retryDelay: RunJobDeps['retryDelay'];
+  /** Every job this node runs; the dispatcher adds the ones it claims. */
+  registry: RunningJobs;
   /** Jobs running at once on this node, all automations together. */
   concurrency: number;
   leaseMs: number;
@@ -30,11 +32,6 @@ export interface StartOptions {
   onlyJobIds?: number[];
 }
 
-interface Running {
-  controller: AbortController;
-  done: Promise<void>;
-}
-
 /**
  * Claims queued jobs whenever this node has room and runs them through p-queue: one queue per
  * automation (its `concurrency`) inside one global queue. Claims never exceed free slots, so the
@@ -44,13 +41,15 @@ export const createDispatcher = (options: DispatcherOptions) => {
   const { db, nodeId, logger } = options;
   const global = new PQueue({ concurrency: options.concurrency });
   const perAutomation = new Map<string, PQueue>();
-  const running = new Map<number, Running>();
+  const { registry } = options;
+  const claimedHere = new Set<number>();
   let onlyJobIds: Set<number> | undefined;
   let started = false;
   let stopping = false;
   let filling: Promise<void> | undefined;
   let fillAgain = false;
   const timers: NodeJS.Timeout[] = [];
+  const retryTimers = new Set<NodeJS.Timeout>();
   let notifications: { close(): Promise<void> } | undefined;
 
   const queueOf = (automation: Automation): PQueue => {
@@ -67,17 +66,19 @@ export const createDispatcher = (options: DispatcherOptions) => {
   const start = (job: Job, automation: Automation): void => {
     const controller = new AbortController();
     const done = queueOf(automation)
-      .add(() => global.add(() => runJob({ nodeId, finish: options.finish, runners: options.runners }, job, automation, controller.signal)))
+      .add(() => global.add(() => runJob({ nodeId, finish: options.finish, runners: options.runners, retryDelay: options.retryDelay }, job, automation, controller.signal)))
       .then((finished) => {
+        if (finished?.runAfter) wakeIn(finished.runAfter.getTime() - Date.now());
         if (finished) options.onFinished(finished);
         else logger.warn({ jobId: job.id }, 'job was taken over by another node before it finished here; its result is dropped');
       })
       .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'recording a job result failed'))
       .finally(() => {
-        running.delete(job.id);
+        claimedHere.delete(job.id);
         wake();
       });
-    running.set(job.id, { controller, done });
+    claimedHere.add(job.id);
+    registry.add(job.id, controller, done);
   };
 
   const fill = async (): Promise<void> => {
@@ -104,6 +105,16 @@ export const createDispatcher = (options: DispatcherOptions) => {
     }
   };
 
+  /** Looks again in `delayMs` (a retry this node requeued with a backoff). */
+  const wakeIn = (delayMs: number): void => {
+    if (!started || stopping) return;
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
+      wake();
+    }, Math.max(0, delayMs));
+    retryTimers.add(timer);
+  };
+
   /** Looks for work now; calls while a look is under way fold into one more look after it. */
   const wake = (): void => {
     if (!started || stopping) return;
@@ -125,15 +136,6 @@ export const createDispatcher = (options: DispatcherOptions) => {
     });
   };
 
-  const abort = (jobId: number, reason: AbortReason): boolean => {
-    const job = running.get(jobId);
-    if (!job) return false;
-    job.controller.abort(reason);
-    return true;
-  };
-
-  const applyCancels = (ids: number[]) => ids.forEach((id) => abort(id, 'canceled'));
-
   /** Queued jobs of automations that left the catalog would wait forever; they fail instead. */
   const failOrphans = async (): Promise<void> => {
     for (const automationId of await unknownQueuedAutomations(db, options.automationIds())) {
@@ -148,46 +150,27 @@ export const createDispatcher = (options: DispatcherOptions) => {
       started = true;
       if (startOptions.onlyJobIds) onlyJobIds = new Set(startOptions.onlyJobIds);
       // Polling is the fallback for work this process does not hear about: jobs queued by the
-      // CLI or another node, and cancels requested elsewhere.
-      timers.push(
-        setInterval(() => {
-          wake();
-          if (running.size > 0) cancelRequested(db, nodeId).then(applyCancels, (error: unknown) => logger.warn({ err: error }, 'cancel check failed'));
-        }, options.pollMs),
-        setInterval(() => {
-          if (running.size > 0) heartbeat(db, nodeId, options.leaseMs).then(applyCancels, (error: unknown) => logger.error({ err: error }, 'lease renewal failed'));
-        }, Math.max(100, Math.floor(options.leaseMs / 3))),
-      );
+      // CLI or another node, and retries whose backoff has passed.
+      timers.push(setInterval(() => wake(), options.pollMs));
       notifications = listenForJobs(db, () => wake(), logger);
       wake();
     },
     wake,
     failOrphans,
-    /** Asks this node to stop a running job; false when the job does not run here. */
-    abort,
+    /** Jobs this dispatcher claimed that still run. */
     get runningCount(): number {
-      return running.size;
+      return claimedHere.size;
     },
     /**
-     * Stops claiming, lets running jobs finish for `graceMs`, then stops the rest, which go back
-     * to the queue for the next node or start.
+     * Stops claiming. The jobs it runs are drained by the registry (core's close): those still
+     * running past the grace period go back to the queue for the next node or start.
      */
-    async stop(graceMs: number): Promise<void> {
+    async stop(): Promise<void> {
       stopping = true;
       timers.forEach(clearInterval);
+      retryTimers.forEach(clearTimeout);
       await notifications?.close();
       await filling;
-      const all = () => Promise.all([...running.values()].map((r) => r.done));
-      if (running.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-        clearTimeout(timer);
-      }
-      if (running.size > 0) {
-        logger.warn({ jobs: [...running.keys()] }, 'grace period over; stopping running jobs and requeueing them');
-        for (const id of running.keys()) abort(id, 'shutdown');
-        await all();
-      }
     },
   };
 };

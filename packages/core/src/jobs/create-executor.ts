@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
+import type { RunningJobs } from '../concurrency/running-jobs.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
-import type { Finish } from '../queue/finish-job.js';
-import { insertJobs } from '../queue/insert-jobs.js';
+import type { JobFinisher, JobOutcome } from '../queue/finish-job.js';
+import { insertJob } from '../queue/insert-jobs.js';
 import type { Runner } from '../runners/runner.js';
 import { validateInputs, valuesToPlain, type Values } from '../variables/index.js';
-import type { JobRecorder } from './create-job-recorder.js';
 import type { Job } from './job.js';
 import { outcomeOf, runnerFailure } from './run-job.js';
 
@@ -19,8 +19,8 @@ export interface ExecuteRequest {
   timeoutMs: number;
 }
 
-/** A real-time run's outcome; `recorded` resolves once its job row is written. */
-export type ExecutedJob = Omit<Job, 'id' | 'cancelRequested'> & { recorded: Promise<Job> };
+/** A real-time run's job, ended and written. */
+export type ExecutedJob = Job;
 
 export interface ExecutorDeps {
   db: Database;
@@ -29,17 +29,18 @@ export interface ExecutorDeps {
   dataDir: string;
   leaseMs: number;
   runners: { module: Runner; command: Runner };
-  recorder: JobRecorder;
-  finish: (finish: Finish) => Promise<Job | undefined>;
+  registry: RunningJobs;
+  finish: JobFinisher;
   isAccepting: () => boolean;
   notifyFinished: (job: Job) => void;
 }
 
 /**
  * Runs a job now, outside the queue, for callers that wait for the answer (Automation Anywhere's
- * real-time endpoint). A module run touches the database only after it has answered (the record
- * is written behind); a command run, which starts a process anyway, is written as running first
- * so that it is visible and recoverable while it runs.
+ * real-time endpoint). It is a job like any other while it runs: written `running` under this
+ * node's lease before it starts, renewed by the heartbeat, cancelable, stopped by shutdown,
+ * recovered by another node if this one dies. Its end is written before the caller is answered;
+ * the disk flush of that write follows behind the answer (decision 0009).
  */
 export const createExecutor = (deps: ExecutorDeps) => ({
   async execute(request: ExecuteRequest): Promise<ExecutedJob> {
@@ -47,42 +48,51 @@ export const createExecutor = (deps: ExecutorDeps) => ({
     const automation = deps.catalog.get(request.automationId);
     const inputs = validateInputs(automation.inputs, request.inputs);
     const timeoutMs = Math.min(request.timeoutMs, automation.timeoutMs);
-    const base = {
-      automationId: automation.id,
-      adapter: request.adapter,
-      inputs,
-      inputFiles: [],
-      workDir: join(deps.dataDir, 'jobs', randomUUID()),
-      attempt: 1,
-      // A real-time run is never retried: its caller is gone by then.
-      maxAttempts: 1,
-      idempotencyKey: null,
-      metadata: {},
-      workItem: null,
-      createdAt: new Date(),
-      startedAt: new Date(),
-    };
+    const now = new Date();
+    const job = await insertJob(deps.db, {
+        automationId: automation.id,
+        adapter: request.adapter,
+        state: 'running',
+        inputs,
+        inputFiles: [],
+        outputs: {},
+        outputFiles: [],
+        outputWorkItems: [],
+        exitCode: null,
+        error: null,
+        errorCode: null,
+        log: '',
+        workDir: join(deps.dataDir, 'jobs', randomUUID()),
+        attempt: 1,
+        // A real-time run is never retried: its caller is gone by then.
+        maxAttempts: 1,
+        idempotencyKey: null,
+        metadata: {},
+        workItem: null,
+        createdAt: now,
+        startedAt: now,
+        runAfter: null,
+        finishedAt: null,
+        leaseOwner: deps.nodeId,
+        leaseExpiresAt: now.getTime() + deps.leaseMs,
+    });
     const plain = valuesToPlain(inputs);
-    const runner = deps.runners[automation.run.kind];
-    const live = automation.run.kind === 'command'
-      ? (await insertJobs(deps.db, [{ ...base, state: 'running', outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: null, errorCode: null, log: '', finishedAt: null, leaseOwner: deps.nodeId, leaseExpiresAt: Date.now() + deps.leaseMs }]))[0]
-      : undefined;
-    const result = await runner
-      .run({ jobId: live?.id, automation, inputs: plain, inputFiles: [], workItem: plain, workDir: base.workDir, signal: new AbortController().signal, timeoutMs })
-      .catch(runnerFailure);
-    const outcome = outcomeOf(base, automation, result);
-    const state = outcome.state === 'queued' ? 'failed' : outcome.state;
-    const { refundAttempt: _refund, ...fields } = outcome;
-    const finished = { ...base, ...fields, state, finishedAt: new Date() };
-    if (live) {
-      const recorded = deps.finish({ id: live.id, nodeId: deps.nodeId, outcome: { ...outcome, state } }).then((job) => {
-        if (!job) throw new Error(`real-time job ${live.id} was taken over before it ended`);
-        deps.notifyFinished(job);
-        return job;
-      });
-      await recorded;
-      return { ...finished, recorded };
-    }
-    return { ...finished, recorded: deps.recorder.record(finished) };
+    const controller = new AbortController();
+    const done = (async () => {
+      const result = await deps.runners[automation.run.kind]
+        .run({ jobId: job.id, automation, inputs: plain, inputFiles: [], workItem: plain, workDir: job.workDir, signal: controller.signal, timeoutMs })
+        .catch(runnerFailure);
+      const outcome = outcomeOf(job, automation, result);
+      // Its caller waits now: a run stopped by shutdown fails rather than waiting in the queue.
+      const final: JobOutcome = outcome.state === 'queued' ? { ...outcome, state: 'failed', refundAttempt: false } : outcome;
+      const finished = await deps.finish.written({ id: job.id, nodeId: deps.nodeId, outcome: final });
+      if (!finished) {
+        throw new BotgateError('JOB_LOST', `job ${job.id} was taken over by another node (this node did not renew its lease in time); its result is dropped`, { jobId: job.id });
+      }
+      deps.notifyFinished(finished);
+      return finished;
+    })();
+    deps.registry.add(job.id, controller, done);
+    return done;
   },
 });

@@ -12,6 +12,8 @@ import type { Job } from './job.js';
 import { isFinal } from './job-state.js';
 import { stageInputFiles, type InputFile } from './stage-input-files.js';
 import { jobActivity, listJobChanges, newestJobId } from '../queue/job-changes.js';
+import { listAttempts } from '../queue/job-attempts.js';
+import type { JobAttempt } from './job.js';
 
 export interface EnqueueRequest {
   automationId: string;
@@ -98,6 +100,13 @@ export const createJobService = (deps: JobServiceDeps) => {
 
     get,
     find: (id: number) => getJob(db, id),
+    /** Every run of a job, first to last: its ended attempts, and the one under way while it runs. */
+    async attempts(job: Job): Promise<JobAttempt[]> {
+      const ended = job.attempt === 0 ? [] : await listAttempts(db, job.id);
+      if (job.state !== 'running') return ended;
+      const current: JobAttempt = { number: job.attempt, node: job.leaseOwner, startedAt: job.startedAt, endedAt: null, state: 'running', errorCode: null, error: null, exitCode: null, log: '' };
+      return [...ended, current];
+    },
     list: (filter?: JobFilter) => listJobs(db, filter),
     counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),
     /** For watchers polling a list: see `listJobChanges`. */

@@ -5,6 +5,7 @@ import { assertTransition, canTransition, isFinal, jobStates, statesLeadingTo, t
 const allowed: Array<[JobState, JobState]> = [
   ['queued', 'running'],
   ['queued', 'canceled'],
+  ['queued', 'failed'],
   ['running', 'succeeded'],
   ['running', 'failed'],
   ['running', 'timed_out'],
@@ -31,5 +32,6 @@ describe('job state machine', () => {
   it('derives the SQL guard of each move from the table', () => {
     expect(statesLeadingTo('canceled')).toEqual(['queued', 'running']);
     expect(statesLeadingTo('running')).toEqual(['queued']);
+    expect(statesLeadingTo('failed')).toEqual(['queued', 'running']);
   });
 });

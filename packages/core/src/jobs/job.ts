@@ -4,6 +4,26 @@ import type { JobState } from './job-state.js';
 /** Why a job did not succeed, as a stable code adapters map to their vendor's words. */
 export type JobErrorCode = 'EXIT_CODE' | 'EXCEPTION' | 'TIMEOUT' | 'CANCELED' | 'INTERRUPTED' | 'OUTPUT_INVALID' | 'START_FAILED' | 'AUTOMATION_REMOVED';
 
+/** How one run of a job ended; `running` for the run under way. */
+export type AttemptState = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'canceled' | 'interrupted';
+
+/** One run of a job: retries, and runs cut short by a node's shutdown or death, each have their own. */
+export interface JobAttempt {
+  /** 1 for the first run. */
+  number: number;
+  /** The node that ran it. */
+  node: string | null;
+  startedAt: Date | null;
+  /** Null while it runs. */
+  endedAt: Date | null;
+  state: AttemptState;
+  errorCode: JobErrorCode | null;
+  error: string | null;
+  exitCode: number | null;
+  /** Bounded tail of its output. */
+  log: string;
+}
+
 export interface JobFile {
   /** Path relative to the job's working folder (input files) or its `output/` folder (output files), with `/`. */
   name: string;
@@ -47,6 +67,11 @@ export interface Job {
   /** Adapter-owned data kept with the job (e.g. a vendor's own job number). */
   metadata: Record<string, unknown>;
   createdAt: Date;
+  /** When the current (or last) attempt started. */
   startedAt: Date | null;
+  /** A retry waiting for its backoff is not started before this. */
+  runAfter: Date | null;
+  /** The node running it, while it runs. */
+  leaseOwner: string | null;
   finishedAt: Date | null;
 }

@@ -9,6 +9,8 @@ export interface RunJobDeps {
   /** Records a job's end (batched with other jobs ending at the same time). */
   finish: (finish: Finish) => Promise<Job | undefined>;
   runners: { module: Runner; command: Runner };
+  /** The wait before retrying `automation` after its attempt number `attempt` failed. */
+  retryDelay: (automation: Automation, attempt: number) => number;
 }
 
 /** Reads a run's plain outputs against the declared output types; undeclared ones are inferred. */
@@ -63,5 +65,8 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
   } catch (error) {
     result = runnerFailure(error);
   }
-  return deps.finish({ id: job.id, nodeId: deps.nodeId, outcome: outcomeOf(job, automation, result) });
+  const outcome = outcomeOf(job, automation, result);
+  // A run cut short by our shutdown is no failure of the job: it may start again at once.
+  const runAfter = outcome.state === 'queued' && !outcome.refundAttempt ? Date.now() + deps.retryDelay(automation, job.attempt) : undefined;
+  return deps.finish({ id: job.id, nodeId: deps.nodeId, outcome, runAfter });
 };

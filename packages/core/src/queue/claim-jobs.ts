@@ -1,6 +1,7 @@
 import type { Job } from '../jobs/job.js';
 import { isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
+import { moveSql } from './transition.js';
 
 export interface ClaimRequest {
   automationId: string;
@@ -14,7 +15,10 @@ export interface ClaimRequest {
   onlyJobId?: number | undefined;
 }
 
-const claimed = `SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1`;
+const claim = moveSql('running');
+// The last attempt's error, exit code and log are in job_attempts; the row starts clean.
+const claimed = `SET ${claim.set}, lease_owner = ?, lease_expires_at = ?, started_at = ?, attempt = attempt + 1,
+  run_after = NULL, error = NULL, error_code = NULL, exit_code = NULL, log = ''`;
 
 /**
  * Moves up to `limit` of the oldest queued jobs of one automation to running under this node's
@@ -35,11 +39,11 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
       `UPDATE jobs ${claimed}
         WHERE id IN (
           SELECT id FROM jobs
-           WHERE state = 'queued' AND automation_id = ? ${only}
+           WHERE ${claim.guard} AND automation_id = ? ${only} AND (run_after IS NULL OR run_after <= ?)
            ORDER BY id
            LIMIT max(0, min(?, ? - (SELECT count(*) FROM jobs WHERE automation_id = ? AND state = 'running'))))
         RETURNING *`,
-      [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, request.limit, request.concurrency, request.automationId],
+      [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, now, request.limit, request.concurrency, request.automationId],
     );
   } else {
     rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_claim_jobs(?, ?, ?, ?, ?, ?)', [

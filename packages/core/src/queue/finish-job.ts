@@ -1,15 +1,17 @@
-import type { Job } from '../jobs/job.js';
-import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import type { Knex } from 'knex';
+import type { AttemptState, Job } from '../jobs/job.js';
+import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import { createBatcher } from './batcher.js';
 import { durable, isSqlite, rawRows, type Database } from './database.js';
+import { insertAttempts, type EndedAttempt } from './job-attempts.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { jobsChannel } from './job-notifications.js';
+import { batchMoveSql } from './transition.js';
 
 export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
   state: FinalJobState | 'queued';
-  /** A run stopped by our own shutdown is not the job's fault and does not use up an attempt. */
+  /** A run stopped by our own shutdown is not the job's fault: it gets one more attempt. */
   refundAttempt?: boolean;
 }
 
@@ -17,46 +19,30 @@ export interface Finish {
   id: number;
   nodeId: string;
   outcome: JobOutcome;
+  /** A requeued job is not claimed before this (the retry's backoff). */
+  runAfter?: number | undefined;
 }
 
-/**
- * Ends running jobs in one transaction. Each is guarded by state and lease owner: if another
- * node has taken a job over (our lease expired), our late result is dropped and its place in
- * the answer is `undefined`.
- */
-export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
-  for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
-  // One statement for a batch (atomic without a transaction of its own): on PostgreSQL a round
-  // trip per job, and four per transaction, were most of a job's cost.
-  const rows = finishes.length <= chunk
-    ? await updateFinished(db, finishes)
-    : await db.transaction(async (tx) => {
-        const all: JobRow[] = [];
-        for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(tx, finishes.slice(at, at + chunk))));
-        return all;
-      });
-  // A job's end is on disk before anyone hears of it (a poller, a webhook, a waiting CLI).
-  await durable(db);
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
-  return finishes.map(({ id }) => {
-    const row = byId.get(id);
-    return row ? jobFromRow(row) : undefined;
-  });
-};
+/** How the run itself ended, as its attempt records it. */
+export const attemptStateOf = (outcome: JobOutcome): Exclude<AttemptState, 'running'> =>
+  outcome.errorCode === 'INTERRUPTED' ? 'interrupted' : outcome.state === 'queued' ? 'failed' : outcome.state;
 
-// 13 bindings a job: 64 jobs stay under SQLite's and PostgreSQL's limits on bindings.
+// 16 bindings a job: 64 jobs stay under SQLite's and PostgreSQL's limits on bindings.
 const chunk = 64;
 const finishedRow = `SELECT CAST(? AS INTEGER) AS id, CAST(? AS TEXT) AS state, CAST(? AS TEXT) AS outputs, CAST(? AS TEXT) AS output_files,
   CAST(? AS TEXT) AS output_work_items, CAST(? AS INTEGER) AS exit_code, CAST(? AS TEXT) AS error, CAST(? AS TEXT) AS error_code,
-  CAST(? AS TEXT) AS log, CAST(? AS INTEGER) AS requeue, CAST(? AS INTEGER) AS refund, CAST(? AS BIGINT) AS finished_at, CAST(? AS TEXT) AS node`;
+  CAST(? AS TEXT) AS log, CAST(? AS INTEGER) AS requeue, CAST(? AS INTEGER) AS refund, CAST(? AS BIGINT) AS finished_at, CAST(? AS TEXT) AS node,
+  CAST(? AS BIGINT) AS run_after, CAST(? AS TEXT) AS attempt_state, CAST(? AS BIGINT) AS ended_at`;
+const move = batchMoveSql('running', 'j.state', 'v.state');
 
 /**
- * Each job guarded by state and lease owner: a job another node has taken over keeps that
- * node's state, and is missing from the rows returned.
+ * Each job guarded by the transition table and its lease owner: a job another node has taken
+ * over keeps that node's state, and is missing from the rows returned. The attempt that ended is
+ * written in the same statement (PostgreSQL) or transaction (SQLite).
  */
 const updateFinished = async (db: Database | Knex.Transaction, finishes: readonly Finish[]): Promise<JobRow[]> => {
   const now = Date.now();
-  const bindings = finishes.flatMap(({ id, nodeId, outcome }) => {
+  const bindings = finishes.flatMap(({ id, nodeId, outcome, runAfter }) => {
     const requeue = outcome.state === 'queued';
     return [
       id,
@@ -72,26 +58,91 @@ const updateFinished = async (db: Database | Knex.Transaction, finishes: readonl
       outcome.refundAttempt ? 1 : 0,
       requeue ? null : now,
       nodeId,
+      requeue ? (runAfter ?? null) : null,
+      attemptStateOf(outcome),
+      now,
     ];
   });
   const update = `UPDATE jobs AS j
-        SET state = v.state, outputs = v.outputs, output_files = v.output_files, output_work_items = v.output_work_items,
+        SET ${move.set}, outputs = v.outputs, output_files = v.output_files, output_work_items = v.output_work_items,
             exit_code = v.exit_code, error = v.error, error_code = v.error_code, log = v.log,
             lease_owner = NULL, lease_expires_at = NULL,
             cancel_requested = CASE WHEN v.requeue = 1 THEN j.cancel_requested ELSE false END,
-            attempt = j.attempt - v.refund, finished_at = v.finished_at
+            max_attempts = j.max_attempts + v.refund, finished_at = v.finished_at, run_after = v.run_after
        FROM (${finishes.map(() => finishedRow).join(' UNION ALL ')}) AS v
-      WHERE j.id = v.id AND j.state = 'running' AND j.lease_owner = v.node`;
-  if (isSqlite(db)) return rawRows<JobRow>(db, `${update} RETURNING *`, bindings);
+      WHERE j.id = v.id AND ${move.guard} AND j.lease_owner = v.node`;
+  if (isSqlite(db)) {
+    // SQLite's RETURNING cannot name the FROM table: the attempts are made from what we sent.
+    const rows = await rawRows<JobRow>(db, `${update} RETURNING *`, bindings);
+    const sent = new Map(finishes.map((finish) => [finish.id, finish]));
+    await insertAttempts(db, rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)));
+    return rows;
+  }
   // Slots are free again (or jobs are back in the queue): other nodes may claim. PostgreSQL
   // sends one notification per automation and transaction, however many rows ask for it.
-  return rawRows<JobRow>(db, `WITH done AS (${update} RETURNING j.*) SELECT done.*, pg_notify('${jobsChannel}', done.automation_id) FROM done`, bindings);
+  return rawRows<JobRow>(
+    db,
+    `WITH done AS (${update} RETURNING j.*, v.node AS attempt_node, v.attempt_state, v.ended_at AS attempt_ended_at),
+     attempts AS (INSERT INTO job_attempts (job_id, number, node_id, started_at, ended_at, state, error_code, error, exit_code, log)
+       SELECT id, attempt, attempt_node, started_at, attempt_ended_at, attempt_state, error_code, error, exit_code, log FROM done)
+     SELECT done.*, pg_notify('${jobsChannel}', done.automation_id) FROM done`,
+    bindings,
+  );
 };
 
+const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt => ({
+  jobId: Number(row.id),
+  number: row.attempt,
+  nodeId: finish.nodeId,
+  startedAt: row.started_at === null ? null : Number(row.started_at),
+  endedAt: now,
+  state: attemptStateOf(finish.outcome),
+  errorCode: finish.outcome.errorCode,
+  error: finish.outcome.error,
+  exitCode: finish.outcome.exitCode,
+  log: finish.outcome.log,
+});
+
+/**
+ * Ends running jobs in one transaction and answers them (`undefined` for a job another node has
+ * taken over: our lease expired, and our late result is dropped). Written, not yet on disk: see
+ * `createJobFinisher`.
+ */
+export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
+  for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
+  const rows = await db.transaction(async (tx) => {
+    const all: JobRow[] = [];
+    for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(tx, finishes.slice(at, at + chunk))));
+    return all;
+  });
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return finishes.map(({ id }) => {
+    const row = byId.get(id);
+    return row ? jobFromRow(row) : undefined;
+  });
+};
+
+export interface JobFinisher {
+  /** Ends a job; resolves once its end is on disk, before anyone hears of it (a poller, a webhook, a waiting CLI). */
+  (finish: Finish): Promise<Job | undefined>;
+  /**
+   * Ends a job; resolves once the write has succeeded, the disk flush following behind (a
+   * real-time answer: a failed write is an error answer, an fsync need not hold it up).
+   */
+  written(finish: Finish): Promise<Job | undefined>;
+}
+
 /** Jobs ended together share one commit (see `createBatcher`). */
-export const createJobFinisher = (db: Database): ((finish: Finish) => Promise<Job | undefined>) =>
-  createBatcher<Finish, Job | undefined>({
+export const createJobFinisher = (db: Database): JobFinisher => {
+  const written = createBatcher<Finish, Job | undefined>({
     many: (finishes) => finishJobs(db, finishes),
     one: async (finish) => (await finishJobs(db, [finish]))[0],
     maxBatch: 256,
   });
+  const finisher = async (finish: Finish): Promise<Job | undefined> => {
+    const job = await written(finish);
+    await durable(db);
+    return job;
+  };
+  return Object.assign(finisher, { written });
+};

@@ -2,9 +2,10 @@ import type { Job } from '../jobs/job.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
+import { assertInitialState } from './transition.js';
 
-/** A job written in one piece, as it is at that moment (real-time runs, recorded once they end). */
-export type JobRecord = Omit<Job, 'id' | 'cancelRequested'> & { leaseOwner?: string | null; leaseExpiresAt?: number | null };
+/** A job written in one piece, as it is at that moment (a real-time run, written as it starts). */
+export type JobRecord = Omit<Job, 'id' | 'cancelRequested' | 'leaseOwner'> & { leaseOwner?: string | null; leaseExpiresAt?: number | null };
 
 const toRow = (job: JobRecord) => ({
   automation_id: job.automationId,
@@ -31,20 +32,14 @@ const toRow = (job: JobRecord) => ({
   created_at: job.createdAt.getTime(),
   started_at: job.startedAt?.getTime() ?? null,
   finished_at: job.finishedAt?.getTime() ?? null,
+  run_after: job.runAfter?.getTime() ?? null,
 });
 
-/** Inserts jobs in one transaction (one commit for the whole batch) and returns them with their ids. */
-export const insertJobs = async (db: Database, jobs: readonly JobRecord[]): Promise<Job[]> => {
-  if (jobs.length === 0) return [];
-  return db.transaction(async (tx) => {
-    const inserted: Job[] = [];
-    // Row by row: a multi-row RETURNING does not promise the order of its rows.
-    for (const job of jobs) {
-      const row = toRow(job);
-      const columns = Object.keys(row);
-      const [back] = await sql<JobRow>(tx, `INSERT INTO jobs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`, Object.values(row));
-      inserted.push(jobFromRow(back as JobRow));
-    }
-    return inserted;
-  });
+/** Inserts one job as it is (a real-time run, written as it starts) in one statement, and answers it with its id. */
+export const insertJob = async (db: Database, job: JobRecord): Promise<Job> => {
+  assertInitialState(job.state);
+  const row = toRow(job);
+  const [back] = await sql<JobRow>(db, `INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map(() => '?').join(', ')}) RETURNING *`, Object.values(row));
+  if (!back) throw new Error('insert returned no row');
+  return jobFromRow(back);
 };

@@ -1,6 +1,7 @@
 import { BotgateError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
 import { isJobState, statesLeadingTo, type JobState } from '../jobs/job-state.js';
+import { transitionJobs } from './transition.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
@@ -53,10 +54,12 @@ export const countJobs = async (db: Database, filter: { automationId?: string; a
  */
 export const requestCancel = async (db: Database, id: number): Promise<Job> => {
   const now = Date.now();
-  const canceled = await db('jobs')
-    .where({ id })
-    .whereIn('state', statesLeadingTo('canceled').filter((s) => s !== 'running'))
-    .update({ state: 'canceled', error: 'canceled', error_code: 'CANCELED', finished_at: now });
+  const canceled = await transitionJobs(db, {
+    to: 'canceled',
+    from: statesLeadingTo('canceled').filter((s) => s !== 'running'),
+    where: { id },
+    set: { error: 'canceled', error_code: 'CANCELED', finished_at: now },
+  });
   const flagged = canceled === 0 ? await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true }) : 0;
   const job = await getJob(db, id);
   if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
@@ -78,6 +81,9 @@ export const deleteFinishedJobs = async (db: Database, before: number): Promise<
 
 /** Fails every queued job of an automation that can no longer run. */
 export const failQueuedJobs = (db: Database, automationId: string, error: string): Promise<number> =>
-  db('jobs')
-    .where({ automation_id: automationId, state: 'queued' })
-    .update({ state: 'failed', error, error_code: 'AUTOMATION_REMOVED', finished_at: Date.now() });
+  transitionJobs(db, {
+    to: 'failed',
+    from: ['queued'],
+    where: { automation_id: automationId },
+    set: { error, error_code: 'AUTOMATION_REMOVED', finished_at: Date.now() },
+  });

@@ -27,6 +27,7 @@ export interface JobRow {
   created_at: number | string;
   started_at: number | string | null;
   finished_at: number | string | null;
+  run_after: number | string | null;
 }
 
 // PostgreSQL returns bigint columns as text.
@@ -55,5 +56,7 @@ export const jobFromRow = (row: JobRow): Job => ({
   outputWorkItems: JSON.parse(row.output_work_items ?? '[]'),
   createdAt: toDate(row.created_at) as Date,
   startedAt: toDate(row.started_at),
+  runAfter: toDate(row.run_after ?? null),
+  leaseOwner: row.lease_owner,
   finishedAt: toDate(row.finished_at),
 });

@@ -3,6 +3,7 @@ import * as jobs from './0001-jobs.js';
 import * as workItems from './0002-work-items.js';
 import * as claimFunction from './0003-claim-function.js';
 import * as queueIndexes from './0004-queue-indexes.js';
+import * as attempts from './0005-attempts.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -19,6 +20,9 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
   getMigration: async (name) => migrations[name] as Migration,
 });
 
-export const coreMigrations: Record<string, Migration> = { '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction, '0004-queue-indexes': queueIndexes };
+export const coreMigrations: Record<string, Migration> = {
+  '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction, '0004-queue-indexes': queueIndexes,
+  '0005-attempts': attempts,
+};
 
 export type { Migration };
