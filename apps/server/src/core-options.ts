@@ -26,6 +26,8 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
   leaseMs: config.lease,
   pollMs: config.poll,
   retentionMs: config.retention,
+  retryDelayMs: config.retryDelay,
+  retryDelayMaxMs: config.retryDelayMax,
   logger,
   adapters: adaptersOf(config),
 });

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Core } from '@botgate/core';
+import { storageFailureOf, type Core } from '@botgate/core';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
@@ -63,6 +63,13 @@ export const createServer = ({ core, logger, routers, metrics }: ServerOptions):
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    const storage = storageFailureOf(error);
+    if (storage) {
+      core.storage.noteFailure(storage);
+      logger.warn({ err: error, method: req.method, path: req.path }, storage.message);
+      if (!res.headersSent) res.status(storage.code === 'STORAGE_FULL' ? 507 : 503).json({ error: storage.code, message: storage.message });
+      return;
+    }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     if (!res.headersSent) res.status(500).json({ error: 'INTERNAL', message: 'internal error; see the server log' });
   };

@@ -33,6 +33,10 @@ const configSchema = z.strictObject({
   idempotencyWindow: durationSchema.default(86_400_000),
   /** On SIGTERM, how long running jobs may finish before they are requeued. @default 30s */
   shutdownGrace: durationSchema.default(30_000),
+  /** The wait before a failed job's first retry; doubled after each, jittered (half to all of it), capped by `retryDelayMax`. An automation's own `retryDelay` overrides it. @default 1s */
+  retryDelay: durationSchema.default(1000),
+  /** No retry waits longer than this. @default 5m */
+  retryDelayMax: durationSchema.default(300_000),
   /** A node silent this long loses its running jobs to recovery (within 1.5 × lease). @default 20s */
   lease: durationSchema.default(20_000),
   /** Fallback look for work queued by other processes. @default 1s */

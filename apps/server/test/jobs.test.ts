@@ -149,7 +149,10 @@ describe('crash and shutdown', () => {
     server.process.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect((await core.jobs.get(short.id)).state).toBe('succeeded');
-    expect(await core.jobs.get(long.id)).toMatchObject({ state: 'queued', attempt: 0 });
+    // The cut-short run is kept as an attempt and does not use up the job's own: one more is given.
+    const requeued = await core.jobs.get(long.id);
+    expect(requeued).toMatchObject({ state: 'queued', attempt: 1, maxAttempts: 2, runAfter: null });
+    expect((await core.jobs.attempts(requeued)).map((a) => [a.number, a.state, a.errorCode])).toEqual([[1, 'interrupted', 'INTERRUPTED']]);
     expect(isAlive(longPid)).toBe(false);
   });
 });

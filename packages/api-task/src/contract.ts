@@ -112,9 +112,12 @@ export const apiTaskContract = {
       400: failure('A malformed body or input variable'),
       401: failure('No, an invalid or another API Task’s execution token'),
       404: failure('No such allocation'),
+      409: failure('The run was canceled (an operator, `botgate jobs cancel`) before it answered'),
       422: failure('The API Task failed'),
       429: failure('The concurrency limit is reached'),
+      503: failure('The run could not be recorded: the database or disk cannot be written, or botgate is shutting down'),
       504: failure('The API Task did not answer within the real-time limit'),
+      507: failure('The run could not be recorded: the disk is full'),
     },
   },
 } satisfies Record<string, RouteDoc>;

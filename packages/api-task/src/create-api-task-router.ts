@@ -71,7 +71,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
     { ...apiTaskContract.execute, before: json, handler: execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000) },
   ]);
 
-  const errors = createApiTaskErrorHandler(options.logger ?? silentLogger);
+  const errors = createApiTaskErrorHandler(options.logger ?? silentLogger, core.storage);
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {
     router.use(base, (req, _res, next) => next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)));
     router.use(base, errors);

@@ -98,7 +98,7 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   api.delete('/keys/:name', admin, handle(removeKey(context)));
 
   api.use((req, _res, next) => next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
-  api.use(createConsoleErrorHandler(options.logger ?? silentLogger));
+  api.use(createConsoleErrorHandler(options.logger ?? silentLogger, core.storage));
 
   const webDir = options.webDir ?? defaultWebDir();
   const router = Router();

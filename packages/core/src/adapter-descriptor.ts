@@ -1,5 +1,6 @@
 import type { Core } from './create-core.js';
 import type { Migration } from './queue/migrations/index.js';
+import type { Transaction } from './queue/database.js';
 
 /**
  * A CLI command an adapter contributes (`botgate local-api add …`), free of any CLI framework:
@@ -28,6 +29,12 @@ export interface AdapterDescriptor {
   migrationTable: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own result type
   commands: Array<AdapterCommand<any>>;
+  /**
+   * What the adapter keeps of a job, removed with it: deletes the adapter's rows of these jobs
+   * inside core's retention transaction and answers how many rows it removed per table.
+   * @default nothing (the adapter keeps no row per job)
+   */
+  removeJobRows?(tx: Transaction, jobIds: readonly number[]): Promise<Record<string, number>>;
   /** The OpenAPI 3.1 document of the adapter's routes, made from the table its router mounts. */
   openApi(): Record<string, unknown>;
 }

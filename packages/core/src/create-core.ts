@@ -14,6 +14,8 @@ import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
 import { migrate, migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
+import { createStorageHealth } from './queue/storage-health.js';
+import type { JobFinisher } from './queue/finish-job.js';
 import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
 import { createCommandRunner } from './runners/command-runner.js';
@@ -63,6 +65,7 @@ export const createCore = async (input: CoreOptions) => {
       module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
       command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv }),
     };
+    const storage = createStorageHealth(db, options.dataDir, nodeId);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
     // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
     let dispatcher: ReturnType<typeof createDispatcher>;
@@ -76,7 +79,11 @@ export const createCore = async (input: CoreOptions) => {
       isAccepting: () => accepting,
       abortLocal: (id) => registry.abort(id, 'canceled'),
     });
-    const finish = createJobFinisher(db);
+    const written = createJobFinisher(db);
+    // Every job end goes through the storage guard: a failed write makes this node unready.
+    const finish: JobFinisher = Object.assign((f: Parameters<JobFinisher>[0]) => storage.guard(() => written(f)), {
+      written: (f: Parameters<JobFinisher>[0]) => storage.guard(() => written.written(f)),
+    });
     dispatcher = createDispatcher({
       db,
       nodeId,
@@ -116,9 +123,11 @@ export const createCore = async (input: CoreOptions) => {
       if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();
     };
 
+    const adapterRows = options.adapters.flatMap((adapter) => (adapter.removeJobRows ? [adapter.removeJobRows.bind(adapter)] : []));
     const removeExpired = async (): Promise<void> => {
-      const folders = await deleteFinishedJobs(db, Date.now() - options.retentionMs);
+      const { folders, removed } = await deleteFinishedJobs(db, Date.now() - options.retentionMs, adapterRows);
       await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+      if (folders.length > 0) logger.info({ removed, folders: folders.length }, 'removed expired jobs');
     };
 
     const maintain = () =>
@@ -128,12 +137,20 @@ export const createCore = async (input: CoreOptions) => {
       options,
       nodeId,
       catalog,
-      jobs: { ...jobs, execute: executor.execute },
+      jobs: {
+        ...jobs,
+        enqueue: (request: Parameters<typeof jobs.enqueue>[0]) => storage.guard(() => jobs.enqueue(request)),
+        rerun: (id: number, adapter: string) => storage.guard(() => jobs.rerun(id, adapter)),
+        cancel: (id: number) => storage.guard(() => jobs.cancel(id)),
+        execute: (request: Parameters<typeof executor.execute>[0]) => storage.guard(() => executor.execute(request)),
+      },
+      /** Whether this node can write; adapters report the storage failures they meet at their edge (uploads). */
+      storage,
       variables,
       /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
       db,
       /** Whether this node can serve (the server's `/readyz`). */
-      readiness: () => checkReadiness(db, options.adapters),
+      readiness: () => checkReadiness(db, options.adapters, storage),
       /** Runs an adapter's migrations under its own bookkeeping table. */
       migrate: (migrations: Record<string, Migration>, tableName: string) => migrate(db, migrations, tableName),
       worker: {

@@ -15,6 +15,8 @@ export const errorCodes = [
   'SHUTTING_DOWN',
   'NOT_CANCELABLE',
   'JOB_LOST',
+  'STORAGE_FULL',
+  'STORAGE_UNAVAILABLE',
   'DATABASE_NEWER',
 ] as const;
 

@@ -15,6 +15,8 @@ export { sanitizeFileName } from './jobs/sanitize-file-name.js';
 export type { JobFilter } from './queue/job-queries.js';
 export type { JobChanges, JobSummary, MinuteActivity } from './queue/job-changes.js';
 export type { Readiness } from './queue/readiness.js';
+export type { StorageHealth } from './queue/storage-health.js';
+export { storageFailureOf } from './queue/storage-error.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
 export { createDatabase, isSqlite, lockKey } from './queue/database.js';
 export { sql } from './queue/sql.js';

@@ -1,4 +1,4 @@
-import { isBotgateError, type Logger } from '@botgate/core';
+import { isBotgateError, storageFailureOf, type Logger, type StorageHealth } from '@botgate/core';
 import type { ErrorRequestHandler } from 'express';
 import { HttpError } from './http-error.js';
 
@@ -33,11 +33,16 @@ export interface ErrorHandlerOptions {
   internal: object;
   logger: Logger;
   adapter: string;
+  /** Told of the storage failures met at the edge (an upload on a full disk), so the node turns unready. */
+  storage?: Pick<StorageHealth, 'noteFailure'> | undefined;
 }
 
 /** The final error middleware of an adapter: known errors in its contract's shape, the rest a logged 500. */
 export const createErrorHandler = (options: ErrorHandlerOptions): ErrorRequestHandler => (error, req, res, _next) => {
-  const known = error instanceof HttpError || isBotgateError(error) ? error : fromParserError(error as ParserError);
+  // A write that failed for want of storage (a full disk under an upload) is answered as such, never as a 500.
+  const storageFailure = isBotgateError(error) ? undefined : storageFailureOf(error);
+  if (storageFailure) options.storage?.noteFailure(storageFailure);
+  const known = error instanceof HttpError || isBotgateError(error) ? error : (storageFailure ?? fromParserError(error as ParserError));
   if (res.headersSent) return;
   if (!known) {
     options.logger.error({ err: error, adapter: options.adapter, method: req.method, path: req.path }, 'unexpected error');
@@ -53,11 +58,17 @@ export const createErrorHandler = (options: ErrorHandlerOptions): ErrorRequestHa
  * Errors as `{ error, message }`, botgate's own shape where a vendor defines none (EMILY's and
  * Robocorp's APIs, the console).
  */
-export const createPlainErrorHandler = (adapter: string, statuses: Readonly<Record<string, number>>, logger: Logger): ErrorRequestHandler =>
+export const createPlainErrorHandler = (
+  adapter: string,
+  statuses: Readonly<Record<string, number>>,
+  logger: Logger,
+  storage?: ErrorHandlerOptions['storage'],
+): ErrorRequestHandler =>
   createErrorHandler({
     statuses,
     body: ({ code, message }) => ({ error: code, message }),
     internal: { error: 'INTERNAL', message: 'internal error; see the server log' },
     logger,
     adapter,
+    storage,
   });

@@ -27,6 +27,20 @@ const status = z.object({
   exitCode: z.number().nullable().optional(),
   outputs: z.record(z.string(), z.unknown()).optional(),
   files: z.array(z.object({ name: z.string(), size: z.number(), url: z.string() })).optional(),
+  attempt: z.number().meta({ description: 'Runs started so far, retries included (0 while it waits for its first)' }),
+  attempts: z
+    .array(
+      z.object({
+        number: z.number(),
+        state: z.enum(['running', 'succeeded', 'failed', 'timed_out', 'canceled', 'interrupted']),
+        startedAt: z.string().nullable(),
+        finishedAt: z.string().nullable(),
+        errorCode: z.string().nullable(),
+        error: z.string().nullable(),
+        exitCode: z.number().nullable(),
+      }),
+    )
+    .meta({ description: 'Every run of the job, first to last, with how it ended' }),
 });
 
 const triggerResponses = {
@@ -36,6 +50,8 @@ const triggerResponses = {
   403: forbidden,
   404: failure('No skill with this uuid is added to the API'),
   413: failure('An uploaded file is over the limit'),
+  503: failure('The job could not be recorded: the database or disk cannot be written, or botgate is shutting down'),
+  507: failure('The job could not be recorded: the disk is full'),
 };
 
 export const localApiContract = {

@@ -62,6 +62,6 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
     { ...localApiContract.file, handler: getJobFile(core, skills) },
   ]);
   router.use('/api', (req, _res, next) => next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
-  router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger));
+  router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger, core.storage));
   return router;
 };

@@ -32,4 +32,6 @@ export const localApiDescriptor: AdapterDescriptor = {
   migrationTable: 'local_api_migrations',
   commands: [add, remove, list],
   openApi: localApiOpenApi,
+  // A job's msUnixTime.
+  removeJobRows: async (tx, jobIds) => ({ local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() }),
 };

@@ -1,4 +1,4 @@
-import type { Logger } from '@botgate/core';
+import type { Logger, StorageHealth } from '@botgate/core';
 import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
 /** Errors only this adapter raises (HTTP concerns core does not know). */
@@ -10,4 +10,4 @@ export class LocalApiError extends HttpError<LocalApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = baseStatuses;
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createLocalApiErrorHandler = (logger: Logger) => createPlainErrorHandler('local-api', statuses, logger);
+export const createLocalApiErrorHandler = (logger: Logger, storage?: StorageHealth) => createPlainErrorHandler('local-api', statuses, logger, storage);

@@ -31,7 +31,9 @@ const run = z.object({
   processId: z.string(),
   processName: z.string(),
   duration: z.number(),
-  robotRuns: z.array(z.object({ id: z.string() })),
+  robotRuns: z
+    .array(z.object({ id: z.string(), state: runState, result, errorCode: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() }))
+    .meta({ description: 'One robot run per attempt (retries, runs cut short by a node stopping), first to last' }),
   runNo: z.number(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -42,6 +44,12 @@ const started = z.object({ id: z.string(), workItemIds: z.array(z.string()) });
 
 const legacy = '/workspace-v1/workspaces/:workspaceId/processes/:processId';
 const v1 = '/process-v1/workspaces/:workspaceId/processes/:processId';
+
+/** A trigger that could not be recorded is refused, never answered as queued. */
+const storageFailures = {
+  503: failure('The run could not be recorded: the database or disk cannot be written, or botgate is shutting down'),
+  507: failure('The run could not be recorded: the disk is full'),
+};
 
 export const processApiContract = {
   legacyTrigger: {
@@ -63,6 +71,7 @@ export const processApiContract = {
       ...common,
       413: failure('The body is over the limit'),
       415: failure('A body that is not JSON'),
+      ...storageFailures,
     },
   },
   legacyGetRun: {
@@ -85,7 +94,7 @@ export const processApiContract = {
     params: processParams,
     headers: idempotency,
     body: { content: { 'application/json': workItem }, required: false },
-    responses: { 200: { description: 'The run is queued', schema: started }, ...keyFailures, 413: failure('The body is over the limit'), 415: failure('A body that is not JSON') },
+    responses: { 200: { description: 'The run is queued', schema: started }, ...keyFailures, 413: failure('The body is over the limit'), 415: failure('A body that is not JSON'), ...storageFailures },
   },
   listRuns: {
     method: 'get',
@@ -107,7 +116,7 @@ export const processApiContract = {
     params: processParams,
     headers: idempotency,
     body: { content: { 'application/json': z.array(workItem).min(1).max(1000) } },
-    responses: { 200: { description: 'The runs are queued', schema: z.object({ data: z.array(started) }) }, ...keyFailures, 413: failure('Over 1000 runs or over the body limit') },
+    responses: { 200: { description: 'The runs are queued', schema: z.object({ data: z.array(started) }) }, ...keyFailures, 413: failure('Over 1000 runs or over the body limit'), ...storageFailures },
   },
   getRun: {
     method: 'get',

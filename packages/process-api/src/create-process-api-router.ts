@@ -47,7 +47,7 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
 
   for (const base of ['/workspace-v1', '/process-v1']) {
     router.use(base, (req, _res, next) => next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
-    router.use(base, createProcessApiErrorHandler(options.logger ?? silentLogger));
+    router.use(base, createProcessApiErrorHandler(options.logger ?? silentLogger, core.storage));
   }
   return router;
 };

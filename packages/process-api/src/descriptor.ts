@@ -98,4 +98,15 @@ export const createProcessApiDescriptor = (context: ProcessApiCommandContext): A
   migrationTable: 'process_api_migrations',
   commands: createProcessApiCommands(context),
   openApi: processApiOpenApi,
+  // A job's run, its completion webhook deliveries and their attempts.
+  async removeJobRows(tx, jobIds) {
+    // Fresh subqueries each time: a knex builder is changed by being used.
+    const runs = () => tx('process_api_runs').whereIn('job_id', jobIds).select('run_id');
+    const deliveries = () => tx('process_api_deliveries').whereIn('run_id', runs()).select('id');
+    return {
+      process_api_delivery_attempts: await tx('process_api_delivery_attempts').whereIn('delivery_id', deliveries()).delete(),
+      process_api_deliveries: await tx('process_api_deliveries').whereIn('run_id', runs()).delete(),
+      process_api_runs: await tx('process_api_runs').whereIn('job_id', jobIds).delete(),
+    };
+  },
 });

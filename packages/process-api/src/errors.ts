@@ -1,4 +1,4 @@
-import type { Logger } from '@botgate/core';
+import type { Logger, StorageHealth } from '@botgate/core';
 import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
 export type ProcessApiErrorCode = HttpErrorCode;
@@ -9,4 +9,4 @@ export class ProcessApiError extends HttpError<ProcessApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = baseStatuses;
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createProcessApiErrorHandler = (logger: Logger) => createPlainErrorHandler('process-api', statuses, logger);
+export const createProcessApiErrorHandler = (logger: Logger, storage?: StorageHealth) => createPlainErrorHandler('process-api', statuses, logger, storage);

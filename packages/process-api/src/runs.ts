@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job, type Transaction } from '@botgate/core';
+import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job, type JobAttempt, type Transaction } from '@botgate/core';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
 
@@ -118,8 +118,24 @@ export const legacyRunView = (run: Run, job: Job, workspaceId: string) => {
   return { id: run.runId, result, state, errorCode, duration: durationOf(job), workspaceId };
 };
 
+/** A robot run: one attempt of the run, with an id of its own. */
+const robotRunView = (run: Run, attempt: JobAttempt) => {
+  const { state, result, errorCode } = mapJobState({
+    state: attempt.state === 'interrupted' ? 'failed' : attempt.state,
+    errorCode: attempt.errorCode,
+  });
+  return {
+    id: derivedId(run.runId, 'robot-run', attempt.number),
+    state,
+    result,
+    errorCode,
+    startedAt: attempt.startedAt?.toISOString() ?? null,
+    finishedAt: attempt.endedAt?.toISOString() ?? null,
+  };
+};
+
 /** The process-v1 view of a run. */
-export const runView = (run: Run, job: Job, process: Process, workspaceId: string) => {
+export const runView = (run: Run, job: Job, attempts: JobAttempt[], process: Process, workspaceId: string) => {
   const { state, result, errorCode } = mapJobState(job);
   return {
     id: run.runId,
@@ -130,7 +146,7 @@ export const runView = (run: Run, job: Job, process: Process, workspaceId: strin
     processId: process.processId,
     processName: process.name,
     duration: durationOf(job),
-    robotRuns: Array.from({ length: job.attempt }, (_, i) => ({ id: derivedId(run.runId, 'robot-run', i + 1) })),
+    robotRuns: attempts.map((attempt) => robotRunView(run, attempt)),
     runNo: run.runNo,
     createdAt: run.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,

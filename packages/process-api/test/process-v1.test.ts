@@ -34,7 +34,7 @@ describe('process-v1: workspace keys', () => {
       processId,
       processName: 'Echo',
       duration: 0,
-      robotRuns: [{ id: expect.stringMatching(/^[0-9a-f-]{36}$/) }],
+      robotRuns: [{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), state: 'COMPL', result: 'OK', errorCode: '', startedAt: expect.any(String), finishedAt: expect.any(String) }],
       runNo: 1,
       createdAt: expect.any(String),
       startedAt: expect.any(String),

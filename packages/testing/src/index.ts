@@ -49,3 +49,4 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
 };
 export { waitFor } from './wait-for.js';
 export { useTestRoot } from './use-test-root.js';
+export { adminQuery } from './admin-query.js';

@@ -1,4 +1,4 @@
-import { toPlainJson, type Job, type Values } from '@botgate/core';
+import { toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/core';
 
 /** Prints rows as aligned columns under a header. */
 export const printTable = (header: string[], rows: string[][]): void => {
@@ -15,13 +15,30 @@ export const printJson = (value: unknown): void => {
 const plain = (values: Values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** A job as `--json` prints it: values typed as core keeps them. */
-export type JobJson = Omit<Job, 'createdAt' | 'startedAt' | 'finishedAt'> & { createdAt: string; startedAt: string | null; finishedAt: string | null };
+export type JobJson = Omit<Job, 'createdAt' | 'startedAt' | 'finishedAt' | 'runAfter'> & {
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  runAfter: string | null;
+  /** `jobs show` only: every run of the job. */
+  attempts?: AttemptJson[];
+};
 
-export const jobJson = (job: Job): JobJson => ({
+export type AttemptJson = Omit<JobAttempt, 'startedAt' | 'endedAt'> & { startedAt: string | null; endedAt: string | null };
+
+const attemptJson = (attempt: JobAttempt): AttemptJson => ({
+  ...attempt,
+  startedAt: attempt.startedAt?.toISOString() ?? null,
+  endedAt: attempt.endedAt?.toISOString() ?? null,
+});
+
+export const jobJson = (job: Job, attempts?: JobAttempt[]): JobJson => ({
   ...job,
   createdAt: job.createdAt.toISOString(),
   startedAt: job.startedAt?.toISOString() ?? null,
   finishedAt: job.finishedAt?.toISOString() ?? null,
+  runAfter: job.runAfter?.toISOString() ?? null,
+  ...(attempts ? { attempts: attempts.map(attemptJson) } : {}),
 });
 
 export const formatDuration = (job: Job): string => {
@@ -30,7 +47,7 @@ export const formatDuration = (job: Job): string => {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 };
 
-export const printJob = (job: Job): void => {
+export const printJob = (job: Job, attempts: JobAttempt[] = []): void => {
   const rows: Array<[string, string]> = [
     ['id', String(job.id)],
     ['automation', job.automationId],
@@ -39,6 +56,7 @@ export const printJob = (job: Job): void => {
     ['attempt', `${job.attempt} of ${job.maxAttempts}`],
     ['created', job.createdAt.toISOString()],
     ['started', job.startedAt?.toISOString() ?? '-'],
+    ...(job.runAfter && job.state === 'queued' ? [['retry after', job.runAfter.toISOString()] as [string, string]] : []),
     ['finished', job.finishedAt?.toISOString() ?? '-'],
     ['duration', formatDuration(job) || '-'],
     ['inputs', JSON.stringify(plain(job.inputs))],
@@ -51,5 +69,12 @@ export const printJob = (job: Job): void => {
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`);
+  if (attempts.length > 1) {
+    console.log('\nattempts:');
+    printTable(
+      ['#', 'STATE', 'STARTED', 'ENDED', 'EXIT', 'ERROR'],
+      attempts.map((a) => [String(a.number), a.state, a.startedAt?.toISOString() ?? '-', a.endedAt?.toISOString() ?? '-', a.exitCode === null ? '-' : String(a.exitCode), a.error ?? '']),
+    );
+  }
   if (job.log) console.log(`\nlog:\n${job.log.trimEnd()}`);
 };

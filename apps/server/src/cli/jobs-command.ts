@@ -26,7 +26,7 @@ export const registerJobsCommand = (program: Command, global: () => GlobalOption
       if (!Number.isInteger(limit) || limit <= 0) throw new BotgateError('INVALID_CONFIG', `--limit: "${options.limit}" is not a positive whole number`);
       await withCore(global(), async ({ core }) => {
         const list = await core.jobs.list({ state: options.state as never, automationId: options.automation, limit });
-        if (options.json) return printJson(list.map(jobJson));
+        if (options.json) return printJson(list.map((job) => jobJson(job)));
         printTable(
           ['ID', 'AUTOMATION', 'ADAPTER', 'STATE', 'CREATED', 'DURATION', 'ERROR'],
           list.map((j) => [String(j.id), j.automationId, j.adapter, j.state, j.createdAt.toISOString(), formatDuration(j), j.error ?? '']),
@@ -35,14 +35,15 @@ export const registerJobsCommand = (program: Command, global: () => GlobalOption
     });
   jobs
     .command('show')
-    .description('one job with its inputs, outputs, files and log')
+    .description('one job with its inputs, outputs, files, attempts and log')
     .argument('<id>')
     .option('--json', 'print one JSON document')
     .action(async (id: string, options: { json?: boolean }) => {
       await withCore(global(), async ({ core }) => {
         const job = await core.jobs.get(jobId(id));
-        if (options.json) printJson(jobJson(job));
-        else printJob(job);
+        const attempts = await core.jobs.attempts(job);
+        if (options.json) printJson(jobJson(job, attempts));
+        else printJob(job, attempts);
       });
     });
   jobs

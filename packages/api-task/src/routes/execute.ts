@@ -12,7 +12,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /**
  * `POST /hotbot/:allocationId/execute`: runs the API Task now and answers its declared outputs,
  * typed. The hot path reads no database: the token is checked by signature, the allocation comes
- * from memory, a module runs in a warm thread, and the job is recorded after the answer.
+ * from memory, a module runs in a warm thread. The job is written as it starts and as it ends,
+ * before the answer (its disk flush follows behind).
  */
 export const execute = (core: Core, allocations: Allocations, tokens: Tokens, gate: ConcurrencyGate, realtimeLimitMs: number) => async (req: Request, res: Response) => {
   const { allocationId } = req.params as { allocationId: string };
@@ -39,6 +40,7 @@ export const execute = (core: Core, allocations: Allocations, tokens: Tokens, ga
   if (job.state === 'timed_out') {
     throw new ApiTaskError('BOT_EXECUTION_TIMEOUT', `the API Task did not answer within ${Math.min(realtimeLimitMs, automation.timeoutMs)} ms`);
   }
+  if (job.state === 'canceled') throw new ApiTaskError('BOT_EXECUTION_CANCELED', `the API Task run (job ${job.id}) was canceled before it answered`);
   if (job.state !== 'succeeded') throw new ApiTaskError('BOT_EXECUTION_FAILED', job.error ?? `the API Task ended ${job.state}`);
   const declared = Object.keys(automation.outputs);
   const botOutput = Object.fromEntries(

@@ -1,4 +1,4 @@
-import { jobPaths, jobStates, toPlainJson, type Job, type Values } from '@botgate/core';
+import { jobPaths, jobStates, toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/core';
 import { parseInput, sendJobFile } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -28,7 +28,7 @@ export const listJobs = (context: ConsoleContext) => async (req: Request, res: R
   res.json(jobs.map(summaryOf));
 };
 
-const detailOf = (job: Job) => ({
+const detailOf = async (context: ConsoleContext, job: Job) => ({
   ...summaryOf(job),
   inputs: plain(job.inputs),
   outputs: plain(job.outputs),
@@ -40,10 +40,11 @@ const detailOf = (job: Job) => ({
   maxAttempts: job.maxAttempts,
   cancelRequested: job.cancelRequested,
   metadata: job.metadata,
+  attempts: (await context.core.jobs.attempts(job)).map((a: JobAttempt) => ({ ...a, startedAt: a.startedAt?.getTime() ?? null, endedAt: a.endedAt?.getTime() ?? null })),
 });
 
 export const getJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.json(detailOf(await context.core.jobs.get(jobIdOf(req))));
+  res.json(await detailOf(context, await context.core.jobs.get(jobIdOf(req))));
 };
 
 /** One input or output file of a job; only names the job lists are served. */
@@ -60,12 +61,12 @@ export const downloadJobFile = (context: ConsoleContext) => async (req: Request,
 };
 
 export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.json(detailOf(await context.core.jobs.cancel(jobIdOf(req))));
+  res.json(await detailOf(context, await context.core.jobs.cancel(jobIdOf(req))));
 };
 
 /** The same automation again, with the job's inputs and files, as a new job. */
 export const rerunJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.status(201).json(detailOf(await context.core.jobs.rerun(jobIdOf(req), 'console')));
+  res.status(201).json(await detailOf(context, await context.core.jobs.rerun(jobIdOf(req), 'console')));
 };
 
 /** Server-sent events: `jobs` with every job that changed, from any node, until the browser leaves. */

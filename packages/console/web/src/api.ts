@@ -54,6 +54,18 @@ export interface JobFile {
   size: number;
 }
 
+export interface JobAttempt {
+  number: number;
+  node: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  state: 'running' | 'succeeded' | 'failed' | 'timed_out' | 'canceled' | 'interrupted';
+  errorCode: string | null;
+  error: string | null;
+  exitCode: number | null;
+  log: string;
+}
+
 export interface JobDetail extends JobSummary {
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
@@ -64,6 +76,7 @@ export interface JobDetail extends JobSummary {
   errorCode: string | null;
   maxAttempts: number;
   metadata: Record<string, unknown>;
+  attempts: JobAttempt[];
 }
 
 export interface AutomationView {

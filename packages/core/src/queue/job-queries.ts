@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { BotgateError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
 import { isJobState, statesLeadingTo, type JobState } from '../jobs/job-state.js';
@@ -69,14 +70,30 @@ export const requestCancel = async (db: Database, id: number): Promise<Job> => {
   return job;
 };
 
-/** Deletes final jobs that ended before `before`; returns their working folders for removal. */
-export const deleteFinishedJobs = async (db: Database, before: number): Promise<string[]> => {
-  const rows: Array<{ id: number; work_dir: string }> = await db('jobs').where('finished_at', '<', before).select('id', 'work_dir').limit(1000);
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  await db('idempotency_keys').whereIn('job_id', ids).delete();
-  await db('jobs').whereIn('id', ids).delete();
-  return rows.map((r) => r.work_dir);
+/** An adapter's share of a removed job: see `AdapterDescriptor.removeJobRows`. */
+export type RemoveJobRows = (tx: Knex.Transaction, jobIds: readonly number[]) => Promise<Record<string, number>>;
+
+/**
+ * Deletes up to 1,000 final jobs that ended before `before`, with every row they own (their
+ * attempts, idempotency keys, each adapter's rows) in one transaction; answers their working
+ * folders for removal and the rows removed per table.
+ */
+export const deleteFinishedJobs = async (
+  db: Database,
+  before: number,
+  adapters: readonly RemoveJobRows[],
+): Promise<{ folders: string[]; removed: Record<string, number> }> => {
+  const rows: Array<{ id: number; work_dir: string }> = await db('jobs').where('finished_at', '<', before).select('id', 'work_dir').orderBy('id').limit(1000);
+  if (rows.length === 0) return { folders: [], removed: {} };
+  const ids = rows.map((r) => Number(r.id));
+  const removed: Record<string, number> = {};
+  await db.transaction(async (tx) => {
+    for (const remove of adapters) Object.assign(removed, await remove(tx, ids));
+    removed.job_attempts = await tx('job_attempts').whereIn('job_id', ids).delete();
+    removed.idempotency_keys = await tx('idempotency_keys').whereIn('job_id', ids).delete();
+    removed.jobs = await tx('jobs').whereIn('id', ids).delete();
+  });
+  return { folders: rows.map((r) => r.work_dir), removed };
 };
 
 /** Fails every queued job of an automation that can no longer run. */

@@ -26,9 +26,20 @@ export const findJob = async (core: Core, skills: Skills, req: Request): Promise
 export const getJob = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
   const { job, uuid, msUnixTime } = await findJob(core, skills, req);
   describeRequest(res, { automationId: job.automationId, jobId: job.id });
+  const attempts = (await core.jobs.attempts(job)).map((a) => ({
+    number: a.number,
+    state: a.state,
+    startedAt: a.startedAt?.toISOString() ?? null,
+    finishedAt: a.endedAt?.toISOString() ?? null,
+    errorCode: a.errorCode,
+    error: a.error,
+    exitCode: a.exitCode,
+  }));
+  // EMILY's documented fields first; `attempt` and `attempts` are botgate's additions.
   const base = { status: mapJobState(job.state), uuid, msUnixTime, createdAt: job.createdAt.toISOString(), startedAt: job.startedAt?.toISOString() ?? null };
+  const runs = { attempt: job.attempt, attempts };
   if (!isFinal(job.state)) {
-    res.json(base);
+    res.json({ ...base, ...runs });
     return;
   }
   const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -45,5 +56,6 @@ export const getJob = (core: Core, skills: Skills) => async (req: Request, res: 
       size: file.size,
       url: `${origin}/api/job/files/${file.name.split('/').map(encodeURIComponent).join('/')}?${query}`,
     })),
+    ...runs,
   });
 };

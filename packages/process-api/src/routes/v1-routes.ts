@@ -46,19 +46,20 @@ export const v1TriggerBatch = ({ core, processes, runs, keys }: V1Deps) => async
   res.json({ data: started.map(({ run }) => ({ id: run.runId, workItemIds: [run.workItemId] })) });
 };
 
-export const v1GetRun = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
+export const v1GetRun = ({ core, processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
   const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
   const { run, job } = await findRun(runs, process.processId, req);
-  res.json(runView(run, job, process, workspaceId));
+  res.json(runView(run, job, await core.jobs.attempts(job), process, workspaceId));
 };
 
-export const v1ListRuns = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
+export const v1ListRuns = ({ core, processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
   const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
   const text = req.query.limit ?? '10';
   const limit = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(limit >= 1 && limit <= 100)) throw new ProcessApiError('BAD_REQUEST', 'limit must be a whole number from 1 to 100');
   const found = await runs.list(process.processId, limit + 1);
-  res.json({ next: null, has_more: found.length > limit, data: found.slice(0, limit).map(({ run, job }) => runView(run, job, process, workspaceId)) });
+  const data = await Promise.all(found.slice(0, limit).map(async ({ run, job }) => runView(run, job, await core.jobs.attempts(job), process, workspaceId)));
+  res.json({ next: null, has_more: found.length > limit, data });
 };
 
 /** `GET …/runs/:runId/work-items`: the run's input work item, then those the robot wrote. */

@@ -120,6 +120,35 @@ export const JobPage = ({ id }: { id: number }) => {
           <Files job={job} kind="output" files={job.outputFiles} />
         </div>
       </div>
+      {job.attempts.length > 1 && (
+        <>
+          <h3>Attempts</h3>
+          <table className="attempts" data-testid="job-attempts">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>State</th>
+                <th>Started</th>
+                <th>Ended</th>
+                <th>Exit code</th>
+                <th>Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {job.attempts.map((attempt) => (
+                <tr key={attempt.number}>
+                  <td>{attempt.number}</td>
+                  <td>{attempt.state}</td>
+                  <td>{timeOf(attempt.startedAt)}</td>
+                  <td>{timeOf(attempt.endedAt)}</td>
+                  <td>{attempt.exitCode ?? '—'}</td>
+                  <td title={attempt.log}>{attempt.error ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>Log</h3>
       <pre className="log" data-testid="job-log">
         {log || (isFinal(job.state) ? '(no output)' : '…')}

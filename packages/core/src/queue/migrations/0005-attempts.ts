@@ -27,6 +27,11 @@ export const up = async (knex: Knex): Promise<void> => {
     t.text('log').notNullable();
     t.index(['job_id', 'number'], 'job_attempts_job_idx');
   });
+  // The readiness check's write, one row per node, while writes are failing.
+  await knex.schema.createTable('botgate_write_probes', (t) => {
+    t.string('node_id', 200).primary();
+    t.bigInteger('at').notNullable();
+  });
   if (knex.client.config.client !== 'pg') return;
   const claim = moveSql('running');
   await knex.raw(`
@@ -59,6 +64,7 @@ export const up = async (knex: Knex): Promise<void> => {
 
 export const down = async (knex: Knex): Promise<void> => {
   await claimFunction.up(knex);
+  await knex.schema.dropTable('botgate_write_probes');
   await knex.schema.dropTable('job_attempts');
   await knex.schema.alterTable('jobs', (t) => {
     t.dropColumn('run_after');

@@ -1,0 +1,166 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson, isAlive, makeCatalog, observe, processOfJob, serverEnv, startServer, useWorkspace, waitFor, waitForFinal } from './helpers.js';
+import { call, emilySkill, executionAccess, stop } from './lifecycle-helpers.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
+
+const root = useWorkspace();
+const catalog = makeCatalog(root);
+// Fails on its first two tries and succeeds on the third: the job's folder (its cwd) keeps the count.
+mkdirSync(join(catalog, 'flaky'));
+writeFileSync(join(catalog, 'flaky', 'automation.yaml'), 'run: { command: [node, flaky.mjs] }\noutputs:\n  tries: NUMBER\nretries: 2\nretryDelay: 0.4s\n');
+writeFileSync(
+  join(catalog, 'flaky', 'flaky.mjs'),
+  `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+const tries = existsSync('tries') ? Number(readFileSync('tries', 'utf8')) + 1 : 1;
+writeFileSync('tries', String(tries));
+console.log('try', tries);
+if (tries < 3) { console.error('failing on try ' + tries); process.exit(tries); }
+writeFileSync(process.env.BOTGATE_OUTPUT, JSON.stringify({ tries }));
+`,
+);
+
+let next = 0;
+const freshEnv = async (extra: Record<string, string> = {}) => {
+  const dataDir = join(root, `data-${++next}`);
+  return { dataDir, env: await serverEnv(dataDir, catalog, extra) };
+};
+
+describe('real-time runs are leased jobs', () => {
+  it('answers a real-time command run three times longer than the lease with its outputs', async () => {
+    const { env } = await freshEnv({ BOTGATE_LEASE: '2s' });
+    const server = await startServer(env);
+    try {
+      const access = await executionAccess(server, env, 'sleep');
+      const executed = await call(access.url, { body: { botInput: { seconds: { type: 'NUMBER', number: '6' } } }, headers: { 'x-authorization': access.token } });
+      expect(executed).toEqual({ status: 200, body: { hotBotResult: { botOutput: { slept: { type: 'NUMBER', number: '6' } } } } });
+      expect(server.logLines.join('\n')).not.toContain('recovered a job');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it('ends the waiting call with Automation Anywhere\'s error and kills the process when the run is canceled', async () => {
+    const { dataDir, env } = await freshEnv();
+    const server = await startServer(env);
+    const core = await observe(dataDir, catalog, env);
+    try {
+      const access = await executionAccess(server, env, 'sleep');
+      const pending = call(access.url, { body: { botInput: { seconds: { type: 'NUMBER', number: '60' } } }, headers: { 'x-authorization': access.token } });
+      const job = await waitFor('the real-time run to be recorded as running', async () => (await core.jobs.list({ adapter: 'api-task', state: 'running' }))[0]);
+      const pid = await processOfJob(core, job.id);
+      const canceled = await cli(['jobs', 'cancel', String(job.id)], env);
+      expect(canceled.code).toBe(0);
+      const answer = await pending;
+      expect(answer.status).toBe(409);
+      expect(answer.body).toEqual({ code: 'BOT_EXECUTION_CANCELED', details: '', message: `the API Task run (job ${job.id}) was canceled before it answered` });
+      expect(isAlive(pid)).toBe(false);
+      expect(await core.jobs.get(job.id)).toMatchObject({ state: 'canceled', errorCode: 'CANCELED' });
+    } finally {
+      await stop(server);
+    }
+  });
+});
+
+describe('attempts are data', () => {
+  it('keeps every attempt of a job that fails twice then succeeds, spaced by the backoff', async () => {
+    const { env } = await freshEnv();
+    const server = await startServer(env);
+    try {
+      const uuid = await emilySkill(env, 'flaky');
+      const { body: queued } = await call(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: {} });
+      const status = await waitFor('the flaky job to finish', async () => {
+        const { body } = await call(`${server.url}/api/job?uuid=${uuid}&msUnixTime=${queued.msUnixTime}`);
+        return body.status === 'finished' ? body : undefined;
+      }, 20_000);
+      expect(status).toMatchObject({ status: 'finished', result: 'succeeded', attempt: 3 });
+      expect(status.attempts.map((a: { number: number; state: string; error: string | null; exitCode: number | null }) => [a.number, a.state, a.error, a.exitCode])).toEqual([
+        [1, 'failed', 'exit code 1: failing on try 1', 1],
+        [2, 'failed', 'exit code 2: failing on try 2', 2],
+        [3, 'succeeded', null, 0],
+      ]);
+
+      const jobs = await cliJson<Array<{ id: number; automationId: string }>>(['jobs', 'list', '--automation', 'flaky'], env);
+      const shown = await cliJson<{ attempts: Array<{ number: number; state: string; startedAt: string; endedAt: string; log: string; node: string; errorCode: string | null }> }>(['jobs', 'show', String(jobs[0]?.id)], env);
+      expect(shown.attempts.map((a) => [a.number, a.state, a.errorCode])).toEqual([
+        [1, 'failed', 'EXIT_CODE'],
+        [2, 'failed', 'EXIT_CODE'],
+        [3, 'succeeded', null],
+      ]);
+      expect(shown.attempts.map((a) => a.log)).toEqual(['try 1\nfailing on try 1\n', 'try 2\nfailing on try 2\n', 'try 3\n']);
+      for (const attempt of shown.attempts) expect(attempt.node).toMatch(/\//);
+      const gap = (after: number) => Date.parse(shown.attempts[after]?.startedAt ?? '') - Date.parse(shown.attempts[after - 1]?.endedAt ?? '');
+      // 0.4 s doubling, jittered to half or more: at least 0.2 s, then at least 0.4 s.
+      expect(gap(1)).toBeGreaterThanOrEqual(200);
+      expect(gap(2)).toBeGreaterThanOrEqual(400);
+    } finally {
+      await stop(server);
+    }
+  });
+});
+
+describe('restart after a crash', () => {
+  it('kills the dead node\'s job processes within a second of the new node listening', async () => {
+    const { dataDir, env } = await freshEnv();
+    const first = await startServer(env);
+    const core = await observe(dataDir, catalog, env);
+    const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=60'], env);
+    const pid = await processOfJob(core, queued.id);
+    first.process.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(pid)).toBe(true);
+    const second = await startServer(env);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(isAlive(pid)).toBe(false);
+      expect(await waitForFinal(core, queued.id)).toMatchObject({ state: 'failed', errorCode: 'INTERRUPTED' });
+    } finally {
+      await stop(second);
+    }
+  });
+});
+
+describe('retention', () => {
+  it('removes every row a removed job had in every adapter, and says what it removed', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { dataDir, env } = await freshEnv({ BOTGATE_RETENTION: '1s', BOTGATE_LEASE: '1s' });
+    const server = await startServer(env);
+    const core = await observe(dataDir, catalog, env);
+    try {
+      const uuid = await emilySkill(env, 'echo');
+      const access = await cliJson<{ secret: string; processId: string; workspaceId: string }>(['process-api', 'secret', 'echo'], env);
+      await cliJson(['process-api', 'webhook', 'set', 'echo', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`], env);
+      const emily = await call(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: { message: 'from EMILY' } });
+      const robocorp = await call(`${server.url}/workspace-v1/workspaces/${access.workspaceId}/processes/${access.processId}/runs`, {
+        body: { message: 'from Robocorp' },
+        headers: { 'robocloud-process-secret': access.secret },
+      });
+      expect([emily.status, robocorp.status]).toEqual([200, 200]);
+      await waitFor('the webhook to be delivered', async () => (received.length > 0 ? true : undefined));
+      const jobs = await core.jobs.list();
+      expect(jobs).toHaveLength(2);
+      await waitFor('both jobs to be removed', async () => ((await core.jobs.list()).length === 0 ? true : undefined), 15_000);
+      const ids = jobs.map((job) => job.id);
+      const db = core.db;
+      expect(Number((await db('local_api_jobs').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
+      expect(Number((await db('process_api_runs').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
+      expect(Number((await db('process_api_deliveries').count({ n: '*' }).first())?.n)).toBe(0);
+      expect(Number((await db('process_api_delivery_attempts').count({ n: '*' }).first())?.n)).toBe(0);
+      expect(Number((await db('job_attempts').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
+      const pruned = () => server.logLines.map((line) => JSON.parse(line) as { msg?: string; removed?: Record<string, number> }).filter((entry) => entry.msg === 'removed expired jobs');
+      const total = (table: string) => pruned().reduce((sum, entry) => sum + (entry.removed?.[table] ?? 0), 0);
+      await waitFor('the pruning to be logged', async () => (total('jobs') === 2 ? true : undefined));
+      expect([total('jobs'), total('local_api_jobs'), total('process_api_runs'), total('process_api_deliveries'), total('process_api_delivery_attempts')]).toEqual([2, 1, 1, 1, 1]);
+    } finally {
+      await stop(server);
+      receiver.close();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import { BotgateError } from '../errors.js';
+
+// Disk full: SQLite's own code, the kernel's (job folders, uploads), PostgreSQL's SQLSTATE.
+const fullCodes = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']);
+// Cannot write at all: a read-only or failing disk, a read-only database, a database gone.
+const unavailableCodes = new Set(['EROFS', 'EIO', '25006', '58030', '57P01', '57P02', '57P03', 'ECONNREFUSED']);
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * A write that failed for want of storage, as core's error (`STORAGE_FULL`, or
+ * `STORAGE_UNAVAILABLE` for a read-only or failing disk or database), with a message that names
+ * the cause; undefined for any other error. Adapters answer these 507 and 503.
+ */
+export const storageFailureOf = (error: unknown): BotgateError | undefined => {
+  if (error instanceof BotgateError) return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
+  let cause: unknown = error;
+  // knex and the runners wrap the driver's error; look down the chain.
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
+    const code = codeOf(cause);
+    const reason = (cause as Error).message ?? String(cause);
+    if (code !== undefined && (fullCodes.has(code) || unavailableCodes.has(code))) {
+      const full = fullCodes.has(code);
+      const what = full ? 'the disk is full' : code.startsWith('SQLITE') || /^[0-9]/.test(code) || code === 'ECONNREFUSED' ? 'the database cannot be written' : 'the disk cannot be written';
+      return new BotgateError(full ? 'STORAGE_FULL' : 'STORAGE_UNAVAILABLE', `botgate cannot record this: ${what} (${code}: ${reason})`, { cause: code }, { cause });
+    }
+    if (code?.startsWith('SQLITE_IOERR') || code?.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+      return new BotgateError('STORAGE_UNAVAILABLE', `botgate cannot record this: the database cannot be written (${code}: ${reason})`, { cause: code }, { cause });
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+};

@@ -1,0 +1,69 @@
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BotgateError } from '../errors.js';
+import { durable, type Database } from './database.js';
+import { sql } from './sql.js';
+import { storageFailureOf } from './storage-error.js';
+
+/**
+ * Whether this node can write: from the first failed write (database or data folder) until a
+ * write succeeds again, it is not ready (`/readyz` answers 503), so a load balancer sends its
+ * traffic elsewhere. While failing, each readiness check tries a small write of each kind, so the
+ * node comes back on its own once space is freed, even with no traffic left to write.
+ */
+export const createStorageHealth = (db: Database, dataDir: string, nodeId: string) => {
+  let failure: BotgateError | undefined;
+
+  const probe = async (): Promise<void> => {
+    await sql(db, 'INSERT INTO botgate_write_probes (node_id, at) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET at = excluded.at', [nodeId, Date.now()]);
+    await durable(db);
+    await mkdir(dataDir, { recursive: true });
+    const path = join(dataDir, `.write-probe-${process.pid}`);
+    const file = await open(path, 'w');
+    try {
+      await file.writeFile('ok');
+      await file.datasync();
+    } finally {
+      await file.close();
+      await rm(path, { force: true });
+    }
+  };
+
+  const health = {
+    /** The failure that made this node unready, if any. */
+    get failure(): BotgateError | undefined {
+      return failure;
+    },
+    /** Runs a write; a storage failure marks the node unready and is thrown as core's error. */
+    async guard<T>(write: () => Promise<T>): Promise<T> {
+      try {
+        const result = await write();
+        failure = undefined;
+        return result;
+      } catch (error) {
+        throw health.noteFailure(error);
+      }
+    },
+    /** Marks the node unready when `error` is a storage failure; answers it as core's error (or as it was). */
+    noteFailure(error: unknown): unknown {
+      const storage = storageFailureOf(error);
+      if (!storage) return error;
+      failure = storage;
+      return storage;
+    },
+    /** Ready to write: at once when nothing failed; otherwise after a successful probe write. */
+    async check(): Promise<BotgateError | undefined> {
+      if (!failure) return undefined;
+      try {
+        await probe();
+        failure = undefined;
+      } catch (error) {
+        failure = storageFailureOf(error) ?? failure;
+      }
+      return failure;
+    },
+  };
+  return health;
+};
+
+export type StorageHealth = ReturnType<typeof createStorageHealth>;
