@@ -1,20 +1,49 @@
+import { BotgateError } from '../errors.js';
 import type { Database } from './database.js';
+import { withMigrationLock } from './migration-lock.js';
 import { coreMigrations, createMigrationSource, type Migration } from './migrations/index.js';
 
-/** Runs core's migrations, or an adapter's under its own bookkeeping table. */
-export const migrate = async (
-  db: Database,
-  migrations: Record<string, Migration> = coreMigrations,
-  tableName = 'botgate_migrations',
-): Promise<void> => {
-  await db.migrate.latest({ migrationSource: createMigrationSource(migrations), tableName });
+interface MigrationSet {
+  migrations: Record<string, Migration>;
+  migrationTable: string;
+}
+
+/**
+ * Migrations the database has run that this code does not have, as `<table>: <name>`: a newer
+ * botgate migrated it. knex would refuse too, but as "the migration directory is corrupt".
+ */
+const unknownMigrations = async (db: Database, sets: readonly MigrationSet[]): Promise<string[]> => {
+  const unknown: string[] = [];
+  for (const { migrations, migrationTable } of sets) {
+    if (!(await db.schema.hasTable(migrationTable))) continue;
+    const ran: string[] = await db(migrationTable).orderBy('id').pluck('name');
+    unknown.push(...ran.filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
+  }
+  return unknown;
 };
 
-/** Core's migrations, then every adapter's under its own bookkeeping table. */
-export const migrateAll = async (
-  db: Database,
-  adapters: ReadonlyArray<{ migrations: Record<string, Migration>; migrationTable: string }>,
-): Promise<void> => {
-  await migrate(db);
-  for (const adapter of adapters) await migrate(db, adapter.migrations, adapter.migrationTable);
+/** Runs the sets in order; the caller holds the migration lock. */
+const runSets = async (db: Database, sets: readonly MigrationSet[]): Promise<void> => {
+  const unknown = await unknownMigrations(db, sets);
+  if (unknown.length > 0) {
+    throw new BotgateError(
+      'DATABASE_NEWER',
+      `the database was migrated by a newer botgate: it has run migrations this botgate does not have (${unknown.join(', ')}); run that version or a later one`,
+      { unknownMigrations: unknown },
+    );
+  }
+  for (const { migrations, migrationTable } of sets) {
+    await db.migrate.latest({ migrationSource: createMigrationSource(migrations), tableName: migrationTable });
+  }
 };
+
+/** Runs core's migrations, or an adapter's under its own bookkeeping table. */
+export const migrate = (db: Database, migrations: Record<string, Migration> = coreMigrations, tableName = 'botgate_migrations'): Promise<void> =>
+  withMigrationLock(db, () => runSets(db, [{ migrations, migrationTable: tableName }]));
+
+/**
+ * Core's migrations, then every adapter's under its own bookkeeping table, as one run under one
+ * lock: of nodes starting together, the first migrates and the others wait, then find it done.
+ */
+export const migrateAll = (db: Database, adapters: readonly MigrationSet[]): Promise<void> =>
+  withMigrationLock(db, () => runSets(db, [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapters]));

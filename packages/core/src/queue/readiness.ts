@@ -1,6 +1,6 @@
 import type { Database } from './database.js';
 import type { StorageHealth } from './storage-health.js';
-import { coreMigrations, createMigrationSource, type Migration } from './migrations/index.js';
+import { coreMigrations, type Migration } from './migrations/index.js';
 
 export interface Readiness {
   ready: boolean;
@@ -25,9 +25,16 @@ export const checkReadiness = async (
   const failure = await storage.check();
   const sets = [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapterSets];
   const pending: string[] = [];
+  const unknown: string[] = [];
   for (const { migrations, migrationTable } of sets) {
-    const [, missing] = (await db.migrate.list({ migrationSource: createMigrationSource(migrations), tableName: migrationTable })) as [unknown[], string[]];
-    pending.push(...missing.map((name) => `${migrationTable}: ${name}`));
+    // Read directly, not through knex's migrator: it throws on a migration it does not know
+    // (a newer node migrated), and that is an answer here, not an error.
+    const ran = new Set<string>(await db(migrationTable).pluck('name').catch(() => []));
+    pending.push(...Object.keys(migrations).filter((name) => !ran.has(name)).map((name) => `${migrationTable}: ${name}`));
+    unknown.push(...[...ran].filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
+  }
+  if (unknown.length > 0) {
+    return { ready: false, database: `migrated by a newer botgate (${unknown.join(', ')}): run that version or a later one on this node`, storage: failure?.message ?? 'ok', pendingMigrations: pending };
   }
   return { ready: pending.length === 0 && !failure, database: 'ok', storage: failure?.message ?? 'ok', pendingMigrations: pending };
 };

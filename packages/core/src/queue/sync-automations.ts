@@ -34,8 +34,12 @@ export const syncAutomations = async (
       });
       break;
     } catch (error) {
-      // Two nodes starting at once can pick the same next number; the unique index refuses one, which retries.
-      if (attempt >= 5 || !/unique|duplicate/i.test((error as Error).message)) throw error;
+      // Two nodes starting at once can pick the same next number; the unique index refuses one,
+      // which retries. On SQLite a read transaction that then writes is refused at once when
+      // another process writes (no busy wait can help it): it retries too, after a moment.
+      const message = (error as Error).message;
+      if (attempt >= 10 || !/unique|duplicate|database is locked|SQLITE_BUSY/i.test(message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
     }
   }
   const rows: Array<{ id: string; file_id: number }> = await db('automations').select('id', 'file_id');
