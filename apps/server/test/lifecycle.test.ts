@@ -120,6 +120,28 @@ describe('restart after a crash', () => {
       await stop(second);
     }
   });
+
+  it("kills an API-only node's real-time run left by a crash within a second of listening again", async () => {
+    const { dataDir, env } = await freshEnv({ BOTGATE_WORKER: 'false' });
+    const first = await startServer(env);
+    const core = await observe(dataDir, catalog, env);
+    const access = await executionAccess(first, env, 'sleep');
+    const pending = call(access.url, { body: { botInput: { seconds: { type: 'NUMBER', number: '60' } } }, headers: { 'x-authorization': access.token } }).catch((error: unknown) => error);
+    const job = await waitFor('the real-time run to be recorded as running', async () => (await core.jobs.list({ adapter: 'api-task', state: 'running' }))[0]);
+    const pid = await processOfJob(core, job.id);
+    first.process.kill('SIGKILL');
+    await first.exited;
+    await pending;
+    expect(isAlive(pid)).toBe(true);
+    const second = await startServer(env);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(isAlive(pid)).toBe(false);
+      expect(await core.jobs.get(job.id)).toMatchObject({ state: 'failed', errorCode: 'INTERRUPTED' });
+    } finally {
+      await stop(second);
+    }
+  });
 });
 
 describe('retention', () => {

@@ -19,7 +19,7 @@ import type { JobFinisher } from './queue/finish-job.js';
 import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
 import { createCommandRunner } from './runners/command-runner.js';
-import { killLeftovers } from './runners/kill-leftovers.js';
+import { killLeftovers, killOrphans } from './runners/kill-leftovers.js';
 import { createModuleRunner } from './runners/module-runner.js';
 import * as variables from './variables/index.js';
 
@@ -63,7 +63,7 @@ export const createCore = async (input: CoreOptions) => {
     const catalog = await createCatalog(db, options.catalogDir);
     const runners = {
       module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
-      command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv }),
+      command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv, nodeId }),
     };
     const storage = createStorageHealth(db, options.dataDir, nodeId);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
@@ -114,7 +114,13 @@ export const createCore = async (input: CoreOptions) => {
     });
 
     /** Running jobs whose node died go back to the queue or fail `interrupted`; their leftover processes are killed. */
-    const recover = async (): Promise<void> => {
+    const recover = async ({ orphans = false } = {}): Promise<void> => {
+      // A read of every process's environment: at start, not at every maintenance pass.
+      if (orphans) {
+        for (const pid of killOrphans(join(options.dataDir, 'jobs'), (owner) => isDeadLocalNode(owner, nodeId))) {
+          logger.warn({ pid }, 'killed a job process left by a node of this data folder that is gone');
+        }
+      }
       const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId));
       for (const job of recovered) {
         if (isDeadLocalNode(job.leaseOwner, nodeId)) killLeftovers(job.workDir);
@@ -151,12 +157,17 @@ export const createCore = async (input: CoreOptions) => {
       db,
       /** Whether this node can serve (the server's `/readyz`). */
       readiness: () => checkReadiness(db, options.adapters, storage),
+      /**
+       * Kills what a crashed node of this data folder left running and recovers the jobs whose
+       * node is gone, at once (the server does this before it listens, worker or not).
+       */
+      recover: () => recover({ orphans: true }),
       /** Runs an adapter's migrations under its own bookkeeping table. */
       migrate: (migrations: Record<string, Migration>, tableName: string) => migrate(db, migrations, tableName),
       worker: {
         async start(startOptions: StartOptions = {}): Promise<void> {
           workerStarted = true;
-          await recover();
+          await recover({ orphans: true });
           if (!startOptions.onlyJobIds) {
             maintenanceTimers.push(setInterval(() => void maintain(), Math.max(options.pollMs, Math.floor(options.leaseMs / 2))));
             void removeExpired().catch((error: unknown) => logger.error({ err: error }, 'removing expired jobs failed'));

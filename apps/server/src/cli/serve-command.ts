@@ -34,6 +34,9 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const server = createServer({ core, logger, metrics, routers });
       let port: number;
       try {
+        // Before listening, worker or not: what a crashed predecessor left running dies now, not
+        // when its lease runs out (an API-only node runs real-time jobs too).
+        await core.recover();
         port = await server.listen(config.port, config.host);
       } catch (error) {
         await core.close({ graceMs: 0 });

@@ -17,6 +17,8 @@ export interface CommandRunnerOptions {
   killGraceMs: number;
   /** Environment handed to every command (the server's own, unless configured otherwise). */
   env: NodeJS.ProcessEnv;
+  /** This node's id, given to every job process so that a restarted node can tell its predecessor's leftovers. */
+  nodeId: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       ...options.env,
       BOTGATE_JOB_ID: String(request.jobId ?? ''),
       BOTGATE_JOB_DIR: workDir,
+      BOTGATE_NODE_ID: options.nodeId,
       BOTGATE_AUTOMATION_DIR: automation.dir,
       BOTGATE_INPUT: paths.input,
       BOTGATE_OUTPUT: paths.output,

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobPaths } from './job-paths.js';
-import { killLeftovers } from './kill-leftovers.js';
+import { killLeftovers, killOrphans } from './kill-leftovers.js';
 import { isProcessAlive } from './kill-process-group.js';
 
-const startJobProcess = (workDir: string | undefined, detached: boolean) => {
-  const env = workDir === undefined ? process.env : { ...process.env, BOTGATE_JOB_DIR: workDir };
+const startJobProcess = (workDir: string | undefined, detached: boolean, nodeId?: string) => {
+  const env = workDir === undefined ? process.env : { ...process.env, BOTGATE_JOB_DIR: workDir, ...(nodeId ? { BOTGATE_NODE_ID: nodeId } : {}) };
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { env, detached, stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   return { pid: child.pid as number, exited };
@@ -39,6 +39,26 @@ describe('killLeftovers', () => {
     } finally {
       process.kill(bystander.pid, 'SIGKILL');
       await bystander.exited;
+    }
+  });
+});
+
+describe('killOrphans', () => {
+  it("kills the processes of this data folder's jobs whose node is dead, and only those", async () => {
+    const jobsDir = mkdtempSync(join(tmpdir(), 'botgate-orphans-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'botgate-orphans-'));
+    const orphan = startJobProcess(join(jobsDir, 'a'), true, 'host/1/dead');
+    const alive = startJobProcess(join(jobsDir, 'b'), true, 'host/2/alive');
+    const foreign = startJobProcess(join(elsewhere, 'c'), true, 'host/1/dead');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(killOrphans(jobsDir, (owner) => owner.endsWith('/dead'))).toEqual([orphan.pid]);
+      expect(await orphan.exited).toBe('SIGKILL');
+      expect(isProcessAlive(alive.pid)).toBe(true);
+      expect(isProcessAlive(foreign.pid)).toBe(true);
+    } finally {
+      for (const job of [alive, foreign]) process.kill(job.pid, 'SIGKILL');
+      await Promise.all([alive.exited, foreign.exited]);
     }
   });
 });
