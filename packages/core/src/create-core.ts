@@ -65,7 +65,7 @@ export const createCore = async (input: CoreOptions) => {
       module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
       command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv, nodeId }),
     };
-    const storage = createStorageHealth(db, options.dataDir, nodeId);
+    const storage = createStorageHealth(db, options.dataDir, nodeId, logger);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
     // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
     let dispatcher: ReturnType<typeof createDispatcher>;

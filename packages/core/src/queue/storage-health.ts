@@ -1,6 +1,7 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BotgateError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { durable, type Database } from './database.js';
 import { sql } from './sql.js';
 import { storageFailureOf } from './storage-error.js';
@@ -11,8 +12,14 @@ import { storageFailureOf } from './storage-error.js';
  * traffic elsewhere. While failing, each readiness check tries a small write of each kind, so the
  * node comes back on its own once space is freed, even with no traffic left to write.
  */
-export const createStorageHealth = (db: Database, dataDir: string, nodeId: string) => {
+export const createStorageHealth = (db: Database, dataDir: string, nodeId: string, logger: Logger) => {
   let failure: BotgateError | undefined;
+  // Said once when writes start failing and once when they work again, not at every refusal.
+  const set = (next: BotgateError | undefined) => {
+    if (next && !failure) logger.error({ err: next.cause ?? next }, `${next.message}; this node is unready until a write succeeds`);
+    if (!next && failure) logger.info({ was: failure.message }, 'writes succeed again; this node is ready');
+    failure = next;
+  };
 
   const probe = async (): Promise<void> => {
     await sql(db, 'INSERT INTO botgate_write_probes (node_id, at) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET at = excluded.at', [nodeId, Date.now()]);
@@ -38,7 +45,7 @@ export const createStorageHealth = (db: Database, dataDir: string, nodeId: strin
     async guard<T>(write: () => Promise<T>): Promise<T> {
       try {
         const result = await write();
-        failure = undefined;
+        set(undefined);
         return result;
       } catch (error) {
         throw health.noteFailure(error);
@@ -48,7 +55,7 @@ export const createStorageHealth = (db: Database, dataDir: string, nodeId: strin
     noteFailure(error: unknown): unknown {
       const storage = storageFailureOf(error);
       if (!storage) return error;
-      failure = storage;
+      set(storage);
       return storage;
     },
     /** Ready to write: at once when nothing failed; otherwise after a successful probe write. */
@@ -56,9 +63,9 @@ export const createStorageHealth = (db: Database, dataDir: string, nodeId: strin
       if (!failure) return undefined;
       try {
         await probe();
-        failure = undefined;
+        set(undefined);
       } catch (error) {
-        failure = storageFailureOf(error) ?? failure;
+        set(storageFailureOf(error) ?? failure);
       }
       return failure;
     },
