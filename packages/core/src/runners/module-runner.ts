@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import { collectFiles } from './collect-output-files.js';
 import { jobPaths } from './job-paths.js';
+import { createModuleOutput, type ModuleOutput } from './module-output.js';
 import type { AbortReason, RunRequest, RunResult, Runner } from './runner.js';
 
 export interface ModuleRunnerOptions {
@@ -16,23 +17,25 @@ export interface ModuleRunnerOptions {
 const workerFile = new URL('./module-worker.mjs', import.meta.url).href;
 
 type Task = { modulePath: string; inputs: Record<string, unknown>; context: Record<string, unknown> };
-type Called = { outputs: unknown; wroteFiles: boolean };
-let inProcess: Promise<(task: Task) => Promise<Called>> | undefined;
+/** A module's throw comes back as data, with the output printed before it. */
+type Called = { outputs: unknown; wroteFiles: boolean } | { threw: unknown };
+/** Loaded at the first `none` module: it patches this thread's console and streams (module-worker.mjs). */
+let inProcess: Promise<(task: Task, output: ModuleOutput) => Promise<Called>> | undefined;
 
 /**
  * `isolation: none`: the same module call on this thread, with a plain timer (an
  * `AbortSignal.timeout` per call cost more than the call). A timeout or cancel answers at once
  * but cannot stop the function: it is left to finish and its result is dropped.
  */
-const runHere = async (task: Task, signal: AbortSignal, timeoutMs: number): Promise<Called | 'timeout'> => {
-  inProcess ??= import(workerFile).then((m: { default: (task: Task) => Promise<Called> }) => m.default);
+const runHere = async (task: Task, output: ModuleOutput, signal: AbortSignal, timeoutMs: number): Promise<Called | 'timeout'> => {
+  inProcess ??= import(workerFile).then((m: { runModule: (task: Task, output: ModuleOutput) => Promise<Called> }) => m.runModule);
   const run = await inProcess;
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     const timer = setTimeout(() => resolve('timeout'), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
-    run(task)
+    run(task, output)
       .then(resolve, reject)
       .finally(() => {
         clearTimeout(timer);
@@ -56,13 +59,35 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
   });
+  // A thread's output by the id its task carries (module-worker.mjs), to the job that printed it.
+  const printing = new Map<number, ModuleOutput>();
+  let lastOutputId = 0;
+  pool.on('message', (message: { outputId: number; bytes: Uint8Array }) => printing.get(message.outputId)?.write(message.bytes));
+  const runInThread = async (task: Task, output: ModuleOutput, signal: AbortSignal): Promise<Called> => {
+    const outputId = ++lastOutputId;
+    printing.set(outputId, output);
+    try {
+      const called = (await pool.run({ ...task, outputId }, { signal })) as Called & { printed: number };
+      await output.received(called.printed);
+      return called;
+    } finally {
+      printing.delete(outputId);
+    }
+  };
   return {
     async run(request: RunRequest): Promise<RunResult> {
       const { automation, workDir } = request;
       if (automation.run.kind !== 'module') throw new Error(`${automation.id} is not a module automation`);
       const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
-      const base = { outputFiles: [], outputWorkItems: [], exitCode: null, log: '' };
-      const timedOut = { ...base, outputs: {}, status: 'timed_out' as const, error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' as const };
+      const output = createModuleOutput(options.logLimit ?? 65_536, jobPaths(workDir).log);
+      const base = () => ({ outputFiles: [], outputWorkItems: [], exitCode: null, log: output.text() });
+      const timedOut = () => ({ ...base(), outputs: {}, status: 'timed_out' as const, error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' as const });
+      const threw = (error: unknown): RunResult => {
+        const message = error instanceof Error ? error.message : String(error);
+        const printed = output.text();
+        const stack = error instanceof Error && error.stack ? error.stack : message;
+        return { ...base(), outputs: {}, status: 'failed', error: message, errorCode: 'EXCEPTION', log: printed === '' || printed.endsWith('\n') ? printed + stack : `${printed}\n${stack}` };
+      };
       const timeout = automation.run.isolation === 'none' ? undefined : AbortSignal.timeout(timeoutMs);
       try {
         const task = {
@@ -71,25 +96,27 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
           context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
         };
         const called = timeout === undefined
-          ? await runHere(task, request.signal, timeoutMs)
-          : ((await pool.run(task, { signal: AbortSignal.any([request.signal, timeout]) })) as Called);
-        if (called === 'timeout') return timedOut;
+          ? await runHere(task, output, request.signal, timeoutMs)
+          : await runInThread(task, output, AbortSignal.any([request.signal, timeout]));
+        if (called === 'timeout') return timedOut();
+        if ('threw' in called) return threw(called.threw);
         const { outputs } = called;
         if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
-          return { ...base, outputs: {}, status: 'failed', error: 'the module must return an object of output variables', errorCode: 'OUTPUT_INVALID' };
+          return { ...base(), outputs: {}, status: 'failed', error: 'the module must return an object of output variables', errorCode: 'OUTPUT_INVALID' };
         }
         // Most modules write no files: the disk is looked at only when one may have.
         const outputDir = jobPaths(workDir).outputDir;
         const outputFiles = (called.wroteFiles || request.inputFiles.length > 0) && existsSync(outputDir) ? await collectFiles(outputDir) : [];
-        return { ...base, outputs: outputs as Record<string, unknown>, outputFiles, status: 'succeeded', error: null, errorCode: null };
+        return { ...base(), outputs: outputs as Record<string, unknown>, outputFiles, status: 'succeeded', error: null, errorCode: null };
       } catch (error) {
         if (request.signal.aborted) {
           const reason = request.signal.reason as AbortReason;
-          return { ...base, outputs: {}, status: 'aborted', abortReason: reason, error: reason, errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED' };
+          return { ...base(), outputs: {}, status: 'aborted', abortReason: reason, error: reason, errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED' };
         }
-        if (timeout?.aborted) return timedOut;
-        const message = error instanceof Error ? error.message : String(error);
-        return { ...base, outputs: {}, status: 'failed', error: message, errorCode: 'EXCEPTION', log: error instanceof Error && error.stack ? error.stack : message };
+        if (timeout?.aborted) return timedOut();
+        return threw(error);
+      } finally {
+        output.end();
       }
     },
     async close() {
