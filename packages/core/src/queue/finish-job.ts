@@ -1,8 +1,8 @@
-import type { Knex } from 'knex';
 import type { AttemptState, Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import { createBatcher } from './batcher.js';
-import { durable, isSqlite, rawRows, type Database } from './database.js';
+import { durable, isSqlite, type Database } from './database.js';
+import { transaction, type Query } from './sql.js';
 import { insertAttempts, type EndedAttempt } from './job-attempts.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { jobsChannel } from './job-notifications.js';
@@ -40,7 +40,7 @@ const move = batchMoveSql('running', 'j.state', 'v.state');
  * over keeps that node's state, and is missing from the rows returned. The attempt that ended is
  * written in the same statement (PostgreSQL) or transaction (SQLite).
  */
-const updateFinished = async (db: Database | Knex.Transaction, finishes: readonly Finish[]): Promise<JobRow[]> => {
+const updateFinished = async (db: Database, query: Query, finishes: readonly Finish[]): Promise<JobRow[]> => {
   const now = Date.now();
   const bindings = finishes.flatMap(({ id, nodeId, outcome, runAfter }) => {
     const requeue = outcome.state === 'queued';
@@ -73,15 +73,14 @@ const updateFinished = async (db: Database | Knex.Transaction, finishes: readonl
       WHERE j.id = v.id AND ${move.guard} AND j.lease_owner = v.node`;
   if (isSqlite(db)) {
     // SQLite's RETURNING cannot name the FROM table: the attempts are made from what we sent.
-    const rows = await rawRows<JobRow>(db, `${update} RETURNING *`, bindings);
+    const rows = await query<JobRow>(`${update} RETURNING *`, bindings);
     const sent = new Map(finishes.map((finish) => [finish.id, finish]));
-    await insertAttempts(db, rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)));
+    await insertAttempts(query, rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)));
     return rows;
   }
   // Slots are free again (or jobs are back in the queue): other nodes may claim. PostgreSQL
   // sends one notification per automation and transaction, however many rows ask for it.
-  return rawRows<JobRow>(
-    db,
+  return query<JobRow>(
     `WITH done AS (${update} RETURNING j.*, v.node AS attempt_node, v.attempt_state, v.ended_at AS attempt_ended_at),
      attempts AS (INSERT INTO job_attempts (job_id, number, node_id, started_at, ended_at, state, error_code, error, exit_code, log)
        SELECT id, attempt, attempt_node, started_at, attempt_ended_at, attempt_state, error_code, error, exit_code, log FROM done)
@@ -110,9 +109,9 @@ const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt =>
  */
 export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
   for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
-  const rows = await db.transaction(async (tx) => {
+  const rows = await transaction(db, async (query) => {
     const all: JobRow[] = [];
-    for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(tx, finishes.slice(at, at + chunk))));
+    for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(db, query, finishes.slice(at, at + chunk))));
     return all;
   });
   const byId = new Map(rows.map((row) => [Number(row.id), row]));

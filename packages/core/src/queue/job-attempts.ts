@@ -1,7 +1,6 @@
-import type { Knex } from 'knex';
 import type { JobAttempt, AttemptState } from '../jobs/job.js';
 import type { Database } from './database.js';
-import { sql } from './sql.js';
+import { sql, type Query } from './sql.js';
 
 /** An ended run, as it is written to `job_attempts` in the transaction that ends it. */
 export interface EndedAttempt {
@@ -34,11 +33,10 @@ const columns = ['job_id', 'number', 'node_id', 'started_at', 'ended_at', 'state
 const chunk = 64;
 
 /** Writes ended attempts inside the caller's transaction (the one that ends them). */
-export const insertAttempts = async (tx: Knex.Transaction | Database, attempts: readonly EndedAttempt[]): Promise<void> => {
+export const insertAttempts = async (query: Query, attempts: readonly EndedAttempt[]): Promise<void> => {
   for (let at = 0; at < attempts.length; at += chunk) {
     const part = attempts.slice(at, at + chunk);
-    await sql(
-      tx,
+    await query(
       `INSERT INTO job_attempts (${columns.join(', ')}) VALUES ${part.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')}`,
       part.flatMap((a) => [a.jobId, a.number, a.nodeId, a.startedAt, a.endedAt, a.state, a.errorCode, a.error, a.exitCode, a.log]),
     );

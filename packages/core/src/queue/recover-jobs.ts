@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import { rawRows, type Database } from './database.js';
 import { insertAttempts } from './job-attempts.js';
 import { transitionJobs } from './transition.js';
 
@@ -34,7 +34,7 @@ export const recoverJobs = async (db: Database, isDead: (owner: string) => boole
         set: retry ? interrupted : { ...interrupted, finished_at: now },
       });
       if (moved > 0) {
-        await insertAttempts(tx, [
+        await insertAttempts((text, bindings) => rawRows(tx, text, bindings ?? []), [
           { jobId: Number(job.id), number: job.attempt, nodeId: job.lease_owner, startedAt: job.started_at === null ? null : Number(job.started_at), endedAt: now, state: 'interrupted', errorCode: 'INTERRUPTED', error: 'interrupted', exitCode: null, log: '' },
         ]);
       }

@@ -39,3 +39,32 @@ export const sql = async <Row>(db: Database | Knex.Transaction, text: string, bi
     await client.releaseConnection(connection);
   }
 };
+
+/** A statement run inside `transaction`: `?` placeholders, the rows it returns. */
+export type Query = <Row>(text: string, bindings?: readonly unknown[]) => Promise<Row[]>;
+
+/**
+ * One transaction of raw statements. On SQLite it holds the one connection and runs BEGIN, the
+ * statements and COMMIT straight on better-sqlite3, prepared once: a knex transaction cost a
+ * quarter of a millisecond of a job's end, four times its statements. Nothing else can run on
+ * the connection meanwhile (the pool has one, and it is ours until released). On PostgreSQL,
+ * a knex transaction.
+ */
+export const transaction = async <T>(db: Database, work: (query: Query) => Promise<T>): Promise<T> => {
+  if (!isSqlite(db)) return db.transaction((tx) => work(<Row>(text: string, bindings: readonly unknown[] = []) => rawRows<Row>(tx, text, bindings)));
+  const client = db.client as { acquireConnection(): Promise<SqliteConnection & { inTransaction: boolean }>; releaseConnection(connection: SqliteConnection): Promise<unknown> };
+  const connection = await client.acquireConnection();
+  try {
+    onConnection(connection, 'BEGIN', []);
+    try {
+      const result = await work(async <Row>(text: string, bindings: readonly unknown[] = []) => onConnection(connection, text, bindings) as Row[]);
+      onConnection(connection, 'COMMIT', []);
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) onConnection(connection, 'ROLLBACK', []);
+      throw error;
+    }
+  } finally {
+    await client.releaseConnection(connection);
+  }
+};
