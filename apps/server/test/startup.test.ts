@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCatalog, serverEnv, startServer, useWorkspace, type RunningServer } from './helpers.js';

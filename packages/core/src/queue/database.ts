@@ -80,10 +80,17 @@ export const createDatabase = (config: DatabaseConfig): Database => {
   // `full`: every commit is noted, and reaches the disk moments after it without holding anyone
   // up; `durable()` waits for it where an answer depends on it.
   const wal = (config.synchronous ?? 'full') === 'full' ? createWalSync(`${config.filename}-wal`) : undefined;
+  // Commits nobody waits for (claims, heartbeats, real-time records) are flushed together a few
+  // milliseconds later: an fdatasync per commit, two per real-time run, made the next commit's
+  // WAL write wait for the disk on the event loop. `durable()` callers still flush at once.
+  let flushTimer: NodeJS.Timeout | undefined;
   const onCommit = wal
     ? () => {
         wal.wrote();
-        void wal.sync().catch(() => undefined);
+        flushTimer ??= setTimeout(() => {
+          flushTimer = undefined;
+          void wal.sync().catch(() => undefined);
+        }, backgroundFlushMs);
       }
     : () => undefined;
   const db = knexFactory({
@@ -118,6 +125,9 @@ export const createDatabase = (config: DatabaseConfig): Database => {
 };
 
 const walSyncs = new WeakMap<Database, WalSync>();
+
+/** How long a commit nobody waits for may stay in the OS's cache before its WAL is flushed. */
+const backgroundFlushMs = 5;
 
 /**
  * Resolves once everything this process committed so far is on disk: for SQLite with
