@@ -121,7 +121,7 @@ export const createCore = async (input: CoreOptions) => {
           logger.warn({ pid }, 'killed a job process left by a node of this data folder that is gone');
         }
       }
-      const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId));
+      const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId), (jobId) => registry.has(jobId));
       for (const job of recovered) {
         if (isDeadLocalNode(job.leaseOwner, nodeId)) killLeftovers(job.workDir);
         logger.warn({ jobId: job.id, owner: job.leaseOwner, state: job.state }, 'recovered a job whose node is gone');

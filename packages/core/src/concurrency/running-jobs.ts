@@ -26,6 +26,8 @@ interface Entry {
 export const createRunningJobs = (options: RunningJobsOptions) => {
   const { db, nodeId, logger } = options;
   const running = new Map<number, Entry>();
+  // Real-time runs between their acceptance and their row: drained like running ones.
+  const starting = new Set<Promise<unknown>>();
   let timers: NodeJS.Timeout[] = [];
 
   const abort = (jobId: number, reason: AbortReason): boolean => {
@@ -40,7 +42,17 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
     if (timers.length > 0) return;
     timers = [
       setInterval(() => {
-        heartbeat(db, nodeId, [...running.keys()], options.leaseMs).then(applyCancels, (error: unknown) => logger.error({ err: error }, 'lease renewal failed'));
+        heartbeat(db, nodeId, [...running.keys()], options.leaseMs).then(
+          ({ cancel, lost }) => {
+            applyCancels(cancel);
+            // Still listed here after the renewal: taken over elsewhere, it must not run twice.
+            for (const id of lost.filter((id) => running.has(id))) {
+              logger.warn({ jobId: id }, 'another node took over a job this node still ran; stopping it here');
+              abort(id, 'lost');
+            }
+          },
+          (error: unknown) => logger.error({ err: error }, 'lease renewal failed'),
+        );
       }, Math.max(100, Math.floor(options.leaseMs / 3))),
       setInterval(() => {
         cancelRequested(db, nodeId, [...running.keys()]).then(applyCancels, (error: unknown) => logger.warn({ err: error }, 'cancel check failed'));
@@ -52,7 +64,10 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
     timers = [];
   };
 
-  const all = () => Promise.all([...running.values()].map((entry) => entry.done.catch(() => undefined)));
+  const all = async () => {
+    await Promise.all([...starting].map((start) => start.catch(() => undefined)));
+    await Promise.all([...running.values()].map((entry) => entry.done.catch(() => undefined)));
+  };
 
   return {
     /**
@@ -60,6 +75,7 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
      * controller is aborted with an `AbortReason` to stop it.
      */
     add(jobId: number, controller: AbortController, done: Promise<unknown>): void {
+      if (running.has(jobId)) throw new Error(`job ${jobId} already runs on this node`);
       running.set(jobId, { controller, done });
       startTimers();
       void done
@@ -69,6 +85,12 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
           if (running.size === 0) stopTimers();
         });
     },
+    /** Holds shutdown until `start` (a run being written as it starts) has settled. */
+    starting<T>(start: Promise<T>): Promise<T> {
+      starting.add(start);
+      void start.catch(() => undefined).finally(() => starting.delete(start));
+      return start;
+    },
     /** Stops a job this node runs; false when it does not run here. */
     abort,
     has: (jobId: number): boolean => running.has(jobId),
@@ -77,11 +99,12 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
     },
     /** Lets running jobs finish for `graceMs`, then stops the rest (`shutdown`) and waits for them. */
     async drain(graceMs: number): Promise<void> {
-      if (running.size > 0) {
+      if (running.size > 0 || starting.size > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
         clearTimeout(timer);
       }
+      await Promise.all([...starting].map((start) => start.catch(() => undefined)));
       if (running.size > 0) {
         logger.warn({ jobs: [...running.keys()] }, 'grace period over; stopping running jobs');
         for (const id of running.keys()) abort(id, 'shutdown');

@@ -11,6 +11,8 @@ import { validateInputs, valuesToPlain, type Values } from '../variables/index.j
 import type { Job } from './job.js';
 import { outcomeOf, runnerFailure } from './run-job.js';
 
+const notRun = { outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: 'interrupted', errorCode: 'INTERRUPTED' as const, log: '' };
+
 export interface ExecuteRequest {
   automationId: string;
   adapter: string;
@@ -49,7 +51,8 @@ export const createExecutor = (deps: ExecutorDeps) => ({
     const inputs = validateInputs(automation.inputs, request.inputs);
     const timeoutMs = Math.min(request.timeoutMs, automation.timeoutMs);
     const now = new Date();
-    const job = await insertJob(deps.db, {
+    const write = async () => {
+      const written = await insertJob(deps.db, {
         automationId: automation.id,
         adapter: request.adapter,
         state: 'running',
@@ -75,7 +78,16 @@ export const createExecutor = (deps: ExecutorDeps) => ({
         finishedAt: null,
         leaseOwner: deps.nodeId,
         leaseExpiresAt: now.getTime() + deps.leaseMs,
-    });
+      });
+      // Accepted while this node began to close: the row is written, but nothing may start now.
+      if (!deps.isAccepting()) {
+        await deps.finish.written({ id: written.id, nodeId: deps.nodeId, outcome: { ...notRun, state: 'failed' } });
+        throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
+      }
+      return written;
+    };
+    // Shutdown waits for it: it must not close the database under the insert.
+    const job = await deps.registry.starting(write());
     const plain = valuesToPlain(inputs);
     const controller = new AbortController();
     const done = (async () => {

@@ -87,10 +87,11 @@ export const createDatabase = (config: DatabaseConfig): Database => {
   const onCommit = wal
     ? () => {
         wal.wrote();
+        // Unref'd: closing the database checkpoints (and syncs) what is left anyway.
         flushTimer ??= setTimeout(() => {
           flushTimer = undefined;
           void wal.sync().catch(() => undefined);
-        }, backgroundFlushMs);
+        }, backgroundFlushMs).unref();
       }
     : () => undefined;
   const db = knexFactory({

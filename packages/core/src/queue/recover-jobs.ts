@@ -15,22 +15,26 @@ export interface RecoveredJob {
  * remain, otherwise fail with `interrupted`; none stays running, none vanishes. The cut-short run
  * is kept as an `interrupted` attempt.
  */
-export const recoverJobs = async (db: Database, isDead: (owner: string) => boolean): Promise<RecoveredJob[]> => {
+export const recoverJobs = async (db: Database, isDead: (owner: string) => boolean, runsHere: (jobId: number) => boolean): Promise<RecoveredJob[]> => {
   const now = Date.now();
   const running: Array<{ id: number; lease_owner: string | null; lease_expires_at: number | string | null; work_dir: string; attempt: number; max_attempts: number; started_at: number | string | null }> =
     await db('jobs').where({ state: 'running' }).select('id', 'lease_owner', 'lease_expires_at', 'work_dir', 'attempt', 'max_attempts', 'started_at');
   const recovered: RecoveredJob[] = [];
   for (const job of running) {
     const owner = job.lease_owner ?? '';
+    // This node's own job, its lease lapsed while it stalled (or could not write): still ours,
+    // renewed at the next heartbeat. Requeueing it would run it twice.
+    if (runsHere(Number(job.id))) continue;
     if (Number(job.lease_expires_at ?? 0) >= now && !isDead(owner)) continue;
     const retry = job.attempt < job.max_attempts;
     const interrupted = { lease_owner: null, lease_expires_at: null, error: 'interrupted', error_code: 'INTERRUPTED' };
     const changed = await db.transaction(async (tx) => {
-      // Guarded by the owner we saw: a node that renewed its lease meanwhile keeps its job.
+      // Guarded by the run we saw (owner, attempt, lease): a node that renewed its lease, or
+      // ended and claimed the job again, meanwhile keeps it.
       const moved = await transitionJobs(tx, {
         to: retry ? 'queued' : 'failed',
         from: ['running'],
-        where: { id: job.id, lease_owner: job.lease_owner },
+        where: { id: job.id, lease_owner: job.lease_owner, attempt: job.attempt, lease_expires_at: job.lease_expires_at },
         set: retry ? interrupted : { ...interrupted, finished_at: now },
       });
       if (moved > 0) {

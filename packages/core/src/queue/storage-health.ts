@@ -23,6 +23,8 @@ export const createStorageHealth = (db: Database, dataDir: string, nodeId: strin
 
   const probe = async (): Promise<void> => {
     await sql(db, 'INSERT INTO botgate_write_probes (node_id, at) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET at = excluded.at', [nodeId, Date.now()]);
+    // Node ids are new at every start: the row goes again, or the table would grow with restarts.
+    await sql(db, 'DELETE FROM botgate_write_probes WHERE node_id = ?', [nodeId]);
     await durable(db);
     await mkdir(dataDir, { recursive: true });
     const path = join(dataDir, `.write-probe-${process.pid}`);

@@ -2,8 +2,8 @@ import type { Automation } from '../catalog/automation.js';
 import type { JobErrorCode, JobFile, OutputWorkItem } from '../jobs/job.js';
 import type { JsonValue } from '../variables/index.js';
 
-/** Why a run was stopped from outside: a user's cancel, or this node shutting down. */
-export type AbortReason = 'canceled' | 'shutdown';
+/** Why a run was stopped from outside: a user's cancel, this node shutting down, or its job taken over by another node. */
+export type AbortReason = 'canceled' | 'shutdown' | 'lost';
 
 export interface RunRequest {
   /** Undefined for a real-time run that is recorded only once it has ended. */
