@@ -106,6 +106,15 @@ export const serverEnv = async (dataDir: string, catalog: string, extra: Record<
   ...extra,
 });
 
+/** A maker of separate data folders (SQLite file and job folders) for a test file, one per test, with their environment. */
+export const freshEnvs = (root: string, catalog: string) => {
+  let made = 0;
+  return async (extra: Record<string, string> = {}): Promise<{ dataDir: string; env: Record<string, string> }> => {
+    const dataDir = join(root, `data-${++made}`);
+    return { dataDir, env: await serverEnv(dataDir, catalog, extra) };
+  };
+};
+
 /** A core on the same database as the server, for the test to read job rows directly. */
 export const observe = async (dataDir: string, catalogDir: string, env: Record<string, string> = {}): Promise<Core> => {
   const database = env.BOTGATE_DATABASE ? { database: { client: 'pg' as const, connectionString: env.BOTGATE_DATABASE } } : {};

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFinal, type JobState } from '@botgate/core';
 import { describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { cliJson, freshEnvs, makeCatalog, startServer, useWorkspace, waitFor } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -29,8 +29,7 @@ for (const [id, isolation] of [['chatty', 'thread'], ['chatty-inline', 'none']] 
 
 type JobJson = { id: number; state: JobState; log: string };
 
-let next = 0;
-const freshEnv = (extra: Record<string, string> = {}) => serverEnv(join(root, `data-${++next}`), catalog, extra);
+const freshEnv = freshEnvs(root, catalog);
 
 /** Queues a job for the server (with --wait the CLI could run it itself) and waits for its end. */
 const runOnServer = async (env: Record<string, string>, automationId: string, inputs: string[]): Promise<JobJson> => {
@@ -44,7 +43,7 @@ const runOnServer = async (env: Record<string, string>, automationId: string, in
 describe('a module job’s console output', () => {
   it('is its job’s log in botgate serve, and never raw text among the server’s JSON log lines', async () => {
     // One thread, so the second job runs where the first one's late timer is still pending.
-    const env = await freshEnv({ BOTGATE_CONCURRENCY: '1' });
+    const { env } = await freshEnv({ BOTGATE_CONCURRENCY: '1' });
     const server = await startServer(env);
     try {
       const jobs = [
@@ -69,7 +68,7 @@ describe('a module job’s console output', () => {
   });
 
   it('leaves `botgate run --wait --json` one JSON document when the CLI runs the module itself', async () => {
-    const env = await freshEnv();
+    const { env } = await freshEnv();
     for (const automationId of ['chatty', 'chatty-inline']) {
       const job = await cliJson<JobJson>(['run', automationId, '-i', `say=${automationId}`, '--wait'], env);
       expect([job.state, job.log]).toEqual(['succeeded', `hello from ${automationId}\n`]);
