@@ -111,9 +111,11 @@ describe('restart after a crash', () => {
     const first = await startServer(env);
     const core = await observe(dataDir, catalog, env);
     const { pending, job, pid } = await startMinuteLongRun(first, env, core);
+    // The call dies with the server: handled now, before the kill makes it fail.
+    const ended = pending.catch(() => undefined);
     first.process.kill('SIGKILL');
     await first.exited;
-    await pending.catch(() => undefined);
+    await ended;
     expect(isAlive(pid)).toBe(true);
     const second = await startServer(env);
     try {
