@@ -26,6 +26,7 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
   leaseMs: config.lease,
   pollMs: config.poll,
   retentionMs: config.retention,
+  jsonDepth: config.jsonDepth,
   retryDelayMs: config.retryDelay,
   retryDelayMaxMs: config.retryDelayMax,
   logger,

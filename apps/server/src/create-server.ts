@@ -12,6 +12,8 @@ export interface ServerOptions {
   /** The adapters', the console's and the API reference's routers, mounted at the root in this order. */
   routers: Router[];
   metrics: Metrics;
+  /** Node's HTTP timeouts, in milliseconds (see load-config.ts). */
+  timeouts: { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number };
 }
 
 export interface BotgateServer {
@@ -26,7 +28,7 @@ export interface BotgateServer {
  * The HTTP side of `botgate serve`: health, the adapters (mounted here as their issues land),
  * and one JSON answer for anything that no route handles.
  */
-export const createServer = ({ core, logger, routers, metrics }: ServerOptions): BotgateServer => {
+export const createServer = ({ core, logger, routers, metrics, timeouts }: ServerOptions): BotgateServer => {
   const app = express();
   app.disable('x-powered-by');
   let draining = false;
@@ -79,7 +81,16 @@ export const createServer = ({ core, logger, routers, metrics }: ServerOptions):
     app,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server = createHttpServer(app);
+        server = createHttpServer(
+          {
+            headersTimeout: timeouts.headersTimeout,
+            requestTimeout: timeouts.requestTimeout,
+            keepAliveTimeout: timeouts.keepAliveTimeout,
+            // Node looks for timed-out requests every 30 s by default: a slow client would outlive a short headersTimeout.
+            connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeouts.headersTimeout / 4))),
+          },
+          app,
+        );
         server.once('error', reject);
         server.listen(port, host, () => resolve((server?.address() as AddressInfo).port));
       }),

@@ -27,6 +27,16 @@ const configSchema = z.strictObject({
   worker: z.union([z.boolean(), z.stringbool()]).default(true),
   /** Bytes per uploaded file. @default 52428800 (50 MiB) */
   uploadLimit: positiveInt.default(50 * 1024 * 1024),
+  /** Bytes of all files of one request together. @default 4 × uploadLimit */
+  uploadTotalLimit: positiveInt.optional(),
+  /** Arrays and objects nested this deep at most in a request body (and in JSON text of an input). @default 64 */
+  jsonDepth: positiveInt.default(64),
+  /** A client has this long to send a request's headers (slow clients are dropped). @default 30s */
+  headersTimeout: durationSchema.default(30_000),
+  /** A client has this long to send a whole request: a 200 MiB upload at 1 MB/s fits. @default 10m */
+  requestTimeout: durationSchema.default(600_000),
+  /** An idle kept-alive connection is closed after this. @default 5s */
+  keepAliveTimeout: durationSchema.default(5000),
   /** How long finished jobs and their folders are kept. @default 7d */
   retention: durationSchema.default(7 * 86_400_000),
   /** How long an idempotency key answers its first job. @default 24h */

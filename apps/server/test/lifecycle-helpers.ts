@@ -1,11 +1,13 @@
 import { cliJson, type RunningServer } from './helpers.js';
 
 /** A JSON call and its answer. */
-export const call = async (url: string, options: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+export const call = async (url: string, options: { method?: string; body?: unknown; json?: string; headers?: Record<string, string> } = {}) => {
+  // `json`: body text as it is (JSON.stringify itself overflows past a few thousand levels).
+  const sent = options.json ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const response = await fetch(url, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    method: options.method ?? (sent === undefined ? 'GET' : 'POST'),
+    headers: { ...(sent === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    ...(sent === undefined ? {} : { body: sent }),
   });
   const text = await response.text();
   let body: unknown = text;

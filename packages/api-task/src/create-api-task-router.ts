@@ -1,6 +1,6 @@
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, mountRoutes, operation } from '@botgate/http';
-import express, { type RequestHandler, Router } from 'express';
+import { acceptBodies, jsonBody, mountRoutes, operation } from '@botgate/http';
+import { type RequestHandler, Router } from 'express';
 import { readToken } from './auth/read-token.js';
 import type { Role, Tokens } from './auth/tokens.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
@@ -45,7 +45,7 @@ const requireRole = (tokens: Tokens, allowed: readonly Role[], what: string): Re
   }
 };
 
-const jsonOnly = (limit: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), express.json({ limit, strict: false })];
+const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit, maxDepth, strict: false })];
 
 /**
  * Automation Anywhere's API Task real-time flow over a botgate core: authentication, allocation
@@ -56,7 +56,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const access = options.access ?? createApiTaskAccess(core, options);
   const { tokens, users, allocations } = access;
   const gate = createConcurrencyGate(core);
-  const json = jsonOnly(options.bodyLimit ?? 1024 * 1024);
+  const json = jsonOnly(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth);
   const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
   const developer = requireRole(tokens, ['admin', 'developer'], 'generating execution URLs');
   const router = Router();

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createApiTaskAccess, type ApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, operation } from '@botgate/http';
+import { acceptBodies, handle, jsonBody, operation } from '@botgate/http';
 import { createSkills } from '@botgate/local-api';
 import { createProcesses, createWorkspaceKeys } from '@botgate/process-api';
 import express, { Router, type RequestHandler } from 'express';
@@ -68,7 +68,7 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   const admin = sessions.require(['admin']);
 
   const api = Router();
-  api.use(acceptBodies(['application/json'], 'send Content-Type: application/json'), express.json({ limit: '100kb' }));
+  api.use(acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }));
   api.post('/login', handle(sessions.login));
   api.post('/logout', (req, res) => sessions.logout(req, res));
   api.get('/session', handle(sessions.current));

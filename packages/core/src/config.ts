@@ -26,6 +26,8 @@ export interface CoreOptions {
   retryDelayMaxMs?: number;
   /** How long finished jobs and their folders are kept. @default 604_800_000 (7 days) */
   retentionMs?: number;
+  /** Arrays and objects nested this deep at most, in request bodies and in JSON text of inputs. @default 64 */
+  jsonDepth?: number;
   /** Bytes of a command's stdout and stderr kept per job. @default 65536 */
   logLimit?: number;
   /** After SIGTERM, how long a timed-out or canceled process gets before SIGKILL. @default 5000 */

@@ -22,6 +22,7 @@ import { createCommandRunner } from './runners/command-runner.js';
 import { killLeftovers, killOrphans } from './runners/kill-leftovers.js';
 import { createModuleRunner } from './runners/module-runner.js';
 import * as variables from './variables/index.js';
+import { defaultJsonDepth } from './variables/json-depth.js';
 
 const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
   const dataDir = resolve(options.dataDir);
@@ -39,6 +40,7 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
     retryDelayMaxMs: options.retryDelayMaxMs ?? 300_000,
     retentionMs: options.retentionMs ?? 604_800_000,
     logLimit: options.logLimit ?? 65_536,
+    jsonDepth: options.jsonDepth ?? defaultJsonDepth,
     killGraceMs: options.killGraceMs ?? 5000,
     moduleThreads: options.moduleThreads ?? 2,
     logger: options.logger ?? silentLogger,
@@ -73,6 +75,7 @@ export const createCore = async (input: CoreOptions) => {
       db,
       catalog,
       dataDir: options.dataDir,
+      jsonDepth: options.jsonDepth,
       idempotencyWindowMs: options.idempotencyWindowMs,
       pollMs: options.pollMs,
       onEnqueued: () => dispatcher.wake(),

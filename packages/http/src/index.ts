@@ -7,3 +7,4 @@ export { mountRoutes, type BodySpec, type HttpMethod, type ResponseSpec, type Ro
 export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';
 export { sendJobFile } from './send-job-file.js';
 export { parseInput } from './parse-input.js';
+export { jsonBody, type JsonBodyOptions } from './json-body.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, describeRequest, mountRoutes, operation } from '@botgate/http';
+import { acceptBodies, describeRequest, jsonBody, mountRoutes, operation } from '@botgate/http';
+import { parse as parseQueryString } from 'node:querystring';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
 import { localApiContract } from './contract.js';
@@ -20,6 +21,8 @@ export interface LocalApiOptions {
   allow?: readonly string[] | undefined;
   /** Bytes per uploaded file. @default 52428800 (50 MiB) */
   uploadLimit?: number;
+  /** Bytes of one request's files together. @default 4 × uploadLimit */
+  uploadTotalLimit?: number;
   /** Where uploads wait until their job is queued; on the same disk as the job folders. @default '<dataDir>/uploads' */
   uploadDir?: string;
   /** @default a silent logger */
@@ -27,9 +30,14 @@ export interface LocalApiOptions {
 }
 
 /** Request bodies EMILY's callers send: multipart (files and fields), form fields, or JSON fields. */
-const parseBody: RequestHandler[] = [
-  express.urlencoded({ extended: false, limit: '1mb' }),
-  express.json({ limit: '1mb' }),
+const parseBody = (maxDepth: number): RequestHandler[] => [
+  // Read by node's querystring, not express's qs, which drops a field named `__proto__`.
+  express.text({ type: 'application/x-www-form-urlencoded', limit: '1mb' }),
+  (req, _res, next) => {
+    if (req.is('application/x-www-form-urlencoded') && typeof req.body === 'string') req.body = parseQueryString(req.body, '&', '=', { maxKeys: 1000 });
+    next();
+  },
+  ...jsonBody({ limit: '1mb', maxDepth }),
   acceptBodies(['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'], 'send multipart/form-data (files and fields), a form or JSON'),
 ];
 
@@ -39,7 +47,8 @@ const parseBody: RequestHandler[] = [
  */
 export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}): Router => {
   const skills = createSkills(core);
-  const uploads = { uploadLimit: options.uploadLimit ?? 50 * 1024 * 1024, uploadDir: options.uploadDir ?? join(core.options.dataDir, 'uploads') };
+  const uploadLimit = options.uploadLimit ?? 50 * 1024 * 1024;
+  const uploads = { uploadLimit, uploadTotalLimit: options.uploadTotalLimit ?? 4 * uploadLimit, uploadDir: options.uploadDir ?? join(core.options.dataDir, 'uploads') };
   const overview = getOverview(core, options.userId ?? 'botgate');
   const triggerSkill = trigger(core, skills);
   const router = Router();
@@ -57,7 +66,7 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
         return overview(req, res);
       },
     },
-    { ...localApiContract.trigger, before: [...receiveUploads(uploads), ...parseBody], handler: triggerSkill },
+    { ...localApiContract.trigger, before: [...receiveUploads(uploads), ...parseBody(core.options.jsonDepth)], handler: triggerSkill },
     { ...localApiContract.status, handler: getJob(core, skills) },
     { ...localApiContract.file, handler: getJobFile(core, skills) },
   ]);

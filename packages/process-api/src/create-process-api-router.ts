@@ -29,7 +29,7 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
   const runs = createRuns(core);
   const keys = createWorkspaceKeys(core);
   const deps = { core, processes, runs, keys };
-  const json = readJsonBody(options.bodyLimit ?? 1024 * 1024);
+  const json = readJsonBody(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth);
   const router = Router();
   for (const base of ['/workspace-v1', '/process-v1']) router.use(base, operation('process-api', 'other'));
 

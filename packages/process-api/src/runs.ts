@@ -42,7 +42,7 @@ export const derivedId = (...parts: Array<string | number>): string => {
  */
 export const declaredInputs = (core: Core, process: Process, payload: Record<string, unknown>): Record<string, unknown> => {
   const automation = core.catalog.get(process.automationId);
-  const declared = Object.fromEntries(Object.entries(payload).filter(([name, value]) => name in automation.inputs && value !== null));
+  const declared = Object.fromEntries(Object.entries(payload).filter(([name, value]) => Object.hasOwn(automation.inputs, name) && value !== null));
   validateInputs(automation.inputs, valuesFromPlain(automation.inputs, declared));
   return declared;
 };

@@ -31,7 +31,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.
       const routers = [...createAdapterRouters(core, config, logger, apiTaskAccess), consoleRouter, createApiDocsRouter(adaptersOf(config))];
-      const server = createServer({ core, logger, metrics, routers });
+      const server = createServer({ core, logger, metrics, routers, timeouts: { headersTimeout: config.headersTimeout, requestTimeout: config.requestTimeout, keepAliveTimeout: config.keepAliveTimeout } });
       let port: number;
       try {
         // Before listening, worker or not: what a crashed predecessor left running dies now, not

@@ -39,6 +39,7 @@ export interface JobServiceDeps {
   db: Database;
   catalog: Catalog;
   dataDir: string;
+  jsonDepth: number;
   idempotencyWindowMs: number;
   pollMs: number;
   /** Called after a job is committed, so this node's dispatcher looks at once instead of at its next poll. */
@@ -70,7 +71,7 @@ export const createJobService = (deps: JobServiceDeps) => {
     async enqueue(request: EnqueueRequest): Promise<{ job: Job; created: boolean }> {
       if (!deps.isAccepting()) throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
       const automation = catalog.get(request.automationId);
-      const given = request.plainInputs ? valuesFromPlain(automation.inputs, request.plainInputs) : (request.inputs ?? {});
+      const given = request.plainInputs ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth) : (request.inputs ?? {});
       const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
       const workDir = join(deps.dataDir, 'jobs', randomUUID());
       const files = request.files ?? [];

@@ -1,7 +1,7 @@
 import type { Automation } from '../catalog/automation.js';
 import type { Finish, JobOutcome } from '../queue/finish-job.js';
 import type { RunResult, Runner } from '../runners/runner.js';
-import { fromPlainJson, valuesToPlain, type Values } from '../variables/index.js';
+import { fromPlainJson, own, valuesToPlain, type Values } from '../variables/index.js';
 import type { Job } from './job.js';
 
 export interface RunJobDeps {
@@ -15,7 +15,7 @@ export interface RunJobDeps {
 
 /** Reads a run's plain outputs against the declared output types; undeclared ones are inferred. */
 const readOutputs = (automation: Automation, plain: Record<string, unknown>): Values =>
-  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, automation.outputs[name])]));
+  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, own(automation.outputs, name))]));
 
 export const outcomeOf = (job: Pick<Job, 'attempt' | 'maxAttempts'>, automation: Automation, result: RunResult): JobOutcome => {
   const base = { outputs: {}, outputFiles: result.outputFiles, outputWorkItems: result.outputWorkItems, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };

@@ -15,3 +15,9 @@ export const invalid = (path: string, expected: string, got: unknown): VariableE
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `record[key]` when `record` has it as its own property: a name is data, and `constructor` or
+ * `toString` must not find what every object inherits.
+ */
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);

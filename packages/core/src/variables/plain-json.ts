@@ -4,10 +4,19 @@
  * undeclared values are inferred from their JSON shape.
  */
 import { invalid, isRecord } from './describe.js';
+import { defaultJsonDepth, nestsDeeperThan } from './json-depth.js';
 import { isDateTimeText, isNumberText, numberToText, type Column, type JsonValue, type Value, type VariableType } from './value.js';
 
-/** Reads a plain JSON value; with `declared`, text is read as that type (form fields are always text). */
-export const fromPlainJson = (path: string, raw: unknown, declared?: VariableType): Value => {
+/**
+ * Reads a plain JSON value; with `declared`, text is read as that type (form fields are always
+ * text). It may nest `maxDepth` levels at most, checked before anything recurses into it.
+ */
+export const fromPlainJson = (path: string, raw: unknown, declared?: VariableType, maxDepth = defaultJsonDepth): Value => {
+  if (typeof raw === 'object' && raw !== null && nestsDeeperThan(raw, maxDepth)) throw invalid(path, `JSON nested at most ${maxDepth} levels deep`, raw);
+  return readPlain(path, raw, declared, maxDepth);
+};
+
+const readPlain = (path: string, raw: unknown, declared: VariableType | undefined, maxDepth: number): Value => {
   switch (declared) {
     case undefined:
       return infer(path, raw);
@@ -32,17 +41,17 @@ export const fromPlainJson = (path: string, raw: unknown, declared?: VariableTyp
       return { type: declared, value: raw };
     }
     case 'LIST': {
-      const items = typeof raw === 'string' ? parseJsonText(path, raw, 'LIST') : raw;
+      const items = typeof raw === 'string' ? parseJsonText(path, raw, 'LIST', maxDepth) : raw;
       if (!Array.isArray(items)) throw invalid(path, 'LIST (a JSON array)', raw);
       return { type: declared, value: items.map((item, index) => infer(`${path}[${index}]`, item)) };
     }
     case 'DICTIONARY': {
-      const object = typeof raw === 'string' ? parseJsonText(path, raw, 'DICTIONARY') : raw;
+      const object = typeof raw === 'string' ? parseJsonText(path, raw, 'DICTIONARY', maxDepth) : raw;
       if (!isRecord(object)) throw invalid(path, 'DICTIONARY (a JSON object)', raw);
       return { type: declared, value: Object.entries(object).map(([key, item]) => ({ key, value: infer(`${path}.${key}`, item) })) };
     }
     case 'TABLE': {
-      const rows = typeof raw === 'string' ? parseJsonText(path, raw, 'TABLE') : raw;
+      const rows = typeof raw === 'string' ? parseJsonText(path, raw, 'TABLE', maxDepth) : raw;
       if (!Array.isArray(rows) || !rows.every(isRecord)) throw invalid(path, 'TABLE (an array of row objects)', raw);
       const schema: Column[] = [];
       for (const row of rows) for (const name of Object.keys(row)) if (!schema.some((c) => c.name === name)) schema.push({ name });
@@ -52,7 +61,7 @@ export const fromPlainJson = (path: string, raw: unknown, declared?: VariableTyp
           schema,
           rows: rows.map((row, index) =>
             schema.map(({ name }) => {
-              if (!(name in row)) throw invalid(`${path}[${index}]`, `a value for column "${name}"`, row);
+              if (!Object.hasOwn(row, name)) throw invalid(`${path}[${index}]`, `a value for column "${name}"`, row);
               return infer(`${path}[${index}].${name}`, row[name]);
             }),
           ),
@@ -60,7 +69,7 @@ export const fromPlainJson = (path: string, raw: unknown, declared?: VariableTyp
       };
     }
     case 'RECORD': {
-      const object = typeof raw === 'string' ? parseJsonText(path, raw, 'RECORD') : raw;
+      const object = typeof raw === 'string' ? parseJsonText(path, raw, 'RECORD', maxDepth) : raw;
       if (!isRecord(object)) throw invalid(path, 'RECORD (a JSON object)', raw);
       const entries = Object.entries(object);
       return {
@@ -76,20 +85,23 @@ export const fromPlainJson = (path: string, raw: unknown, declared?: VariableTyp
 };
 
 // Form fields and query parameters can only carry text, so structured inputs arrive as JSON text.
-const parseJsonText = (path: string, text: string, type: VariableType): unknown => {
+const parseJsonText = (path: string, text: string, type: VariableType, maxDepth: number): unknown => {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     throw invalid(path, `${type} (JSON text)`, text);
   }
+  if (nestsDeeperThan(parsed, maxDepth)) throw invalid(path, `${type} (JSON text nested at most ${maxDepth} levels deep)`, text);
+  return parsed;
 };
 
 const infer = (path: string, raw: unknown): Value => {
   if (typeof raw === 'string') return { type: 'STRING', value: raw };
   if (typeof raw === 'boolean') return { type: 'BOOLEAN', value: raw };
-  if (typeof raw === 'number') return fromPlainJson(path, raw, 'NUMBER');
-  if (Array.isArray(raw)) return fromPlainJson(path, raw, 'LIST');
-  if (isRecord(raw)) return fromPlainJson(path, raw, 'DICTIONARY');
+  if (typeof raw === 'number') return readPlain(path, raw, 'NUMBER', Number.POSITIVE_INFINITY);
+  if (Array.isArray(raw)) return readPlain(path, raw, 'LIST', Number.POSITIVE_INFINITY);
+  if (isRecord(raw)) return readPlain(path, raw, 'DICTIONARY', Number.POSITIVE_INFINITY);
   throw invalid(path, 'a string, number, boolean, array or object', raw);
 };
 

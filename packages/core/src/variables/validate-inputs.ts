@@ -1,4 +1,6 @@
 import { VariableError } from '../errors.js';
+import { own } from './describe.js';
+import { defaultJsonDepth } from './json-depth.js';
 import { fromPlainJson, toPlainJson } from './plain-json.js';
 import type { JsonValue, Value, Values, VariableType } from './value.js';
 
@@ -26,9 +28,10 @@ export interface ValidateOptions {
  * variable and the expected type, so adapters can answer it to the caller as it is.
  */
 export const validateInputs = (declarations: InputDeclarations, values: Values, options: ValidateOptions = {}): Values => {
-  const result: Values = {};
+  // Entries, not assignments: `result.__proto__ = …` would set a prototype, not keep a variable.
+  const result = new Map<string, Value>();
   for (const [name, value] of Object.entries(values)) {
-    const declaration = declarations[name];
+    const declaration = own(declarations, name);
     if (declaration === undefined) {
       if (!options.allowUnknown) {
         const known = Object.keys(declarations);
@@ -38,7 +41,7 @@ export const validateInputs = (declarations: InputDeclarations, values: Values, 
           `variable "${name}" is not an input of this automation${known.length > 0 ? ` (inputs: ${known.join(', ')})` : ' (it declares no inputs)'}`,
         );
       }
-      result[name] = value;
+      result.set(name, value);
       continue;
     }
     if (value.type !== declaration.type) {
@@ -47,23 +50,26 @@ export const validateInputs = (declarations: InputDeclarations, values: Values, 
         actual: value.type,
       });
     }
-    result[name] = value;
+    result.set(name, value);
   }
   for (const [name, declaration] of Object.entries(declarations)) {
-    if (name in result) continue;
-    if (declaration.default !== undefined) result[name] = declaration.default;
+    if (result.has(name)) continue;
+    if (declaration.default !== undefined) result.set(name, declaration.default);
     else if (declaration.required) {
       throw new VariableError('MISSING_VARIABLE', name, `variable "${name}" is required (${declaration.type})`, {
         expected: declaration.type,
       });
     }
   }
-  return result;
+  return Object.fromEntries(result);
 };
 
-/** Reads a plain JSON object (work item, form fields) into values, each by its declared type. */
-export const valuesFromPlain = (declarations: InputDeclarations, plain: Record<string, unknown>): Values =>
-  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, declarations[name]?.type)]));
+/**
+ * Reads a plain JSON object (work item, form fields) into values, each by its declared type; JSON
+ * text in a field may nest `maxDepth` levels at most.
+ */
+export const valuesFromPlain = (declarations: InputDeclarations, plain: Record<string, unknown>, maxDepth = defaultJsonDepth): Values =>
+  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, own(declarations, name)?.type, maxDepth)]));
 
 export const valuesToPlain = (values: Values): Record<string, JsonValue> =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));

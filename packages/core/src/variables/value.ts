@@ -50,13 +50,19 @@ export const isVariableType = (type: unknown): type is VariableType =>
 
 const numberPattern = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-export const isNumberText = (text: string): boolean => numberPattern.test(text.trim());
+/** A decimal number a double can hold: `1e999` is no number an automation could use. */
+export const isNumberText = (text: string): boolean => numberPattern.test(text.trim()) && Number.isFinite(Number(text));
 
 // ISO-8601 date or date-time, with optional fraction and offset: the forms Automation Anywhere and JSON clients send.
-const dateTimePattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-export const isDateTimeText = (text: string): boolean =>
-  dateTimePattern.test(text) && !Number.isNaN(Date.parse(text.replace(' ', 'T')));
+/** A real calendar instant: JavaScript's parser takes `2026-02-30` for the 2nd of March. */
+export const isDateTimeText = (text: string): boolean => {
+  const match = dateTimePattern.exec(text);
+  if (!match || Number.isNaN(Date.parse(text.replace(' ', 'T')))) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+};
 
 /** Canonical text of a JS number, refusing NaN and infinities, which JSON cannot carry. */
 export const numberToText = (value: number): string | undefined => (Number.isFinite(value) ? String(value) : undefined);

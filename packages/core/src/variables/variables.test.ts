@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { VariableError } from '../errors.js';
 import { fromPlainJson, toPlainJson } from './plain-json.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
-import { validateInputs } from './validate-inputs.js';
+import { nestsDeeperThan } from './json-depth.js';
+import { validateInputs, valuesFromPlain } from './validate-inputs.js';
 import type { Value } from './value.js';
 
 const str = (value: string): Value => ({ type: 'STRING', value });
@@ -157,5 +158,47 @@ describe('validateInputs', () => {
   it('refuses undeclared variables unless told to keep them', () => {
     expect(() => validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') })).toThrow(/variable "other" is not an input/);
     expect(validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') }, { allowUnknown: true }).other).toEqual(str('x'));
+  });
+});
+
+describe('names are data', () => {
+  const declarations = { message: { type: 'STRING' as const, required: false } };
+
+  it('refuses a variable named after Object.prototype as unknown, and keeps it when unknown ones are kept', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => validateInputs(declarations, { [name]: str('x') })).toThrow(`variable "${name}" is not an input of this automation (inputs: message)`);
+    }
+    const kept = validateInputs(declarations, Object.fromEntries([['__proto__', str('a')], ['constructor', str('b')]]), { allowUnknown: true });
+    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+    expect(Object.entries(kept)).toEqual([['__proto__', str('a')], ['constructor', str('b')]]);
+  });
+
+  it('reads undeclared fields named after Object.prototype by their shape, not as a declared type', () => {
+    expect(valuesFromPlain(declarations, Object.fromEntries([['toString', 'x'], ['__proto__', 3]]))).toEqual(Object.fromEntries([['toString', str('x')], ['__proto__', num('3')]]));
+  });
+});
+
+describe('values a caller cannot mean', () => {
+  it('takes finite NUMBERs only', () => {
+    expect(() => fromTypedJson('amount', { type: 'NUMBER', number: '1e999' })).toThrow('variable "amount": expected NUMBER with a numeric "number"');
+    expect(() => fromPlainJson('amount', '-1e400', 'NUMBER')).toThrow(VariableError);
+    expect(fromPlainJson('amount', '1e300', 'NUMBER')).toEqual(num('1e300'));
+  });
+
+  it('takes real calendar days only', () => {
+    for (const text of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-00-10', '2026-13-01']) {
+      expect(() => fromTypedJson('due', { type: 'DATETIME', string: text }), text).toThrow(VariableError);
+    }
+    for (const text of ['2028-02-29', '2026-12-31T23:59:59Z', '2026-04-30 10:00']) expect(fromPlainJson('due', text, 'DATETIME')).toEqual({ type: 'DATETIME', value: text });
+  });
+
+  it('refuses JSON nested past the limit before reading it, naming the variable', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(() => fromPlainJson('items', deep, 'LIST')).toThrow('variable "items": expected JSON nested at most 64 levels deep, got an array');
+    expect(() => fromPlainJson('items', `${'['.repeat(100)}${']'.repeat(100)}`, 'LIST', 64)).toThrow(/JSON text nested at most 64 levels deep/);
+    expect(fromPlainJson('items', `${'['.repeat(10)}${']'.repeat(10)}`, 'LIST').type).toBe('LIST');
+    expect(nestsDeeperThan({ a: [{ b: [] }] }, 4)).toBe(false);
+    expect(nestsDeeperThan({ a: [{ b: [] }] }, 3)).toBe(true);
   });
 });

@@ -8,9 +8,12 @@ import { LocalApiError } from '../errors.js';
 import { allocateMsUnixTime, msUnixTimeOfJob } from '../ms-unix-time.js';
 import type { Skills } from '../skills.js';
 import { requiredQuery, reservedQuery } from './query.js';
+import { createUploadStorage } from './upload-storage.js';
 
 export interface TriggerOptions {
   uploadLimit: number;
+  /** Bytes of all of one request's files together. */
+  uploadTotalLimit: number;
   uploadDir: string;
 }
 
@@ -23,10 +26,7 @@ type UploadRequest = Request & { uploadTemp?: string };
  */
 export const receiveUploads = (options: TriggerOptions): RequestHandler[] => {
   const upload = multer({
-    storage: multer.diskStorage({
-      destination: (req, _file, done) => done(null, (req as UploadRequest).uploadTemp as string),
-      filename: (_req, _file, done) => done(null, `${Date.now()}-${Math.random().toString(36).slice(2)}`),
-    }),
+    storage: createUploadStorage(options.uploadTotalLimit),
     limits: { fileSize: options.uploadLimit, fieldSize: 1024 * 1024, fields: 1000, files: 1000, parts: 2000 },
     // Postman, curl and browsers send UTF-8 file names without saying so.
     defParamCharset: 'utf8',
@@ -43,10 +43,7 @@ export const receiveUploads = (options: TriggerOptions): RequestHandler[] => {
   ];
 };
 
-const textFields = (body: unknown): Record<string, unknown> => {
-  if (typeof body !== 'object' || body === null) return {};
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>));
-};
+const textFields = (body: unknown): Array<[string, unknown]> => (typeof body === 'object' && body !== null ? Object.entries(body as Record<string, unknown>) : []);
 
 /** `GET|POST /api?uuid=`: queue the skill; answer its `msUnixTime` once the job is committed. */
 export const trigger = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
@@ -57,9 +54,8 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   const key = req.get('idempotency-key');
   if (key !== undefined && (key === '' || key.length > 200)) throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
 
-  const inputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(req.query)) if (!reservedQuery.has(name)) inputs[name] = value;
-  Object.assign(inputs, textFields(req.body));
+  // Entries, not assignments: a field named `__proto__` is a field, and must not set a prototype.
+  const inputs: Record<string, unknown> = Object.fromEntries([...Object.entries(req.query).filter(([name]) => !reservedQuery.has(name)), ...textFields(req.body)]);
   const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
   const files: InputFile[] = uploaded.map((file) => ({ name: file.originalname, path: file.path, move: true }));
 

@@ -1,11 +1,11 @@
-import { acceptBodies } from '@botgate/http';
-import express, { type Request, type RequestHandler } from 'express';
+import { acceptBodies, jsonBody } from '@botgate/http';
+import type { Request, RequestHandler } from 'express';
 import { ProcessApiError } from '../errors.js';
 
 /** JSON only, as Robocorp requires; an empty body is the empty payload `{}`. */
-export const readJsonBody = (limit: number): RequestHandler[] => [
+export const readJsonBody = (limit: number, maxDepth: number): RequestHandler[] => [
   acceptBodies(['application/json'], 'send Content-Type: application/json'),
-  express.json({ limit, strict: false }),
+  ...jsonBody({ limit, maxDepth, strict: false }),
 ];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,135 @@
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliJson, freshEnvs, makeCatalog, startServer, useWorkspace, waitFor, type RunningServer } from './helpers.js';
+import { call, emilySkill, executionAccess, stop } from './lifecycle-helpers.js';
+
+const root = useWorkspace();
+const catalog = makeCatalog(root, {
+  'typed-inputs': { from: 'echo', manifest: 'run: { module: ./index.mjs, isolation: none }\ninputs:\n  amount: NUMBER\n  due: DATETIME\n' },
+});
+const freshEnv = freshEnvs(root, catalog);
+
+/** JSON text of `{ "<field>": [[[…"bottom"…]]] }`, nested `depth` levels below the field. */
+const nested = (field: string, depth: number): string => `{"${field}":${'['.repeat(depth)}"bottom"${']'.repeat(depth)}}`;
+
+const withServer = async (extra: Record<string, string>, test: (server: RunningServer, env: Record<string, string>, dataDir: string) => Promise<void>) => {
+  const { dataDir, env } = await freshEnv(extra);
+  const server = await startServer(env);
+  try {
+    await test(server, env, dataDir);
+    expect((await call(`${server.url}/healthz`)).status).toBe(200);
+  } finally {
+    await stop(server);
+  }
+  expect(server.logLines.filter((line) => line.includes('"level":50'))).toEqual([]);
+};
+
+describe('request bounds', () => {
+  it('answers JSON nested past jsonDepth 400 on every adapter, in its own error shape', async () => {
+    await withServer({}, async (server, env) => {
+      const uuid = await emilySkill(env, 'echo');
+      const emily = await call(`${server.url}/api?uuid=${uuid}`, { json: nested('message', 2000) });
+      expect(emily).toEqual({ status: 400, body: { error: 'BAD_REQUEST', message: 'the JSON body nests deeper than 64 levels, the limit (jsonDepth)' } });
+
+      const access = await executionAccess(server, env, 'echo');
+      const list = `${'{"type":"LIST","list":['.repeat(2000)}{"type":"STRING","string":"bottom"}${']}'.repeat(2000)}`;
+      const aa = await call(access.url, { json: `{"botInput":{"message":${list}}}`, headers: { 'x-authorization': access.token } });
+      expect(aa).toEqual({ status: 400, body: { code: 'BAD_REQUEST', details: '', message: 'the JSON body nests deeper than 64 levels, the limit (jsonDepth)' } });
+
+      const robocorp = await cliJson<{ secret: string; processId: string; workspaceId: string }>(['process-api', 'secret', 'echo'], env);
+      const run = await call(`${server.url}/workspace-v1/workspaces/${robocorp.workspaceId}/processes/${robocorp.processId}/runs`, {
+        json: nested('message', 5000),
+        headers: { 'robocloud-process-secret': robocorp.secret },
+      });
+      expect(run).toEqual({ status: 400, body: { error: 'BAD_REQUEST', message: 'the JSON body nests deeper than 64 levels, the limit (jsonDepth)' } });
+
+      // Within the limit, nesting is data.
+      expect((await call(`${server.url}/api?uuid=${uuid}`, { json: nested('payload', 30) })).status).toBe(200);
+    });
+  });
+
+  it('refuses a request whose files together pass uploadTotalLimit with 413, keeping nothing of it', async () => {
+    await withServer({ BOTGATE_UPLOAD_LIMIT: String(1024 * 1024), BOTGATE_UPLOAD_TOTAL_LIMIT: String(3 * 1024 * 1024) }, async (server, env, dataDir) => {
+      const uuid = await emilySkill(env, 'file-report');
+      const form = new FormData();
+      for (let i = 0; i < 6; i++) form.append(`file${i}`, new Blob([Buffer.alloc(900 * 1024, i)]), `part-${i}.bin`);
+      const response = await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: form });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ error: 'PAYLOAD_TOO_LARGE', message: `upload refused: the request's files are over ${3 * 1024 * 1024} bytes together (uploadTotalLimit)` });
+      await waitFor('the refused upload to be removed', async () => (readdirSync(join(dataDir, 'uploads')).length === 0 ? true : undefined));
+      const jobs = await cliJson<unknown[]>(['jobs', 'list'], env);
+      expect(jobs).toEqual([]);
+
+      const fits = new FormData();
+      for (let i = 0; i < 3; i++) fits.append(`file${i}`, new Blob([Buffer.alloc(900 * 1024, i)]), `part-${i}.bin`);
+      expect((await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: fits })).status).toBe(200);
+    });
+  });
+
+  it('drops a client that sends its headers a byte at a time once headersTimeout has passed, serving others meanwhile', async () => {
+    await withServer({ BOTGATE_HEADERS_TIMEOUT: '2s' }, async (server) => {
+      const socket = connect(server.port, '127.0.0.1');
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.on('error', () => undefined);
+      const header = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(100);
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (sent < header.length && !socket.destroyed) socket.write(header[sent++] as string);
+      }, 1000);
+      try {
+        for (let i = 0; i < 3; i++) expect((await call(`${server.url}/healthz`)).status).toBe(200);
+        // Dropped long before the 100-odd seconds its headers would take.
+        await Promise.race([closed, new Promise((_resolve, reject) => setTimeout(() => reject(new Error('the slow client was not dropped')), 10_000))]);
+        expect(sent).toBeLessThan(12);
+      } finally {
+        clearInterval(drip);
+        socket.destroy();
+      }
+    });
+  });
+});
+
+describe('names are data', () => {
+  it('keeps fields named after Object.prototype, __proto__ included, as ordinary EMILY fields', async () => {
+    await withServer({}, async (server, env) => {
+      const uuid = await emilySkill(env, 'echo');
+      const query = await call(`${server.url}/api?uuid=${uuid}&constructor=a&toString=b&__proto__=c`);
+      const json = await call(`${server.url}/api?uuid=${uuid}`, { body: JSON.parse('{"hasOwnProperty":"d","__proto__":"e","constructor":"f"}') });
+      const form = await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: new URLSearchParams([['constructor', 'g'], ['__proto__', 'h']]) });
+      expect([query.status, json.status, form.status]).toEqual([200, 200, 200]);
+      const jobs = await cliJson<Array<{ inputs: Record<string, { value: string }> }>>(['jobs', 'list'], env);
+      const fields = jobs.reverse().map((job) => Object.entries(job.inputs).filter(([name]) => name !== 'message' && name !== 'count').map(([name, value]) => `${name}=${value.value}`).sort());
+      expect(fields).toEqual([
+        ['__proto__=c', 'constructor=a', 'toString=b'],
+        ['__proto__=e', 'constructor=f', 'hasOwnProperty=d'],
+        ['__proto__=h', 'constructor=g'],
+      ]);
+    });
+  });
+
+  it('refuses an Automation Anywhere variable named after Object.prototype as unknown, naming it', async () => {
+    await withServer({}, async (server, env) => {
+      const access = await executionAccess(server, env, 'zip-code');
+      const answer = await call(access.url, { body: { botInput: { iStrZipCode: { type: 'STRING', string: '76131' }, constructor: { type: 'STRING', string: 'x' } } }, headers: { 'x-authorization': access.token } });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'UNKNOWN_VARIABLE', details: 'constructor' });
+      expect(answer.body.message).toMatch(/^variable "constructor" is not an input of this automation/);
+    });
+  });
+});
+
+describe('values', () => {
+  it('takes only finite NUMBERs and real calendar DATETIMEs, naming the variable', async () => {
+    await withServer({}, async (server, env) => {
+      const access = await executionAccess(server, env, 'typed-inputs');
+      const send = (amount: unknown, due: unknown) => call(access.url, { body: { botInput: { amount, due } }, headers: { 'x-authorization': access.token } });
+      const infinite = await send({ type: 'NUMBER', number: '1e999' }, { type: 'DATETIME', string: '2026-12-01T10:00:00Z' });
+      expect(infinite).toMatchObject({ status: 400, body: { code: 'INVALID_VARIABLE', details: 'amount' } });
+      const february = await send({ type: 'NUMBER', number: '12.50' }, { type: 'DATETIME', string: '2026-02-30' });
+      expect(february).toMatchObject({ status: 400, body: { code: 'INVALID_VARIABLE', details: 'due' } });
+      expect((await send({ type: 'NUMBER', number: '12.50' }, { type: 'DATETIME', string: '2028-02-29T10:00:00+02:00' })).status).toBe(200);
+    });
+  });
+});
