@@ -120,6 +120,28 @@ describe('names are data', () => {
   });
 });
 
+describe('upload names', () => {
+  it('refuses an upload with no usable name, naming it, and strips bidirectional controls from stored names', async () => {
+    await withServer({}, async (server, env, dataDir) => {
+      const uuid = await emilySkill(env, 'file-report');
+      const bad = new FormData();
+      bad.append('ok', new Blob(['a']), 'fine.txt');
+      bad.append('dots', new Blob(['b']), '...');
+      const refused = await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: bad });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ error: 'INVALID_FILE', message: 'the upload named "..." has no usable file name' });
+      await waitFor('the refused upload to be removed', async () => (readdirSync(join(dataDir, 'uploads')).length === 0 ? true : undefined));
+      expect(readdirSync(join(dataDir, 'jobs'), { withFileTypes: true }).filter((entry) => entry.isDirectory())).toEqual([]);
+
+      const tricky = new FormData();
+      tricky.append('file', new Blob(['c']), 'invoice\u202efdp.exe');
+      expect((await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: tricky })).status).toBe(200);
+      const [job] = await cliJson<Array<{ inputFiles: Array<{ name: string }> }>>(['jobs', 'list'], env);
+      expect(job?.inputFiles.map((file) => file.name)).toEqual(['invoicefdp.exe']);
+    });
+  });
+});
+
 describe('values', () => {
   it('takes only finite NUMBERs and real calendar DATETIMEs, naming the variable', async () => {
     await withServer({}, async (server, env) => {
