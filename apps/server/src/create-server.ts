@@ -1,7 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { storageFailureOf, type Core } from '@botgate/core';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Core } from '@botgate/core';
+import { baseStatuses, createPlainErrorHandler } from '@botgate/http';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 import { requestLog } from './request-log.js';
@@ -64,18 +65,8 @@ export const createServer = ({ core, logger, routers, metrics, timeouts }: Serve
     res.status(404).json({ error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` });
   });
 
-  const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    const storage = storageFailureOf(error);
-    if (storage) {
-      core.storage.noteFailure(storage);
-      logger.warn({ err: error, method: req.method, path: req.path }, storage.message);
-      if (!res.headersSent) res.status(storage.code === 'STORAGE_FULL' ? 507 : 503).json({ error: storage.code, message: storage.message });
-      return;
-    }
-    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
-    if (!res.headersSent) res.status(500).json({ error: 'INTERNAL', message: 'internal error; see the server log' });
-  };
-  app.use(onError);
+  // The shared edge handler: known errors (a storage failure among them) in botgate's own shape, the rest a logged 500.
+  app.use(createPlainErrorHandler('server', baseStatuses, logger, core.storage));
 
   return {
     app,

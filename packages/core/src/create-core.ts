@@ -12,11 +12,10 @@ import { createRunningJobs } from './concurrency/running-jobs.js';
 import { silentLogger } from './logger.js';
 import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
-import { migrate, migrateAll } from './queue/migrate.js';
+import { migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
 import { createStorageHealth } from './queue/storage-health.js';
 import type { JobFinisher } from './queue/finish-job.js';
-import type { Migration } from './queue/migrations/index.js';
 import { recoverJobs } from './queue/recover-jobs.js';
 import { createCommandRunner } from './runners/command-runner.js';
 import { killLeftovers, killOrphans } from './runners/kill-leftovers.js';
@@ -165,8 +164,6 @@ export const createCore = async (input: CoreOptions) => {
        * node is gone, at once (the server does this before it listens, worker or not).
        */
       recover: () => recover({ orphans: true }),
-      /** Runs an adapter's migrations under its own bookkeeping table. */
-      migrate: (migrations: Record<string, Migration>, tableName: string) => migrate(db, migrations, tableName),
       worker: {
         async start(startOptions: StartOptions = {}): Promise<void> {
           workerStarted = true;

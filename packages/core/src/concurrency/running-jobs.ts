@@ -21,7 +21,9 @@ interface Entry {
  * Every job this node runs, queued and real-time alike: one registry serves the heartbeat (the
  * leases of exactly these jobs are renewed), cancel (a running job is aborted here, whoever
  * asked), shutdown (they are drained, then stopped) and recovery (a job not renewed is another
- * node's to recover). The timers run only while something runs.
+ * node's to recover). Its timers start with the first job and last until `drain`: starting and
+ * stopping them around every real-time run cost more than their idle ticks, which touch no
+ * database while nothing runs.
  */
 export const createRunningJobs = (options: RunningJobsOptions) => {
   const { db, nodeId, logger } = options;
@@ -58,6 +60,8 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
         cancelRequested(db, nodeId, [...running.keys()]).then(applyCancels, (error: unknown) => logger.warn({ err: error }, 'cancel check failed'));
       }, options.pollMs),
     ];
+    // They never keep a process alive by themselves: whatever runs a job does.
+    timers.forEach((timer) => timer.unref());
   };
   const stopTimers = () => {
     timers.forEach(clearInterval);
@@ -82,7 +86,6 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
         .catch(() => undefined)
         .finally(() => {
           if (running.get(jobId)?.done === done) running.delete(jobId);
-          if (running.size === 0) stopTimers();
         });
     },
     /** Holds shutdown until `start` (a run being written as it starts) has settled. */

@@ -3,28 +3,34 @@ import type { Database } from './database.js';
 import { withMigrationLock } from './migration-lock.js';
 import { coreMigrations, createMigrationSource, type Migration } from './migrations/index.js';
 
-interface MigrationSet {
+export interface MigrationSet {
   migrations: Record<string, Migration>;
   migrationTable: string;
 }
 
+/** Core's set, then the adapters'. */
+export const migrationSets = (adapters: readonly MigrationSet[]): MigrationSet[] => [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapters];
+
 /**
- * Migrations the database has run that this code does not have, as `<table>: <name>`: a newer
- * botgate migrated it. knex would refuse too, but as "the migration directory is corrupt".
+ * What the database has run against what this code has, each as `<table>: <name>`: `pending`,
+ * this code's migrations not yet run; `unknown`, migrations run that this code does not have (a
+ * newer botgate migrated it). Read from the bookkeeping tables, not through knex's migrator,
+ * which throws on an unknown migration ("the migration directory is corrupt").
  */
-const unknownMigrations = async (db: Database, sets: readonly MigrationSet[]): Promise<string[]> => {
+export const migrationState = async (db: Database, sets: readonly MigrationSet[]): Promise<{ pending: string[]; unknown: string[] }> => {
+  const pending: string[] = [];
   const unknown: string[] = [];
   for (const { migrations, migrationTable } of sets) {
-    if (!(await db.schema.hasTable(migrationTable))) continue;
-    const ran: string[] = await db(migrationTable).orderBy('id').pluck('name');
-    unknown.push(...ran.filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
+    const ran = new Set<string>(await db(migrationTable).orderBy('id').pluck('name').catch(() => []));
+    pending.push(...Object.keys(migrations).filter((name) => !ran.has(name)).map((name) => `${migrationTable}: ${name}`));
+    unknown.push(...[...ran].filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
   }
-  return unknown;
+  return { pending, unknown };
 };
 
 /** Runs the sets in order; the caller holds the migration lock. */
 const runSets = async (db: Database, sets: readonly MigrationSet[]): Promise<void> => {
-  const unknown = await unknownMigrations(db, sets);
+  const { unknown } = await migrationState(db, sets);
   if (unknown.length > 0) {
     throw new BotgateError(
       'DATABASE_NEWER',
@@ -46,4 +52,4 @@ export const migrate = (db: Database, migrations: Record<string, Migration> = co
  * lock: of nodes starting together, the first migrates and the others wait, then find it done.
  */
 export const migrateAll = (db: Database, adapters: readonly MigrationSet[]): Promise<void> =>
-  withMigrationLock(db, () => runSets(db, [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapters]));
+  withMigrationLock(db, () => runSets(db, migrationSets(adapters)));

@@ -1,6 +1,6 @@
 import type { Database } from './database.js';
 import type { StorageHealth } from './storage-health.js';
-import { coreMigrations, type Migration } from './migrations/index.js';
+import { migrationSets, migrationState, type MigrationSet } from './migrate.js';
 
 export interface Readiness {
   ready: boolean;
@@ -14,7 +14,7 @@ export interface Readiness {
 /** Whether this node can serve: the database answers and has every migration this code knows. */
 export const checkReadiness = async (
   db: Database,
-  adapterSets: ReadonlyArray<{ migrations: Record<string, Migration>; migrationTable: string }>,
+  adapterSets: readonly MigrationSet[],
   storage: StorageHealth,
 ): Promise<Readiness> => {
   try {
@@ -23,16 +23,7 @@ export const checkReadiness = async (
     return { ready: false, database: (error as Error).message, storage: 'unknown', pendingMigrations: [] };
   }
   const failure = await storage.check();
-  const sets = [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapterSets];
-  const pending: string[] = [];
-  const unknown: string[] = [];
-  for (const { migrations, migrationTable } of sets) {
-    // Read directly, not through knex's migrator: it throws on a migration it does not know
-    // (a newer node migrated), and that is an answer here, not an error.
-    const ran = new Set<string>(await db(migrationTable).pluck('name').catch(() => []));
-    pending.push(...Object.keys(migrations).filter((name) => !ran.has(name)).map((name) => `${migrationTable}: ${name}`));
-    unknown.push(...[...ran].filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
-  }
+  const { pending, unknown } = await migrationState(db, migrationSets(adapterSets));
   if (unknown.length > 0) {
     return { ready: false, database: `migrated by a newer botgate (${unknown.join(', ')}): run that version or a later one on this node`, storage: failure?.message ?? 'ok', pendingMigrations: pending };
   }
