@@ -24,6 +24,8 @@ export const createApiTaskAccessOf = (core: Core, config: Config): ApiTaskAccess
     tokenLifetimeMs: config.apiTask.tokenLifetime,
     executionTokenLifetimeMs: config.apiTask.executionTokenLifetime,
     loginAttempts: config.apiTask.loginAttempts,
+    loginAttemptsPerUser: config.apiTask.loginAttemptsPerUser,
+    loginAttemptsPerAddress: config.apiTask.loginAttemptsPerAddress,
     loginWindowMs: config.apiTask.loginWindow,
   });
 

@@ -92,12 +92,16 @@ const configSchema = z.strictObject({
       realtimeLimit: durationSchema.default(60_000),
       /** Base of the execution URLs handed out. @default the address each request came to */
       publicUrl: z.url().optional(),
-      /** Failed logins per user and address within `loginWindow` before 429. @default 5 */
+      /** Failed sign-ins per user from one address within `loginWindow` before 429. @default 5 */
       loginAttempts: positiveInt.default(5),
+      /** Failed sign-ins per user from all addresses within `loginWindow` before 429. @default 20 */
+      loginAttemptsPerUser: positiveInt.default(20),
+      /** Failed sign-ins from one address for all users within `loginWindow` before 429 (password spraying). @default 20 */
+      loginAttemptsPerAddress: positiveInt.default(20),
       /** @default 15m */
       loginWindow: durationSchema.default(900_000),
     })
-    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginWindow: 900_000 }),
+    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginAttemptsPerUser: 20, loginAttemptsPerAddress: 20, loginWindow: 900_000 }),
 });
 
 export type Config = z.output<typeof configSchema>;

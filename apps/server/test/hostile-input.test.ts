@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { cliJson, freshEnvs, makeCatalog, startServer, useWorkspace, waitFor, type RunningServer } from './helpers.js';
 import { call, emilySkill, executionAccess, stop } from './lifecycle-helpers.js';
@@ -152,6 +153,90 @@ describe('values', () => {
       const february = await send({ type: 'NUMBER', number: '12.50' }, { type: 'DATETIME', string: '2026-02-30' });
       expect(february).toMatchObject({ status: 400, body: { code: 'INVALID_VARIABLE', details: 'due' } });
       expect((await send({ type: 'NUMBER', number: '12.50' }, { type: 'DATETIME', string: '2028-02-29T10:00:00+02:00' })).status).toBe(200);
+    });
+  });
+});
+
+describe('clients that go away', () => {
+  it('notes an aborted upload or body at info with its real path, keeping nothing of it', async () => {
+    await withServer({}, async (server, env, dataDir) => {
+      const uuid = await emilySkill(env, 'file-report');
+      const parts = [
+        ['multipart/form-data; boundary=XX', `--XX\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\n${'x'.repeat(200_000)}`],
+        ['application/json', `{"message":"${'x'.repeat(200_000)}`],
+      ];
+      for (const [type, body] of parts) {
+        const socket = connect(server.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(`POST /api?uuid=${uuid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: 900000\r\n\r\n${body}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        socket.destroy();
+      }
+      const noted = await waitFor('both aborts to be noted', async () => {
+        const lines = server.logLines.map((line) => JSON.parse(line) as { level: number; msg: string; path?: string }).filter((entry) => entry.msg === 'the client closed the connection before its request was read');
+        return lines.length === 2 ? lines : undefined;
+      });
+      expect(noted.map(({ level, path }) => ({ level, path }))).toEqual([{ level: 30, path: '/api' }, { level: 30, path: '/api' }]);
+      await waitFor('the aborted upload to be removed', async () => (readdirSync(join(dataDir, 'uploads')).length === 0 ? true : undefined));
+      expect(await cliJson<unknown[]>(['jobs', 'list'], env)).toEqual([]);
+    });
+  });
+});
+
+/** A multipart body by hand: names and framing a browser's FormData would never send. */
+const multipart = (boundary: string, parts: Array<{ name: string; filename: string; content: string }>) =>
+  parts.map((part) => `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: text/plain\r\n\r\n${part.content}\r\n`).join('') + `--${boundary}--\r\n`;
+
+describe('probes that already passed', () => {
+  it('keeps uploads named with paths inside the job folder, and refuses oversize and truncated uploads', async () => {
+    await withServer({ BOTGATE_UPLOAD_LIMIT: '65536' }, async (server, env, dataDir) => {
+      const uuid = await emilySkill(env, 'file-report');
+      const send = (body: string, boundary = 'b0undary') => fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+      const traversal = await send(multipart('b0undary', [{ name: 'a', filename: '../../evil.txt', content: 'a' }, { name: 'b', filename: '/etc/passwd', content: 'b' }, { name: 'c', filename: '..\\..\\win.txt', content: 'c' }]));
+      expect(traversal.status).toBe(200);
+      const [job] = await cliJson<Array<{ inputFiles: Array<{ name: string }>; workDir: string }>>(['jobs', 'list'], env);
+      expect(job?.inputFiles.map((file) => file.name).sort()).toEqual(['evil.txt', 'passwd', 'win.txt']);
+      // Each stored once, inside the job's folder, and nowhere else under the test's folders.
+      const found = (readdirSync(root, { recursive: true }) as string[]).filter((path) => /(^|\/)(evil|win)\.txt$|(^|\/)passwd$/.test(path));
+      expect(found.every((path) => path.startsWith(`${dataDir.slice(root.length + 1)}/jobs/`))).toBe(true);
+      expect(found).toHaveLength(3);
+
+      const oversize = await send(multipart('b0undary', [{ name: 'big', filename: 'big.bin', content: 'x'.repeat(70_000) }]));
+      expect(oversize.status).toBe(413);
+      expect(await oversize.json()).toMatchObject({ error: 'PAYLOAD_TOO_LARGE' });
+      const truncated = await send(multipart('b0undary', [{ name: 'f', filename: 'part.txt', content: 'x'.repeat(5000) }]).slice(0, 3000));
+      expect(truncated.status).toBe(400);
+      expect(await truncated.json()).toMatchObject({ error: 'BAD_REQUEST' });
+      await waitFor('refused uploads to be removed', async () => (readdirSync(join(dataDir, 'uploads')).length === 0 ? true : undefined));
+      expect(await cliJson<unknown[]>(['jobs', 'list'], env)).toHaveLength(1);
+    });
+  });
+
+  it('refuses forged, alg none, expired and cross-allocation execution tokens, and secrets of another process', async () => {
+    await withServer({}, async (server, env, dataDir) => {
+      const echo = await executionAccess(server, env, 'echo');
+      const zip = await executionAccess(server, env, 'zip-code');
+      const execute = (url: string, token: string) => call(url, { body: { botInput: {} }, headers: { 'x-authorization': token } });
+      const claims = jwt.decode(echo.token) as Record<string, unknown>;
+      const key = Buffer.from(readFileSync(join(dataDir, 'api-task-jwt.key'), 'utf8').trim(), 'base64url');
+      const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+      const refusals = {
+        forged: await execute(echo.url, jwt.sign(claims, 'not-the-key', { algorithm: 'HS256' })),
+        algNone: await execute(echo.url, unsigned),
+        expired: await execute(echo.url, jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, key, { algorithm: 'HS256' })),
+        crossAllocation: await execute(zip.url, echo.token),
+      };
+      expect(refusals).toEqual({
+        forged: { status: 401, body: { code: 'UNAUTHORIZED', details: '', message: 'the token is not valid' } },
+        algNone: { status: 401, body: { code: 'UNAUTHORIZED', details: '', message: 'the token is not valid' } },
+        expired: { status: 401, body: { code: 'UNAUTHORIZED', details: '', message: 'the token has expired; authenticate again' } },
+        crossAllocation: { status: 401, body: { code: 'UNAUTHORIZED', details: '', message: 'this token is for another API Task' } },
+      });
+
+      const one = await cliJson<{ secret: string; processId: string; workspaceId: string }>(['process-api', 'secret', 'echo'], env);
+      const other = await cliJson<{ secret: string; processId: string }>(['process-api', 'secret', 'zip-code'], env);
+      const run = await call(`${server.url}/workspace-v1/workspaces/${one.workspaceId}/processes/${one.processId}/runs`, { body: {}, headers: { 'robocloud-process-secret': other.secret } });
+      expect(run).toEqual({ status: 403, body: { error: 'FORBIDDEN', message: 'the secret is not valid for this process' } });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Automation, Core } from '@botgate/core';
-import { ApiTaskError } from './errors.js';
+import { accessTopic } from './auth/users.js';
 
 export interface Allocation {
   id: string;
@@ -30,31 +30,32 @@ const toAllocation = (row: AllocationRow): Allocation => ({
 
 /**
  * "Add API Task to Cloud": which automations may run in real time, each with its concurrency
- * limit. Execution reads them from memory (refreshed every `cacheMs`), so the hot path makes no
- * database round trip; a change made through this process is seen at once.
+ * limit. Every change moves the access stamp, so execution, which reads allocations through the
+ * stamped cache of its token's verdict, sees it on the next call on every node.
  */
-export const createAllocations = (core: Core, { cacheMs = 2000 } = {}) => {
+export const createAllocations = (core: Core) => {
   const table = () => core.db<AllocationRow>('api_task_allocations');
-  const cache = new Map<string, { allocation: Allocation | undefined; loadedAt: number }>();
-
-  const load = async (id: string): Promise<Allocation | undefined> => {
-    const row = await table().where({ id }).first();
-    const allocation = row ? toAllocation(row) : undefined;
-    cache.set(id, { allocation, loadedAt: Date.now() });
-    return allocation;
-  };
 
   return {
     /** Creates or updates the allocation of the automation with this `fileId`. */
     async upsert(automation: Automation, runAsUserOrNone: string | null, concurrencyLimit: number): Promise<Allocation> {
       const now = Date.now();
-      await table()
-        .insert({ id: randomUUID(), file_id: automation.fileId, automation_id: automation.id, run_as_user_or_none: runAsUserOrNone, concurrency_limit: concurrencyLimit, created_at: now, updated_at: now } as AllocationRow)
-        .onConflict('file_id')
-        .merge(['run_as_user_or_none', 'concurrency_limit', 'updated_at']);
-      const allocation = toAllocation((await table().where({ file_id: automation.fileId }).first()) as AllocationRow);
-      cache.set(allocation.id, { allocation, loadedAt: now });
-      return allocation;
+      const row = await core.stamps.change(accessTopic, async (tx) => {
+        await tx<AllocationRow>('api_task_allocations')
+          .insert({ id: randomUUID(), file_id: automation.fileId, automation_id: automation.id, run_as_user_or_none: runAsUserOrNone, concurrency_limit: concurrencyLimit, created_at: now, updated_at: now } as AllocationRow)
+          .onConflict('file_id')
+          .merge(['run_as_user_or_none', 'concurrency_limit', 'updated_at']);
+        return (await tx<AllocationRow>('api_task_allocations').where({ file_id: automation.fileId }).first()) as AllocationRow;
+      });
+      return toAllocation(row);
+    },
+    /** Removes the allocation of this `fileId`: the execution tokens handed out for it are refused from the next call on. */
+    async remove(fileId: number): Promise<Allocation | undefined> {
+      return core.stamps.change(accessTopic, async (tx) => {
+        const row = await tx<AllocationRow>('api_task_allocations').where({ file_id: fileId }).first();
+        if (row) await tx('api_task_allocations').where({ id: row.id }).delete();
+        return row ? toAllocation(row) : undefined;
+      });
     },
     async page(offset: number, length: number): Promise<{ list: Allocation[]; total: number }> {
       const [counted] = (await table().count({ total: '*' })) as Array<{ total: number | string }>;
@@ -66,12 +67,9 @@ export const createAllocations = (core: Core, { cacheMs = 2000 } = {}) => {
       const row = await table().where({ file_id: fileId }).first();
       return row ? toAllocation(row) : undefined;
     },
-    /** The allocation for the execute path: from memory while fresh. */
-    async get(id: string): Promise<Allocation> {
-      const cached = cache.get(id);
-      const allocation = cached && Date.now() - cached.loadedAt < cacheMs ? cached.allocation : await load(id);
-      if (!allocation) throw new ApiTaskError('NOT_FOUND', 'this API Task is not allocated (any more)');
-      return allocation;
+    async find(id: string): Promise<Allocation | undefined> {
+      const row = await table().where({ id }).first();
+      return row ? toAllocation(row) : undefined;
     },
   };
 };

@@ -2,7 +2,7 @@ import { silentLogger, type Core, type Logger } from '@botgate/core';
 import { acceptBodies, jsonBody, mountRoutes, operation } from '@botgate/http';
 import { type RequestHandler, Router } from 'express';
 import { readToken } from './auth/read-token.js';
-import type { Role, Tokens } from './auth/tokens.js';
+import type { Role } from './auth/tokens.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
 import { apiTaskContract } from './contract.js';
 import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
@@ -25,8 +25,10 @@ export interface ApiTaskOptions {
   publicUrl?: string | undefined;
   /** Bytes of a JSON request body. @default 1048576 */
   bodyLimit?: number;
-  /** Failed logins per user and address before 429, and their window. @default 5 per 15 minutes */
+  /** Failed sign-ins before 429 (per user and address, per user, per address) and their window. @default 5, 20, 20 per 15 minutes */
   loginAttempts?: number;
+  loginAttemptsPerUser?: number;
+  loginAttemptsPerAddress?: number;
   loginWindowMs?: number;
   /** Users, tokens, sign-in limit and allocations shared with another part of the server (the console). @default made from these options */
   access?: ApiTaskAccess;
@@ -34,15 +36,16 @@ export interface ApiTaskOptions {
   logger?: Logger;
 }
 
-const requireRole = (tokens: Tokens, allowed: readonly Role[], what: string): RequestHandler => (req, res, next) => {
-  try {
-    const user = tokens.verifyUser(readToken(req));
-    if (!allowed.includes(user.role)) throw new ApiTaskError('FORBIDDEN', `${what} needs the ${allowed.join(' or ')} role; ${user.username} is ${user.role}`);
-    res.locals.user = user;
-    next();
-  } catch (error) {
-    next(error);
-  }
+/** The user of the token, as its record says now, with one of these roles. */
+const requireRole = (access: ApiTaskAccess, allowed: readonly Role[], what: string): RequestHandler => (req, res, next) => {
+  Promise.resolve()
+    .then(() => access.check.user(readToken(req)))
+    .then((user) => {
+      if (!allowed.includes(user.role)) throw new ApiTaskError('FORBIDDEN', `${what} needs the ${allowed.join(' or ')} role; ${user.username} is ${user.role}`);
+      res.locals.user = user;
+      next();
+    })
+    .catch(next);
 };
 
 const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit, maxDepth, strict: false })];
@@ -54,21 +57,21 @@ const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [acceptB
  */
 export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): Router => {
   const access = options.access ?? createApiTaskAccess(core, options);
-  const { tokens, users, allocations } = access;
+  const { allocations } = access;
   const gate = createConcurrencyGate(core);
   const json = jsonOnly(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth);
-  const admin = requireRole(tokens, ['admin'], 'allocating API Tasks');
-  const developer = requireRole(tokens, ['admin', 'developer'], 'generating execution URLs');
+  const admin = requireRole(access, ['admin'], 'allocating API Tasks');
+  const developer = requireRole(access, ['admin', 'developer'], 'generating execution URLs');
   const router = Router();
   for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) router.use(base, operation('api-task', 'other'));
 
   mountRoutes(router, 'api-task', [
     { ...apiTaskContract.authenticate, before: json, handler: authenticate(access) },
-    { ...apiTaskContract.refresh, before: json, handler: refresh(users, tokens) },
+    { ...apiTaskContract.refresh, before: json, handler: refresh(access) },
     { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
     { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },
-    { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, allocations, tokens, options.publicUrl) },
-    { ...apiTaskContract.execute, before: json, handler: execute(core, allocations, tokens, gate, options.realtimeLimitMs ?? 60_000) },
+    { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, access, options.publicUrl) },
+    { ...apiTaskContract.execute, before: json, handler: execute(core, access.check, gate, options.realtimeLimitMs ?? 60_000) },
   ]);
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger, core.storage);

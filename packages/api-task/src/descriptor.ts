@@ -1,4 +1,5 @@
-import type { AdapterCommand, AdapterDescriptor } from '@botgate/core';
+import { BotgateError, type AdapterCommand, type AdapterDescriptor } from '@botgate/core';
+import { createAllocations, type Allocation } from './allocations.js';
 import { apiTaskOpenApi } from './contract.js';
 import { createUsers, roles, type User } from './auth/users.js';
 import { apiTaskMigrations } from './migrations/index.js';
@@ -27,16 +28,59 @@ const list: AdapterCommand<User[]> = {
 const remove: AdapterCommand<User> = {
   path: ['users', 'remove'],
   root: true,
-  description: 'remove a user: its logins and token refreshes stop',
+  description: 'remove a user: its tokens, execution tokens and console sessions are refused from the next call on',
   args: [{ name: 'name', description: 'user name' }],
   run: (core, [name]) => createUsers(core).remove(name as string),
   format: (u) => `user ${u.username} removed`,
+};
+
+const update: AdapterCommand<User> = {
+  path: ['users', 'update'],
+  root: true,
+  description: "change a user's role or password; every token and console session it holds ends",
+  args: [{ name: 'name', description: 'user name' }],
+  options: [
+    { name: 'role', description: roles.join(' or ') },
+    { name: 'password', description: 'a new password' },
+  ],
+  run: (core, [name], options) => createUsers(core).update(name as string, { role: options.role, password: options.password }),
+  format: (u) => `user ${u.username} (${u.role}) updated; its earlier tokens and sessions are refused`,
+};
+
+const newKey: AdapterCommand<User & { apiKey?: string }> = {
+  path: ['users', 'new-key'],
+  root: true,
+  description: 'give a user a new API key (printed once); the old key, its tokens and sessions end',
+  args: [{ name: 'name', description: 'user name' }],
+  run: (core, [name]) => createUsers(core).update(name as string, { newApiKey: true }),
+  format: (u) => `user ${u.username}: new apiKey ${u.apiKey ?? ''}   (shown once; the old key and its tokens are refused)`,
+};
+
+const signOut: AdapterCommand<User> = {
+  path: ['users', 'sign-out'],
+  root: true,
+  description: 'end every token, execution token and console session of a user, changing nothing else',
+  args: [{ name: 'name', description: 'user name' }],
+  run: (core, [name]) => createUsers(core).update(name as string, {}),
+  format: (u) => `user ${u.username} signed out everywhere`,
+};
+
+const deallocate: AdapterCommand<Allocation> = {
+  path: ['deallocate'],
+  description: 'remove the real-time allocation of an API Task: the execution tokens handed out for it are refused',
+  args: [{ name: 'fileId', description: "the automation's fileId" }],
+  async run(core, [fileId]) {
+    const removed = /^\d+$/.test(fileId ?? '') ? await createAllocations(core).remove(Number(fileId)) : undefined;
+    if (!removed) throw new BotgateError('INVALID_CONFIG', `no allocation has fileId "${fileId}"`);
+    return removed;
+  },
+  format: (a) => `fileId ${a.fileId} (${a.automationId}) deallocated`,
 };
 
 export const apiTaskDescriptor: AdapterDescriptor = {
   name: 'api-task',
   migrations: apiTaskMigrations,
   migrationTable: 'api_task_migrations',
-  commands: [add, list, remove],
+  commands: [add, list, remove, update, newKey, signOut, deallocate],
   openApi: apiTaskOpenApi,
 };

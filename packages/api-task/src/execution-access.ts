@@ -4,6 +4,7 @@ import { createAllocations, type Allocation } from './allocations.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { loadSigningKey } from './auth/signing-key.js';
 import { createTokens, type Tokens } from './auth/tokens.js';
+import { createAccessCheck } from './auth/access-check.js';
 import { createUsers, type User } from './auth/users.js';
 import { ApiTaskError } from './errors.js';
 
@@ -16,6 +17,10 @@ export interface ApiTaskAccessOptions {
   executionTokenLifetimeMs?: number | undefined;
   /** Failed sign-ins per user and address before 429, and their window. @default 5 per 15 minutes */
   loginAttempts?: number | undefined;
+  /** Failed sign-ins per user from all addresses before 429. @default 20 */
+  loginAttemptsPerUser?: number | undefined;
+  /** Failed sign-ins from one address for all users before 429 (spraying). @default 20 */
+  loginAttemptsPerAddress?: number | undefined;
   loginWindowMs?: number | undefined;
 }
 
@@ -30,9 +35,9 @@ export const credentials = z.union(
 export type Credentials = z.output<typeof credentials>;
 
 /** What accessdetails answers for one allocated API Task: its URL and a token for it alone. */
-export const executionDetails = (tokens: Tokens, allocation: Allocation, userSub: string, base: string) => ({
+export const executionDetails = (tokens: Tokens, allocation: Allocation, user: User, base: string) => ({
   url: `${base.replace(/\/$/, '')}/hotbot/${allocation.id}/execute`,
-  headers: { 'X-Authorization': tokens.signExecution({ sub: userSub, alloc: allocation.id, fileId: allocation.fileId }) },
+  headers: { 'X-Authorization': tokens.signExecution({ sub: String(user.id), ver: user.accessStamp, alloc: allocation.id, fileId: allocation.fileId }) },
 });
 
 /**
@@ -48,13 +53,21 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
     executionLifetimeMs: options.executionTokenLifetimeMs ?? 43_200_000,
   });
   const users = createUsers(core);
-  const limiter = createLoginLimiter({ attempts: options.loginAttempts ?? 5, windowMs: options.loginWindowMs ?? 900_000 });
+  const allocations = createAllocations(core);
+  const limiter = createLoginLimiter(core, {
+    attempts: options.loginAttempts ?? 5,
+    attemptsPerUser: options.loginAttemptsPerUser ?? 20,
+    attemptsPerAddress: options.loginAttemptsPerAddress ?? 20,
+    windowMs: options.loginWindowMs ?? 900_000,
+  });
   return {
     tokens,
     users,
+    /** Every token and session checked against the records it was issued from. */
+    check: createAccessCheck(core, tokens, users, allocations),
     /**
      * The user these credentials prove, or UNAUTHORIZED; TOO_MANY_REQUESTS after too many failures
-     * for that user from that address.
+     * for that user, from that address, or both.
      */
     async signIn(given: Credentials, address: string | undefined): Promise<User> {
       await limiter.check(given.username, address);
@@ -66,8 +79,10 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
       await limiter.succeeded(given.username, address);
       return user;
     },
-    allocations: createAllocations(core),
-    executionDetails: (allocation: Allocation, userSub: string, base: string) => executionDetails(tokens, allocation, userSub, base),
+    allocations,
+    /** A user token for one who signed in. */
+    userToken: (user: User) => tokens.signUser({ sub: String(user.id), ver: user.accessStamp, username: user.username }),
+    executionDetails: (allocation: Allocation, user: User, base: string) => executionDetails(tokens, allocation, user, base),
   };
 };
 

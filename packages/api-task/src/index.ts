@@ -5,4 +5,5 @@ export type { Role } from './auth/tokens.js';
 export { apiTaskContract, apiTaskOpenApi } from './contract.js';
 export { createApiTaskAccess, credentials, type ApiTaskAccess, type ApiTaskAccessOptions, type Credentials } from './execution-access.js';
 export type { SessionClaims } from './auth/tokens.js';
+export type { AccessCheck } from './auth/access-check.js';
 export type { Allocation } from './allocations.js';

@@ -70,7 +70,7 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   const api = Router();
   api.use(acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }));
   api.post('/login', handle(sessions.login));
-  api.post('/logout', (req, res) => sessions.logout(req, res));
+  api.post('/logout', handle(sessions.logout));
   api.get('/session', handle(sessions.current));
 
   api.get('/automations', anyone, handle(listAutomations(context)));

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { credentials, type ApiTaskAccess, type Role, type SessionClaims } from '@botgate/api-task';
+import { credentials, type ApiTaskAccess, type Role, type SessionClaims, type User } from '@botgate/api-task';
 import { parse as parseCookies } from 'cookie';
 import { parseInput } from '@botgate/http';
 import type { Request, RequestHandler, Response } from 'express';
@@ -13,11 +13,10 @@ export interface SessionOptions {
   lifetimeMs: number;
 }
 
-export interface ConsoleUser {
-  id: number;
-  username: string;
-  role: Role;
-}
+/** The signed-in user, as its record is now. */
+export type ConsoleUser = User;
+
+const userView = (user: User) => ({ id: user.id, username: user.username, role: user.role });
 
 const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -34,11 +33,8 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
   const read = async (req: Request): Promise<{ user: ConsoleUser; claims: SessionClaims }> => {
     const token = parseCookies(req.get('cookie') ?? '')[sessionCookie];
     if (token === undefined) throw new ConsoleError('UNAUTHORIZED', 'sign in first');
-    const claims = access.tokens.verifySession(token);
-    // A removed user's session ends at once; a changed role counts from the database.
-    const user = await access.users.find(Number(claims.sub));
-    if (!user) throw new ConsoleError('UNAUTHORIZED', 'this user no longer exists');
-    return { user: { id: user.id, username: user.username, role: user.role }, claims };
+    // Checked against the records on every call: signed out, a removed user, a changed role or password all end the session at once.
+    return access.check.session(token);
   };
 
   return {
@@ -46,18 +42,22 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
       // The same check, limit and answers as POST /v1/authentication.
       const user = await access.signIn(parseInput(credentials, req.body, 'body'), req.socket.remoteAddress);
       const csrf = randomBytes(24).toString('base64url');
-      setCookie(req, res, access.tokens.signSession({ sub: String(user.id), username: user.username, role: user.role, csrf }, options.lifetimeMs), options.lifetimeMs);
-      res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: csrf });
+      setCookie(req, res, access.tokens.signSession({ sub: String(user.id), ver: user.accessStamp, csrf }, options.lifetimeMs), options.lifetimeMs);
+      res.json({ user: userView(user), csrfToken: csrf });
     },
 
-    logout(req: Request, res: Response): void {
+    /** Ends the session for good: its token is refused from now on, whoever presents it. */
+    async logout(req: Request, res: Response): Promise<void> {
+      // A cookie that is no valid session any more has nothing left to end.
+      const claims = await read(req).then(({ claims }) => claims, () => undefined);
+      if (claims) await access.check.revoke(claims);
       res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console' });
       res.status(204).end();
     },
 
     async current(req: Request, res: Response): Promise<void> {
       const { user, claims } = await read(req);
-      res.json({ user, csrfToken: claims.csrf });
+      res.json({ user: userView(user), csrfToken: claims.csrf });
     },
 
     /** Signed in with one of these roles; writes also need the CSRF header. */

@@ -10,6 +10,7 @@ import { createJobService } from './jobs/create-job-service.js';
 import { retryDelay } from './jobs/retry-delay.js';
 import { createRunningJobs } from './concurrency/running-jobs.js';
 import { silentLogger } from './logger.js';
+import { createChangeStamps } from './queue/change-stamps.js';
 import { createDatabase } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
 import { migrateAll } from './queue/migrate.js';
@@ -67,6 +68,7 @@ export const createCore = async (input: CoreOptions) => {
       command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv, nodeId }),
     };
     const storage = createStorageHealth(db, options.dataDir, nodeId, logger);
+    const stamps = createChangeStamps(db, logger);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
     // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
     let dispatcher: ReturnType<typeof createDispatcher>;
@@ -155,6 +157,8 @@ export const createCore = async (input: CoreOptions) => {
       /** Whether this node can write; adapters report the storage failures they meet at their edge (uploads). */
       storage,
       variables,
+      /** Change stamps: caches of adapters' records that every node invalidates on the next call after a change. */
+      stamps,
       /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
       db,
       /** Whether this node can serve (the server's `/readyz`). */
@@ -185,7 +189,7 @@ export const createCore = async (input: CoreOptions) => {
         maintenanceTimers.forEach(clearInterval);
         if (workerStarted) await dispatcher.stop();
         await registry.drain(graceMs);
-        await Promise.all([runners.module.close(), runners.command.close()]);
+        await Promise.all([runners.module.close(), runners.command.close(), stamps.close()]);
         await db.destroy();
       },
     };

@@ -16,6 +16,7 @@ export type { JobFilter } from './queue/job-queries.js';
 export type { JobChanges, JobSummary, MinuteActivity } from './queue/job-changes.js';
 export type { Readiness } from './queue/readiness.js';
 export type { StorageHealth } from './queue/storage-health.js';
+export type { ChangeStamps, StampedCache } from './queue/change-stamps.js';
 export { storageFailureOf } from './queue/storage-error.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
 export { createDatabase, isSqlite, lockKey } from './queue/database.js';

@@ -1,5 +1,5 @@
 import { isBotgateError, storageFailureOf, type Logger, type StorageHealth } from '@botgate/core';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { HttpError } from './http-error.js';
 
 interface ParserError {
@@ -37,15 +37,30 @@ export interface ErrorHandlerOptions {
   storage?: Pick<StorageHealth, 'noteFailure'> | undefined;
 }
 
-/** The final error middleware of an adapter: known errors in its contract's shape, the rest a logged 500. */
+/** The path as the client sent it (under a router, `req.path` is only the part below its mount point), without the query, where secrets travel. */
+const pathOf = (req: Request): string => req.originalUrl.split('?')[0] ?? req.path;
+
+/** The client hung up before its request was read (an aborted upload): nobody is left to answer, and nothing is wrong here. */
+const clientWentAway = (error: ParserError, req: Request): boolean =>
+  req.readableAborted || error.type === 'request.aborted' || error.message === 'Request aborted' || error.code === 'ECONNRESET';
+
+/**
+ * The final error middleware of an adapter: known errors in its contract's shape, the rest a
+ * logged 500. Only those reach the log at `error`: what the client got wrong is in the request
+ * line (status 4xx), a client that hung up is noted at `info`.
+ */
 export const createErrorHandler = (options: ErrorHandlerOptions): ErrorRequestHandler => (error, req, res, _next) => {
+  if (clientWentAway(error as ParserError, req)) {
+    options.logger.info({ adapter: options.adapter, method: req.method, path: pathOf(req), reason: (error as ParserError).message }, 'the client closed the connection before its request was read');
+    return;
+  }
   // A write that failed for want of storage (a full disk under an upload) is answered as such, never as a 500.
   const storageFailure = isBotgateError(error) ? undefined : storageFailureOf(error);
   if (storageFailure) options.storage?.noteFailure(storageFailure);
   const known = error instanceof HttpError || isBotgateError(error) ? error : (storageFailure ?? fromParserError(error as ParserError));
   if (res.headersSent) return;
   if (!known) {
-    options.logger.error({ err: error, adapter: options.adapter, method: req.method, path: req.path }, 'unexpected error');
+    options.logger.error({ err: error, adapter: options.adapter, method: req.method, path: pathOf(req) }, 'unexpected error');
     res.status(500).json(options.internal);
     return;
   }

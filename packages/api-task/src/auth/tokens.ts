@@ -1,32 +1,41 @@
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ApiTaskError } from '../errors.js';
 
 export type Role = 'admin' | 'developer';
 
-export interface UserClaims {
-  typ: 'user';
+/**
+ * What every token names: its user, the user's access stamp when it was signed (a role change or
+ * new credentials move the stamp, ending every token signed before) and its own id (`jti`, for
+ * signing out one token). Roles are never read from a token: they come from the user's record.
+ */
+interface IssuedClaims {
   sub: string;
-  username: string;
-  role: Role;
+  ver: string;
+  jti: string;
+  /** Seconds since the epoch, set by signing. */
+  exp: number;
 }
 
-export interface ExecutionClaims {
+export interface UserClaims extends IssuedClaims {
+  typ: 'user';
+  username: string;
+}
+
+export interface ExecutionClaims extends IssuedClaims {
   typ: 'hotbot';
-  sub: string;
   /** The allocation the token opens, and no other. */
   alloc: string;
   fileId: number;
 }
 
 /** A console session (an HttpOnly cookie): the user, and the token its state-changing calls must echo. */
-export interface SessionClaims {
+export interface SessionClaims extends IssuedClaims {
   typ: 'console';
-  sub: string;
-  username: string;
-  role: Role;
   csrf: string;
 }
+
+export type ClaimsToSign<C extends IssuedClaims> = Omit<C, 'typ' | 'jti' | 'exp'>;
 
 export interface TokenOptions {
   key: Buffer;
@@ -45,12 +54,13 @@ export const createTokens = (options: TokenOptions) => {
   // call, which cost more than the whole rest of an execute request.
   const key = createSecretKey(options.key);
   const sign = (claims: object, lifetimeMs: number) =>
-    jwt.sign(claims, key, { algorithm, issuer, expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)) });
+    jwt.sign(claims, key, { algorithm, issuer, jwtid: randomUUID(), expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)) });
 
   const verify = (token: string): jwt.JwtPayload => {
     try {
       const payload = jwt.verify(token, key, { algorithms: [algorithm], issuer });
-      if (typeof payload === 'string') throw new Error('not a claims token');
+      // Tokens signed before access stamps existed name none: their users sign in again.
+      if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.ver !== 'string') throw new Error('not a botgate token');
       return payload;
     } catch (error) {
       const expired = error instanceof jwt.TokenExpiredError;
@@ -59,9 +69,9 @@ export const createTokens = (options: TokenOptions) => {
   };
 
   return {
-    signUser: (claims: Omit<UserClaims, 'typ'>) => sign({ ...claims, typ: 'user' }, options.userLifetimeMs),
-    signExecution: (claims: Omit<ExecutionClaims, 'typ'>) => sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
-    signSession: (claims: Omit<SessionClaims, 'typ'>, lifetimeMs: number) => sign({ ...claims, typ: 'console' }, lifetimeMs),
+    signUser: (claims: ClaimsToSign<UserClaims>) => sign({ ...claims, typ: 'user' }, options.userLifetimeMs),
+    signExecution: (claims: ClaimsToSign<ExecutionClaims>) => sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
+    signSession: (claims: ClaimsToSign<SessionClaims>, lifetimeMs: number) => sign({ ...claims, typ: 'console' }, lifetimeMs),
     verifySession(token: string): SessionClaims {
       const claims = verify(token);
       if (claims.typ !== 'console') throw new ApiTaskError('UNAUTHORIZED', 'not a console session');

@@ -5,12 +5,19 @@ import type { Role } from './tokens.js';
 
 export const roles: readonly Role[] = ['admin', 'developer'];
 
+const newApiKey = (): string => randomBytes(32).toString('base64url');
+
 export interface User {
   id: number;
   username: string;
   role: Role;
   createdAt: Date;
+  /** Moves with every change of role or credentials; tokens signed under another stamp are refused. */
+  accessStamp: string;
 }
+
+/** The stamp topic of everything api-task access is checked against: users, allocations, signed-out tokens. */
+export const accessTopic = 'api-task-access';
 
 interface UserRow {
   id: number;
@@ -19,39 +26,73 @@ interface UserRow {
   password_hash: string | null;
   api_key_hash: string;
   created_at: number | string;
+  access_stamp: string;
 }
 
-const toUser = (row: UserRow): User => ({ id: Number(row.id), username: row.username, role: row.role, createdAt: new Date(Number(row.created_at)) });
+const toUser = (row: UserRow): User => ({ id: Number(row.id), username: row.username, role: row.role, createdAt: new Date(Number(row.created_at)), accessStamp: row.access_stamp });
+
+export const newAccessStamp = (): string => randomBytes(12).toString('base64url');
+
+const checkRole = (role: string): Role => {
+  if (!(roles as readonly string[]).includes(role)) throw new BotgateError('INVALID_CONFIG', `--role must be ${roles.join(' or ')}, not "${role}"`);
+  return role as Role;
+};
+
+const checkPassword = (password: string): string => {
+  if (password.length < 8) throw new BotgateError('INVALID_CONFIG', '--password: use at least 8 characters');
+  return password;
+};
 
 /** Automation Anywhere's users: an admin allocates, a developer generates execution URLs. */
 export const createUsers = (core: Core) => {
   const table = () => core.db<UserRow>('api_task_users');
+  const existing = async (username: string): Promise<UserRow> => {
+    const row = await table().where({ username }).first();
+    if (!row) throw new BotgateError('INVALID_CONFIG', `no user "${username}"`);
+    return row;
+  };
   return {
     /** Adds a user; answers its API key, which is shown once and kept only as a hash. */
     async add(username: string, role: string, password?: string): Promise<User & { apiKey: string }> {
       if (!/^[\w.@-]{1,200}$/.test(username)) throw new BotgateError('INVALID_CONFIG', `user name "${username}": use letters, digits, _ . @ -`);
-      if (!(roles as readonly string[]).includes(role)) throw new BotgateError('INVALID_CONFIG', `--role must be ${roles.join(' or ')}, not "${role}"`);
-      if (password !== undefined && password.length < 8) throw new BotgateError('INVALID_CONFIG', '--password: use at least 8 characters');
+      checkRole(role);
+      if (password !== undefined) checkPassword(password);
       if (await table().where({ username }).first()) throw new BotgateError('INVALID_CONFIG', `user "${username}" exists; remove it first`);
-      const apiKey = randomBytes(32).toString('base64url');
+      const apiKey = newApiKey();
       const row = {
         username,
         role: role as Role,
         password_hash: password === undefined ? null : await hashSecret(password),
         api_key_hash: await hashSecret(apiKey),
         created_at: Date.now(),
+        // A fresh stamp even where SQLite hands a removed user's id to a new one: the old tokens name the old stamp.
+        access_stamp: newAccessStamp(),
       };
-      const [inserted] = (await table().insert(row).returning('*')) as UserRow[];
+      const [inserted] = (await core.stamps.change(accessTopic, (tx) => tx<UserRow>('api_task_users').insert(row).returning('*'))) as UserRow[];
       return { ...toUser(inserted as UserRow), apiKey };
     },
     async list(): Promise<User[]> {
       return (await table().orderBy('username')).map(toUser);
     },
+    /** Removes a user: every token and console session it holds is refused from the next call on. */
     async remove(username: string): Promise<User> {
-      const row = await table().where({ username }).first();
-      if (!row) throw new BotgateError('INVALID_CONFIG', `no user "${username}"`);
-      await table().where({ username }).delete();
+      const row = await existing(username);
+      await core.stamps.change(accessTopic, (tx) => tx('api_task_users').where({ id: row.id }).delete());
       return toUser(row);
+    },
+    /**
+     * Changes a user's role or password, or makes it a new API key (answered once). Any update,
+     * even of nothing, ends every token and console session signed before it.
+     */
+    async update(username: string, changes: { role?: string | undefined; password?: string | undefined; newApiKey?: boolean | undefined }): Promise<User & { apiKey?: string }> {
+      const row = await existing(username);
+      const apiKey = changes.newApiKey ? newApiKey() : undefined;
+      const set: Partial<UserRow> = { access_stamp: newAccessStamp() };
+      if (changes.role !== undefined) set.role = checkRole(changes.role);
+      if (changes.password !== undefined) set.password_hash = await hashSecret(checkPassword(changes.password));
+      if (apiKey !== undefined) set.api_key_hash = await hashSecret(apiKey);
+      await core.stamps.change(accessTopic, (tx) => tx('api_task_users').where({ id: row.id }).update(set));
+      return { ...toUser({ ...row, ...set }), ...(apiKey === undefined ? {} : { apiKey }) };
     },
     async find(id: number): Promise<User | undefined> {
       const row = await table().where({ id }).first();

@@ -1,9 +1,8 @@
 import { fromTypedJson, toTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
 import { describeRequest } from '@botgate/http';
 import type { Request, Response } from 'express';
-import type { Allocations } from '../allocations.js';
+import type { AccessCheck } from '../auth/access-check.js';
 import { readToken } from '../auth/read-token.js';
-import type { Tokens } from '../auth/tokens.js';
 import type { ConcurrencyGate } from '../concurrency-gate.js';
 import { ApiTaskError } from '../errors.js';
 
@@ -11,14 +10,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * `POST /hotbot/:allocationId/execute`: runs the API Task now and answers its declared outputs,
- * typed. The hot path reads no database: the token is checked by signature, the allocation comes
- * from memory, a module runs in a warm thread. The job is written as it starts and as it ends,
+ * typed. The token is checked by signature and against the current records through the access
+ * stamp (one stamp read while nothing changed), a module runs in a warm thread. The job is written as it starts and as it ends,
  * before the answer (its disk flush follows behind).
  */
-export const execute = (core: Core, allocations: Allocations, tokens: Tokens, gate: ConcurrencyGate, realtimeLimitMs: number) => async (req: Request, res: Response) => {
+export const execute = (core: Core, check: AccessCheck, gate: ConcurrencyGate, realtimeLimitMs: number) => async (req: Request, res: Response) => {
   const { allocationId } = req.params as { allocationId: string };
-  tokens.verifyExecution(readToken(req), allocationId);
-  const allocation = await allocations.get(allocationId);
+  const { allocation } = await check.execution(readToken(req), allocationId);
   const automation = core.catalog.get(allocation.automationId);
   describeRequest(res, { automationId: automation.id });
 

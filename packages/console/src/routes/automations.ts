@@ -89,7 +89,7 @@ export const executionAccess = (context: ConsoleContext) => async (req: Request,
   const automation = automationOf(context, req);
   const allocation = await context.apiTask.allocations.byFileId(automation.fileId);
   if (!allocation) throw new ConsoleError('NOT_FOUND', `${automation.id} is not allocated as an API Task; an admin allocates it first`);
-  const { url, headers } = context.apiTask.executionDetails(allocation, String(consoleUserOf(res).id), baseUrlOf(context, req));
+  const { url, headers } = context.apiTask.executionDetails(allocation, consoleUserOf(res), baseUrlOf(context, req));
   const token = headers['X-Authorization'];
   const curl = `curl --request POST --header "X-Authorization: ${token}" --header "Content-Type: application/json" --data "{\\"botInput\\":{}}" ${url}`;
   res.json({ url, token, curl });

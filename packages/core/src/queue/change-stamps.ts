@@ -1,0 +1,106 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import { isSqlite, rawRows, type Database } from './database.js';
+import { listenChannel, type ChannelListener } from './pg-listener.js';
+import { sql } from './sql.js';
+
+export const stampsChannel = 'botgate_stamps';
+
+/** A map filled from the database and emptied whenever its topic's stamp moves. */
+export interface StampedCache<T> {
+  get(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+export interface ChangeStamps {
+  /**
+   * Runs `work` in a transaction that also moves the topic's stamp: every node's caches of that
+   * topic are stale from its commit on. This node's at once; another node's on its next read
+   * (SQLite) or when PostgreSQL's notification, sent at commit, reaches it.
+   */
+  change<T>(topic: string, work: (tx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** A value that differs from any earlier one once the topic changed. */
+  current(topic: string): Promise<number>;
+  /** A cache of this topic's records, valid while its stamp stands still; at most `max` entries. */
+  cache<T>(topic: string, max?: number): StampedCache<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Change stamps: a counter per topic (say, api-task's users and allocations), moved in the same
+ * transaction as every write to what a cache holds, so a cache can be trusted on every call
+ * without reading its records: a revoked user is refused on the next call, on every node.
+ *
+ * SQLite reads the counter per call (a prepared statement of a few microseconds); the CLI and
+ * any other process writing the same file are seen that way. PostgreSQL nodes listen for the
+ * counters' notifications and answer from memory; while a node cannot listen it reads the
+ * database per call, so a lost connection costs speed, never a stale answer.
+ */
+export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps => {
+  const sqlite = isSqlite(db);
+  const known = new Map<string, number>();
+  // Moves on every change heard of: a database read that started before one is not kept.
+  let epoch = 0;
+  let listener: ChannelListener | undefined;
+  const forget = (topic?: string) => {
+    epoch += 1;
+    if (topic === undefined) known.clear();
+    else known.delete(topic);
+  };
+  const listen = (): ChannelListener =>
+    (listener ??= listenChannel(db, stampsChannel, { onNotify: (topic) => forget(topic), onListening: () => forget(), onLost: () => forget() }, logger, 'change notifications'));
+
+  const read = async (topic: string): Promise<number> => {
+    const [row] = await sql<{ version: number | string }>(db, 'SELECT version FROM botgate_stamps WHERE topic = ?', [topic]);
+    return Number(row?.version ?? 0);
+  };
+
+  const current = async (topic: string): Promise<number> => {
+    if (sqlite) return read(topic);
+    const hit = known.get(topic);
+    if (hit !== undefined) return hit;
+    const since = epoch;
+    const version = await read(topic);
+    if (listen().listening && epoch === since) known.set(topic, version);
+    return version;
+  };
+
+  return {
+    async change(topic, work) {
+      try {
+        return await db.transaction(async (tx) => {
+          const result = await work(tx);
+          await rawRows(tx, 'INSERT INTO botgate_stamps (topic, version) VALUES (?, 1) ON CONFLICT (topic) DO UPDATE SET version = botgate_stamps.version + 1', [topic]);
+          if (!sqlite) await tx.raw('SELECT pg_notify(?, ?)', [stampsChannel, topic]);
+          return result;
+        });
+      } finally {
+        forget(topic);
+      }
+    },
+    current,
+    cache<T>(topic: string, max = 10_000): StampedCache<T> {
+      let filledAt: number | undefined;
+      const entries = new Map<string, T>();
+      return {
+        async get(key, load) {
+          // The stamp is read before the record: a change between the two leaves a newer record under an older stamp, which the next call drops.
+          const stamp = await current(topic);
+          if (stamp !== filledAt) {
+            entries.clear();
+            filledAt = stamp;
+          }
+          if (entries.has(key)) return entries.get(key) as T;
+          const value = await load();
+          if (filledAt === stamp) {
+            if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+            entries.set(key, value);
+          }
+          return value;
+        },
+      };
+    },
+    async close() {
+      await listener?.close();
+    },
+  };
+};
