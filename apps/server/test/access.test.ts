@@ -150,6 +150,25 @@ describe('access ends when its record changes, on every node', () => {
   });
 });
 
+describe('Process API credentials end when rotated or removed, on every node', () => {
+  it('refuses an old process secret after rotation and a removed workspace key on the next call of the other node', async () => {
+    await twoNodes(async (a, b, env) => {
+      const first = await cliJson<{ secret: string; processId: string; workspaceId: string }>(['process-api', 'secret', 'echo'], env);
+      const key = await cliJson<{ key: string }>(['process-api', 'key', 'add', 'ci', '--permissions', 'trigger_processes,read_runs'], env);
+      const legacy = (node: RunningServer, secret: string) =>
+        call(`${node.url}/workspace-v1/workspaces/${first.workspaceId}/processes/${first.processId}/runs`, { body: { message: 'hi' }, headers: { 'robocloud-process-secret': secret } });
+      const v1 = (node: RunningServer) =>
+        call(`${node.url}/process-v1/workspaces/${first.workspaceId}/processes/${first.processId}/runs`, { body: { message: 'hi' }, headers: { authorization: `RC-WSKEY ${key.key}` } });
+      expect([(await legacy(a, first.secret)).status, (await v1(b)).status]).toEqual([200, 200]);
+      const rotated = await cliJson<{ secret: string }>(['process-api', 'secret', 'echo'], env);
+      expect((await legacy(b, first.secret)).status).toBe(403);
+      expect((await legacy(b, rotated.secret)).status).toBe(200);
+      expect((await cli(['process-api', 'key', 'remove', 'ci'], env)).code).toBe(0);
+      expect(await v1(a)).toEqual({ status: 403, body: { error: 'FORBIDDEN', message: 'the workspace key is not valid' } });
+    });
+  });
+});
+
 describe('sign-in limits', () => {
   it('answers 429 with Retry-After to one address trying many user names, on every node', async () => {
     await twoNodes(async (a, b, env) => {

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { waitFor } from '@botgate/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCore, isSqlite, type Core } from '../src/index.js';
+import { fixtureCatalog, useDatabase, useTempDir } from './helpers.js';
+
+const newDir = useTempDir('botgate-stamps-');
+const newDatabase = useDatabase();
+const opened: Core[] = [];
+afterAll(async () => {
+  for (const core of opened) await core.close({ graceMs: 0 });
+});
+
+/** Two cores on one database, as two nodes (on SQLite, two connections to one file). */
+const twoNodes = async (): Promise<[Core, Core]> => {
+  const database = await newDatabase();
+  const dataDir = newDir();
+  const open = async () => {
+    const core = await createCore({ dataDir, catalogDir: fixtureCatalog, commandEnv: {}, database: database.config ?? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite') } });
+    opened.push(core);
+    return core;
+  };
+  return [await open(), await open()];
+};
+
+describe('change stamps', () => {
+  it("empties a cache on the call after its topic changed, this node's at once and another node's too", async () => {
+    const [a, b] = await twoNodes();
+    let loads = 0;
+    const record = { value: 'first' };
+    const load = async () => (loads++, record.value);
+    const cacheA = a.stamps.cache<string>('things');
+    const cacheB = b.stamps.cache<string>('things');
+    expect([await cacheA.get('k', load), await cacheA.get('k', load), await cacheB.get('k', load), await cacheB.get('k', load)]).toEqual(['first', 'first', 'first', 'first']);
+    expect(loads).toBe(2);
+
+    await a.stamps.change('things', async () => {
+      record.value = 'second';
+    });
+    // This node: on the very next call.
+    expect(await cacheA.get('k', load)).toBe('second');
+    // Another node: SQLite reads the stamp each call, so the next call sees it; PostgreSQL hears the notification sent at commit.
+    if (isSqlite(b.db)) expect(await cacheB.get('k', load)).toBe('second');
+    await waitFor('node B to see the change', async () => ((await cacheB.get('k', load)) === 'second' ? true : undefined), 2000);
+    expect(loads).toBe(4);
+    // Another topic's change leaves this cache alone.
+    await b.stamps.change('other', async () => undefined);
+    expect(await cacheA.get('k', load)).toBe('second');
+    expect(loads).toBe(4);
+  });
+
+  it('moves no stamp for a change that rolls back', async () => {
+    const [a] = await twoNodes();
+    const before = await a.stamps.current('things');
+    await expect(
+      a.stamps.change('things', async () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await a.stamps.current('things')).toBe(before);
+    await a.stamps.change('things', async () => undefined);
+    expect(await a.stamps.current('things')).not.toBe(before);
+  });
+});
