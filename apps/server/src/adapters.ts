@@ -39,7 +39,7 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger,
     uploadTotalLimit: config.uploadTotalLimit ?? 4 * config.uploadLimit,
     logger,
   }),
-  createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, logger }),
+  createProcessApiRouter(core, { workspaceId: config.processApi.workspaceId, bodyLimit: config.processApi.bodyLimit, uploadLimit: config.uploadLimit, publicUrl: config.processApi.publicUrl, logger }),
   createApiTaskRouter(core, { access: apiTaskAccess, realtimeLimitMs: config.apiTask.realtimeLimit, publicUrl: config.apiTask.publicUrl, logger }),
 ];
 

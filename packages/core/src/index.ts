@@ -6,7 +6,7 @@ export { silentLogger } from './logger.js';
 export type { Automation, RunSpec } from './catalog/automation.js';
 export type { Catalog } from './catalog/create-catalog.js';
 export { manifestFileName } from './catalog/load-catalog.js';
-export type { Job, JobAttempt, AttemptState, JobFile, JobErrorCode } from './jobs/job.js';
+export type { Job, JobAttempt, AttemptState, JobFile, JobErrorCode, InputWorkItem, OutputWorkItem } from './jobs/job.js';
 export { jobStates, isFinal, isJobState, canTransition, assertTransition, type JobState, type FinalJobState } from './jobs/job-state.js';
 export type { EnqueueRequest, JobService } from './jobs/create-job-service.js';
 export type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';

@@ -23,17 +23,24 @@ export const authenticateProcessSecret = async (req: Request, processes: Process
   return { process, workspaceId };
 };
 
-/** The process-v1 check: `Authorization: RC-WSKEY <key>` with the permission the call needs. */
-export const authenticateWorkspaceKey = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ process: Process; workspaceId: string }> => {
+/** The process-v1 check of a workspace-wide call: `Authorization: RC-WSKEY <key>` with the permission it needs, for this workspace. */
+export const authenticateWorkspace = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ workspaceId: string }> => {
   const presented = req.get('authorization')?.match(/^RC-WSKEY\s+(\S+)$/i)?.[1];
   if (presented === undefined) throw new ProcessApiError('UNAUTHORIZED', 'send a workspace key: Authorization: RC-WSKEY <key>', { 'WWW-Authenticate': 'RC-WSKEY' });
   const key = await keys.authenticate(presented);
   if (!key) throw new ProcessApiError('FORBIDDEN', 'the workspace key is not valid');
   if (!key.permissions.includes(permission)) throw new ProcessApiError('FORBIDDEN', `the key "${key.name}" lacks the ${permission} permission`);
-  const { workspaceId: ws, processId } = req.params as { workspaceId: string; processId: string };
+  const { workspaceId: ws } = req.params as { workspaceId: string };
   const workspaceId = await processes.workspaceId();
   if (ws !== workspaceId) throw new ProcessApiError('NOT_FOUND', `no workspace ${ws}`);
+  return { workspaceId };
+};
+
+/** The process-v1 check of a call on one process: the workspace's, then the process. */
+export const authenticateWorkspaceKey = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ process: Process; workspaceId: string }> => {
+  const { workspaceId } = await authenticateWorkspace(req, keys, processes, permission);
+  const { processId } = req.params as { processId: string };
   const process = await processes.find(processId);
-  if (!process) throw new ProcessApiError('NOT_FOUND', `no process ${processId} in workspace ${ws}`);
+  if (!process) throw new ProcessApiError('NOT_FOUND', `no process ${processId} in workspace ${workspaceId}`);
   return { process, workspaceId };
 };

@@ -16,12 +16,24 @@ const runId = z.string().meta({ description: 'A run id a trigger answered' });
 const processParams = z.object({ workspaceId, processId });
 const runParams = processParams.extend({ runId });
 const idempotency = z.object({ 'Idempotency-Key': z.string().min(1).max(200).optional().meta({ description: 'A retried trigger with the same key answers the same run' }) });
-const workItem = z.record(z.string(), z.unknown()).meta({ description: 'The work item payload: any JSON object' });
+const workItem = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).meta({ description: 'The work item payload: a JSON object, or an array (one work item whose payload is that array; [] is an empty payload)' });
 const secretQuery = z.object({ 'robocloud-process-secret': z.string().optional().meta({ description: 'The process secret, when a header cannot be set' }) });
 
 const runState = z.enum(['INI', 'IP', 'COMPL']);
 const result = z.enum(['OK', 'ERR']).nullable();
 const legacyRun = z.object({ id: z.string(), result, state: runState, errorCode: z.string(), duration: z.number(), workspaceId: z.string() });
+const robotRun = z.object({
+  id: z.string(),
+  runId: z.string(),
+  stepId: z.string(),
+  runNo: z.number().meta({ description: 'The attempt it is, from 1' }),
+  state: runState,
+  result,
+  errorCode: z.string(),
+  duration: z.number(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
 const run = z.object({
   id: z.string(),
   result,
@@ -31,19 +43,42 @@ const run = z.object({
   processId: z.string(),
   processName: z.string(),
   duration: z.number(),
-  robotRuns: z
-    .array(z.object({ id: z.string(), state: runState, result, errorCode: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() }))
-    .meta({ description: 'One robot run per attempt (retries, runs cut short by a node stopping), first to last' }),
+  robotRuns: z.array(robotRun).meta({ description: 'One robot run per attempt (retries, runs cut short by a node stopping), first to last' }),
   runNo: z.number(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
 const page = <T extends z.ZodType>(item: T) => z.object({ next: z.null(), has_more: z.boolean(), data: z.array(item) });
+const pagedBy = <T extends z.ZodType>(item: T) =>
+  z.object({ next: z.string().nullable().meta({ description: 'The whole URL of the next page; null on the last' }), has_more: z.boolean(), data: z.array(item) });
 const started = z.object({ id: z.string(), workItemIds: z.array(z.string()) });
 
+const workItemState = z.enum(['NEW', 'PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED']);
+const processWorkItem = z.object({
+  id: z.string(),
+  state: workItemState,
+  createTs: z.string(),
+  stateTs: z.string(),
+  workspaceId: z.string(),
+  processId: z.string(),
+  processName: z.string(),
+  processRunId: z.string().nullable(),
+  processRunNo: z.number().nullable(),
+  activityRunId: z.string().nullable().meta({ description: 'The robot run (step run) that has or had it' }),
+  files: z.array(z.object({ name: z.string(), size: z.number() })),
+  payload: z.unknown().optional().meta({ description: 'With includeData=true' }),
+});
+const processView = z.object({ id: z.string(), name: z.string(), workspaceId: z.string(), apiAccess: z.boolean().meta({ description: 'Whether the process has a workspace-v1 secret' }) });
+const workItemParams = processParams.extend({ workItemId: z.string() });
+const robotRunParams = runParams.extend({ robotRunId: z.string() });
+const includeData = z.object({ includeData: z.enum(['true', 'false']).optional() });
+const limitQuery = z.object({ limit: z.string().regex(/^\d+$/).optional().meta({ description: '1 to 100; default 10' }) });
+const conflict = { 409: failure('The work item or run is in the wrong state for this call') };
+
+const workspace = '/process-v1/workspaces/:workspaceId';
 const legacy = '/workspace-v1/workspaces/:workspaceId/processes/:processId';
-const v1 = '/process-v1/workspaces/:workspaceId/processes/:processId';
+const v1 = `${workspace}/processes/:processId`;
 
 /** A trigger that could not be recorded is refused, never answered as queued. */
 const storageFailures = {
@@ -103,8 +138,8 @@ export const processApiContract = {
     summary: 'The process’s latest runs',
     security: ['workspaceKey'],
     params: processParams,
-    query: z.object({ limit: z.string().regex(/^\d+$/).optional().meta({ description: '1 to 100, default 10' }) }),
-    responses: { 200: { description: 'Runs, newest first', schema: page(run) }, ...keyFailures },
+    query: limitQuery.extend({ cursor: z.string().optional().meta({ description: 'As the next URL of the page before carries it' }) }),
+    responses: { 200: { description: 'Runs, newest first, a page at a time', schema: pagedBy(run) }, ...keyFailures },
   },
   triggerBatch: {
     method: 'post',
@@ -134,11 +169,16 @@ export const processApiContract = {
     summary: 'The run’s input and output work items',
     security: ['workspaceKey'],
     params: runParams,
-    query: z.object({ includeData: z.enum(['true', 'false']).optional() }),
+    query: includeData,
     responses: {
       200: {
-        description: 'The input work item, then those the robot wrote',
-        schema: page(z.object({ id: z.string(), processRunId: z.string(), state: z.string(), files: z.array(z.object({ name: z.string(), size: z.number().optional() })), payload: z.unknown().optional() })),
+        description: 'The input work items, then those the robot wrote (their files by name, each with its download path)',
+        schema: page(
+          z.union([
+            processWorkItem,
+            z.object({ id: z.string(), processRunId: z.string(), state: z.string(), files: z.array(z.object({ name: z.string(), size: z.number().optional(), downloadPath: z.string().optional() })), payload: z.unknown().optional() }),
+          ]),
+        ),
       },
       ...keyFailures,
     },
@@ -160,6 +200,179 @@ export const processApiContract = {
     security: ['workspaceKey'],
     params: runParams.extend({ artifactId: z.string(), name: z.string().meta({ description: 'The file name' }) }),
     responses: { 200: { description: 'The file', contentType: 'application/octet-stream' }, ...keyFailures },
+  },
+  workItemFile: {
+    method: 'get',
+    path: `${v1}/runs/:runId/work-items/:workItemId/files/:fileName`,
+    operation: 'other',
+    summary: 'Download a file of one of the run’s work items, input or output, by its name',
+    security: ['workspaceKey'],
+    params: runParams.extend({ workItemId: z.string(), fileName: z.string() }),
+    responses: { 200: { description: 'The file', contentType: 'application/octet-stream' }, ...keyFailures },
+  },
+  runRequest: {
+    method: 'post',
+    path: `${v1}/run-request`,
+    operation: 'trigger',
+    summary: 'Start a run: with an empty work item (type default), or over work items made before (type workItemIds)',
+    description: 'A body without a Content-Type is read as JSON, as `RPA.Robocorp.Process` sends it.',
+    security: ['workspaceKey'],
+    params: processParams,
+    headers: idempotency,
+    body: {
+      content: {
+        'application/json': z.union([z.object({ type: z.literal('default') }), z.object({ type: z.literal('workItemIds'), workItemIds: z.array(z.string()).min(1).max(1000) })]),
+      },
+    },
+    responses: { 200: { description: 'The run started', schema: started }, ...keyFailures, ...conflict, ...storageFailures },
+  },
+  stopRun: {
+    method: 'post',
+    path: `${v1}/runs/:runId/stop`,
+    operation: 'cancel',
+    summary: 'Stop a run: a queued one never starts, a running one is stopped',
+    security: ['workspaceKey'],
+    params: runParams,
+    body: { content: { 'application/json': z.object({ set_remaining_work_items_as_done: z.boolean().optional(), terminate_ongoing_activity_runs: z.boolean().optional(), reason: z.string().optional() }) }, required: false },
+    responses: { 200: { description: 'Accepted', schema: z.object({ accepted: z.boolean() }) }, ...keyFailures, 409: failure('The run has ended already') },
+  },
+  robotRuns: {
+    method: 'get',
+    path: `${v1}/runs/:runId/robotRuns`,
+    operation: 'status',
+    summary: 'The run’s robot runs, one per attempt',
+    security: ['workspaceKey'],
+    params: runParams,
+    responses: { 200: { description: 'A bare array', schema: z.array(robotRun) }, ...keyFailures },
+  },
+  robotRun: {
+    method: 'get',
+    path: `${v1}/runs/:runId/robotRuns/:robotRunId`,
+    operation: 'status',
+    summary: 'One robot run',
+    security: ['workspaceKey'],
+    params: robotRunParams,
+    responses: { 200: { description: 'The robot run', schema: robotRun }, ...keyFailures },
+  },
+  robotRunArtifacts: {
+    method: 'get',
+    path: `${v1}/runs/:runId/robotRuns/:robotRunId/artifacts`,
+    operation: 'other',
+    summary: 'The files a robot run left (the run’s last attempt holds them)',
+    security: ['workspaceKey'],
+    params: robotRunParams,
+    responses: { 200: { description: 'A bare array', schema: z.array(z.object({ id: z.string(), fileName: z.string(), fileSize: z.number() })) }, ...keyFailures },
+  },
+  robotRunArtifactLink: {
+    method: 'get',
+    path: `${v1}/runs/:runId/robotRuns/:robotRunId/artifacts/:artifactId/*fileName`,
+    operation: 'other',
+    summary: 'A URL to download an artifact from, needing no key (valid 10 minutes)',
+    security: ['workspaceKey'],
+    params: robotRunParams.extend({ artifactId: z.string(), fileName: z.string() }),
+    responses: { 200: { description: 'The URL, as a JSON string', schema: z.string() }, ...keyFailures },
+  },
+  signedDownload: {
+    method: 'get',
+    path: '/process-v1/downloads/:grant/*name',
+    operation: 'other',
+    summary: 'Download the file a signed URL names',
+    params: z.object({ grant: z.string(), name: z.string() }),
+    responses: { 200: { description: 'The file', contentType: 'application/octet-stream' }, 403: failure('A forged or expired grant'), 404: failure('The file is no longer kept') },
+  },
+  listProcesses: {
+    method: 'get',
+    path: `${workspace}/processes`,
+    operation: 'other',
+    summary: 'The workspace’s processes',
+    security: ['workspaceKey'],
+    params: z.object({ workspaceId }),
+    responses: { 200: { description: 'Every process', schema: page(processView) }, ...keyFailures },
+  },
+  getProcess: {
+    method: 'get',
+    path: v1,
+    operation: 'other',
+    summary: 'One process',
+    security: ['workspaceKey'],
+    params: processParams,
+    responses: { 200: { description: 'The process', schema: processView }, ...keyFailures },
+  },
+  workspaceRuns: {
+    method: 'get',
+    path: `${workspace}/pruns`,
+    operation: 'status',
+    summary: 'The newest runs of every process of the workspace',
+    security: ['workspaceKey'],
+    params: z.object({ workspaceId }),
+    query: limitQuery,
+    responses: { 200: { description: 'A bare array, newest first', schema: z.array(run) }, ...keyFailures },
+  },
+  createWorkItem: {
+    method: 'post',
+    path: `${v1}/work-items`,
+    operation: 'other',
+    summary: 'Make a work item that waits for a run (run-request)',
+    security: ['workspaceKey'],
+    params: processParams,
+    body: { content: { 'application/json': z.object({ payload: z.unknown().optional() }) } },
+    responses: { 200: { description: 'Its id', schema: z.object({ id: z.string() }) }, ...keyFailures, ...storageFailures },
+  },
+  listWorkItems: {
+    method: 'get',
+    path: `${v1}/work-items`,
+    operation: 'other',
+    summary: 'The process’s work items, oldest first',
+    security: ['workspaceKey'],
+    params: processParams,
+    query: includeData.extend({ limit: z.string().optional(), cursor: z.string().optional().meta({ description: 'The nextCursor of the page before' }) }),
+    responses: { 200: { description: 'A page', schema: pagedBy(processWorkItem).extend({ nextCursor: z.string().nullable() }) }, ...keyFailures },
+  },
+  getWorkItem: {
+    method: 'get',
+    path: `${v1}/work-items/:workItemId`,
+    operation: 'other',
+    summary: 'One work item',
+    security: ['workspaceKey'],
+    params: workItemParams,
+    query: includeData,
+    responses: { 200: { description: 'The work item', schema: processWorkItem }, ...keyFailures },
+  },
+  retryWorkItem: {
+    method: 'post',
+    path: `${v1}/work-items/:workItemId/retry`,
+    operation: 'trigger',
+    summary: 'Process a FAILED work item again, in a new run',
+    security: ['workspaceKey'],
+    params: workItemParams,
+    responses: { 200: { description: 'The work item, in its new run', schema: processWorkItem }, ...keyFailures, ...conflict, ...storageFailures },
+  },
+  requestUpload: {
+    method: 'post',
+    path: `${v1}/work-items/:workItemId/files/upload`,
+    operation: 'other',
+    summary: 'Where and how to upload a file of a work item (a pre-signed POST)',
+    description: 'A body without a Content-Type is read as JSON, as `RPA.Robocorp.Process` sends it. Post `fields` and then the file (part `file`) to `url`, as multipart/form-data, within 10 minutes, once.',
+    security: ['workspaceKey'],
+    params: workItemParams,
+    body: { content: { 'application/json': z.object({ fileName: z.string(), fileSize: z.number().int().min(0) }) } },
+    responses: { 200: { description: 'The upload URL and its form fields', schema: z.object({ url: z.string(), fields: z.object({ grant: z.string() }) }) }, ...keyFailures, ...conflict, 413: failure('fileSize is over the upload limit') },
+  },
+  upload: {
+    method: 'post',
+    path: '/process-v1/uploads',
+    operation: 'other',
+    summary: 'Receive a work item file posted with the fields of its upload request (no key: the grant is the credential)',
+    body: { content: { 'multipart/form-data': z.object({ grant: z.string(), file: z.string().meta({ format: 'binary' }) }) } },
+    responses: {
+      204: { description: 'Kept with the work item' },
+      400: failure('No file, or no fields'),
+      403: failure('A forged, expired or used grant'),
+      404: failure('The work item is gone'),
+      409: failure('The work item is in a run already'),
+      413: failure('The file is larger than its grant'),
+      ...storageFailures,
+    },
   },
 } satisfies Record<string, RouteDoc>;
 

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type InputFile, type Job, type JobAttempt, type Transaction } from '@botgate/core';
+import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type Job, type JobAttempt, type JsonValue, type Transaction } from '@botgate/core';
+import { ProcessApiError } from './errors.js';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
+import type { WorkItem, WorkItems } from './work-items.js';
 
 export interface Run {
   runId: string;
@@ -40,9 +42,11 @@ export const derivedId = (...parts: Array<string | number>): string => {
  * The payload's values for the manifest's declared inputs (a null is an absent value), checked
  * against their types: the rest of the payload reaches the robot only through the work item.
  */
-export const declaredInputs = (core: Core, process: Process, payload: Record<string, unknown>): Record<string, unknown> => {
+export const declaredInputs = (core: Core, process: Process, payload: JsonValue): Record<string, unknown> => {
   const automation = core.catalog.get(process.automationId);
-  const declared = Object.fromEntries(Object.entries(payload).filter(([name, value]) => Object.hasOwn(automation.inputs, name) && value !== null));
+  // An array (or any other JSON) is a payload too; only an object's fields can be inputs.
+  const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {};
+  const declared = Object.fromEntries(Object.entries(fields).filter(([name, value]) => Object.hasOwn(automation.inputs, name) && value !== null));
   validateInputs(automation.inputs, valuesFromPlain(automation.inputs, declared));
   return declared;
 };
@@ -56,15 +60,23 @@ const runNumbers = createSequence({
   },
 });
 
-/** Process runs over core jobs: Robocorp's ids and run numbers, written in the job's own transaction. */
-export const createRuns = (core: Core) => {
+/** What a run is made of: a payload (a new work item, `POST …/runs`), or work items made beforehand (`run-request`, a retry). */
+export type RunSource = { payload: JsonValue } | { items: WorkItem[]; takenFrom: string | null };
+
+/** Process runs over core jobs: Robocorp's ids and run numbers, written in the job's own transaction with its work items. */
+export const createRuns = (core: Core, workItems: WorkItems) => {
   const table = () => core.db<RunRow>('process_api_runs');
 
-  const insert = async (tx: Transaction, processId: string, jobId: number): Promise<Run> => {
+  const insert = async (tx: Transaction, processId: string, jobId: number, workItemId: string): Promise<Run> => {
     const runNo = await runNumbers.next(tx, processId);
-    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: randomUUID(), run_no: runNo, created_at: Date.now() };
+    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: workItemId, run_no: runNo, created_at: Date.now() };
     await sql(tx, 'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)', [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at]);
     return toRun(row);
+  };
+
+  const withJobs = async (rows: RunRow[]): Promise<Array<{ run: Run; job: Job }>> => {
+    const found = await Promise.all(rows.map(async (row) => ({ run: toRun(row), job: await core.jobs.find(Number(row.job_id)) })));
+    return found.filter((r): r is { run: Run; job: Job } => r.job !== undefined);
   };
 
   const byJob = async (jobId: number): Promise<Run | undefined> => {
@@ -77,18 +89,27 @@ export const createRuns = (core: Core) => {
      * Queues a run: the payload is the work item, kept verbatim for the robot; the manifest's
      * declared inputs are read from it. The run row commits with the job.
      */
-    async start(process: Process, payload: Record<string, unknown>, options: { idempotencyKey?: string | undefined; files?: InputFile[] } = {}): Promise<{ run: Run; job: Job }> {
-      const declared = declaredInputs(core, process, payload);
+    async start(process: Process, source: RunSource, options: { idempotencyKey?: string | undefined } = {}): Promise<{ run: Run; job: Job }> {
+      const items = 'items' in source ? source.items : undefined;
+      if (items?.length === 0) throw new ProcessApiError('BAD_REQUEST', 'a run needs at least one work item');
+      const declared = declaredInputs(core, process, items ? (items[0] as WorkItem).payload : (source as { payload: JsonValue }).payload);
       let run: Run | undefined;
       const { job } = await core.jobs.enqueue({
         automationId: process.automationId,
         adapter: 'process-api',
         plainInputs: declared,
-        workItem: payload,
-        ...(options.files ? { files: options.files } : {}),
+        ...(items
+          ? { workItems: items.map((item) => ({ payload: item.payload, files: workItems.inputFiles(item) })) }
+          : { workItem: (source as { payload: JsonValue }).payload }),
         ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
         inTransaction: async (tx, created) => {
-          run = await insert(tx, process.processId, created.id);
+          if (items) {
+            run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);
+            await workItems.take(tx, items.map((item) => item.id), run.runId, (source as { takenFrom: string | null }).takenFrom);
+          } else {
+            run = await insert(tx, process.processId, created.id, randomUUID());
+            await workItems.insertForRun(tx, process.processId, run.workItemId, run.runId, (source as { payload: JsonValue }).payload);
+          }
         },
       });
       run ??= await byJob(job.id);
@@ -101,10 +122,15 @@ export const createRuns = (core: Core) => {
       const job = await core.jobs.find(Number(row.job_id));
       return job ? { run: toRun(row), job } : undefined;
     },
-    async list(processId: string, limit: number): Promise<Array<{ run: Run; job: Job }>> {
-      const rows = await table().where({ process_id: processId }).orderBy('run_no', 'desc').limit(limit);
-      const found = await Promise.all(rows.map(async (row) => ({ run: toRun(row), job: await core.jobs.find(Number(row.job_id)) })));
-      return found.filter((r): r is { run: Run; job: Job } => r.job !== undefined);
+    /** A process's runs, newest first; with `beforeRunNo` (a page's cursor), those older than that run. */
+    async list(processId: string, limit: number, beforeRunNo?: number): Promise<Array<{ run: Run; job: Job }>> {
+      const query = table().where({ process_id: processId });
+      if (beforeRunNo !== undefined) query.andWhere('run_no', '<', beforeRunNo);
+      return withJobs(await query.orderBy('run_no', 'desc').limit(limit));
+    },
+    /** The workspace's runs, every process's, newest first. */
+    async listAll(processIds: readonly string[], limit: number): Promise<Array<{ run: Run; job: Job }>> {
+      return withJobs(await table().whereIn('process_id', processIds).orderBy('created_at', 'desc').orderBy('run_id').limit(limit));
     },
     byJob,
   };
@@ -118,17 +144,25 @@ export const legacyRunView = (run: Run, job: Job, workspaceId: string) => {
   return { id: run.runId, result, state, errorCode, duration: durationOf(job), workspaceId };
 };
 
-/** A robot run: one attempt of the run, with an id of its own. */
-const robotRunView = (run: Run, attempt: JobAttempt) => {
+export const robotRunIdOf = (run: Run, attempt: Pick<JobAttempt, 'number'>): string => derivedId(run.runId, 'robot-run', attempt.number);
+
+/** A robot run (Robocorp's step run): one attempt of the run, with an id of its own. */
+export const robotRunView = (run: Run, attempt: JobAttempt) => {
   const { state, result, errorCode } = mapJobState({
     state: attempt.state === 'interrupted' ? 'failed' : attempt.state,
     errorCode: attempt.errorCode,
   });
+  const end = attempt.endedAt ?? new Date();
   return {
-    id: derivedId(run.runId, 'robot-run', attempt.number),
+    id: robotRunIdOf(run, attempt),
+    runId: run.runId,
+    // A botgate process has one step: the automation.
+    stepId: derivedId(run.processId, 'step'),
+    runNo: attempt.number,
     state,
     result,
     errorCode,
+    duration: attempt.startedAt ? Math.max(0, Math.round((end.getTime() - attempt.startedAt.getTime()) / 1000)) : 0,
     startedAt: attempt.startedAt?.toISOString() ?? null,
     finishedAt: attempt.endedAt?.toISOString() ?? null,
   };

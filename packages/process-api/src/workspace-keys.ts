@@ -1,7 +1,8 @@
 import { BotgateError, type Core } from '@botgate/core';
 import { hashSecret, newSecret } from './secrets.js';
 
-export const permissions = ['trigger_processes', 'read_runs', 'read_work_items'] as const;
+/** Robocorp's names: `read_processes` lists processes, `write_work_items` makes work items, uploads their files and retries them. */
+export const permissions = ['trigger_processes', 'read_runs', 'read_work_items', 'read_processes', 'write_work_items'] as const;
 export type Permission = (typeof permissions)[number];
 
 export interface WorkspaceKey {

@@ -34,14 +34,27 @@ describe('process-v1: workspace keys', () => {
       processId,
       processName: 'Echo',
       duration: 0,
-      robotRuns: [{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), state: 'COMPL', result: 'OK', errorCode: '', startedAt: expect.any(String), finishedAt: expect.any(String) }],
+      robotRuns: [
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          runId: single.body.id,
+          stepId: expect.any(String),
+          runNo: 1,
+          state: 'COMPL',
+          result: 'OK',
+          errorCode: '',
+          duration: 0,
+          startedAt: expect.any(String),
+          finishedAt: expect.any(String),
+        },
+      ],
       runNo: 1,
       createdAt: expect.any(String),
       startedAt: expect.any(String),
       finishedAt: expect.any(String),
     });
     const list = await fetch(`${base}/runs?limit=2`, { headers }).then(json);
-    expect(list.body).toMatchObject({ has_more: true, next: null });
+    expect(list.body).toMatchObject({ has_more: true, next: `${base}/runs?limit=2&cursor=3` });
     expect((list.body.data as Array<{ runNo: number }>).map((r) => r.runNo)).toEqual([4, 3]);
     expect((await fetch(`${base}/runs?limit=0`, { headers }).then(json)).status).toBe(400);
 
@@ -63,7 +76,7 @@ describe('process-v1: workspace keys', () => {
     const items = await fetch(`${base}/runs/${started.body.id}/work-items?includeData=true`, { headers }).then(json);
     const [input, output] = items.body.data as Array<Record<string, unknown>>;
     expect(input).toMatchObject({ id: (started.body.workItemIds as string[])[0], state: 'COMPLETED', payload });
-    expect(output).toMatchObject({ payload: { greeting: 'Hello, Ada!', received: payload }, files: [{ name: 'output/receipt.txt' }] });
+    expect(output).toMatchObject({ payload: { greeting: 'Hello, Ada!', received: payload }, files: [{ name: 'receipt.txt', downloadPath: expect.stringMatching(/\/files\/receipt\.txt$/) }] });
     const withoutData = await fetch(`${base}/runs/${started.body.id}/work-items`, { headers }).then(json);
     expect((withoutData.body.data as Array<Record<string, unknown>>)[0]).not.toHaveProperty('payload');
 

@@ -83,21 +83,24 @@ describe('workspace-v1: the contract text, per-process secret', () => {
     expect(unknownRun.status).toBe(404);
   });
 
-  it('refuses bodies that are not a JSON object, with the right status, and queues nothing', async () => {
+  it('refuses bodies that are not a JSON object or array, with the right status, and queues nothing', async () => {
     const api = await startProcessApi({ bodyLimit: 1024 });
     const { secret, processId } = await api.command<{ secret: string; processId: string }>('secret', ['echo']);
     const url = `${api.url}/workspace-v1/workspaces/${api.workspaceId}/processes/${processId}/runs`;
     const post = (body: string, type = 'application/json') => fetch(url, { method: 'POST', headers: { 'robocloud-process-secret': secret, 'content-type': type }, body }).then(json);
     expect((await post('a=1', 'application/x-www-form-urlencoded')).status).toBe(415);
     expect((await post('{"a":')).body.error).toBe('BAD_REQUEST');
-    expect((await post('[1,2]')).body).toEqual({ error: 'BAD_REQUEST', message: 'the body must be a JSON object (the work item payload), not an array' });
-    expect((await post('"text"')).status).toBe(400);
+    expect(await post('"text"')).toEqual({ status: 400, body: { error: 'BAD_REQUEST', message: 'the body must be a JSON object or array (the work item payload), not string' } });
+    expect((await post('null')).body.message).toBe('the body must be a JSON object or array (the work item payload), not null');
     expect((await post(JSON.stringify({ big: 'x'.repeat(2000) }))).status).toBe(413);
     expect(await post(JSON.stringify({ count: 'many' }))).toEqual({ status: 400, body: { error: 'INVALID_VARIABLE', message: 'variable "count": expected NUMBER, got the string "many"' } });
     expect(await api.core.jobs.list()).toEqual([]);
     const empty = await fetch(url, { method: 'POST', headers: { 'robocloud-process-secret': secret } }).then(json);
     expect(empty.status).toBe(200);
     expect((await api.core.jobs.list())[0]?.workItem).toEqual({});
+    // An array is one work item whose payload is that array, as Robocorp takes it.
+    expect((await post('[1,2]')).status).toBe(200);
+    expect((await api.core.jobs.list())[0]?.workItem).toEqual([1, 2]);
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(405);
   });
 

@@ -72,6 +72,7 @@ export const createExecutor = (deps: ExecutorDeps) => ({
         idempotencyKey: null,
         metadata: {},
         workItem: null,
+        workItems: null,
         createdAt: now,
         startedAt: now,
         runAfter: null,
@@ -92,7 +93,7 @@ export const createExecutor = (deps: ExecutorDeps) => ({
     const controller = new AbortController();
     const done = (async () => {
       const result = await deps.runners[automation.run.kind]
-        .run({ jobId: job.id, automation, inputs: plain, inputFiles: [], workItem: plain, workDir: job.workDir, signal: controller.signal, timeoutMs })
+        .run({ jobId: job.id, automation, inputs: plain, inputFiles: [], workItems: [{ payload: plain, files: {} }], workDir: job.workDir, signal: controller.signal, timeoutMs })
         .catch(runnerFailure);
       const outcome = outcomeOf(job, automation, result);
       // Its caller waits now: a run stopped by shutdown fails rather than waiting in the queue.

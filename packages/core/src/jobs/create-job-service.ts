@@ -7,8 +7,8 @@ import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
-import { validateInputs, valuesFromPlain, type Values } from '../variables/index.js';
-import type { Job } from './job.js';
+import { validateInputs, valuesFromPlain, type JsonValue, type Values } from '../variables/index.js';
+import type { Job, JobFile } from './job.js';
 import { isFinal } from './job-state.js';
 import { stageInputFiles, type InputFile } from './stage-input-files.js';
 import { jobActivity, listJobChanges, newestJobId } from '../queue/job-changes.js';
@@ -30,7 +30,13 @@ export interface EnqueueRequest {
   idempotencyKey?: string;
   metadata?: Record<string, unknown>;
   /** A work item payload kept verbatim for the robot (Robocorp); declared inputs still come from `plainInputs`. */
-  workItem?: Record<string, unknown>;
+  workItem?: JsonValue;
+  /**
+   * Several input work items instead (a Robocorp run over work items made beforehand), each with
+   * its own files: all of them become the job's input files, and each item names its own by the
+   * name it was given, whatever name the job's folder gave it.
+   */
+  workItems?: ReadonlyArray<{ payload: JsonValue; files?: readonly InputFile[] }>;
   /** Adapter rows to commit with the job (see `NewJob.inTransaction`). */
   inTransaction?: NewJob['inTransaction'];
 }
@@ -74,9 +80,16 @@ export const createJobService = (deps: JobServiceDeps) => {
       const given = request.plainInputs ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth) : (request.inputs ?? {});
       const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
       const workDir = join(deps.dataDir, 'jobs', randomUUID());
-      const files = request.files ?? [];
+      const itemFiles = request.workItems?.map((item) => item.files ?? []) ?? [];
+      const files = [...(request.files ?? []), ...itemFiles.flat()];
       try {
         const inputFiles = files.length > 0 ? await stageInputFiles(workDir, files) : [];
+        // Staged in order: an item's files are the next ones after the request's own and the items' before it.
+        let next = request.files?.length ?? 0;
+        const workItems = request.workItems?.map((item, index) => ({
+          payload: item.payload,
+          files: Object.fromEntries((itemFiles[index] ?? []).map((file) => [file.name, (inputFiles[next++] as JobFile).name])),
+        }));
         const result = await commitJob({
           automationId: automation.id,
           adapter: request.adapter,
@@ -87,7 +100,8 @@ export const createJobService = (deps: JobServiceDeps) => {
           idempotencyKey: request.idempotencyKey,
           idempotencyWindowMs: deps.idempotencyWindowMs,
           metadata: request.metadata,
-          workItem: request.workItem,
+          workItem: workItems ? workItems[0]?.payload : request.workItem,
+          workItems,
           inTransaction: request.inTransaction,
         });
         if (!result.created) await rm(workDir, { recursive: true, force: true });
@@ -128,8 +142,17 @@ export const createJobService = (deps: JobServiceDeps) => {
         adapter,
         inputs: job.inputs,
         allowUnknownInputs: true,
-        files: job.inputFiles.map((file) => ({ name: file.name, path: join(job.workDir, ...file.name.split('/')) })),
-        ...(job.workItem === null ? {} : { workItem: job.workItem }),
+        ...(job.workItems === null
+          ? {
+              files: job.inputFiles.map((file) => ({ name: file.name, path: join(job.workDir, ...file.name.split('/')) })),
+              ...(job.workItem === null ? {} : { workItem: job.workItem }),
+            }
+          : {
+              workItems: job.workItems.map((item) => ({
+                payload: item.payload,
+                files: Object.entries(item.files).map(([name, file]) => ({ name, path: join(job.workDir, ...file.split('/')) })),
+              })),
+            }),
         metadata: { rerunOf: job.id },
       });
       return again;

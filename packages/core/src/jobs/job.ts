@@ -1,4 +1,4 @@
-import type { Values } from '../variables/index.js';
+import type { JsonValue, Values } from '../variables/index.js';
 import type { JobState } from './job-state.js';
 
 /** Why a job did not succeed, as a stable code adapters map to their vendor's words. */
@@ -30,10 +30,16 @@ export interface JobFile {
   size: number;
 }
 
+/** One input work item of a job: its payload, and its files by the name the robot sees, each a file of the job's input files. */
+export interface InputWorkItem {
+  payload: JsonValue;
+  files: Record<string, string>;
+}
+
 export interface OutputWorkItem {
-  payload: unknown;
-  /** File names as the robot gave them, relative to the job's folder when they are inside it. */
-  files: string[];
+  payload: JsonValue | null;
+  /** Each file by its name (the FileAdapter's key) and where it is, relative to the job's folder. */
+  files: Array<{ name: string; path: string }>;
 }
 
 export interface Job {
@@ -58,10 +64,13 @@ export interface Job {
   workDir: string;
   cancelRequested: boolean;
   /**
-   * A Robocorp work item payload exactly as the caller sent it (any JSON object, nulls included);
-   * the robot reads it through the work-item file adapter. Null when the job has none.
+   * A Robocorp work item payload exactly as the caller sent it (any JSON: an object, an array,
+   * nulls included); the robot reads it through the work-item file adapter. With several input
+   * work items, the first one's. Null when the job has none.
    */
-  workItem: Record<string, unknown> | null;
+  workItem: JsonValue | null;
+  /** The input work items of a run over several (Robocorp's run-request), each with its own files; null for one. */
+  workItems: InputWorkItem[] | null;
   /** Work items the robot wrote to `RC_WORKITEM_OUTPUT_PATH`: `[{ payload, files }]`. */
   outputWorkItems: OutputWorkItem[];
   /** Adapter-owned data kept with the job (e.g. a vendor's own job number). */

@@ -58,7 +58,7 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
       automation,
       inputs,
       inputFiles: job.inputFiles,
-      workItem: job.workItem ?? inputs,
+      workItems: job.workItems ?? [{ payload: job.workItem ?? inputs, files: Object.fromEntries(job.inputFiles.map((f) => [f.name, f.name])) }],
       workDir: job.workDir,
       signal,
     });

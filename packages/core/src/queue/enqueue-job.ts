@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { Job } from '../jobs/job.js';
+import type { InputWorkItem, Job } from '../jobs/job.js';
+import type { JsonValue } from '../variables/index.js';
 import type { Values } from '../variables/index.js';
 import { createBatcher } from './batcher.js';
 import { durable, type Database } from './database.js';
@@ -17,7 +18,8 @@ export interface NewJob {
   idempotencyKey?: string | undefined;
   idempotencyWindowMs: number;
   metadata?: Record<string, unknown> | undefined;
-  workItem?: Record<string, unknown> | undefined;
+  workItem?: JsonValue | undefined;
+  workItems?: InputWorkItem[] | undefined;
   /**
    * Runs inside the job's transaction, after its insert: an adapter's own row (a vendor's job
    * number, a run id) commits or rolls back with the job, so no answered id can point nowhere.
@@ -28,8 +30,8 @@ export interface NewJob {
 export type Enqueued = { job: Job; created: boolean };
 
 const insertJob = `INSERT INTO jobs (automation_id, adapter, state, inputs, input_files, outputs, output_files, log, attempt, max_attempts,
-  idempotency_key, work_dir, cancel_requested, metadata, work_item, created_at)
-  VALUES (?, ?, 'queued', ?, ?, '{}', '[]', '', 0, ?, ?, ?, false, ?, ?, ?) RETURNING *`;
+  idempotency_key, work_dir, cancel_requested, metadata, work_item, work_items, created_at)
+  VALUES (?, ?, 'queued', ?, ?, '{}', '[]', '', 0, ?, ?, ?, false, ?, ?, ?, ?) RETURNING *`;
 
 /** What `insertQueuedJob` left for after the commit: the new job, or the key's first job to look up. */
 export type Inserted = { row: JobRow } | { duplicateOf: { automationId: string; key: string } };
@@ -52,6 +54,7 @@ export const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: nu
     job.workDir,
     JSON.stringify(job.metadata ?? {}),
     job.workItem === undefined ? null : JSON.stringify(job.workItem),
+    job.workItems === undefined ? null : JSON.stringify(job.workItems),
     now,
   ]);
   if (!inserted) throw new Error('insert returned no row');

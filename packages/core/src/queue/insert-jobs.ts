@@ -27,6 +27,7 @@ const toRow = (job: JobRecord) => ({
   cancel_requested: false,
   metadata: JSON.stringify(job.metadata),
   work_item: job.workItem === null ? null : JSON.stringify(job.workItem),
+  work_items: job.workItems === null ? null : JSON.stringify(job.workItems),
   lease_owner: job.leaseOwner ?? null,
   lease_expires_at: job.leaseExpiresAt ?? null,
   created_at: job.createdAt.getTime(),

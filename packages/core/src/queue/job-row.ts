@@ -21,6 +21,7 @@ export interface JobRow {
   cancel_requested: boolean | number;
   metadata: string;
   work_item: string | null;
+  work_items?: string | null;
   output_work_items: string;
   lease_owner: string | null;
   lease_expires_at: number | string | null;
@@ -29,6 +30,13 @@ export interface JobRow {
   finished_at: number | string | null;
   run_after: number | string | null;
 }
+
+// Rows written before files had names hold their paths only: the name is the path's last part.
+const outputWorkItemsOf = (text: string | null | undefined): Job['outputWorkItems'] =>
+  (JSON.parse(text ?? '[]') as Array<{ payload: Job['outputWorkItems'][number]['payload']; files: Array<string | { name: string; path: string }> }>).map((item) => ({
+    payload: item.payload,
+    files: item.files.map((file) => (typeof file === 'string' ? { name: file.split('/').pop() ?? file, path: file } : file)),
+  }));
 
 // PostgreSQL returns bigint columns as text.
 const toDate = (value: number | string | null): Date | null => (value === null ? null : new Date(Number(value)));
@@ -53,7 +61,8 @@ export const jobFromRow = (row: JobRow): Job => ({
   cancelRequested: Boolean(row.cancel_requested),
   metadata: JSON.parse(row.metadata),
   workItem: row.work_item === null ? null : JSON.parse(row.work_item),
-  outputWorkItems: JSON.parse(row.output_work_items ?? '[]'),
+  workItems: row.work_items === null || row.work_items === undefined ? null : JSON.parse(row.work_items),
+  outputWorkItems: outputWorkItemsOf(row.output_work_items),
   createdAt: toDate(row.created_at) as Date,
   startedAt: toDate(row.started_at),
   runAfter: toDate(row.run_after ?? null),

@@ -42,9 +42,9 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     mkdirSync(paths.outputDir, { recursive: true });
     mkdirSync(paths.control, { recursive: true });
     writeFileSync(paths.input, JSON.stringify(request.inputs, null, 2));
-    // Robocorp's FileAdapter reads a list of work items, each with its payload and files.
-    const files = Object.fromEntries(request.inputFiles.map((f) => [f.name, join(workDir, f.name)]));
-    writeFileSync(paths.workItemsIn, JSON.stringify([{ payload: request.workItem, files }]));
+    // Robocorp's FileAdapter reads a list of work items, each with its payload and files (name → path).
+    const items = request.workItems.map((item) => ({ payload: item.payload, files: Object.fromEntries(Object.entries(item.files).map(([name, file]) => [name, join(workDir, file)])) }));
+    writeFileSync(paths.workItemsIn, JSON.stringify(items));
 
     const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
     const env: NodeJS.ProcessEnv = {

@@ -93,7 +93,7 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
         const task = {
           modulePath: automation.run.module,
           inputs: request.inputs,
-          context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItem },
+          context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItems[0]?.payload ?? null, workItems: request.workItems },
         };
         const called = timeout === undefined
           ? await runHere(task, output, request.signal, timeoutMs)

@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { OutputWorkItem } from '../jobs/job.js';
 
 /**
  * The work items a robot wrote through Robocorp's FileAdapter: a JSON array of
- * `{ payload, files: { name: path } }`. A robot that wrote none, or wrote something unreadable,
- * has none; its run is judged by its exit code alone.
+ * `{ payload, files: { name: path } }`, as `robocorp.workitems` and `RPA.Robocorp.WorkItems`
+ * write it. A file is named by its key; a relative path is read from the output file's own
+ * folder, as both libraries resolve it. Only files inside the job's folder are kept (a path
+ * outside it is not the job's to serve). A robot that wrote none, or wrote something
+ * unreadable, has none; its run is judged by its exit code alone.
  */
 export const readOutputWorkItems = async (path: string, workDir: string): Promise<OutputWorkItem[]> => {
   let parsed: unknown;
@@ -15,18 +18,18 @@ export const readOutputWorkItems = async (path: string, workDir: string): Promis
     return [];
   }
   if (!Array.isArray(parsed)) return [];
+  const base = dirname(path);
   return parsed
     .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item))
     .map((item) => {
-      const files = typeof item.files === 'object' && item.files !== null ? Object.values(item.files as Record<string, unknown>) : [];
+      const files = typeof item.files === 'object' && item.files !== null && !Array.isArray(item.files) ? Object.entries(item.files as Record<string, unknown>) : [];
       return {
-        payload: item.payload ?? null,
-        files: files
-          .filter((file): file is string => typeof file === 'string')
-          .map((file) => {
-            const inside = isAbsolute(file) ? relative(workDir, file) : file;
-            return inside.startsWith('..') ? file : inside.split(sep).join('/');
-          }),
+        payload: (item.payload ?? null) as OutputWorkItem['payload'],
+        files: files.flatMap(([name, file]) => {
+          if (typeof file !== 'string' || name === '') return [];
+          const inside = relative(workDir, isAbsolute(file) ? file : resolve(base, file));
+          return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? [] : [{ name, path: inside.split(sep).join('/') }];
+        }),
       };
     });
 };

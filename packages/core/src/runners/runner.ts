@@ -1,5 +1,5 @@
 import type { Automation } from '../catalog/automation.js';
-import type { JobErrorCode, JobFile, OutputWorkItem } from '../jobs/job.js';
+import type { InputWorkItem, JobErrorCode, JobFile, OutputWorkItem } from '../jobs/job.js';
 import type { JsonValue } from '../variables/index.js';
 
 /** Why a run was stopped from outside: a user's cancel, this node shutting down, or its job taken over by another node. */
@@ -12,8 +12,8 @@ export interface RunRequest {
   /** Input variables as plain JSON, as `input.json` carries them. */
   inputs: Record<string, JsonValue>;
   inputFiles: JobFile[];
-  /** The work item payload to offer the robot; the inputs when the job has none. */
-  workItem: Record<string, unknown>;
+  /** The input work items to offer the robot: the job's, or one whose payload is the inputs and whose files are all the input files. */
+  workItems: InputWorkItem[];
   workDir: string;
   /** Overrides the automation's timeout (a real-time caller's limit may be shorter). */
   timeoutMs?: number;

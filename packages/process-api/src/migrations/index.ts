@@ -1,4 +1,5 @@
 import type { Migration } from '@botgate/core';
 import * as initial from './0001-process-api.js';
+import * as workItems from './0002-work-items.js';
 
-export const processApiMigrations: Record<string, Migration> = { '0001-process-api': initial };
+export const processApiMigrations: Record<string, Migration> = { '0001-process-api': initial, '0002-work-items': workItems };

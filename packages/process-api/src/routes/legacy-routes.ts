@@ -10,7 +10,7 @@ import { idempotencyKeyOf, payloadOf } from './read-payload.js';
 export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
   const { process, workspaceId } = await authenticateProcessSecret(req, processes);
   describeRequest(res, { automationId: process.automationId });
-  const { run } = await runs.start(process, payloadOf(req.body, { unwrapVariables: false }), { idempotencyKey: idempotencyKeyOf(req) });
+  const { run } = await runs.start(process, { payload: payloadOf(req.body, { unwrapVariables: false }) }, { idempotencyKey: idempotencyKeyOf(req) });
   describeRequest(res, { jobId: run.jobId });
   res.json({ message: 'OK', processRunId: run.runId, processId: process.processId, workspaceId, workItemId: run.workItemId });
 };

@@ -5,6 +5,7 @@ import * as claimFunction from './0003-claim-function.js';
 import * as queueIndexes from './0004-queue-indexes.js';
 import * as attempts from './0005-attempts.js';
 import * as changeStamps from './0006-change-stamps.js';
+import * as workItemsList from './0007-work-items-list.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -23,7 +24,7 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
 
 export const coreMigrations: Record<string, Migration> = {
   '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction, '0004-queue-indexes': queueIndexes,
-  '0005-attempts': attempts, '0006-change-stamps': changeStamps,
+  '0005-attempts': attempts, '0006-change-stamps': changeStamps, '0007-work-items-list': workItemsList,
 };
 
 export type { Migration };
