@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -152,19 +152,40 @@ describe('retention', () => {
       // Read before they can expire (one second after they end).
       const jobs = await core.jobs.list();
       expect(jobs).toHaveLength(2);
+      // A work item made beforehand, with a file uploaded through its grant, run by run-request.
+      const { key } = await cliJson<{ key: string }>(['process-api', 'key', 'add', 'retention', '--permissions', 'trigger_processes,write_work_items'], env);
+      const base = `${server.url}/process-v1/workspaces/${access.workspaceId}/processes/${access.processId}`;
+      const keyed = { authorization: `RC-WSKEY ${key}` };
+      const item = await call(`${base}/work-items`, { body: { payload: { message: 'made before' } }, headers: keyed });
+      const upload = await call(`${base}/work-items/${item.body.id}/files/upload`, { body: { fileName: 'kept.txt', fileSize: 4 }, headers: keyed });
+      const form = new FormData();
+      form.append('grant', upload.body.fields.grant);
+      form.append('file', new Blob(['kept']), 'kept.txt');
+      expect((await fetch(upload.body.url, { method: 'POST', body: form })).status).toBe(204);
+      const itemFolder = join(dataDir, 'process-api', 'work-items', item.body.id);
+      expect(existsSync(join(itemFolder, 'kept.txt'))).toBe(true);
+      const ran = await call(`${base}/run-request`, { body: { type: 'workItemIds', workItemIds: [item.body.id] }, headers: keyed });
+      expect(ran.status).toBe(200);
+      const third = (await core.db('process_api_runs').where({ run_id: ran.body.id }).first()) as { job_id: number };
+      jobs.push(await core.jobs.get(Number(third.job_id)));
       await waitFor('the webhook to be delivered', async () => (received.length > 0 ? true : undefined));
-      await waitFor('both jobs to be removed', async () => ((await core.jobs.list()).length === 0 ? true : undefined), 15_000);
+      await waitFor('the jobs to be removed', async () => ((await core.jobs.list()).length === 0 ? true : undefined), 15_000);
       const ids = jobs.map((job) => job.id);
       const db = core.db;
       expect(Number((await db('local_api_jobs').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
       expect(Number((await db('process_api_runs').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
       expect(Number((await db('process_api_deliveries').count({ n: '*' }).first())?.n)).toBe(0);
       expect(Number((await db('process_api_delivery_attempts').count({ n: '*' }).first())?.n)).toBe(0);
+      expect(Number((await db('process_api_work_items').count({ n: '*' }).first())?.n)).toBe(0);
+      await waitFor('the work item folder to be removed', async () => (existsSync(itemFolder) ? undefined : true));
       expect(Number((await db('job_attempts').whereIn('job_id', ids).count({ n: '*' }).first())?.n)).toBe(0);
       const pruned = () => server.logLines.map((line) => JSON.parse(line) as { msg?: string; removed?: Record<string, number> }).filter((entry) => entry.msg === 'removed expired jobs');
       const total = (table: string) => pruned().reduce((sum, entry) => sum + (entry.removed?.[table] ?? 0), 0);
       await waitFor('the pruning to be logged', async () => (total('jobs') === 2 ? true : undefined));
-      expect([total('jobs'), total('local_api_jobs'), total('process_api_runs'), total('process_api_deliveries'), total('process_api_delivery_attempts')]).toEqual([2, 1, 1, 1, 1]);
+      const totals = () => [total('jobs'), total('local_api_jobs'), total('process_api_runs'), total('process_api_work_items'), total('process_api_deliveries'), total('process_api_delivery_attempts')];
+      // The log reaches us a moment after the removal (pino writes every 250 ms).
+      await waitFor('every removal to be logged', async () => (totals()[0] === 3 ? true : undefined));
+      expect(totals()).toEqual([3, 1, 2, 2, 2, 2]);
     } finally {
       await stop(server);
       receiver.close();

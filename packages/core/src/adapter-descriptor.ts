@@ -20,6 +20,13 @@ export interface AdapterCommand<Result = unknown> {
   format(result: Result): string;
 }
 
+/** What an adapter removed of some jobs: rows per table, and folders to remove after the commit. */
+export interface RemovedJobRows {
+  rows: Record<string, number>;
+  /** Relative to the data folder. */
+  folders?: string[];
+}
+
 /** What the server needs to know of an adapter besides its router. */
 export interface AdapterDescriptor {
   /** Also the adapter name jobs record and the CLI word: `local-api`, `process-api`, `api-task`. */
@@ -31,10 +38,11 @@ export interface AdapterDescriptor {
   commands: Array<AdapterCommand<any>>;
   /**
    * What the adapter keeps of a job, removed with it: deletes the adapter's rows of these jobs
-   * inside core's retention transaction and answers how many rows it removed per table.
+   * inside core's retention transaction and answers how many rows it removed per table, and any
+   * folders of its own that go with them (removed once the transaction has committed).
    * @default nothing (the adapter keeps no row per job)
    */
-  removeJobRows?(tx: Transaction, jobIds: readonly number[]): Promise<Record<string, number>>;
+  removeJobRows?(tx: Transaction, jobIds: readonly number[]): Promise<RemovedJobRows>;
   /** The OpenAPI 3.1 document of the adapter's routes, made from the table its router mounts. */
   openApi(): Record<string, unknown>;
 }

@@ -136,7 +136,8 @@ export const createCore = async (input: CoreOptions) => {
     const adapterRows = options.adapters.flatMap((adapter) => (adapter.removeJobRows ? [adapter.removeJobRows.bind(adapter)] : []));
     const removeExpired = async (): Promise<void> => {
       const { folders, removed } = await deleteFinishedJobs(db, Date.now() - options.retentionMs, adapterRows);
-      await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+      // Jobs' folders are absolute; adapters' are relative to the data folder.
+      await Promise.all(folders.map((folder) => rm(resolve(options.dataDir, folder), { recursive: true, force: true })));
       if (folders.length > 0) logger.info({ removed, folders: folders.length }, 'removed expired jobs');
     };
 

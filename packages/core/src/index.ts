@@ -28,4 +28,4 @@ export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';
 export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';
-export type { AdapterCommand, AdapterDescriptor } from './adapter-descriptor.js';
+export type { AdapterCommand, AdapterDescriptor, RemovedJobRows } from './adapter-descriptor.js';

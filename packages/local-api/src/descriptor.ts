@@ -33,5 +33,5 @@ export const localApiDescriptor: AdapterDescriptor = {
   commands: [add, remove, list],
   openApi: localApiOpenApi,
   // A job's msUnixTime.
-  removeJobRows: async (tx, jobIds) => ({ local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() }),
+  removeJobRows: async (tx, jobIds) => ({ rows: { local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() } }),
 };

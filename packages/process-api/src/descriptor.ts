@@ -4,6 +4,7 @@ import { createProcesses, type Process } from './processes.js';
 import { createWorkspaceKeys, permissions, type WorkspaceKey } from './workspace-keys.js';
 import { processApiOpenApi } from './contract.js';
 import { triggerCurl } from './trigger-curl.js';
+import { workItemFolder } from './work-items.js';
 
 /** Commands that print URLs need the server's address; the CLI passes what it knows. */
 export interface ProcessApiCommandContext {
@@ -103,10 +104,14 @@ export const createProcessApiDescriptor = (context: ProcessApiCommandContext): A
     // Fresh subqueries each time: a knex builder is changed by being used.
     const runs = () => tx('process_api_runs').whereIn('job_id', jobIds).select('run_id');
     const deliveries = () => tx('process_api_deliveries').whereIn('run_id', runs()).select('id');
-    return {
+    // A run's work items go with it, and the files they were uploaded with.
+    const items = (await tx('process_api_work_items').whereIn('run_id', runs()).select('id')) as Array<{ id: string }>;
+    const rows = {
       process_api_delivery_attempts: await tx('process_api_delivery_attempts').whereIn('delivery_id', deliveries()).delete(),
       process_api_deliveries: await tx('process_api_deliveries').whereIn('run_id', runs()).delete(),
+      process_api_work_items: await tx('process_api_work_items').whereIn('run_id', runs()).delete(),
       process_api_runs: await tx('process_api_runs').whereIn('job_id', jobIds).delete(),
     };
+    return { rows, folders: items.map((item) => workItemFolder(item.id)) };
   },
 });

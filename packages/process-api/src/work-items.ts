@@ -30,6 +30,9 @@ interface WorkItemRow {
   created_at: number | string;
 }
 
+/** Where a work item's files are kept, relative to the data folder. */
+export const workItemFolder = (id: string): string => join('process-api', 'work-items', id);
+
 const toWorkItem = (row: WorkItemRow): WorkItem => ({
   seq: Number(row.seq),
   id: row.id,
@@ -46,7 +49,7 @@ const toWorkItem = (row: WorkItemRow): WorkItem => ({
  */
 export const createWorkItems = (core: Core) => {
   const table = () => core.db<WorkItemRow>('process_api_work_items');
-  const folderOf = (id: string) => join(core.options.dataDir, 'process-api', 'work-items', id);
+  const folderOf = (id: string) => join(core.options.dataDir, workItemFolder(id));
 
   return {
     /** A work item waiting for a run (`POST …/work-items`). */

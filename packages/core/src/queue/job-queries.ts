@@ -1,3 +1,4 @@
+import type { RemovedJobRows } from '../adapter-descriptor.js';
 import type { Knex } from 'knex';
 import { BotgateError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
@@ -71,7 +72,7 @@ export const requestCancel = async (db: Database, id: number): Promise<Job> => {
 };
 
 /** An adapter's share of a removed job: see `AdapterDescriptor.removeJobRows`. */
-export type RemoveJobRows = (tx: Knex.Transaction, jobIds: readonly number[]) => Promise<Record<string, number>>;
+export type RemoveJobRows = (tx: Knex.Transaction, jobIds: readonly number[]) => Promise<RemovedJobRows>;
 
 /**
  * Deletes up to 1,000 final jobs that ended before `before`, with every row they own (their
@@ -87,13 +88,18 @@ export const deleteFinishedJobs = async (
   if (rows.length === 0) return { folders: [], removed: {} };
   const ids = rows.map((r) => Number(r.id));
   const removed: Record<string, number> = {};
+  const folders = rows.map((r) => r.work_dir);
   await db.transaction(async (tx) => {
-    for (const remove of adapters) Object.assign(removed, await remove(tx, ids));
+    for (const remove of adapters) {
+      const theirs = await remove(tx, ids);
+      Object.assign(removed, theirs.rows);
+      folders.push(...(theirs.folders ?? []));
+    }
     removed.job_attempts = await tx('job_attempts').whereIn('job_id', ids).delete();
     removed.idempotency_keys = await tx('idempotency_keys').whereIn('job_id', ids).delete();
     removed.jobs = await tx('jobs').whereIn('id', ids).delete();
   });
-  return { folders: rows.map((r) => r.work_dir), removed };
+  return { folders, removed };
 };
 
 /** Fails every queued job of an automation that can no longer run. */
