@@ -100,6 +100,29 @@ describe('what the routes answer is what their documents say', () => {
       await documented(await fetch(`${runs}/${run.processRunId}`, { headers: secret }), processApiContract.legacyGetRun.responses[200].schema);
       await documented(await fetch(`${runs}/nope`, { headers: secret }), processApiContract.legacyGetRun.responses[404].schema);
 
+      const { key } = await cliJson<{ key: string }>(['process-api', 'key', 'add', 'docs', '--permissions', 'trigger_processes,read_runs,read_work_items,read_processes,write_work_items'], env);
+      const keyed = { ...json, authorization: `RC-WSKEY ${key}` };
+      const ws = `${server.url}/process-v1/workspaces/${proc.workspaceId}`;
+      const v1 = `${ws}/processes/${proc.processId}`;
+      const c = processApiContract;
+      await documented(await fetch(`${ws}/processes`, { headers: keyed }), c.listProcesses.responses[200].schema);
+      await documented(await fetch(v1, { headers: keyed }), c.getProcess.responses[200].schema);
+      const item = (await documented(await fetch(`${v1}/work-items`, { method: 'POST', headers: keyed, body: '{"payload":{"message":"hi"}}' }), c.createWorkItem.responses[200].schema)) as { id: string };
+      await documented(await fetch(`${v1}/work-items/${item.id}/files/upload`, { method: 'POST', headers: keyed, body: '{"fileName":"a.txt","fileSize":1}' }), c.requestUpload.responses[200].schema);
+      await documented(await fetch(`${v1}/work-items/${item.id}?includeData=true`, { headers: keyed }), c.getWorkItem.responses[200].schema);
+      const started = (await documented(await fetch(`${v1}/run-request`, { method: 'POST', headers: keyed, body: JSON.stringify({ type: 'workItemIds', workItemIds: [item.id] }) }), c.runRequest.responses[200].schema)) as { id: string };
+      await waitFor('the run to end', async () => ((await (await fetch(`${v1}/runs/${started.id}`, { headers: keyed })).json()) as { state: string }).state === 'COMPL' || undefined);
+      await documented(await fetch(`${v1}/runs/${started.id}`, { headers: keyed }), c.getRun.responses[200].schema);
+      await documented(await fetch(`${v1}/runs?limit=1`, { headers: keyed }), c.listRuns.responses[200].schema);
+      await documented(await fetch(`${ws}/pruns?limit=5`, { headers: keyed }), c.workspaceRuns.responses[200].schema);
+      const [robotRun] = (await documented(await fetch(`${v1}/runs/${started.id}/robotRuns`, { headers: keyed }), c.robotRuns.responses[200].schema)) as Array<{ id: string }>;
+      await documented(await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}`, { headers: keyed }), c.robotRun.responses[200].schema);
+      await documented(await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}/artifacts`, { headers: keyed }), c.robotRunArtifacts.responses[200].schema);
+      await documented(await fetch(`${v1}/runs/${started.id}/work-items?includeData=true`, { headers: keyed }), c.workItems.responses[200].schema);
+      await documented(await fetch(`${v1}/work-items?includeData=true&limit=1`, { headers: keyed }), c.listWorkItems.responses[200].schema);
+      await documented(await fetch(`${v1}/work-items/${item.id}/retry`, { method: 'POST', headers: keyed }), c.retryWorkItem.responses[409].schema);
+      await documented(await fetch(`${v1}/runs/${started.id}/stop`, { method: 'POST', headers: keyed }), c.stopRun.responses[409].schema);
+
       const auth = (await documented(
         await fetch(`${server.url}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ username: admin.username, apiKey: admin.apiKey }) }),
         apiTaskContract.authenticate.responses[200].schema,

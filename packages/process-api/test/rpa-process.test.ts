@@ -175,7 +175,7 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
 });
 
 describe('process work items and runs: bad input', () => {
-  it('answers unknown ids 404, missing permissions 403, malformed bodies 400 and wrong states 409, in Robocorp’s error shape', async () => {
+  it('answers unknown ids 404, missing permissions 403, malformed bodies 400 and wrong states 409, each as { error, message }', async () => {
     const { library } = await setUp('echo', { permissions: 'read_runs,read_work_items' });
     await expect(library.createInputWorkItem({})).rejects.toMatchObject({ status: 403, body: expect.stringContaining('lacks the write_work_items permission') });
     await expect(library.listProcesses()).rejects.toMatchObject({ status: 403, body: expect.stringContaining('read_processes') });
