@@ -9,7 +9,8 @@ interface KeyRow {
   createdAt: string;
 }
 
-const permissions = ['trigger_processes', 'read_runs', 'read_work_items'];
+// Robocorp's names, as the process-api adapter checks them.
+const permissions = ['trigger_processes', 'read_runs', 'read_work_items', 'write_work_items', 'read_processes'];
 
 /** Admin: workspace keys of the Process API (`Authorization: RC-WSKEY …`). */
 export const KeysPage = () => {
