@@ -119,6 +119,18 @@ describe('access ends when its record changes, on every node', () => {
     });
   });
 
+  it('refuses a token logged out on one node on the other too, and validate says so there', async () => {
+    await twoNodes(async (a, b, env) => {
+      const held = await holdings(a, env, 'ada', 'developer');
+      const validate = async (node: RunningServer) => (await call(`${node.url}/v1/authentication/token?token=${held.userToken}`)).body;
+      expect([await validate(a), await validate(b)]).toEqual([{ valid: true }, { valid: true }]);
+      const out = await fetch(`${a.url}/v1/authentication/logout`, { method: 'POST', headers: { 'x-authorization': held.userToken } });
+      expect(out.status).toBe(204);
+      expect(await validate(b)).toEqual({ valid: false });
+      expect(await statuses(b, held)).toEqual({ ...allGranted, userToken: 401 });
+    });
+  });
+
   it('takes roles from the user record, never from the token, and refuses a token naming no user', async () => {
     await twoNodes(async (a, _b, env, dataDir) => {
       const dev = await holdings(a, env, 'dev', 'developer');

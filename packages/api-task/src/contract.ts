@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { accessDetailsBody } from './routes/access-details.js';
 import { createBody, listBody } from './routes/allocation-routes.js';
 import { credentials } from './execution-access.js';
+import { listQuery } from './list-query.js';
 import { refreshBody } from './routes/authentication.js';
 
 const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
@@ -23,6 +24,23 @@ const typedValue: z.ZodType = z
   .meta({ description: 'A typed variable: `{ "type": "STRING", "string": "…" }`, `{ "type": "NUMBER", "number": "42" }`, LIST, DICTIONARY, TABLE, FILE, …' });
 
 const user = z.object({ id: z.number(), username: z.string(), roles: z.array(z.object({ id: z.number(), name: z.enum(['admin', 'developer']) })), createdOn: z.string() });
+
+const listRequest = { content: { 'application/json': listQuery }, required: false };
+const pageOf = <T extends z.ZodType>(item: T) => z.object({ page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }), list: z.array(item) });
+const fileRecord = z.object({
+  id: z.string(),
+  parentId: z.string(),
+  name: z.string(),
+  path: z.string(),
+  type: z.string(),
+  workspaceType: z.string(),
+  description: z.string(),
+  version: z.string(),
+  locked: z.boolean(),
+  folder: z.boolean(),
+});
+const runAsUser = z.object({ id: z.string(), username: z.string() });
+const readFailures = { 400: failure('A malformed body, filter or sort'), 401: failure('No or an invalid token') };
 
 export const apiTaskContract = {
   authenticate: {
@@ -46,6 +64,68 @@ export const apiTaskContract = {
     summary: 'Refresh a token',
     body: { content: { 'application/json': refreshBody } },
     responses: { 200: { description: 'A fresh token', schema: z.object({ token: z.string() }) }, 400: failure('A malformed body'), 401: failure('The token is invalid or expired') },
+  },
+  validate: {
+    method: 'get',
+    path: '/v1/authentication/token',
+    operation: 'authenticate',
+    summary: 'Whether a user token is valid',
+    query: z.object({ token: z.string().min(1) }),
+    responses: { 200: { description: 'Valid now (signed, unexpired, not signed out, its user unchanged) or not', schema: z.object({ valid: z.boolean() }) }, 400: failure('No token given') },
+  },
+  logout: {
+    method: 'post',
+    path: '/v1/authentication/logout',
+    operation: 'authenticate',
+    summary: 'Sign a user token out: it is refused from now on, on every node',
+    security: userToken,
+    responses: { 204: { description: 'Signed out' }, 401: failure('No or an invalid token') },
+  },
+  listFiles: {
+    method: 'post',
+    path: '/v2/repository/workspaces/:workspaceType/files/list',
+    operation: 'list',
+    summary: 'The repository’s bots: the catalog’s automations in the public workspace',
+    description: 'Filter (`eq`, `ne`, `lt`, `le`, `gt`, `ge`, `substring`, `and`, `or`, `not`), sort and page as the Control Room takes them. The private workspace is empty.',
+    security: userToken,
+    params: z.object({ workspaceType: z.string().meta({ description: 'public or private' }) }),
+    body: listRequest,
+    responses: { 200: { description: 'One page', schema: pageOf(fileRecord) }, ...readFailures, 404: failure('No such workspace') },
+  },
+  getFile: {
+    method: 'get',
+    path: '/v2/repository/files/:fileId',
+    operation: 'other',
+    summary: 'One repository file',
+    security: userToken,
+    params: z.object({ fileId: z.string() }),
+    responses: { 200: { description: 'The file', schema: fileRecord }, 401: failure('No or an invalid token'), 404: failure('No such file') },
+  },
+  listRunAsUsers: {
+    method: 'post',
+    path: '/v1/devices/runasusers/list',
+    operation: 'list',
+    summary: 'The users bots run as (their ids are what deploy’s runAsUserIds take)',
+    security: userToken,
+    body: listRequest,
+    responses: { 200: { description: 'One page', schema: pageOf(runAsUser) }, ...readFailures },
+  },
+  listDevices: {
+    method: 'post',
+    path: '/v2/devices/list',
+    operation: 'list',
+    summary: 'The devices that run bots: the node answering',
+    security: userToken,
+    body: listRequest,
+    responses: {
+      200: {
+        description: 'One page',
+        schema: pageOf(
+          z.object({ id: z.string(), type: z.string(), hostName: z.string(), nickname: z.string(), status: z.string(), botAgentVersion: z.string(), userId: z.string(), defaultUsers: z.array(runAsUser) }),
+        ),
+      },
+      ...readFailures,
+    },
   },
   allocate: {
     method: 'put',

@@ -9,8 +9,10 @@ import { ApiTaskError, createApiTaskErrorHandler } from './errors.js';
 import { createApiTaskAccess, type ApiTaskAccess } from './execution-access.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
-import { authenticate, refresh } from './routes/authentication.js';
+import { authenticate, logout, refresh, validate } from './routes/authentication.js';
+import { listDevices, listRunAsUsers } from './routes/device-routes.js';
 import { execute } from './routes/execute.js';
+import { getFile, listFiles } from './routes/repository-routes.js';
 
 export interface ApiTaskOptions {
   /** HS256 key of all api-task tokens. @default made once into `<dataDir>/api-task-jwt.key` */
@@ -48,6 +50,9 @@ const requireRole = (access: ApiTaskAccess, allowed: readonly Role[], what: stri
     .catch(next);
 };
 
+/** Every path under these is the Control Room's: unknown routes and wrong methods there answer in its error shape too. */
+const apiTaskBases = ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot', '/v1/devices', '/v2/devices', '/v2/repository', '/v3/automations', '/v3/activity'];
+
 const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit, maxDepth, strict: false })];
 
 /**
@@ -62,12 +67,19 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const json = jsonOnly(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth);
   const admin = requireRole(access, ['admin'], 'allocating API Tasks');
   const developer = requireRole(access, ['admin', 'developer'], 'generating execution URLs');
+  const reader = requireRole(access, ['admin', 'developer'], 'reading the repository and devices');
   const router = Router();
-  for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) router.use(base, operation('api-task', 'other'));
+  for (const base of apiTaskBases) router.use(base, operation('api-task', 'other'));
 
   mountRoutes(router, 'api-task', [
     { ...apiTaskContract.authenticate, before: json, handler: authenticate(access) },
     { ...apiTaskContract.refresh, before: json, handler: refresh(access) },
+    { ...apiTaskContract.validate, handler: validate(access) },
+    { ...apiTaskContract.logout, before: json, handler: logout(access) },
+    { ...apiTaskContract.listFiles, before: [reader, ...json], handler: listFiles(core) },
+    { ...apiTaskContract.getFile, before: [reader], handler: getFile(core) },
+    { ...apiTaskContract.listRunAsUsers, before: [reader, ...json], handler: listRunAsUsers(access.users) },
+    { ...apiTaskContract.listDevices, before: [reader, ...json], handler: listDevices(core, access.users) },
     { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
     { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },
     { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, access, options.publicUrl) },
@@ -75,7 +87,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   ]);
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger, core.storage);
-  for (const base of ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot']) {
+  for (const base of apiTaskBases) {
     router.use(base, (req, _res, next) => next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)));
     router.use(base, errors);
   }

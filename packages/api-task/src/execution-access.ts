@@ -25,10 +25,12 @@ export interface ApiTaskAccessOptions {
 }
 
 /** What a user signs in with: a password, or the API key made with the user. */
+// `multipleLogin` as Automation Anywhere documents it; `multiLogin` as some clients send it.
+const loginMode = { multipleLogin: z.boolean().optional(), multiLogin: z.boolean().optional() };
 export const credentials = z.union(
   [
-    z.object({ username: z.string().min(1), password: z.string().min(1) }),
-    z.object({ username: z.string().min(1), apiKey: z.string().min(1) }),
+    z.object({ username: z.string().min(1), password: z.string().min(1), ...loginMode }),
+    z.object({ username: z.string().min(1), apiKey: z.string().min(1), ...loginMode }),
   ],
   { error: () => 'send { "username", "password" } or { "username", "apiKey" }' },
 );
@@ -77,6 +79,8 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
         throw new ApiTaskError('UNAUTHORIZED', 'invalid user name or credentials');
       }
       await limiter.succeeded(given.username, address);
+      // `multipleLogin: false`: this sign-in is the user's only one; its earlier user tokens end.
+      if ((given.multipleLogin ?? given.multiLogin) === false) return users.startSingleLogin(user);
       return user;
     },
     allocations,

@@ -42,7 +42,19 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
   };
 
   // Keyed by the whole token, whose signature covers every claim the verdict rests on.
-  const user = async (token: string, claims: UserClaims | SessionClaims): Promise<User> => open(await userVerdicts.get(token, () => settle(() => currentUser(claims))));
+  const user = async (token: string, claims: UserClaims | SessionClaims): Promise<User> =>
+    open(
+      await userVerdicts.get(token, () =>
+        settle(async () => {
+          const current = await currentUser(claims);
+          // Only user tokens: a single login ends the API sign-ins, not console sessions or execution tokens.
+          if (claims.typ === 'user' && current.singleLoginSince !== null && (claims.iat ?? 0) * 1000 < current.singleLoginSince) {
+            throw new ApiTaskError('UNAUTHORIZED', 'this user signed in again with multipleLogin: false, which ended this token; authenticate again');
+          }
+          return current;
+        }),
+      ),
+    );
 
   return {
     /** The current user of a user token. */
@@ -63,6 +75,16 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
         }),
       );
       return open(verdict);
+    },
+    /** Whether a user token is valid now (`GET /v1/authentication/token`): signed, unexpired, and its user's. */
+    async isValidUserToken(token: string): Promise<boolean> {
+      try {
+        await user(token, tokens.verifyUser(token));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiTaskError && error.code === 'UNAUTHORIZED') return false;
+        throw error;
+      }
     },
     /** Signs one token out before it expires; expired entries are pruned as new ones come. */
     async revoke(claims: { jti: string; exp: number }): Promise<void> {

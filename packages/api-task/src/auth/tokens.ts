@@ -15,6 +15,7 @@ interface IssuedClaims {
   jti: string;
   /** Seconds since the epoch, set by signing. */
   exp: number;
+  iat?: number;
 }
 
 export interface UserClaims extends IssuedClaims {

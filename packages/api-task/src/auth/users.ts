@@ -14,6 +14,8 @@ export interface User {
   createdAt: Date;
   /** Moves with every change of role or credentials; tokens signed under another stamp are refused. */
   accessStamp: string;
+  /** A sign-in with `multipleLogin: false` at this time (whole seconds, as tokens say when they were issued) ended the user tokens issued before it. */
+  singleLoginSince: number | null;
 }
 
 /** The stamp topic of everything api-task access is checked against: users, allocations, signed-out tokens. */
@@ -27,9 +29,17 @@ interface UserRow {
   api_key_hash: string;
   created_at: number | string;
   access_stamp: string;
+  single_login_since?: number | string | null;
 }
 
-const toUser = (row: UserRow): User => ({ id: Number(row.id), username: row.username, role: row.role, createdAt: new Date(Number(row.created_at)), accessStamp: row.access_stamp });
+const toUser = (row: UserRow): User => ({
+  id: Number(row.id),
+  username: row.username,
+  role: row.role,
+  createdAt: new Date(Number(row.created_at)),
+  accessStamp: row.access_stamp,
+  singleLoginSince: row.single_login_since === null || row.single_login_since === undefined ? null : Number(row.single_login_since),
+});
 
 export const newAccessStamp = (): string => randomBytes(12).toString('base64url');
 
@@ -93,6 +103,12 @@ export const createUsers = (core: Core) => {
       if (apiKey !== undefined) set.api_key_hash = await hashSecret(apiKey);
       await core.stamps.change(accessTopic, (tx) => tx('api_task_users').where({ id: row.id }).update(set));
       return { ...toUser({ ...row, ...set }), ...(apiKey === undefined ? {} : { apiKey }) };
+    },
+    /** Ends the user tokens issued in earlier seconds than now: a sign-in with `multipleLogin: false`. */
+    async startSingleLogin(user: User): Promise<User> {
+      const since = Math.floor(Date.now() / 1000) * 1000;
+      await core.stamps.change(accessTopic, (tx) => tx('api_task_users').where({ id: user.id }).update({ single_login_since: since }));
+      return { ...user, singleLoginSince: since };
     },
     async find(id: number): Promise<User | undefined> {
       const row = await table().where({ id }).first();

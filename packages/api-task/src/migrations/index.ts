@@ -2,5 +2,6 @@ import type { Migration } from '@botgate/core';
 import * as initial from './0001-api-task.js';
 import * as slots from './0002-slots.js';
 import * as access from './0003-access.js';
+import * as singleLogin from './0004-single-login.js';
 
-export const apiTaskMigrations: Record<string, Migration> = { '0001-api-task': initial, '0002-slots': slots, '0003-access': access };
+export const apiTaskMigrations: Record<string, Migration> = { '0001-api-task': initial, '0002-slots': slots, '0003-access': access, '0004-single-login': singleLogin };

@@ -1,7 +1,9 @@
 import { parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { readToken } from '../auth/read-token.js';
 import type { User } from '../auth/users.js';
+import { ApiTaskError } from '../errors.js';
 import { credentials, type ApiTaskAccess } from '../execution-access.js';
 
 export const refreshBody = z.object({ token: z.string().min(1) });
@@ -25,4 +27,19 @@ export const authenticate = (access: ApiTaskAccess) => async (req: Request, res:
 export const refresh = (access: ApiTaskAccess) => async (req: Request, res: Response) => {
   const { token } = parseInput(refreshBody, req.body);
   res.json({ token: access.userToken(await access.check.user(token)) });
+};
+
+/** `GET /v1/authentication/token?token=`: whether a user token is still valid, as `{ "valid": … }`. */
+export const validate = (access: ApiTaskAccess) => async (req: Request, res: Response) => {
+  const { token } = req.query;
+  if (typeof token !== 'string' || token === '') throw new ApiTaskError('BAD_REQUEST', 'send the token to check as ?token=', {}, 'token');
+  res.json({ valid: await access.check.isValidUserToken(token) });
+};
+
+/** `POST /v1/authentication/logout`: the token of `X-Authorization` is refused from now on, on every node; 204. */
+export const logout = (access: ApiTaskAccess) => async (req: Request, res: Response) => {
+  const token = readToken(req);
+  await access.check.user(token);
+  await access.check.revoke(access.tokens.verifyUser(token));
+  res.status(204).end();
 };
