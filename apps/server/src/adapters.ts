@@ -1,5 +1,5 @@
 import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
-import { apiTaskDescriptor, createApiTaskAccess, createApiTaskRouter, type ApiTaskAccess } from '@botgate/api-task';
+import { apiTaskDescriptor, createApiTaskAccess, createApiTaskRouter, createCallbackDispatcher, type ApiTaskAccess } from '@botgate/api-task';
 import { createLocalApiRouter, localApiDescriptor } from '@botgate/local-api';
 import { createProcessApiDescriptor, createProcessApiRouter, createWebhookDispatcher } from '@botgate/process-api';
 import type { Router } from 'express';
@@ -43,7 +43,7 @@ export const createAdapterRouters = (core: Core, config: Config, logger: Logger,
   createApiTaskRouter(core, { access: apiTaskAccess, realtimeLimitMs: config.apiTask.realtimeLimit, publicUrl: config.apiTask.publicUrl, logger }),
 ];
 
-/** Adapters' background work (webhook delivery); started with the workers, stopped before the core closes. */
+/** Adapters' background work (webhooks, deploy callbacks); started with the workers, stopped before the core closes. */
 export const startAdapterServices = (core: Core, config: Config, logger: Logger, metrics: Metrics): { stop(): Promise<void> } => {
   const webhooks = createWebhookDispatcher(core, {
     workspaceId: config.processApi.workspaceId,
@@ -52,6 +52,8 @@ export const startAdapterServices = (core: Core, config: Config, logger: Logger,
     logger,
     onAttempt: metrics.webhookAttempt,
   });
+  const callbacks = createCallbackDispatcher(core, { pollMs: config.poll, retryBaseMs: config.apiTask.callbackRetry, logger });
   webhooks.start();
-  return { stop: () => webhooks.stop() };
+  callbacks.start();
+  return { stop: async () => void (await Promise.all([webhooks.stop(), callbacks.stop()])) };
 };

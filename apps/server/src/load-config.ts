@@ -100,8 +100,10 @@ const configSchema = z.strictObject({
       loginAttemptsPerAddress: positiveInt.default(20),
       /** @default 15m */
       loginWindow: durationSchema.default(900_000),
+      /** The first retry of a deploy's callback waits this long, each next one twice as long. @default 5s */
+      callbackRetry: durationSchema.default(5000),
     })
-    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginAttemptsPerUser: 20, loginAttemptsPerAddress: 20, loginWindow: 900_000 }),
+    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginAttemptsPerUser: 20, loginAttemptsPerAddress: 20, loginWindow: 900_000, callbackRetry: 5000 }),
 });
 
 export type Config = z.output<typeof configSchema>;

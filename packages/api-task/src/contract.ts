@@ -5,6 +5,7 @@ import { accessDetailsBody } from './routes/access-details.js';
 import { createBody, listBody } from './routes/allocation-routes.js';
 import { credentials } from './execution-access.js';
 import { listQuery } from './list-query.js';
+import { deployBody, manageBody } from './routes/deploy-routes.js';
 import { refreshBody } from './routes/authentication.js';
 
 const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
@@ -40,6 +41,31 @@ const fileRecord = z.object({
   folder: z.boolean(),
 });
 const runAsUser = z.object({ id: z.string(), username: z.string() });
+const activity = z.object({
+  id: z.string(),
+  deploymentId: z.string(),
+  automationId: z.string(),
+  automationName: z.string(),
+  automationPriority: z.string(),
+  type: z.string(),
+  fileId: z.string(),
+  fileName: z.string(),
+  filePath: z.string(),
+  status: z.enum(['DEPLOYED', 'RUNNING', 'COMPLETED', 'RUN_FAILED', 'RUN_TIMED_OUT', 'RUN_ABORTED']),
+  message: z.string(),
+  progress: z.number(),
+  userId: z.string(),
+  userName: z.string(),
+  createdBy: z.string(),
+  createdOn: z.string(),
+  modifiedOn: z.string(),
+  startDateTime: z.string(),
+  endDateTime: z.string(),
+  deviceId: z.string(),
+  deviceName: z.string(),
+  callbackInfo: z.string(),
+  botOutVariables: z.object({ values: z.record(z.string(), typedValue) }),
+});
 const readFailures = { 400: failure('A malformed body, filter or sort'), 401: failure('No or an invalid token') };
 
 export const apiTaskContract = {
@@ -125,6 +151,45 @@ export const apiTaskContract = {
         ),
       },
       ...readFailures,
+    },
+  },
+  deploy: {
+    method: 'post',
+    path: '/v3/automations/deploy',
+    operation: 'trigger',
+    summary: 'Deploy a bot: queue a run of the automation of fileId with typed botInput',
+    description: 'Answered once the run is recorded. `callbackInfo.url` gets a POST when the run ends (`callbackInfo.headers` as its headers).',
+    security: userToken,
+    body: { content: { 'application/json': deployBody } },
+    responses: {
+      200: { description: 'The deploy', schema: z.object({ deploymentId: z.string(), automationName: z.string() }) },
+      ...userCallFailures('The user may not deploy'),
+      404: failure('No automation has this fileId'),
+      503: failure('The run could not be recorded (the disk or database cannot be written), or botgate is shutting down'),
+      507: failure('The run could not be recorded: the disk is full'),
+    },
+  },
+  listActivity: {
+    method: 'post',
+    path: '/v3/activity/list',
+    operation: 'status',
+    summary: 'Deploys as executions, with their status and typed output variables',
+    security: userToken,
+    body: listRequest,
+    responses: { 200: { description: 'One page, newest first by default', schema: pageOf(activity) }, ...readFailures },
+  },
+  manageActivity: {
+    method: 'post',
+    path: '/v3/activity/manage',
+    operation: 'cancel',
+    summary: 'Stop executions',
+    security: userToken,
+    body: { content: { 'application/json': manageBody } },
+    responses: {
+      200: { description: 'The executions stopped', schema: manageBody },
+      ...readFailures,
+      404: failure('No such execution'),
+      409: failure('The execution has ended already'),
     },
   },
   allocate: {

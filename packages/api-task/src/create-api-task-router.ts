@@ -10,6 +10,8 @@ import { createApiTaskAccess, type ApiTaskAccess } from './execution-access.js';
 import { accessDetails } from './routes/access-details.js';
 import { createAllocation, listAllocations } from './routes/allocation-routes.js';
 import { authenticate, logout, refresh, validate } from './routes/authentication.js';
+import { createDeployments } from './deployments.js';
+import { deploy, listActivity, manageActivity } from './routes/deploy-routes.js';
 import { listDevices, listRunAsUsers } from './routes/device-routes.js';
 import { execute } from './routes/execute.js';
 import { getFile, listFiles } from './routes/repository-routes.js';
@@ -68,6 +70,8 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const admin = requireRole(access, ['admin'], 'allocating API Tasks');
   const developer = requireRole(access, ['admin', 'developer'], 'generating execution URLs');
   const reader = requireRole(access, ['admin', 'developer'], 'reading the repository and devices');
+  const deployer = requireRole(access, ['admin', 'developer'], 'deploying bots and reading their activity');
+  const deployments = createDeployments(core);
   const router = Router();
   for (const base of apiTaskBases) router.use(base, operation('api-task', 'other'));
 
@@ -80,6 +84,9 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
     { ...apiTaskContract.getFile, before: [reader], handler: getFile(core) },
     { ...apiTaskContract.listRunAsUsers, before: [reader, ...json], handler: listRunAsUsers(access.users) },
     { ...apiTaskContract.listDevices, before: [reader, ...json], handler: listDevices(core, access.users) },
+    { ...apiTaskContract.deploy, before: [deployer, ...json], handler: deploy(core, access.users, deployments) },
+    { ...apiTaskContract.listActivity, before: [deployer, ...json], handler: listActivity(core, deployments) },
+    { ...apiTaskContract.manageActivity, before: [deployer, ...json], handler: manageActivity(core, deployments) },
     { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
     { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },
     { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, access, options.publicUrl) },

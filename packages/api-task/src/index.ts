@@ -7,3 +7,4 @@ export { createApiTaskAccess, credentials, type ApiTaskAccess, type ApiTaskAcces
 export type { SessionClaims } from './auth/tokens.js';
 export type { AccessCheck } from './auth/access-check.js';
 export type { Allocation } from './allocations.js';
+export { createCallbackDispatcher, type CallbackDispatcher, type CallbackDispatcherOptions } from './callback-dispatcher.js';

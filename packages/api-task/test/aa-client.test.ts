@@ -107,3 +107,94 @@ describe('the automation-anywhere client: devices and repository', () => {
     expect(answers.field.json).toMatchObject({ code: 'BAD_REQUEST', details: 'filter', message: expect.stringContaining('cannot filter on "secret"') });
   });
 });
+
+const pollActivity = async (aa: ReturnType<typeof aaClient>, deploymentId: string, until: (status: string) => boolean) => {
+  for (let i = 0; i < 200; i++) {
+    const { json } = await aa.status(deploymentId);
+    const [execution] = json.list as Array<Record<string, unknown> & { status: string }>;
+    if (execution && until(execution.status)) return { execution, page: json.page };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`deployment ${deploymentId} did not reach the status`);
+};
+
+const terminal = (status: string) => ['COMPLETED', 'RUN_FAILED', 'RUN_ABORTED', 'RUN_TIMED_OUT', 'DEPLOY_FAILED'].includes(status);
+
+describe('the automation-anywhere client: deploy and activity', () => {
+  it('deploys with typed botInput and polls activity by deploymentId until COMPLETED, with typed output variables', async () => {
+    const { api, client } = await withUser();
+    const aa = client();
+    await aa.authenticate('runner', 'runner-password');
+    const [runAs] = (await aa.listDevices()).json.list as Array<{ id: string }>;
+    const [file] = (await aa.listAutomations('echo')).json.list as Array<{ id: string }>;
+    const deployed = await aa.deploy(Number(file?.id), [Number(runAs?.id)], { botInput: { message: { type: 'STRING', string: 'from a deploy' }, count: { type: 'NUMBER', number: '3' } } });
+    expect(deployed.status).toBe(200);
+    expect(deployed.json).toEqual({ deploymentId: expect.stringMatching(/^[0-9a-f-]{36}$/), automationName: expect.stringMatching(/^echo\.\d{4}\.\d{2}\.\d{2}\.\d{2}\.\d{2}\.\d{2}\.runner$/) });
+    const { execution, page } = await pollActivity(aa, deployed.json.deploymentId as string, terminal);
+    expect(page).toEqual({ offset: 0, total: 1, totalFilter: 1 });
+    expect(execution).toMatchObject({
+      id: `${deployed.json.deploymentId}_0000000000000001`,
+      deploymentId: deployed.json.deploymentId,
+      automationName: deployed.json.automationName,
+      status: 'COMPLETED',
+      fileId: file?.id,
+      fileName: 'echo',
+      userName: 'runner',
+      message: '',
+      startDateTime: expect.any(String),
+      endDateTime: expect.any(String),
+      botOutVariables: { values: { message: { type: 'STRING', string: 'from a deploy' }, count: { type: 'NUMBER', number: '3' } } },
+    });
+    // By name too, as the client's status(deploy_name=…) asks.
+    expect((await aa.status(undefined, deployed.json.automationName as string)).json.list).toHaveLength(1);
+    const [job] = await api.core.jobs.list();
+    expect(job).toMatchObject({ adapter: 'api-task', state: 'succeeded' });
+  });
+
+  it('ends a failing bot RUN_FAILED with its message, and stops a running one RUN_ABORTED', async () => {
+    const { api, client } = await withUser();
+    const aa = client();
+    await aa.authenticate('runner', 'runner-password');
+    const [runAs] = (await aa.listDevices()).json.list as Array<{ id: string }>;
+    const fileOf = async (name: string) => Number(((await aa.listAutomations(name)).json.list as Array<{ id: string }>)[0]?.id);
+    const failing = await aa.deploy(await fileOf('fail'), [Number(runAs?.id)], { botInput: { message: { type: 'STRING', string: 'out of stock' } } });
+    const failed = await pollActivity(aa, failing.json.deploymentId as string, terminal);
+    expect(failed.execution).toMatchObject({ status: 'RUN_FAILED', message: expect.stringContaining('out of stock') });
+
+    const sleeping = await aa.deploy(await fileOf('sleep'), [Number(runAs?.id)], { botInput: { seconds: { type: 'NUMBER', number: '60' } } });
+    const running = await pollActivity(aa, sleeping.json.deploymentId as string, (status) => status === 'RUNNING');
+    const manage = (body: unknown) =>
+      fetch(`${api.url}/v3/activity/manage`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-authorization': aa.token as string }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    expect(await manage({ stop_executions: { execution_ids: [running.execution.id] } })).toEqual({ status: 200, json: { stop_executions: { execution_ids: [running.execution.id] } } });
+    expect((await pollActivity(aa, sleeping.json.deploymentId as string, terminal)).execution.status).toBe('RUN_ABORTED');
+    expect((await manage({ stop_executions: { execution_ids: [running.execution.id] } })).status).toBe(409);
+    expect((await manage({ stop_executions: { execution_ids: ['nope_0000000000000001'] } })).status).toBe(404);
+    expect((await manage({ pause: true })).status).toBe(400);
+  });
+
+  it('refuses an unknown fileId 404, bad typed input 400 naming the variable, unknown run-as users 400, and no token 401', async () => {
+    const { api, client } = await withUser();
+    const aa = client();
+    await aa.authenticate('runner', 'runner-password');
+    const [runAs] = (await aa.listDevices()).json.list as Array<{ id: string }>;
+    const echo = Number(((await aa.listAutomations('echo')).json.list as Array<{ id: string }>)[0]?.id);
+    const answers = {
+      unknownFile: await aa.deploy(99999, [Number(runAs?.id)]),
+      badInput: await aa.deploy(echo, [Number(runAs?.id)], { botInput: { count: { type: 'NUMBER', number: 'many' } } }),
+      unknownInput: await aa.deploy(echo, [Number(runAs?.id)], { botInput: { nope: { type: 'STRING', string: 'x' } } }),
+      unknownUser: await aa.deploy(echo, [424242]),
+      noRunAs: await aa.deploy(echo, []),
+      badFilter: await (async () => {
+        const r = await fetch(`${api.url}/v3/activity/list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-authorization': aa.token as string }, body: '{"filter":{"operator":"eq","field":"secret","value":"1"}}' });
+        return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+      })(),
+      noToken: await aaClient(`${api.url}/`).deploy(echo, [1]),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.status]))).toEqual({ unknownFile: 404, badInput: 400, unknownInput: 400, unknownUser: 400, noRunAs: 400, badFilter: 400, noToken: 401 });
+    expect(answers.badInput.json).toMatchObject({ code: 'INVALID_VARIABLE', details: 'count' });
+    expect(answers.unknownInput.json).toMatchObject({ code: 'UNKNOWN_VARIABLE', details: 'nope' });
+    expect(answers.unknownUser.json).toEqual({ code: 'BAD_REQUEST', details: 'runAsUserIds', message: 'INVALID_ARGUMENT: Some or all users provided are either deleted or disabled' });
+    for (const answer of Object.values(answers)) expect(Object.keys(answer.json).sort()).toEqual(['code', 'details', 'message']);
+    expect(await api.core.jobs.list()).toEqual([]);
+  });
+});

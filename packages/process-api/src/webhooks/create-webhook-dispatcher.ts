@@ -1,4 +1,4 @@
-import { silentLogger, type Core, type Logger } from '@botgate/core';
+import { createDeliveryDispatcher, onJobsOf, type Core, type Logger } from '@botgate/core';
 import { createProcesses } from '../processes.js';
 import { createDeliveries } from './create-deliveries.js';
 import { sign } from './sign.js';
@@ -20,31 +20,12 @@ export interface WebhookDispatcherOptions {
   onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 }
 
-interface DeliveryRow {
-  id: string;
-  url: string;
-  body: string;
-  run_id: string;
-  attempts: number;
-  next_attempt_at: number | string;
-}
-
 /**
- * Delivers completion events at least once: each is a row, claimed by moving its next attempt
- * into the future (so two nodes never send it at once), sent, and settled with the attempt
- * recorded. A 2xx answer delivers it; anything else retries with backoff, across restarts.
+ * Delivers process-api's completion events at least once, with core's delivery dispatcher over
+ * this adapter's tables: each is signed with its process's webhook secret.
  */
 export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOptions = {}) => {
-  const logger = options.logger ?? silentLogger;
-  const pollMs = options.pollMs ?? 1000;
-  const retryBaseMs = options.retryBaseMs ?? 5000;
-  const maxAttempts = options.maxAttempts ?? 12;
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const processes = createProcesses(core, options.workspaceId);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let lastSweep = 0;
-  let unsubscribe: (() => void) | undefined;
 
   const secretOf = async (runId: string): Promise<string | undefined> => {
     const row = (await core
@@ -55,86 +36,23 @@ export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOp
     return row?.webhook_secret ?? undefined;
   };
 
-  const attempt = async (delivery: DeliveryRow): Promise<void> => {
-    const started = Date.now();
-    const number = delivery.attempts + 1;
-    let status: number | null = null;
-    let error: string | null = null;
-    const secret = await secretOf(delivery.run_id);
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'botgate-webhooks', ...(secret ? { 'x-rc-signature': sign(delivery.body, secret) } : {}) },
-        body: delivery.body,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'manual',
-      });
-      status = response.status;
-      await response.body?.cancel();
-      if (status < 200 || status >= 300) error = `receiver answered ${status}`;
-    } catch (cause) {
-      error = (cause as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause as Error).message;
-    }
-    const now = Date.now();
-    await core.db('process_api_delivery_attempts').insert({ delivery_id: delivery.id, attempt: number, at: started, status, error, duration_ms: now - started });
-    if (error === null) {
-      await core.db('process_api_deliveries').where({ id: delivery.id }).update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
-      options.onAttempt?.('delivered');
-      return;
-    }
-    const givenUp = number >= maxAttempts;
-    const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
-    await core
-      .db('process_api_deliveries')
-      .where({ id: delivery.id })
-      .update({ state: givenUp ? 'failed' : 'pending', attempts: number, last_status: status, last_error: error, next_attempt_at: now + backoff });
-    options.onAttempt?.(givenUp ? 'failed' : 'retrying');
-    logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, 'webhook delivery failed');
-  };
-
-  const tick = async (): Promise<void> => {
-    const workspaceId = await processes.workspaceId();
-    // After a start, every completed run is looked at once; then only the recent ones.
-    const since = lastSweep === 0 ? 0 : lastSweep - 60_000;
-    lastSweep = Date.now();
-    await createDeliveries(core, workspaceId, since);
-    const now = Date.now();
-    const due = (await core.db('process_api_deliveries').where({ state: 'pending' }).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(20)) as DeliveryRow[];
-    await Promise.all(
-      due.map(async (delivery) => {
-        const claimed = await core
-          .db('process_api_deliveries')
-          .where({ id: delivery.id, state: 'pending', next_attempt_at: delivery.next_attempt_at })
-          .update({ next_attempt_at: now + timeoutMs + 5000 });
-        if (claimed > 0) await attempt(delivery);
-      }),
-    );
-  };
-
-  const run = (): void => {
-    if (running) return;
-    running = tick()
-      .catch((error: unknown) => logger.error({ err: error }, 'webhook dispatch failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  return {
-    start(): void {
-      if (timer) return;
-      timer = setInterval(run, pollMs);
-      // A run that ends here is announced at once rather than at the next poll.
-      unsubscribe = core.jobs.onFinished((job) => job.adapter === 'process-api' && run());
-      run();
+  return createDeliveryDispatcher({
+    db: core.db,
+    tables: { deliveries: 'process_api_deliveries', attempts: 'process_api_delivery_attempts' },
+    collect: async (since) => createDeliveries(core, await processes.workspaceId(), since),
+    headersOf: async (delivery): Promise<Record<string, string>> => {
+      const secret = await secretOf(delivery.run_id as string);
+      return secret ? { 'x-rc-signature': sign(delivery.body, secret) } : {};
     },
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      timer = undefined;
-      unsubscribe?.();
-      await running;
-    },
-  };
+    subscribe: onJobsOf(core.jobs, 'process-api'),
+    what: 'webhook delivery',
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+  });
 };
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { createDeliveryDispatcher, isFinal, onJobsOf, type Core, type Logger } from '@botgate/core';
+import { activityRecord, createDeployments, type Deployment } from './deployments.js';
+
+export interface CallbackDispatcherOptions {
+  /** How often due callbacks and newly ended deploys are looked for. @default 1000 */
+  pollMs?: number;
+  /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
+  retryBaseMs?: number;
+  /** @default 12 */
+  maxAttempts?: number;
+  logger?: Logger;
+  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
+}
+
+/** What a deploy's callback says when its run ends: the deploy, its status in the Control Room's words, and its typed output variables. */
+const callbackBody = (core: Core, deployment: Deployment, job: Parameters<typeof activityRecord>[1]): string => {
+  const record = activityRecord(deployment, job, core.catalog.findByFileId(deployment.fileId));
+  return JSON.stringify({
+    deploymentId: deployment.deploymentId,
+    executionId: record.id,
+    automationName: deployment.automationName,
+    status: record.status,
+    message: record.message,
+    userId: record.userId,
+    deviceId: record.deviceId,
+    botOutput: record.botOutVariables.values,
+  });
+};
+
+/**
+ * Calls `callbackInfo.url` back once a deploy's run ends, with `callbackInfo.headers`, at least
+ * once: the callback is a row written from the job's final state (so a run that ended just
+ * before a crash is called back after the restart), retried with backoff across restarts.
+ */
+export const createCallbackDispatcher = (core: Core, options: CallbackDispatcherOptions = {}) => {
+  const deployments = createDeployments(core);
+  const collect = async (): Promise<void> => {
+    for (const { deployment, job } of await deployments.awaitingCallback(500)) {
+      if (!isFinal(job.state) || !deployment.callback) continue;
+      const now = Date.now();
+      await core
+        .db('api_task_callbacks')
+        .insert({ id: randomUUID(), deployment_id: deployment.deploymentId, url: deployment.callback.url, body: callbackBody(core, deployment, job), state: 'pending', attempts: 0, next_attempt_at: now, created_at: now })
+        .onConflict('deployment_id')
+        .ignore();
+    }
+  };
+  return createDeliveryDispatcher({
+    db: core.db,
+    tables: { deliveries: 'api_task_callbacks', attempts: 'api_task_callback_attempts' },
+    collect,
+    headersOf: async (delivery) => (await deployments.callbackHeaders(delivery.deployment_id as string)) ?? {},
+    subscribe: onJobsOf(core.jobs, 'api-task'),
+    what: 'deploy callback',
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+  });
+};
+
+export type CallbackDispatcher = ReturnType<typeof createCallbackDispatcher>;
