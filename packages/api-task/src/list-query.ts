@@ -11,17 +11,23 @@ export interface Filter {
   operator: string;
   field?: string | undefined;
   value?: unknown;
-  operands?: Filter[] | undefined;
+  operands?: unknown[] | undefined;
 }
 
-const filter: z.ZodType<Filter> = z.lazy(() =>
-  z.object({
-    operator: z.string(),
-    field: z.string().optional(),
-    value: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    operands: z.array(filter).max(100).optional(),
-  }),
-);
+// One level: operands are read by the same schema as the filter is walked (a recursive schema
+// would not fit the OpenAPI documents, which inline every schema).
+const filter = z.object({
+  operator: z.string(),
+  field: z.string().optional(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  operands: z.array(z.record(z.string(), z.unknown())).max(100).optional().meta({ description: 'Filters of the same shape, for and, or, not' }),
+});
+
+const operandOf = (operand: unknown): Filter => {
+  const parsed = filter.safeParse(operand);
+  if (!parsed.success) throw new ApiTaskError('BAD_REQUEST', `a filter operand is malformed: ${parsed.error.issues[0]?.message ?? 'not a filter'}`, {}, 'filter');
+  return parsed.data as Filter;
+};
 
 export const listQuery = z.object({
   filter: filter.nullish(),
@@ -47,7 +53,7 @@ const matcher = (node: Filter, fields: ReadonlySet<string>, depth = 0): ((record
   const operator = node.operator.toLowerCase();
   if (operator === 'none' || (operator === 'and' && (node.operands ?? []).length === 0)) return () => true;
   if (operator === 'and' || operator === 'or' || operator === 'not') {
-    const parts = (node.operands ?? []).map((operand) => matcher(operand, fields, depth + 1));
+    const parts = (node.operands ?? []).map((operand) => matcher(operandOf(operand), fields, depth + 1));
     if (operator === 'not') {
       if (parts.length !== 1) throw new ApiTaskError('BAD_REQUEST', 'a "not" filter takes one operand', {}, 'filter');
       return (record) => !(parts[0] as (record: Record<string, unknown>) => boolean)(record);

@@ -198,3 +198,15 @@ describe('the automation-anywhere client: deploy and activity', () => {
     expect(await api.core.jobs.list()).toEqual([]);
   });
 });
+
+describe('activity filters', () => {
+  it('refuses malformed operands 400 wherever they nest', async () => {
+    const { api, client } = await withUser();
+    const aa = client();
+    await aa.authenticate('runner', 'runner-password');
+    for (const filter of [{ operator: 'and', operands: [{}] }, { operator: 'or', operands: [{ operator: 'eq', field: 'deploymentId', value: 'x' }, { field: 'status' }] }, { operator: 'and', operands: ['text'] }]) {
+      const answer = await fetch(`${api.url}/v3/activity/list`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-authorization': aa.token as string }, body: JSON.stringify({ filter }) });
+      expect([answer.status, ((await answer.json()) as { code: string }).code]).toEqual([400, 'BAD_REQUEST']);
+    }
+  });
+});

@@ -48,12 +48,14 @@ const activityFields = ['id', 'deploymentId', 'automationName', 'automationId', 
 
 /** The deployment ids a filter is limited to (an `eq` on deploymentId, alone or inside an `and`, or an `or` of them), so only those are read. */
 const deploymentIdsOf = (filter: Filter | null | undefined): string[] | undefined => {
-  if (!filter) return undefined;
+  // Operands are unchecked here: the listing walks and checks them after.
+  if (!filter || typeof filter.operator !== 'string') return undefined;
   const operator = filter.operator.toLowerCase();
   if (operator === 'eq' && filter.field === 'deploymentId') return [String(filter.value)];
-  if (operator === 'and') return (filter.operands ?? []).map(deploymentIdsOf).find((ids) => ids !== undefined);
+  const operands = (filter.operands ?? []).map((operand) => operand as Filter);
+  if (operator === 'and') return operands.map(deploymentIdsOf).find((ids) => ids !== undefined);
   if (operator === 'or') {
-    const parts = (filter.operands ?? []).map(deploymentIdsOf);
+    const parts = operands.map(deploymentIdsOf);
     return parts.length > 0 && parts.every((ids) => ids !== undefined) ? parts.flat() as string[] : undefined;
   }
   return undefined;
