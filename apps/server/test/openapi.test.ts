@@ -144,6 +144,22 @@ describe('what the routes answer is what their documents say', () => {
         apiTaskContract.execute.responses[200].schema,
       );
       await documented(await fetch(echo.url, { method: 'POST', headers: json, body: '{}' }), apiTaskContract.execute.responses[401].schema);
+
+      const a = apiTaskContract;
+      await documented(await fetch(`${server.url}/v1/authentication/token?token=${auth.token}`), a.validate.responses[200].schema);
+      const files = (await documented(await fetch(`${server.url}/v2/repository/workspaces/public/files/list`, { method: 'POST', headers: user, body: '{"filter":{"operator":"eq","field":"name","value":"echo"}}' }), a.listFiles.responses[200].schema)) as { list: Array<{ id: string }> };
+      await documented(await fetch(`${server.url}/v2/repository/files/${files.list[0]?.id}`, { headers: user }), a.getFile.responses[200].schema);
+      const runAs = (await documented(await fetch(`${server.url}/v1/devices/runasusers/list`, { method: 'POST', headers: user, body: '{}' }), a.listRunAsUsers.responses[200].schema)) as { list: Array<{ id: string }> };
+      await documented(await fetch(`${server.url}/v2/devices/list`, { method: 'POST', headers: user, body: '{}' }), a.listDevices.responses[200].schema);
+      const deployed = (await documented(
+        await fetch(`${server.url}/v3/automations/deploy`, { method: 'POST', headers: user, body: JSON.stringify({ fileId: Number(files.list[0]?.id), runAsUserIds: [Number(runAs.list[0]?.id)], botInput: { message: { type: 'STRING', string: 'hi' } } }) }),
+        a.deploy.responses[200].schema,
+      )) as { deploymentId: string };
+      const activity = `${server.url}/v3/activity/list`;
+      await waitFor('the deploy to complete', async () => ((await (await fetch(activity, { method: 'POST', headers: user, body: JSON.stringify({ filter: { operator: 'eq', field: 'deploymentId', value: deployed.deploymentId } }) })).json()) as { list: Array<{ status: string }> }).list[0]?.status === 'COMPLETED' || undefined);
+      const executions = (await documented(await fetch(activity, { method: 'POST', headers: user, body: '{}' }), a.listActivity.responses[200].schema)) as { list: Array<{ id: string }> };
+      await documented(await fetch(`${server.url}/v3/activity/manage`, { method: 'POST', headers: user, body: JSON.stringify({ stop_executions: { execution_ids: [executions.list[0]?.id] } }) }), a.manageActivity.responses[409].schema);
+      await documented(await fetch(`${server.url}/v3/automations/nope`, { method: 'POST', headers: user, body: '{}' }), a.deploy.responses[404].schema);
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;
