@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createDeliveryDispatcher, isFinal, onJobsOf, type Core, type Logger } from '@botgate/core';
+import { createDeliveryDispatcher, isFinal, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
 import { activityRecord, createDeployments, type Deployment } from './deployments.js';
 
-export interface CallbackDispatcherOptions {
-  /** How often due callbacks and newly ended deploys are looked for. @default 1000 */
-  pollMs?: number;
-  /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
-  retryBaseMs?: number;
-  /** @default 12 */
-  maxAttempts?: number;
-  logger?: Logger;
-  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
-}
+export type CallbackDispatcherOptions = DeliveryTuning;
 
 /** What a deploy's callback says when its run ends: the deploy, its status in the Control Room's words, and its typed output variables. */
 const callbackBody = (core: Core, deployment: Deployment, job: Parameters<typeof activityRecord>[1]): string => {
@@ -53,11 +44,7 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
     headersOf: async (delivery) => (await deployments.callbackHeaders(delivery.deployment_id as string)) ?? {},
     subscribe: onJobsOf(core.jobs, 'api-task'),
     what: 'deploy callback',
-    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+    ...options,
   });
 };
 

@@ -29,4 +29,4 @@ export * from './variables/index.js';
 export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';
 export type { AdapterCommand, AdapterDescriptor, RemovedJobRows } from './adapter-descriptor.js';
-export { createDeliveryDispatcher, onJobsOf, type DeliveryDispatcher, type DeliveryDispatcherOptions, type DeliveryRow } from './deliveries/create-delivery-dispatcher.js';
+export { createDeliveryDispatcher, onJobsOf, type DeliveryDispatcher, type DeliveryDispatcherOptions, type DeliveryRow, type DeliveryTuning } from './deliveries/create-delivery-dispatcher.js';

@@ -12,7 +12,22 @@ export interface DeliveryRow {
   [column: string]: unknown;
 }
 
-export interface DeliveryDispatcherOptions {
+/** How often, how long and how many times: each adapter's delivery settings. */
+export interface DeliveryTuning {
+  /** @default 1000 */
+  pollMs?: number | undefined;
+  /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
+  retryBaseMs?: number | undefined;
+  /** Attempts before a delivery is given up. @default 12 */
+  maxAttempts?: number | undefined;
+  /** How long the receiver gets to answer. @default 10000 */
+  timeoutMs?: number | undefined;
+  logger?: Logger | undefined;
+  /** Told of every attempt's outcome (the server counts them for /metrics). */
+  onAttempt?: ((outcome: 'delivered' | 'retrying' | 'failed') => void) | undefined;
+}
+
+export interface DeliveryDispatcherOptions extends DeliveryTuning {
   db: Database;
   /** The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at, last_status, last_error, delivered_at`) and their attempts (`delivery_id, attempt, at, status, error, duration_ms`). */
   tables: { deliveries: string; attempts: string };
@@ -24,17 +39,6 @@ export interface DeliveryDispatcherOptions {
   subscribe?: (wake: () => void) => () => void;
   /** What the logs call it. @default 'delivery' */
   what?: string;
-  /** @default 1000 */
-  pollMs?: number;
-  /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
-  retryBaseMs?: number;
-  /** Attempts before a delivery is given up. @default 12 */
-  maxAttempts?: number;
-  /** How long the receiver gets to answer. @default 10000 */
-  timeoutMs?: number;
-  logger?: Logger;
-  /** Told of every attempt's outcome (the server counts them for /metrics). */
-  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 /**

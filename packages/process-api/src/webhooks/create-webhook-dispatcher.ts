@@ -1,31 +1,19 @@
-import { createDeliveryDispatcher, onJobsOf, type Core, type Logger } from '@botgate/core';
+import { createDeliveryDispatcher, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
 import { createProcesses } from '../processes.js';
 import { createDeliveries } from './create-deliveries.js';
 import { sign } from './sign.js';
 
-export interface WebhookDispatcherOptions {
+export interface WebhookDispatcherOptions extends DeliveryTuning {
   /** @default the workspace id made once and kept in the database */
   workspaceId?: string | undefined;
-  /** How often due deliveries and newly completed runs are looked for. @default 1000 */
-  pollMs?: number;
-  /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
-  retryBaseMs?: number;
-  /** Attempts before a delivery is given up. @default 12 */
-  maxAttempts?: number;
-  /** How long the receiver gets to answer. @default 10000 */
-  timeoutMs?: number;
-  /** @default a silent logger */
-  logger?: Logger;
-  /** Told of every attempt's outcome (the server counts them for /metrics). */
-  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 /**
  * Delivers process-api's completion events at least once, with core's delivery dispatcher over
  * this adapter's tables: each is signed with its process's webhook secret.
  */
-export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOptions = {}) => {
-  const processes = createProcesses(core, options.workspaceId);
+export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: WebhookDispatcherOptions = {}) => {
+  const processes = createProcesses(core, workspaceId);
 
   const secretOf = async (runId: string): Promise<string | undefined> => {
     const row = (await core
@@ -46,12 +34,7 @@ export const createWebhookDispatcher = (core: Core, options: WebhookDispatcherOp
     },
     subscribe: onJobsOf(core.jobs, 'process-api'),
     what: 'webhook delivery',
-    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+    ...tuning,
   });
 };
 
