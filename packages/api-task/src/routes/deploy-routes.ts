@@ -34,8 +34,9 @@ export const deploy = (core: Core, users: Users, deployments: Deployments) => as
   if (!automation) throw new ApiTaskError('NOT_FOUND', `no file ${body.fileId} in the repository`, {}, 'fileId');
   const runAs = body.runAsUserIds ?? [];
   if (runAs.length === 0 && (body.poolIds ?? []).length === 0) throw new ApiTaskError('BAD_REQUEST', 'give runAsUserIds (from v1/devices/runasusers/list) or poolIds', {}, 'runAsUserIds');
-  const known = new Set((await users.list()).map((user) => user.id));
-  if (runAs.some((userId) => !known.has(Number(userId)))) throw new ApiTaskError('BAD_REQUEST', 'INVALID_ARGUMENT: Some or all users provided are either deleted or disabled', {}, 'runAsUserIds');
+  // Only the users named, not every user, per deploy.
+  const found = await Promise.all([...new Set(runAs.map(Number))].map((userId) => users.find(userId)));
+  if (found.some((user) => user === undefined)) throw new ApiTaskError('BAD_REQUEST', 'INVALID_ARGUMENT: Some or all users provided are either deleted or disabled', {}, 'runAsUserIds');
   const botInput = body.botInput ?? {};
   const inputs: Values = Object.fromEntries(Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]));
   validateInputs(automation.inputs, inputs);
