@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 
 const calls = Number(process.argv[2] ?? 1000);
 const echoPath = new URL('../examples/echo/index.mjs', import.meta.url);
-const workerFile = new URL('../packages/core/src/runners/module-worker.mjs', import.meta.url).href;
+const workerFile = new URL('../packages/core/src/runners/module-thread.cjs', import.meta.url).href;
 const inputs = { message: 'hello', count: 3 };
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];

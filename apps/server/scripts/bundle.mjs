@@ -25,5 +25,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-// The module runner starts its worker threads from this file, next to the code that names it.
-copyFileSync(join(dirname(require.resolve('@botgate/core')), 'runners/module-worker.mjs'), join(here, 'dist/module-worker.mjs'));
+// The module runner starts its worker threads from these files, next to the code that names them.
+for (const file of ['module-worker.mjs', 'module-thread.cjs']) {
+  copyFileSync(join(dirname(require.resolve('@botgate/core')), 'runners', file), join(here, 'dist', file));
+}

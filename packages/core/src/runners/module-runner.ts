@@ -15,6 +15,8 @@ export interface ModuleRunnerOptions {
 }
 
 const workerFile = new URL('./module-worker.mjs', import.meta.url).href;
+/** The pool threads' entry: it imports workerFile (why it is CommonJS: module-thread.cjs). */
+const threadFile = new URL('./module-thread.cjs', import.meta.url).href;
 
 type Task = { modulePath: string; inputs: Record<string, unknown>; context: Record<string, unknown> };
 /** A module's throw comes back as data, with the output printed before it. */
@@ -53,7 +55,7 @@ const runHere = async (task: Task, output: ModuleOutput, signal: AbortSignal, ti
  */
 export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
   const pool = new Piscina({
-    filename: workerFile,
+    filename: threadFile,
     minThreads: Math.min(options.minThreads, options.maxThreads),
     maxThreads: options.maxThreads,
     concurrentTasksPerWorker: 1,
