@@ -18,14 +18,34 @@ export default tseslint.config(
     // Core knows no HTTP: adapters translate, core decides.
     files: ['packages/core/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['express', 'multer', 'node:http', 'http', '@botgate/*'], message: 'packages/core knows no HTTP framework and no adapter' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['express', 'multer', 'node:http', 'http', '@botgate/*'],
+              message: 'packages/core knows no HTTP framework and no adapter',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Adapters and the server use only core's public entry.
     files: ['packages/local-api/**/*.ts', 'packages/process-api/**/*.ts', 'packages/api-task/**/*.ts', 'apps/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@botgate/core/*', '**/packages/core/src/**'], message: 'import @botgate/core, its public entry' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@botgate/core/*', '**/packages/core/src/**'],
+              message: 'import @botgate/core, its public entry',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -21,7 +21,13 @@ const perCall = async (call) => {
 
 const measure = async (label, database) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'botgate-access-check-'));
-  const core = await createCore({ dataDir, catalogDir: join(root, 'examples'), commandEnv: {}, adapters: [apiTaskDescriptor], ...(database ? { database } : {}) });
+  const core = await createCore({
+    dataDir,
+    catalogDir: join(root, 'examples'),
+    commandEnv: {},
+    adapters: [apiTaskDescriptor],
+    ...(database ? { database } : {}),
+  });
   try {
     const access = createApiTaskAccess(core);
     const user = await access.users.add(`bench-${Date.now()}`, 'developer');
@@ -36,7 +42,9 @@ const measure = async (label, database) => {
       signature = Math.min(signature, await perCall(async () => access.tokens.verifyExecution(token, allocation.id)));
       whole = Math.min(whole, await perCall(() => access.check.execution(token, allocation.id)));
     }
-    console.log(`${label}: signature only ${signature.toFixed(2)} µs/call, whole check ${whole.toFixed(2)} µs/call, records' share ${(whole - signature).toFixed(2)} µs/call`);
+    console.log(
+      `${label}: signature only ${signature.toFixed(2)} µs/call, whole check ${whole.toFixed(2)} µs/call, records' share ${(whole - signature).toFixed(2)} µs/call`,
+    );
   } finally {
     await core.close({ graceMs: 0 });
     rmSync(dataDir, { recursive: true, force: true });
@@ -44,4 +52,5 @@ const measure = async (label, database) => {
 };
 
 await measure('SQLite', undefined);
-if (process.env.BOTGATE_BENCH_POSTGRES) await measure('PostgreSQL', { client: 'pg', connectionString: process.env.BOTGATE_BENCH_POSTGRES });
+if (process.env.BOTGATE_BENCH_POSTGRES)
+  await measure('PostgreSQL', { client: 'pg', connectionString: process.env.BOTGATE_BENCH_POSTGRES });

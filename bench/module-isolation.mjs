@@ -21,18 +21,29 @@ const time = async (label, n, call) => {
     samples.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   samples.sort((a, b) => a - b);
-  return { isolation: label, calls: n, p50_us: Math.round(percentile(samples, 0.5)), p99_us: Math.round(percentile(samples, 0.99)) };
+  return {
+    isolation: label,
+    calls: n,
+    p50_us: Math.round(percentile(samples, 0.5)),
+    p99_us: Math.round(percentile(samples, 0.99)),
+  };
 };
 
 const echo = (await import(echoPath.href)).default;
 const pool = new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2, concurrentTasksPerWorker: 1 });
-const task = { modulePath: echoPath.pathname, inputs, context: { jobId: 1, automationId: 'echo', workDir: '/tmp', inputFiles: [] } };
+const task = {
+  modulePath: echoPath.pathname,
+  inputs,
+  context: { jobId: 1, automationId: 'echo', workDir: '/tmp', inputFiles: [] },
+};
 const run = promisify(execFile);
 
 const results = [
   await time('main thread (no isolation)', calls, () => echo(inputs)),
   await time('worker-thread pool (piscina)', calls, () => pool.run(task, { signal: new AbortController().signal })),
-  await time('process per call (node -e)', Math.min(calls, 50), () => run(process.execPath, ['-e', 'process.stdout.write("{}")'])),
+  await time('process per call (node -e)', Math.min(calls, 50), () =>
+    run(process.execPath, ['-e', 'process.stdout.write("{}")']),
+  ),
 ];
 await pool.destroy();
 console.table(results);

@@ -7,7 +7,8 @@ const rows = Number(process.argv[3] ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas;
-for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
+for (let i = 0; i < profile.samples.length; i++)
+  self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const byFunction = new Map();
 const byPackage = new Map();
@@ -16,7 +17,12 @@ for (const [id, us] of self) {
   const where = f.url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '');
   const fn = `${f.functionName || '(anonymous)'} ${where.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
-  const pkg = f.url === '' ? f.functionName || '(native)' : f.url.startsWith('node:') ? 'node:internal' : /node_modules\/((@[^/]+\/)?[^/]+)/.exec(f.url)?.[1] ?? where.split('/').slice(-3).join('/');
+  const pkg =
+    f.url === ''
+      ? f.functionName || '(native)'
+      : f.url.startsWith('node:')
+        ? 'node:internal'
+        : (/node_modules\/((@[^/]+\/)?[^/]+)/.exec(f.url)?.[1] ?? where.split('/').slice(-3).join('/'));
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
 }
 // Inclusive time: every function on a sample's stack, once per sample.
@@ -36,7 +42,8 @@ for (const [id, us] of self) {
 }
 const show = (title, map) => {
   console.log(`\n${title}`);
-  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, rows)) console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, rows))
+    console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
 };
 show('self time by package', byPackage);
 show('self time by function', byFunction);

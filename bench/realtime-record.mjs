@@ -35,11 +35,41 @@ const db = createDatabase({ client: 'sqlite', filename: join(dataDir, 'records.s
 await migrate(db);
 const finish = createJobFinisher(db);
 const running = () => ({
-  automationId: 'echo', adapter: 'bench', state: 'running', inputs: {}, inputFiles: [], outputs: {}, outputFiles: [], outputWorkItems: [],
-  exitCode: null, error: null, errorCode: null, log: '', workDir: join(dataDir, 'job'), attempt: 1, maxAttempts: 1, idempotencyKey: null,
-  metadata: {}, workItem: null, createdAt: new Date(), startedAt: new Date(), runAfter: null, finishedAt: null, leaseOwner: 'bench', leaseExpiresAt: Date.now() + 20_000,
+  automationId: 'echo',
+  adapter: 'bench',
+  state: 'running',
+  inputs: {},
+  inputFiles: [],
+  outputs: {},
+  outputFiles: [],
+  outputWorkItems: [],
+  exitCode: null,
+  error: null,
+  errorCode: null,
+  log: '',
+  workDir: join(dataDir, 'job'),
+  attempt: 1,
+  maxAttempts: 1,
+  idempotencyKey: null,
+  metadata: {},
+  workItem: null,
+  createdAt: new Date(),
+  startedAt: new Date(),
+  runAfter: null,
+  finishedAt: null,
+  leaseOwner: 'bench',
+  leaseExpiresAt: Date.now() + 20_000,
 });
-const outcome = { state: 'succeeded', outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: null, errorCode: null, log: '' };
+const outcome = {
+  state: 'succeeded',
+  outputs: {},
+  outputFiles: [],
+  outputWorkItems: [],
+  exitCode: null,
+  error: null,
+  errorCode: null,
+  log: '',
+};
 const record = (end) => async () => {
   const job = await insertJob(db, running());
   await end({ id: job.id, nodeId: 'bench', outcome });
@@ -50,8 +80,18 @@ for (let round = 1; round <= 2; round++) {
 }
 await db.destroy();
 
-const core = await createCore({ dataDir: join(dataDir, 'core'), catalogDir: new URL('../examples', import.meta.url).pathname, commandEnv: process.env });
-const execute = () => core.jobs.execute({ automationId: 'echo', adapter: 'bench', inputs: { message: { type: 'STRING', value: 'hi' } }, timeoutMs: 5000 });
+const core = await createCore({
+  dataDir: join(dataDir, 'core'),
+  catalogDir: new URL('../examples', import.meta.url).pathname,
+  commandEnv: process.env,
+});
+const execute = () =>
+  core.jobs.execute({
+    automationId: 'echo',
+    adapter: 'bench',
+    inputs: { message: { type: 'STRING', value: 'hi' } },
+    timeoutMs: 5000,
+  });
 console.log(`core.jobs.execute of echo (isolation: none):       ${await time(execute)}`);
 await core.close({ graceMs: 0 });
 rmSync(dataDir, { recursive: true, force: true });

@@ -23,5 +23,13 @@ for (const name of chosen) {
   }
   console.error(`bench: ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
-console.log(writeReport({ figures, startedAt, seconds: (performance.now() - t0) / 1000, errors, complete: chosen.length === suites.length }));
+console.log(
+  writeReport({
+    figures,
+    startedAt,
+    seconds: (performance.now() - t0) / 1000,
+    errors,
+    complete: chosen.length === suites.length,
+  }),
+);
 process.exitCode = errors.length > 0 ? 1 : 0;

@@ -5,20 +5,29 @@ import autocannon from 'autocannon';
 import hdr from 'hdr-histogram-js';
 
 const options = JSON.parse(process.argv[2]);
-const latencies = hdr.build({ useWebAssembly: false, bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const latencies = hdr.build({
+  useWebAssembly: false,
+  bitBucketSize: 64,
+  autoResize: true,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 60_000_000,
+  numberOfSignificantValueDigits: 3,
+});
 const record = latencies.recordValue.bind(latencies);
 latencies.recordValue = (ms) => record(Math.max(1, Math.round(ms * 1000)));
 latencies.recordValueWithExpectedInterval = (ms) => record(Math.max(1, Math.round(ms * 1000)));
 
 const result = await autocannon({ ...options, histograms: { latencies } });
 const ms = (p) => latencies.getValueAtPercentile(p) / 1000;
-console.log(JSON.stringify({
-  requests: result.requests.total,
-  seconds: result.duration,
-  rps: result.requests.total / result.duration,
-  p50: ms(50),
-  p99: ms(99),
-  p999: ms(99.9),
-  non2xx: result.non2xx,
-  errors: result.errors + result.timeouts,
-}));
+console.log(
+  JSON.stringify({
+    requests: result.requests.total,
+    seconds: result.duration,
+    rps: result.requests.total / result.duration,
+    p50: ms(50),
+    p99: ms(99),
+    p999: ms(99.9),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }),
+);

@@ -10,7 +10,14 @@ export const createBotgateEnv = (extra = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
   // Only our settings: botgate refuses BOTGATE_* variables it does not know (BOTGATE_TEST_POSTGRES).
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BOTGATE_')));
-  const env = { ...inherited, BOTGATE_DATA_DIR: dataDir, BOTGATE_CATALOG: join(root, 'examples'), BOTGATE_PORT: '0', BOTGATE_LOG_LEVEL: 'warn', ...extra };
+  const env = {
+    ...inherited,
+    BOTGATE_DATA_DIR: dataDir,
+    BOTGATE_CATALOG: join(root, 'examples'),
+    BOTGATE_PORT: '0',
+    BOTGATE_LOG_LEVEL: 'warn',
+    ...extra,
+  };
   return { dataDir, env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 };
 
@@ -30,7 +37,11 @@ export const exposeAutomation = async (env, automationId) => {
 export const allocateApiTasks = async (server, env, automationIds, concurrencyLimit) => {
   await botgate(['users', 'add', 'bench', '--role', 'admin', '--password', 'bench-password-1'], env);
   const call = async (method, path, body, token) => {
-    const r = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { 'x-authorization': token } : {}) }, body: JSON.stringify(body) });
+    const r = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { 'x-authorization': token } : {}) },
+      body: JSON.stringify(body),
+    });
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return r.json();
   };
@@ -39,11 +50,25 @@ export const allocateApiTasks = async (server, env, automationIds, concurrencyLi
   const access = {};
   for (const id of automationIds) {
     const automation = automations.find((a) => a.id === id);
-    await call('PUT', '/orchestrator/v1/hotbot/config/create', { fileId: String(automation.fileId), concurrencyLimit }, token);
-    const details = await call('POST', '/orchestrator/v1/hotbot/config/accessdetails', { botRepositoryPath: [automation.repositoryPath] }, token);
+    await call(
+      'PUT',
+      '/orchestrator/v1/hotbot/config/create',
+      { fileId: String(automation.fileId), concurrencyLimit },
+      token,
+    );
+    const details = await call(
+      'POST',
+      '/orchestrator/v1/hotbot/config/accessdetails',
+      { botRepositoryPath: [automation.repositoryPath] },
+      token,
+    );
     access[id] = details.accessDetails[automation.repositoryPath];
   }
   return access;
 };
 
-export const startBotgate = (env, nodeArgs = []) => startServer([...nodeArgs, botgateBin, 'serve'], { ...env, BOTGATE_LOG_LEVEL: env.BOTGATE_LOG_LEVEL === 'warn' ? 'info' : env.BOTGATE_LOG_LEVEL });
+export const startBotgate = (env, nodeArgs = []) =>
+  startServer([...nodeArgs, botgateBin, 'serve'], {
+    ...env,
+    BOTGATE_LOG_LEVEL: env.BOTGATE_LOG_LEVEL === 'warn' ? 'info' : env.BOTGATE_LOG_LEVEL,
+  });

@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 
 export const childJson = (script, options, env = process.env) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(options)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, JSON.stringify(options)], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {

@@ -15,11 +15,13 @@ export const sendPaced = async (rate, count, send) => {
 
 export const printQueueResult = ({ enqueued, enqueueSeconds, drained, drainSeconds, waits, pacedRate }) => {
   waits.sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    enqueuePerSecond: enqueued / enqueueSeconds,
-    drainPerSecond: drained / drainSeconds,
-    startP50Ms: percentile(waits, 0.5),
-    startP99Ms: percentile(waits, 0.99),
-    pacedRate,
-  }));
+  console.log(
+    JSON.stringify({
+      enqueuePerSecond: enqueued / enqueueSeconds,
+      drainPerSecond: drained / drainSeconds,
+      startP50Ms: percentile(waits, 0.5),
+      startP99Ms: percentile(waits, 0.99),
+      pacedRate,
+    }),
+  );
 };

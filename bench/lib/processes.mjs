@@ -44,10 +44,15 @@ export const startServer = (args, env = process.env) =>
 /** Runs a botgate CLI command with `--json` and resolves with its parsed answer. */
 export const botgate = (args, env) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [botgateBin, ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [botgateBin, ...args, '--json'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`botgate ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`botgate ${args.join(' ')} exited ${code}`)),
+    );
   });
 
 /**
@@ -57,13 +62,20 @@ export const botgate = (args, env) =>
  */
 export const load = (options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bench/lib/autocannon-child.mjs'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'bench/lib/autocannon-child.mjs'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
       const result = JSON.parse(out);
-      if (result.non2xx > 0 || result.errors > 0) return reject(new Error(`${options.method ?? 'GET'} ${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`));
+      if (result.non2xx > 0 || result.errors > 0)
+        return reject(
+          new Error(
+            `${options.method ?? 'GET'} ${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+          ),
+        );
       resolve(result);
     });
   });

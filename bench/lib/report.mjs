@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { root } from './processes.mjs';
 
-export const round = (value, digits = 3) => Number(value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : digits));
+export const round = (value, digits = 3) =>
+  Number(value.toFixed(Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : digits));
 
 /**
  * One figure. `target` is a sentence; `met` whether the figure reaches it, or null for a figure
@@ -32,14 +33,19 @@ export const writeReport = ({ figures, startedAt, seconds, errors, complete = tr
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
   // A run of some suites only must not pass for the latest full run.
   const name = complete ? 'latest' : 'partial';
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ startedAt, seconds, machine, figures, errors }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${name}.json`),
+    `${JSON.stringify({ startedAt, seconds, machine, figures, errors }, null, 2)}\n`,
+  );
   const lines = [
     `Run of ${startedAt} on ${machine.cpus} × ${machine.cpu}, Node.js ${machine.node}, ${Math.round(seconds)} s.`,
     '',
     '| Suite | Figure | Value | Baseline (same run) | Ratio | Target | Met |',
     '|---|---|---|---|---|---|---|',
-    ...figures.map((f) =>
-      `| ${cell(f.suite)} | ${cell(f.name)}${f.note ? ` (${cell(f.note)})` : ''} | ${f.value} ${cell(f.unit)} | ${f.baseline ? `${cell(f.baseline)}: ${f.baselineValue} ${cell(f.unit)}` : ''} | ${f.ratio ?? ''} | ${cell(f.target)} | ${f.met === null ? '' : f.met ? 'met' : '**missed**'} |`),
+    ...figures.map(
+      (f) =>
+        `| ${cell(f.suite)} | ${cell(f.name)}${f.note ? ` (${cell(f.note)})` : ''} | ${f.value} ${cell(f.unit)} | ${f.baseline ? `${cell(f.baseline)}: ${f.baselineValue} ${cell(f.unit)}` : ''} | ${f.ratio ?? ''} | ${cell(f.target)} | ${f.met === null ? '' : f.met ? 'met' : '**missed**'} |`,
+    ),
     ...(errors.length > 0 ? ['', 'Suites that failed:', ...errors.map((e) => `- ${e.suite}: ${e.message}`)] : []),
     '',
   ];

@@ -10,7 +10,8 @@ const send = (res, value) => {
 };
 const server = createServer((req, res) => {
   const path = req.url.split('?')[0];
-  if (req.method === 'GET') return send(res, path === '/api' ? answers.trigger : path === '/api/job' ? answers.status : answers.runStatus);
+  if (req.method === 'GET')
+    return send(res, path === '/api' ? answers.trigger : path === '/api/job' ? answers.status : answers.runStatus);
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {

@@ -26,5 +26,16 @@ export default async function coldStart() {
   } finally {
     cleanup();
   }
-  return [figure({ suite: '7. cold start', name: 'botgate serve, exec → listening', value: median(starts), unit: 'ms', baseline: 'node -e ""', baselineValue: median(node), target: '≤ 3 × node -e ""', met: median(starts) <= 3 * median(node) })];
+  return [
+    figure({
+      suite: '7. cold start',
+      name: 'botgate serve, exec → listening',
+      value: median(starts),
+      unit: 'ms',
+      baseline: 'node -e ""',
+      baselineValue: median(node),
+      target: '≤ 3 × node -e ""',
+      met: median(starts) <= 3 * median(node),
+    }),
+  ];
 }

@@ -17,7 +17,12 @@ export default async function execute({ seconds }) {
       echo: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hello' } } }),
       'zip-code': JSON.stringify({ botInput: { iStrZipCode: { type: 'STRING', string: '76131' } } }),
     };
-    const call = (id) => fetch(access[id].url, { method: 'POST', headers: { 'content-type': 'application/json', ...access[id].headers }, body: bodies[id] }).then((r) => r.json());
+    const call = (id) =>
+      fetch(access[id].url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...access[id].headers },
+        body: bodies[id],
+      }).then((r) => r.json());
     const answers = { execute: await call('zip-code') };
     const baselineEnv = { ...process.env, BENCH_ANSWERS: JSON.stringify(answers) };
     const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], baselineEnv);
@@ -25,7 +30,13 @@ export default async function execute({ seconds }) {
     servers.push(express, http);
 
     const measure = async (url, headers, body, connections) => {
-      const options = { url, connections, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body };
+      const options = {
+        url,
+        connections,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      };
       await load({ ...options, duration: 1 });
       return load({ ...options, duration: seconds });
     };
@@ -39,12 +50,59 @@ export default async function execute({ seconds }) {
         const name = `execute ${id}, ${clients}`;
         const isEcho = id === 'echo';
         figures.push(
-          figure({ suite, name: `${name} p50`, value: ours.p50, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p50, ...(isEcho && connections === 1 ? { target: '≤ bare express + 0.1 ms', met: ours.p50 <= bare.p50 + 0.1 } : {}) }),
-          figure({ suite, name: `${name} p99`, value: ours.p99, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p99, ...(isEcho && connections === 1 ? { target: '≤ 1.25 × bare express', met: ours.p99 <= 1.25 * bare.p99 } : {}) }),
-          figure({ suite, name: `${name} p999`, value: ours.p999, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p999 }),
-          figure({ suite, name: `${name} throughput`, value: ours.rps, unit: 'req/s', baseline: 'bare express 5', baselineValue: bare.rps, ...(isEcho && connections === 50 ? { target: '≥ 0.8 × bare express', met: ours.rps >= 0.8 * bare.rps } : {}) }),
+          figure({
+            suite,
+            name: `${name} p50`,
+            value: ours.p50,
+            unit: 'ms',
+            baseline: 'bare express 5',
+            baselineValue: bare.p50,
+            ...(isEcho && connections === 1
+              ? { target: '≤ bare express + 0.1 ms', met: ours.p50 <= bare.p50 + 0.1 }
+              : {}),
+          }),
+          figure({
+            suite,
+            name: `${name} p99`,
+            value: ours.p99,
+            unit: 'ms',
+            baseline: 'bare express 5',
+            baselineValue: bare.p99,
+            ...(isEcho && connections === 1
+              ? { target: '≤ 1.25 × bare express', met: ours.p99 <= 1.25 * bare.p99 }
+              : {}),
+          }),
+          figure({
+            suite,
+            name: `${name} p999`,
+            value: ours.p999,
+            unit: 'ms',
+            baseline: 'bare express 5',
+            baselineValue: bare.p999,
+          }),
+          figure({
+            suite,
+            name: `${name} throughput`,
+            value: ours.rps,
+            unit: 'req/s',
+            baseline: 'bare express 5',
+            baselineValue: bare.rps,
+            ...(isEcho && connections === 50
+              ? { target: '≥ 0.8 × bare express', met: ours.rps >= 0.8 * bare.rps }
+              : {}),
+          }),
         );
-        if (isEcho) figures.push(figure({ suite, name: `${name} throughput vs bare node:http`, value: ours.rps, unit: 'req/s', baseline: 'bare node:http', baselineValue: floor.rps }));
+        if (isEcho)
+          figures.push(
+            figure({
+              suite,
+              name: `${name} throughput vs bare node:http`,
+              value: ours.rps,
+              unit: 'req/s',
+              baseline: 'bare node:http',
+              baselineValue: floor.rps,
+            }),
+          );
       }
     }
     return figures;

@@ -17,35 +17,116 @@ export default async function jobThroughput({ seconds }) {
   const figures = [];
   const insert = await childJson(worker('sqlite-insert.mjs'), { rows: 3000, synchronous: 'full' });
   for (const jobs of sizes) {
-    const ours = await childJson(worker('botgate-queue.mjs'), { database: 'sqlite', jobs, concurrency: 16, pacedRate: Math.round(insert.insertsPerSecond / 2), pacedSeconds: 3 });
+    const ours = await childJson(worker('botgate-queue.mjs'), {
+      database: 'sqlite',
+      jobs,
+      concurrency: 16,
+      pacedRate: Math.round(insert.insertsPerSecond / 2),
+      pacedSeconds: 3,
+    });
     figures.push(
-      figure({ suite, name: `SQLite drain, ${jobs.toLocaleString('en')} jobs`, value: ours.drainPerSecond, unit: 'jobs/s', baseline: 'knex single-row insert (sync=full)', baselineValue: insert.insertsPerSecond, target: '≥ the single-row insert rate', met: ours.drainPerSecond >= insert.insertsPerSecond }),
-      figure({ suite, name: `SQLite enqueue, ${jobs.toLocaleString('en')} jobs (64 in flight)`, value: ours.enqueuePerSecond, unit: 'jobs/s', baseline: 'knex single-row insert (sync=full)', baselineValue: insert.insertsPerSecond }),
+      figure({
+        suite,
+        name: `SQLite drain, ${jobs.toLocaleString('en')} jobs`,
+        value: ours.drainPerSecond,
+        unit: 'jobs/s',
+        baseline: 'knex single-row insert (sync=full)',
+        baselineValue: insert.insertsPerSecond,
+        target: '≥ the single-row insert rate',
+        met: ours.drainPerSecond >= insert.insertsPerSecond,
+      }),
+      figure({
+        suite,
+        name: `SQLite enqueue, ${jobs.toLocaleString('en')} jobs (64 in flight)`,
+        value: ours.enqueuePerSecond,
+        unit: 'jobs/s',
+        baseline: 'knex single-row insert (sync=full)',
+        baselineValue: insert.insertsPerSecond,
+      }),
     );
     if (jobs === sizes[0]) {
       figures.push(
-        figure({ suite, name: `SQLite enqueue → start p50 at ${ours.pacedRate} jobs/s`, value: ours.startP50Ms, unit: 'ms', target: '≤ 2 ms', met: ours.startP50Ms <= 2 }),
-        figure({ suite, name: `SQLite enqueue → start p99 at ${ours.pacedRate} jobs/s`, value: ours.startP99Ms, unit: 'ms', target: '≤ 10 ms', met: ours.startP99Ms <= 10 }),
+        figure({
+          suite,
+          name: `SQLite enqueue → start p50 at ${ours.pacedRate} jobs/s`,
+          value: ours.startP50Ms,
+          unit: 'ms',
+          target: '≤ 2 ms',
+          met: ours.startP50Ms <= 2,
+        }),
+        figure({
+          suite,
+          name: `SQLite enqueue → start p99 at ${ours.pacedRate} jobs/s`,
+          value: ours.startP99Ms,
+          unit: 'ms',
+          target: '≤ 10 ms',
+          met: ours.startP99Ms <= 10,
+        }),
       );
     }
   }
   if (!postgresUrl) return figures;
 
   const paced = { pacedRate: 500, pacedSeconds: 3 };
-  const graphile = (options) => withDatabase((connectionString) => childJson(worker('graphile-queue.mjs'), { connectionString, concurrency: 10, enqueueJobs: 3000, ...paced, ...options }));
+  const graphile = (options) =>
+    withDatabase((connectionString) =>
+      childJson(worker('graphile-queue.mjs'), {
+        connectionString,
+        concurrency: 10,
+        enqueueJobs: 3000,
+        ...paced,
+        ...options,
+      }),
+    );
   for (const jobs of sizes) {
-    const ours = await withDatabase((database) => childJson(worker('botgate-queue.mjs'), { database, jobs, concurrency: 16, ...paced }));
+    const ours = await withDatabase((database) =>
+      childJson(worker('botgate-queue.mjs'), { database, jobs, concurrency: 16, ...paced }),
+    );
     const unbatched = await graphile({ jobs });
     const batched = await graphile({ jobs, localQueue: 500 });
     const name = `PostgreSQL drain, ${jobs.toLocaleString('en')} jobs`;
     figures.push(
-      figure({ suite, name, value: ours.drainPerSecond, unit: 'jobs/s', baseline: 'graphile-worker 0.17, concurrency 10, unbatched', baselineValue: unbatched.drainPerSecond, target: '≥ 1.5 × graphile unbatched', met: ours.drainPerSecond >= 1.5 * unbatched.drainPerSecond }),
-      figure({ suite, name, value: ours.drainPerSecond, unit: 'jobs/s', baseline: 'graphile-worker 0.17, localQueue 500, batch delay 0', baselineValue: batched.drainPerSecond, target: '≥ 0.5 × graphile batched', met: ours.drainPerSecond >= 0.5 * batched.drainPerSecond }),
+      figure({
+        suite,
+        name,
+        value: ours.drainPerSecond,
+        unit: 'jobs/s',
+        baseline: 'graphile-worker 0.17, concurrency 10, unbatched',
+        baselineValue: unbatched.drainPerSecond,
+        target: '≥ 1.5 × graphile unbatched',
+        met: ours.drainPerSecond >= 1.5 * unbatched.drainPerSecond,
+      }),
+      figure({
+        suite,
+        name,
+        value: ours.drainPerSecond,
+        unit: 'jobs/s',
+        baseline: 'graphile-worker 0.17, localQueue 500, batch delay 0',
+        baselineValue: batched.drainPerSecond,
+        target: '≥ 0.5 × graphile batched',
+        met: ours.drainPerSecond >= 0.5 * batched.drainPerSecond,
+      }),
     );
     if (jobs === sizes[0]) {
       figures.push(
-        figure({ suite, name: `PostgreSQL enqueue → start p50 at ${paced.pacedRate} jobs/s`, value: ours.startP50Ms, unit: 'ms', baseline: 'graphile-worker, same rate', baselineValue: unbatched.startP50Ms, target: '≤ graphile-worker', met: ours.startP50Ms <= unbatched.startP50Ms }),
-        figure({ suite, name: `PostgreSQL enqueue → start p99 at ${paced.pacedRate} jobs/s`, value: ours.startP99Ms, unit: 'ms', baseline: 'graphile-worker, same rate', baselineValue: unbatched.startP99Ms }),
+        figure({
+          suite,
+          name: `PostgreSQL enqueue → start p50 at ${paced.pacedRate} jobs/s`,
+          value: ours.startP50Ms,
+          unit: 'ms',
+          baseline: 'graphile-worker, same rate',
+          baselineValue: unbatched.startP50Ms,
+          target: '≤ graphile-worker',
+          met: ours.startP50Ms <= unbatched.startP50Ms,
+        }),
+        figure({
+          suite,
+          name: `PostgreSQL enqueue → start p99 at ${paced.pacedRate} jobs/s`,
+          value: ours.startP99Ms,
+          unit: 'ms',
+          baseline: 'graphile-worker, same rate',
+          baselineValue: unbatched.startP99Ms,
+        }),
       );
       // Enqueue through an adapter: Robocorp's POST …/runs over HTTP with 10 in flight, on an API
       // node of the same PostgreSQL, against graphile's addJob with 10 in flight.
@@ -55,7 +136,13 @@ export default async function jobThroughput({ seconds }) {
           const routes = await exposeAutomation(env, 'echo');
           const server = await startBotgate(env);
           try {
-            const options = { url: `${server.url}${routes.runsPath}`, connections: 10, method: 'POST', headers: { 'content-type': 'application/json', 'robocloud-process-secret': routes.secret }, body: '{"message":"hello"}' };
+            const options = {
+              url: `${server.url}${routes.runsPath}`,
+              connections: 10,
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'robocloud-process-secret': routes.secret },
+              body: '{"message":"hello"}',
+            };
             await load({ ...options, duration: 1 });
             return await load({ ...options, duration: seconds });
           } finally {
@@ -65,7 +152,18 @@ export default async function jobThroughput({ seconds }) {
           cleanup();
         }
       });
-      figures.push(figure({ suite, name: 'PostgreSQL enqueue through POST …/runs, 10 in flight', value: http.rps, unit: 'jobs/s', baseline: 'graphile addJob, 10 in flight', baselineValue: unbatched.enqueuePerSecond, target: '≥ 2 × graphile addJob', met: http.rps >= 2 * unbatched.enqueuePerSecond }));
+      figures.push(
+        figure({
+          suite,
+          name: 'PostgreSQL enqueue through POST …/runs, 10 in flight',
+          value: http.rps,
+          unit: 'jobs/s',
+          baseline: 'graphile addJob, 10 in flight',
+          baselineValue: unbatched.enqueuePerSecond,
+          target: '≥ 2 × graphile addJob',
+          met: http.rps >= 2 * unbatched.enqueuePerSecond,
+        }),
+      );
     }
   }
   return figures;

@@ -15,7 +15,15 @@ const statusLatency = async (jobs, seconds) => {
   const { env, dataDir, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
   try {
     const routes = await exposeAutomation(env, 'echo');
-    await seed({ filename: join(dataDir, 'botgate.sqlite'), jobs, state: 'finished', automationId: 'echo', uuid: routes.uuid, processId: routes.runsPath.split('/')[5], msBase });
+    await seed({
+      filename: join(dataDir, 'botgate.sqlite'),
+      jobs,
+      state: 'finished',
+      automationId: 'echo',
+      uuid: routes.uuid,
+      processId: routes.runsPath.split('/')[5],
+      msBase,
+    });
     const server = await startBotgate(env);
     const servers = [server];
     try {
@@ -28,7 +36,10 @@ const statusLatency = async (jobs, seconds) => {
         status: await (await fetch(`${server.url}${jobPath}`)).json(),
         runStatus: await (await fetch(`${server.url}${runPath}`, { headers })).json(),
       };
-      const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], { ...process.env, BENCH_ANSWERS: JSON.stringify(answers) });
+      const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], {
+        ...process.env,
+        BENCH_ANSWERS: JSON.stringify(answers),
+      });
       servers.push(express);
       const measure = async (url, withHeaders) => {
         const options = { url, connections: 16, ...(withHeaders ? { headers } : {}) };
@@ -75,14 +86,51 @@ export default async function scale({ seconds }) {
   const small = await statusLatency(1000, seconds);
   const large = await statusLatency(1_000_000, seconds);
   const figures = [];
-  for (const [key, label] of [['job', 'GET /api/job (EMILY)'], ['run', 'GET …/runs/{id} (Robocorp)']]) {
+  for (const [key, label] of [
+    ['job', 'GET /api/job (EMILY)'],
+    ['run', 'GET …/runs/{id} (Robocorp)'],
+  ]) {
     const bareKey = `${key}Bare`;
-    for (const [size, r] of [['1k', small], ['1M', large]]) {
-      figures.push(figure({ suite, name: `${label}, ${size} jobs, req/s`, value: r[key].rps, unit: 'req/s', baseline: 'bare express 5', baselineValue: r[bareKey].rps, target: '≥ 0.85 × bare express', met: r[key].rps >= 0.85 * r[bareKey].rps }));
+    for (const [size, r] of [
+      ['1k', small],
+      ['1M', large],
+    ]) {
+      figures.push(
+        figure({
+          suite,
+          name: `${label}, ${size} jobs, req/s`,
+          value: r[key].rps,
+          unit: 'req/s',
+          baseline: 'bare express 5',
+          baselineValue: r[bareKey].rps,
+          target: '≥ 0.85 × bare express',
+          met: r[key].rps >= 0.85 * r[bareKey].rps,
+        }),
+      );
     }
-    figures.push(figure({ suite, name: `${label} p50 at 1M jobs`, value: large[key].p50, unit: 'ms', baseline: 'same query at 1k jobs', baselineValue: small[key].p50, target: '≤ 1.5 × its latency at 1k', met: large[key].p50 <= 1.5 * small[key].p50 }));
+    figures.push(
+      figure({
+        suite,
+        name: `${label} p50 at 1M jobs`,
+        value: large[key].p50,
+        unit: 'ms',
+        baseline: 'same query at 1k jobs',
+        baselineValue: small[key].p50,
+        target: '≤ 1.5 × its latency at 1k',
+        met: large[key].p50 <= 1.5 * small[key].p50,
+      }),
+    );
   }
   const memory = await memoryWithQueue(100_000);
-  figures.push(figure({ suite, name: `server RSS with ${memory.queued.toLocaleString('en')} jobs queued`, value: memory.rssMb, unit: 'MB', target: '≤ 200 MB', met: memory.rssMb <= 200 }));
+  figures.push(
+    figure({
+      suite,
+      name: `server RSS with ${memory.queued.toLocaleString('en')} jobs queued`,
+      value: memory.rssMb,
+      unit: 'MB',
+      target: '≤ 200 MB',
+      met: memory.rssMb <= 200,
+    }),
+  );
   return figures;
 }

@@ -10,7 +10,12 @@ import { figure } from '../lib/report.mjs';
 const connections = 16;
 
 export default async function trigger({ seconds }) {
-  const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false', ...(process.env.BENCH_SQLITE_SYNCHRONOUS ? { BOTGATE_SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS } : {}) });
+  const { env, cleanup } = createBotgateEnv({
+    BOTGATE_WORKER: 'false',
+    ...(process.env.BENCH_SQLITE_SYNCHRONOUS
+      ? { BOTGATE_SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS }
+      : {}),
+  });
   const routes = await exposeAutomation(env, 'echo');
   const server = await startBotgate(env);
   const servers = [server];
@@ -19,7 +24,9 @@ export default async function trigger({ seconds }) {
     const runBody = JSON.stringify({ message: 'hello', count: 1 });
     const answers = {
       trigger: await (await fetch(`${server.url}${routes.triggerPath}`)).json(),
-      run: await (await fetch(`${server.url}${routes.runsPath}`, { method: 'POST', headers: runHeaders, body: runBody })).json(),
+      run: await (
+        await fetch(`${server.url}${routes.runsPath}`, { method: 'POST', headers: runHeaders, body: runBody })
+      ).json(),
     };
     const baselineEnv = { ...process.env, BENCH_ANSWERS: JSON.stringify(answers) };
     const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], baselineEnv);
@@ -28,30 +35,80 @@ export default async function trigger({ seconds }) {
 
     let answered = 2;
     const measure = async (base, path, post) => {
-      const options = { url: `${base.url}${path}`, connections, ...(post ? { method: 'POST', headers: runHeaders, body: runBody } : {}) };
+      const options = {
+        url: `${base.url}${path}`,
+        connections,
+        ...(post ? { method: 'POST', headers: runHeaders, body: runBody } : {}),
+      };
       const warm = await load({ ...options, duration: 1 });
       const result = await load({ ...options, duration: seconds });
       if (base === server) answered += warm.requests + result.requests;
       return result;
     };
     const figures = [];
-    for (const [label, path, post] of [['GET /api?uuid= (EMILY)', routes.triggerPath, false], ['POST …/runs (Robocorp)', routes.runsPath, true]]) {
+    for (const [label, path, post] of [
+      ['GET /api?uuid= (EMILY)', routes.triggerPath, false],
+      ['POST …/runs (Robocorp)', routes.runsPath, true],
+    ]) {
       const bare = await measure(express, post ? routes.runsPath : '/api', post);
       const floor = await measure(http, post ? routes.runsPath : '/api', post);
       const ours = await measure(server, path, post);
       const suite = '1. trigger throughput';
       figures.push(
-        figure({ suite, name: `${label} req/s`, value: ours.rps, unit: 'req/s', baseline: 'bare express 5', baselineValue: bare.rps, target: '≥ 0.75 × bare express', met: ours.rps >= 0.75 * bare.rps, note: `${connections} connections, each answer committed` }),
-        figure({ suite, name: `${label} vs bare node:http`, value: ours.rps, unit: 'req/s', baseline: 'bare node:http', baselineValue: floor.rps }),
-        figure({ suite, name: `${label} p50`, value: ours.p50, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p50 }),
-        figure({ suite, name: `${label} p99`, value: ours.p99, unit: 'ms', baseline: 'bare express 5', baselineValue: bare.p99, target: '≤ 2 × bare express', met: ours.p99 <= 2 * bare.p99 }),
+        figure({
+          suite,
+          name: `${label} req/s`,
+          value: ours.rps,
+          unit: 'req/s',
+          baseline: 'bare express 5',
+          baselineValue: bare.rps,
+          target: '≥ 0.75 × bare express',
+          met: ours.rps >= 0.75 * bare.rps,
+          note: `${connections} connections, each answer committed`,
+        }),
+        figure({
+          suite,
+          name: `${label} vs bare node:http`,
+          value: ours.rps,
+          unit: 'req/s',
+          baseline: 'bare node:http',
+          baselineValue: floor.rps,
+        }),
+        figure({
+          suite,
+          name: `${label} p50`,
+          value: ours.p50,
+          unit: 'ms',
+          baseline: 'bare express 5',
+          baselineValue: bare.p50,
+        }),
+        figure({
+          suite,
+          name: `${label} p99`,
+          value: ours.p99,
+          unit: 'ms',
+          baseline: 'bare express 5',
+          baselineValue: bare.p99,
+          target: '≤ 2 × bare express',
+          met: ours.p99 <= 2 * bare.p99,
+        }),
       );
     }
     const health = await (await fetch(`${server.url}/healthz`)).json();
     // autocannon stops with up to `connections` requests in flight per run; those were committed
     // but their answers not counted.
     const inFlight = connections * 4;
-    figures.push(figure({ suite: '1. trigger throughput', name: 'jobs committed − triggers answered', value: health.queued - answered, unit: 'jobs', target: `0 to ${inFlight} (requests in flight when a run stopped)`, met: health.queued >= answered && health.queued - answered <= inFlight, note: `${health.queued} committed, ${answered} answered` }));
+    figures.push(
+      figure({
+        suite: '1. trigger throughput',
+        name: 'jobs committed − triggers answered',
+        value: health.queued - answered,
+        unit: 'jobs',
+        target: `0 to ${inFlight} (requests in flight when a run stopped)`,
+        met: health.queued >= answered && health.queued - answered <= inFlight,
+        note: `${health.queued} committed, ${answered} answered`,
+      }),
+    );
     return figures;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

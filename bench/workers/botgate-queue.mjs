@@ -10,9 +10,19 @@ import { printQueueResult, sendPaced } from '../lib/paced.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-const database = options.database === 'sqlite' ? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite'), synchronous: options.synchronous ?? 'full' } : { client: 'pg', connectionString: options.database };
-const core = await createCore({ dataDir, catalogDir: new URL('../../examples', import.meta.url).pathname, commandEnv: {}, concurrency: options.concurrency, database });
-const enqueue = (i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `job ${i}` } });
+const database =
+  options.database === 'sqlite'
+    ? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite'), synchronous: options.synchronous ?? 'full' }
+    : { client: 'pg', connectionString: options.database };
+const core = await createCore({
+  dataDir,
+  catalogDir: new URL('../../examples', import.meta.url).pathname,
+  commandEnv: {},
+  concurrency: options.concurrency,
+  database,
+});
+const enqueue = (i) =>
+  core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `job ${i}` } });
 
 try {
   let t0 = performance.now();
@@ -46,9 +56,22 @@ try {
     if (++started === count) allStarted();
   });
   await sendPaced(options.pacedRate, count, (i) =>
-    core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `paced ${i}` }, metadata: { queuedAt: Date.now() } }));
+    core.jobs.enqueue({
+      automationId: 'echo',
+      adapter: 'bench',
+      plainInputs: { message: `paced ${i}` },
+      metadata: { queuedAt: Date.now() },
+    }),
+  );
   await pacedDone;
-  printQueueResult({ enqueued: options.jobs, enqueueSeconds, drained: options.jobs, drainSeconds, waits, pacedRate: options.pacedRate });
+  printQueueResult({
+    enqueued: options.jobs,
+    enqueueSeconds,
+    drained: options.jobs,
+    drainSeconds,
+    waits,
+    pacedRate: options.pacedRate,
+  });
 } finally {
   await core.close({ graceMs: 0 });
   rmSync(dataDir, { recursive: true, force: true });

@@ -14,11 +14,18 @@ const logger = new Logger(() => () => {});
 try {
   let t0 = performance.now();
   for (let sent = 0; sent < options.enqueueJobs; sent += 10) {
-    await Promise.all(Array.from({ length: Math.min(10, options.enqueueJobs - sent) }, (_, i) => utils.addJob('noop', { i: sent + i })));
+    await Promise.all(
+      Array.from({ length: Math.min(10, options.enqueueJobs - sent) }, (_, i) => utils.addJob('noop', { i: sent + i })),
+    );
   }
   const enqueueSeconds = (performance.now() - t0) / 1000;
   for (let sent = options.enqueueJobs; sent < options.jobs; sent += 1000) {
-    await utils.addJobs(Array.from({ length: Math.min(1000, options.jobs - sent) }, (_, i) => ({ identifier: 'noop', payload: { i: sent + i } })));
+    await utils.addJobs(
+      Array.from({ length: Math.min(1000, options.jobs - sent) }, (_, i) => ({
+        identifier: 'noop',
+        payload: { i: sent + i },
+      })),
+    );
   }
 
   const waits = [];
@@ -26,7 +33,9 @@ try {
   let target = options.jobs;
   let reached;
   let finished = new Promise((resolve) => (reached = resolve));
-  const preset = options.localQueue ? { worker: { localQueue: { size: options.localQueue }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } : {};
+  const preset = options.localQueue
+    ? { worker: { localQueue: { size: options.localQueue }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } }
+    : {};
   t0 = performance.now();
   const runner = await run({
     connectionString: options.connectionString,
@@ -52,7 +61,14 @@ try {
   await sendPaced(options.pacedRate, count, () => utils.addJob('noop', { queuedAt: Date.now() }));
   await finished;
   await runner.stop();
-  printQueueResult({ enqueued: options.enqueueJobs, enqueueSeconds, drained: options.jobs, drainSeconds, waits, pacedRate: options.pacedRate });
+  printQueueResult({
+    enqueued: options.enqueueJobs,
+    enqueueSeconds,
+    drained: options.jobs,
+    drainSeconds,
+    waits,
+    pacedRate: options.pacedRate,
+  });
 } finally {
   await utils.release();
 }

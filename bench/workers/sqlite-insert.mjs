@@ -9,7 +9,12 @@ import knexFactory from 'knex';
 
 const { rows, synchronous = 'full' } = JSON.parse(process.argv[2]);
 const dir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-const db = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'insert.sqlite') }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+const db = knexFactory({
+  client: 'better-sqlite3',
+  connection: { filename: join(dir, 'insert.sqlite') },
+  useNullAsDefault: true,
+  pool: { min: 1, max: 1 },
+});
 try {
   await db.raw('PRAGMA journal_mode = WAL');
   await db.raw(`PRAGMA synchronous = ${synchronous}`);

@@ -9,16 +9,35 @@ import { build } from 'esbuild';
 const here = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 await build({
-  stdin: { contents: "import { main } from './cli/main.js';\nawait main(process.argv);\n", resolveDir: join(here, 'dist'), loader: 'js' },
+  stdin: {
+    contents: "import { main } from './cli/main.js';\nawait main(process.argv);\n",
+    resolveDir: join(here, 'dist'),
+    loader: 'js',
+  },
   outfile: join(here, 'dist/botgate.mjs'),
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   // Native code, a worker thread's own file, and database drivers knex loads only when configured.
-  external: ['better-sqlite3', 'piscina', 'pg', 'pg-native', 'pg-query-stream', 'sqlite3', 'mysql', 'mysql2', 'oracledb', 'tedious', 'mariadb', 'mariadb/callback'],
+  external: [
+    'better-sqlite3',
+    'piscina',
+    'pg',
+    'pg-native',
+    'pg-query-stream',
+    'sqlite3',
+    'mysql',
+    'mysql2',
+    'oracledb',
+    'tedious',
+    'mariadb',
+    'mariadb/callback',
+  ],
   // CommonJS dependencies call require(); an ES module bundle has to provide it.
-  banner: { js: "import { createRequire as __botgateRequire } from 'node:module'; const require = __botgateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __botgateRequire } from 'node:module'; const require = __botgateRequire(import.meta.url);",
+  },
   // Less text to decode and parse at every start; names are kept for stack traces.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -44,7 +44,9 @@ export const createApiDocsRouter = (adapters: readonly AdapterDescriptor[]): Rou
   const init = `window.ui = SwaggerUIBundle(Object.assign(${JSON.stringify(config)}, { presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset] }));\n`;
   const router = Router();
   router.get('/openapi/:file', (req, res, next) => {
-    const document = req.params.file.endsWith('.json') ? documentOf(req.params.file.slice(0, -'.json'.length)) : undefined;
+    const document = req.params.file.endsWith('.json')
+      ? documentOf(req.params.file.slice(0, -'.json'.length))
+      : undefined;
     if (document === undefined) return next();
     res.json(document);
   });

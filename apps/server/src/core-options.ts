@@ -18,7 +18,11 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
       ? { client: 'sqlite', filename: resolve(config.dataDir, 'botgate.sqlite'), synchronous: config.sqliteSynchronous }
       : /^postgres(ql)?:\/\//.test(config.database)
         ? { client: 'pg', connectionString: config.database }
-        : { client: 'sqlite', filename: isAbsolute(config.database) ? config.database : resolve(config.database), synchronous: config.sqliteSynchronous },
+        : {
+            client: 'sqlite',
+            filename: isAbsolute(config.database) ? config.database : resolve(config.database),
+            synchronous: config.sqliteSynchronous,
+          },
   catalogDir: config.catalog,
   commandEnv: commandEnvOf(env),
   concurrency: config.concurrency,

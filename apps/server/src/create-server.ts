@@ -46,13 +46,21 @@ export const createServer = ({ core, logger, routers, metrics, timeouts }: Serve
 
   app.get('/healthz', async (_req, res) => {
     const counts = await core.jobs.counts();
-    res.json({ status: 'ok', node: core.nodeId, running: core.worker.running, queued: counts.queued, automations: core.catalog.list().length });
+    res.json({
+      status: 'ok',
+      node: core.nodeId,
+      running: core.worker.running,
+      queued: counts.queued,
+      automations: core.catalog.list().length,
+    });
   });
 
   // Ready to serve: the database answers and has every migration this code knows.
   app.get('/readyz', async (_req, res) => {
     const readiness = await core.readiness();
-    res.status(readiness.ready && !draining ? 200 : 503).json({ ...readiness, ready: readiness.ready && !draining, draining });
+    res
+      .status(readiness.ready && !draining ? 200 : 503)
+      .json({ ...readiness, ready: readiness.ready && !draining, draining });
   });
 
   app.get('/metrics', async (_req, res) => {

@@ -14,13 +14,30 @@ const write = (name: string, text: string) => {
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
     const config = loadConfig({ env: {}, cwd: dir });
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: join(dir, 'data'), catalog: join(dir, 'examples'), concurrency: 8, shutdownGrace: 30_000, localApi: { userId: 'botgate' } });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'data'),
+      catalog: join(dir, 'examples'),
+      concurrency: 8,
+      shutdownGrace: 30_000,
+      localApi: { userId: 'botgate' },
+    });
     expect(config.localApi.token).toBeUndefined();
   });
 
   it('lays BOTGATE_* over the file, nested keys included, and resolves paths from the file', () => {
     const path = write('a.yaml', 'port: 4000\ndataDir: ./state\nlocalApi:\n  userId: alice\n  allow: [127.0.0.1/32]\n');
-    const config = loadConfig({ path, cwd: '/', env: { BOTGATE_PORT: '4100', BOTGATE_LOCAL_API_TOKEN: 'a-token-of-16-chars', BOTGATE_LOCAL_API_ALLOW: '10.0.0.0/8, ::1', BOTGATE_RETENTION: '2d' } });
+    const config = loadConfig({
+      path,
+      cwd: '/',
+      env: {
+        BOTGATE_PORT: '4100',
+        BOTGATE_LOCAL_API_TOKEN: 'a-token-of-16-chars',
+        BOTGATE_LOCAL_API_ALLOW: '10.0.0.0/8, ::1',
+        BOTGATE_RETENTION: '2d',
+      },
+    });
     expect(config).toMatchObject({ port: 4100, dataDir: join(dir, 'state'), retention: 2 * 86_400_000 });
     expect(config.localApi).toEqual({ userId: 'alice', token: 'a-token-of-16-chars', allow: ['10.0.0.0/8', '::1'] });
   });
@@ -33,11 +50,19 @@ describe('loadConfig', () => {
   });
 
   it('names the variable or the file and key of every problem', () => {
-    expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_TOKEN: 'short' }, cwd: dir })).toThrow(/BOTGATE_LOCAL_API_TOKEN: use a token of at least 16 characters/);
-    expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_USERID: 'x' }, cwd: dir })).toThrow(/BOTGATE_LOCAL_API_USERID: not a botgate setting/);
+    expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_TOKEN: 'short' }, cwd: dir })).toThrow(
+      /BOTGATE_LOCAL_API_TOKEN: use a token of at least 16 characters/,
+    );
+    expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_USERID: 'x' }, cwd: dir })).toThrow(
+      /BOTGATE_LOCAL_API_USERID: not a botgate setting/,
+    );
     const path = write('b.yaml', 'localApi:\n  userid: bob\nconcurrency: -1\n');
-    expect(() => loadConfig({ path, env: {}, cwd: dir })).toThrow(new RegExp(`${path}: localApi: Unrecognized key: "userid"`));
+    expect(() => loadConfig({ path, env: {}, cwd: dir })).toThrow(
+      new RegExp(`${path}: localApi: Unrecognized key: "userid"`),
+    );
     expect(() => loadConfig({ path, env: {}, cwd: dir })).toThrow(new RegExp(`${path}: concurrency: `));
-    expect(() => loadConfig({ path: write('c.yaml', '- a list\n'), env: {}, cwd: dir })).toThrow(/expected a mapping of settings/);
+    expect(() => loadConfig({ path: write('c.yaml', '- a list\n'), env: {}, cwd: dir })).toThrow(
+      /expected a mapping of settings/,
+    );
   });
 });

@@ -6,7 +6,16 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 // A list in YAML, or comma-separated text in an environment variable.
-const textList = z.preprocess((raw) => (typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw), z.array(z.string().min(1)));
+const textList = z.preprocess(
+  (raw) =>
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : raw,
+  z.array(z.string().min(1)),
+);
 const positiveInt = z.coerce.number().int().positive();
 
 /** Every key of `botgate.yaml`; each can be overridden by `BOTGATE_<KEY>` (camelCase becomes UPPER_SNAKE). */
@@ -72,7 +81,10 @@ const configSchema = z.strictObject({
   processApi: z
     .strictObject({
       /** The workspace every automation belongs to. @default an id made once and kept */
-      workspaceId: z.string().regex(/^[\w-]{1,64}$/, 'use 1 to 64 letters, digits, _ or -').optional(),
+      workspaceId: z
+        .string()
+        .regex(/^[\w-]{1,64}$/, 'use 1 to 64 letters, digits, _ or -')
+        .optional(),
       /** Bytes of a JSON request body. @default 1048576 */
       bodyLimit: positiveInt.default(1024 * 1024),
       /** The first webhook retry waits this long, each next one twice as long. @default 5s */
@@ -103,7 +115,16 @@ const configSchema = z.strictObject({
       /** The first retry of a deploy's callback waits this long, each next one twice as long. @default 5s */
       callbackRetry: durationSchema.default(5000),
     })
-    .default({ tokenLifetime: 1_200_000, executionTokenLifetime: 43_200_000, realtimeLimit: 60_000, loginAttempts: 5, loginAttemptsPerUser: 20, loginAttemptsPerAddress: 20, loginWindow: 900_000, callbackRetry: 5000 }),
+    .default({
+      tokenLifetime: 1_200_000,
+      executionTokenLifetime: 43_200_000,
+      realtimeLimit: 60_000,
+      loginAttempts: 5,
+      loginAttemptsPerUser: 20,
+      loginAttemptsPerAddress: 20,
+      loginWindow: 900_000,
+      callbackRetry: 5000,
+    }),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -122,7 +143,10 @@ const settings: Array<{ path: string[]; env: string }> = Object.entries(configSc
   let inner: unknown = schema;
   while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap();
   return inner instanceof z.ZodObject
-    ? Object.keys(inner.shape).map((sub) => ({ path: [key, sub], env: `BOTGATE_${upperSnake(key)}_${upperSnake(sub)}` }))
+    ? Object.keys(inner.shape).map((sub) => ({
+        path: [key, sub],
+        env: `BOTGATE_${upperSnake(key)}_${upperSnake(sub)}`,
+      }))
     : [{ path: [key], env: `BOTGATE_${upperSnake(key)}` }];
 });
 
@@ -154,7 +178,8 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
     raw = { ...(document as Record<string, unknown> | null) };
     for (const [key, value] of Object.entries(raw)) {
       sources.set(key, configPath);
-      if (typeof value === 'object' && value !== null) for (const sub of Object.keys(value)) sources.set(`${key}.${sub}`, configPath);
+      if (typeof value === 'object' && value !== null)
+        for (const sub of Object.keys(value)) sources.set(`${key}.${sub}`, configPath);
     }
     for (const key of pathKeys) {
       const value = raw[key];
@@ -166,10 +191,12 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('BOTGATE_') || value === undefined || reservedEnv.has(name)) continue;
     const setting = settings.find((s) => s.env === name);
-    if (!setting) throw new ConfigError(`${name}: not a botgate setting (known: ${settings.map((s) => s.env).join(', ')})`);
+    if (!setting)
+      throw new ConfigError(`${name}: not a botgate setting (known: ${settings.map((s) => s.env).join(', ')})`);
     const [key, sub] = setting.path as [string, string | undefined];
     if (sub === undefined) raw[key] = value;
-    else raw[key] = { ...(typeof raw[key] === 'object' && raw[key] !== null ? (raw[key] as object) : {}), [sub]: value };
+    else
+      raw[key] = { ...(typeof raw[key] === 'object' && raw[key] !== null ? (raw[key] as object) : {}), [sub]: value };
     sources.set(setting.path.join('.'), name);
   }
   const parsed = configSchema.safeParse(raw);
@@ -177,7 +204,8 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path.slice(0, 2).join('.');
       const source = sources.get(key) ?? sources.get(String(issue.path[0] ?? ''));
-      const where = source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${issue.path.join('.')}`;
+      const where =
+        source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${issue.path.join('.')}`;
       return `${where || '(top level)'}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -188,4 +216,11 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
 };
 
 // Set by botgate itself for the commands it runs; they are not settings.
-const reservedEnv = new Set(['BOTGATE_JOB_ID', 'BOTGATE_JOB_DIR', 'BOTGATE_AUTOMATION_DIR', 'BOTGATE_INPUT', 'BOTGATE_OUTPUT', 'BOTGATE_TEST_DATABASE_URL']);
+const reservedEnv = new Set([
+  'BOTGATE_JOB_ID',
+  'BOTGATE_JOB_DIR',
+  'BOTGATE_AUTOMATION_DIR',
+  'BOTGATE_INPUT',
+  'BOTGATE_OUTPUT',
+  'BOTGATE_TEST_DATABASE_URL',
+]);

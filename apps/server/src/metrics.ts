@@ -51,7 +51,8 @@ export const createMetrics = (core: Core) => {
     labelNames: ['automation'],
     registers: [registry],
     async collect() {
-      for (const automation of core.catalog.list()) this.set({ automation: automation.id }, (await core.jobs.counts({ automationId: automation.id })).queued);
+      for (const automation of core.catalog.list())
+        this.set({ automation: automation.id }, (await core.jobs.counts({ automationId: automation.id })).queued);
     },
   });
   new Gauge({
@@ -64,7 +65,11 @@ export const createMetrics = (core: Core) => {
   });
 
   const offFinished = core.jobs.onFinished((job) => {
-    if (job.startedAt && job.finishedAt) jobDurations.observe({ automation: job.automationId, state: job.state }, (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000);
+    if (job.startedAt && job.finishedAt)
+      jobDurations.observe(
+        { automation: job.automationId, state: job.state },
+        (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000,
+      );
   });
 
   return {

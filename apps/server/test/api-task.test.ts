@@ -10,7 +10,9 @@ describe('api-task in botgate serve', () => {
     const env = await serverEnv(join(root, 'data'), catalog);
     const admin = await cliJson<{ apiKey: string; role: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
     expect(admin.role).toBe('admin');
-    expect((await cli(['users', 'add', 'x', '--role', 'root'], env)).stderr).toContain('--role must be admin or developer');
+    expect((await cli(['users', 'add', 'x', '--role', 'root'], env)).stderr).toContain(
+      '--role must be admin or developer',
+    );
     const server = await startServer(env);
     try {
       const call = async (path: string, body: unknown, token?: string, method = 'POST') => {
@@ -23,19 +25,39 @@ describe('api-task in botgate serve', () => {
         return { status: response.status, body: (await response.json()) as Record<string, any> };
       };
       const { body: auth } = await call('/v1/authentication', { username: 'ops', apiKey: admin.apiKey });
-      const automations = await cliJson<Array<{ id: string; fileId: number; repositoryPath: string }>>(['automations', 'list'], env);
+      const automations = await cliJson<Array<{ id: string; fileId: number; repositoryPath: string }>>(
+        ['automations', 'list'],
+        env,
+      );
       const zip = automations.find((a) => a.id === 'zip-code') as { fileId: number; repositoryPath: string };
-      expect((await call('/orchestrator/v1/hotbot/config/create', { fileId: String(zip.fileId) }, auth.token, 'PUT')).status).toBe(200);
-      const { body: access } = await call('/orchestrator/v1/hotbot/config/accessdetails', { botRepositoryPath: [zip.repositoryPath] }, auth.token);
+      expect(
+        (await call('/orchestrator/v1/hotbot/config/create', { fileId: String(zip.fileId) }, auth.token, 'PUT')).status,
+      ).toBe(200);
+      const { body: access } = await call(
+        '/orchestrator/v1/hotbot/config/accessdetails',
+        { botRepositoryPath: [zip.repositoryPath] },
+        auth.token,
+      );
       const detail = access.accessDetails[zip.repositoryPath];
       expect(detail.url).toMatch(new RegExp(`^${server.url}/hotbot/`));
-      const executed = await call(detail.url, { botInput: { iStrZipCode: { type: 'STRING', string: '76131' } } }, detail.headers['X-Authorization']);
-      expect(executed.body).toEqual({ hotBotResult: { botOutput: { State: { type: 'STRING', string: 'California' }, Place: { type: 'STRING', string: 'San Jose' } } } });
+      const executed = await call(
+        detail.url,
+        { botInput: { iStrZipCode: { type: 'STRING', string: '76131' } } },
+        detail.headers['X-Authorization'],
+      );
+      expect(executed.body).toEqual({
+        hotBotResult: {
+          botOutput: { State: { type: 'STRING', string: 'California' }, Place: { type: 'STRING', string: 'San Jose' } },
+        },
+      });
       const jobs = await waitFor('the execution to be recorded', async () => {
         const list = await cliJson<Array<{ adapter: string; state: string; outputs: unknown }>>(['jobs', 'list'], env);
         return list.some((j) => j.adapter === 'api-task') ? list : undefined;
       });
-      expect(jobs.find((j) => j.adapter === 'api-task')).toMatchObject({ state: 'succeeded', outputs: { Place: { type: 'STRING', value: 'San Jose' } } });
+      expect(jobs.find((j) => j.adapter === 'api-task')).toMatchObject({
+        state: 'succeeded',
+        outputs: { Place: { type: 'STRING', value: 'San Jose' } },
+      });
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;

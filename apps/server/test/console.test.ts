@@ -11,7 +11,10 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = useWorkspace();
 const catalog = makeCatalog(root);
 // Screenshots go to the test folder; UPDATE_SCREENSHOTS=1 also writes the ones the README shows.
-const shotDirs = [join(root, 'screenshots'), ...(process.env.UPDATE_SCREENSHOTS === '1' ? [join(repoRoot, 'docs', 'screenshots')] : [])];
+const shotDirs = [
+  join(root, 'screenshots'),
+  ...(process.env.UPDATE_SCREENSHOTS === '1' ? [join(repoRoot, 'docs', 'screenshots')] : []),
+];
 
 let server: RunningServer;
 let browser: Browser;
@@ -35,7 +38,8 @@ const signIn = async (page: Page, username: string, password: string) => {
 const card = (page: Page, automation: string) => page.getByTestId(`automation-${automation}`);
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
   env = await serverEnv(join(root, 'data'), catalog);
   await cliJson(['users', 'add', 'ada', '--role', 'admin', '--password', 'ada-password'], env);
   await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-password'], env);
@@ -96,7 +100,9 @@ describe('the operator console in Chromium', () => {
       body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'from the console' } } }),
     });
     expect(executed.status).toBe(200);
-    expect(await executed.json()).toEqual({ hotBotResult: { botOutput: expect.objectContaining({ message: { type: 'STRING', string: 'from the console' } }) } });
+    expect(await executed.json()).toEqual({
+      hotBotResult: { botOutput: expect.objectContaining({ message: { type: 'STRING', string: 'from the console' } }) },
+    });
     await shoot(page, 'automations');
 
     // Jobs: a trigger from outside appears and finishes in the open list, without a reload.
@@ -116,13 +122,20 @@ describe('the operator console in Chromium', () => {
 
     // The job page: its log, and its output file downloaded.
     await row.getByRole('link').click();
-    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('1 file(s), 14 bytes');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'report.txt' }).click()]);
+    await expect
+      .poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 })
+      .toContain('1 file(s), 14 bytes');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'report.txt' }).click(),
+    ]);
     expect(readFileSync((await download.path()) as string, 'utf8')).toBe('1 file(s), 14 bytes\ninvoice.txt\t14\n');
     await shoot(page, 'job');
 
     await page.goto(`${server.url}/console/#/overview`);
-    await expect.poll(async () => Number(await page.getByTestId('count-succeeded').locator('.value').textContent())).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => Number(await page.getByTestId('count-succeeded').locator('.value').textContent()))
+      .toBeGreaterThanOrEqual(3);
     await shoot(page, 'overview');
 
     await page.goto(`${server.url}/console/#/users`);
@@ -136,7 +149,15 @@ describe('the operator console in Chromium', () => {
 
     // The API reference renders from this server alone: Swagger UI and the OpenAPI documents.
     const outside: string[] = [];
-    page.on('request', (request) => void (new URL(request.url()).origin === server.url || request.url().startsWith('data:') || outside.push(request.url())));
+    page.on(
+      'request',
+      (request) =>
+        void (
+          new URL(request.url()).origin === server.url ||
+          request.url().startsWith('data:') ||
+          outside.push(request.url())
+        ),
+    );
     await page.goto(`${server.url}/docs`);
     await page.locator('.opblock-summary-path', { hasText: '/api/job' }).first().waitFor();
     expect(outside).toEqual([]);
@@ -151,7 +172,9 @@ describe('the operator console in Chromium', () => {
     const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=30'], env);
     await page.goto(`${server.url}/console/#/jobs/${queued.id}`);
     // The command's first line, while it still runs.
-    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('sleeping 30 s as process');
+    await expect
+      .poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 })
+      .toContain('sleeping 30 s as process');
     await page.locator('h2 .state', { hasText: 'running' }).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('h2 .state', { hasText: 'canceled' }).waitFor({ timeout: 10_000 });
@@ -160,7 +183,9 @@ describe('the operator console in Chromium', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).not.toBe(`#/jobs/${queued.id}`);
     const rerunId = Number((await page.evaluate(() => window.location.hash)).replace('#/jobs/', ''));
     await page.getByText(`re-run of #${queued.id}`).waitFor();
-    await expect.poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 }).toContain('sleeping 30 s as process');
+    await expect
+      .poll(() => page.getByTestId('job-log').textContent(), { timeout: 10_000 })
+      .toContain('sleeping 30 s as process');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('h2 .state', { hasText: 'canceled' }).waitFor({ timeout: 10_000 });
     expect(rerunId).toBeGreaterThan(queued.id);
@@ -180,28 +205,56 @@ describe('the operator console in Chromium', () => {
     // Allocation is an admin's step: no control for it, and the API says no.
     await page.goto(`${server.url}/console/#/automations`);
     await card(page, 'echo').waitFor();
-    expect(await card(page, 'echo').getByRole('button', { name: /Allocate|Change limit/ }).count()).toBe(0);
+    expect(
+      await card(page, 'echo')
+        .getByRole('button', { name: /Allocate|Change limit/ })
+        .count(),
+    ).toBe(0);
     await shoot(page, 'developer');
     await context.close();
   });
 
   it('refuses writes without the CSRF token and sign-ins with wrong credentials', async () => {
-    const login = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ada","password":"ada-password"}' });
+    const login = await fetch(`${server.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":"ada","password":"ada-password"}',
+    });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const without = await fetch(`${server.url}/console/api/automations/echo/local-api`, { method: 'POST', headers: { cookie } });
+    const without = await fetch(`${server.url}/console/api/automations/echo/local-api`, {
+      method: 'POST',
+      headers: { cookie },
+    });
     expect(without.status).toBe(403);
-    const withToken = await fetch(`${server.url}/console/api/automations/echo/local-api`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    const withToken = await fetch(`${server.url}/console/api/automations/echo/local-api`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
     expect(withToken.status).toBe(200);
-    const wrong = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ada","password":"nope"}' });
+    const wrong = await fetch(`${server.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":"ada","password":"nope"}',
+    });
     expect(wrong.status).toBe(401);
-    const form = await fetch(`${server.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=ada&password=ada-password' });
+    const form = await fetch(`${server.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=ada&password=ada-password',
+    });
     expect(form.status).toBe(415);
     expect((await fetch(`${server.url}/console/api/jobs`)).status).toBe(401);
     expect((await fetch(`${server.url}/console/api/jobs?state=nope`, { headers: { cookie } })).status).toBe(400);
-    const badPath = await fetch(`${server.url}/console/api/automations/%ZZ/local-api`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    const badPath = await fetch(`${server.url}/console/api/automations/%ZZ/local-api`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+    });
     expect(badPath.status).toBe(400);
-    expect(await badPath.json()).toEqual({ error: 'BAD_REQUEST', message: "malformed URL: Failed to decode param '%ZZ'" });
+    expect(await badPath.json()).toEqual({
+      error: 'BAD_REQUEST',
+      message: "malformed URL: Failed to decode param '%ZZ'",
+    });
   });
 });

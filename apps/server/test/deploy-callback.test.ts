@@ -27,14 +27,24 @@ describe("Automation Anywhere's deploy callback", () => {
     try {
       const auth = await call(`${server.url}/v1/authentication`, { body: { username: 'deployer', apiKey } });
       const token = auth.body.token as string;
-      const [runAs] = (await call(`${server.url}/v1/devices/runasusers/list`, { body: {}, headers: { 'x-authorization': token } })).body.list as Array<{ id: string }>;
-      const [file] = (await call(`${server.url}/v2/repository/workspaces/public/files/list`, { body: { filter: { operator: 'eq', field: 'name', value: 'echo' } }, headers: { 'x-authorization': token } })).body.list as Array<{ id: string }>;
+      const [runAs] = (
+        await call(`${server.url}/v1/devices/runasusers/list`, { body: {}, headers: { 'x-authorization': token } })
+      ).body.list as Array<{ id: string }>;
+      const [file] = (
+        await call(`${server.url}/v2/repository/workspaces/public/files/list`, {
+          body: { filter: { operator: 'eq', field: 'name', value: 'echo' } },
+          headers: { 'x-authorization': token },
+        })
+      ).body.list as Array<{ id: string }>;
       const deployed = await call(`${server.url}/v3/automations/deploy`, {
         body: {
           fileId: Number(file?.id),
           runAsUserIds: [Number(runAs?.id)],
           botInput: { message: { type: 'STRING', string: 'call me back' } },
-          callbackInfo: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aa`, headers: { 'X-Callback-Secret': 's3cret' } },
+          callbackInfo: {
+            url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aa`,
+            headers: { 'X-Callback-Secret': 's3cret' },
+          },
         },
         headers: { 'x-authorization': token },
       });
@@ -42,12 +52,18 @@ describe("Automation Anywhere's deploy callback", () => {
 
       await waitFor('the first callback (answered 500)', async () => (received.length === 1 ? true : undefined));
       const core = await observe(dataDir, catalog, env);
-      await waitFor('the failed attempt to be recorded', async () => ((await core.db('api_task_callback_attempts')).length === 1 ? true : undefined));
+      await waitFor('the failed attempt to be recorded', async () =>
+        (await core.db('api_task_callback_attempts')).length === 1 ? true : undefined,
+      );
       // Killed before the retry is due (3 s): the callback is a row, the retry survives.
       server.process.kill('SIGKILL');
       await server.exited;
       server = await startServer(env);
-      await waitFor('the callback to be retried by the restarted node', async () => (received.length >= 2 ? true : undefined), 20_000);
+      await waitFor(
+        'the callback to be retried by the restarted node',
+        async () => (received.length >= 2 ? true : undefined),
+        20_000,
+      );
       expect(received.map((r) => r.answered)).toEqual([500, 200]);
       for (const { headers, body } of received) {
         expect(headers['x-callback-secret']).toBe('s3cret');
@@ -62,8 +78,17 @@ describe("Automation Anywhere's deploy callback", () => {
           botOutput: { message: { type: 'STRING', string: 'call me back' } },
         });
       }
-      await waitFor('the delivery to be settled', async () => ((await core.db('api_task_callbacks').first()) as { state: string } | undefined)?.state === 'delivered' || undefined);
-      expect(((await core.db('api_task_callback_attempts').orderBy('attempt')) as Array<{ status: number }>).map((a) => a.status)).toEqual([500, 200]);
+      await waitFor(
+        'the delivery to be settled',
+        async () =>
+          ((await core.db('api_task_callbacks').first()) as { state: string } | undefined)?.state === 'delivered' ||
+          undefined,
+      );
+      expect(
+        ((await core.db('api_task_callback_attempts').orderBy('attempt')) as Array<{ status: number }>).map(
+          (a) => a.status,
+        ),
+      ).toEqual([500, 200]);
       // Delivered once: nothing more comes.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(received).toHaveLength(2);

@@ -16,7 +16,10 @@ const bin = join(repoRoot, 'apps/server/bin/botgate.js');
 export const useWorkspace = (): string => useTestRoot('botgate-server-').root;
 
 /** The bundled examples plus test variants whose manifests differ (timeouts, retries). */
-export const makeCatalog = (root: string, variants: Record<string, { from: string; manifest: string }> = {}): string => {
+export const makeCatalog = (
+  root: string,
+  variants: Record<string, { from: string; manifest: string }> = {},
+): string => {
   const catalog = join(root, 'catalog');
   cpSync(examplesDir, catalog, { recursive: true });
   for (const [id, variant] of Object.entries(variants)) {
@@ -45,7 +48,9 @@ export const startServer = async (env: Record<string, string>): Promise<RunningS
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => (children.delete(child), resolve(code))),
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const logLines: string[] = [];
@@ -66,9 +71,15 @@ export const startServer = async (env: Record<string, string>): Promise<RunningS
 };
 
 /** Runs the CLI to its end. */
-export const cli = (args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+export const cli = (
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -85,7 +96,9 @@ export const cliJson = async <T = Record<string, unknown>>(args: string[], env: 
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`botgate ${args.join(' ')} printed no JSON (exit ${result.code}): ${result.stdout}${result.stderr}`);
+    throw new Error(
+      `botgate ${args.join(' ')} printed no JSON (exit ${result.code}): ${result.stdout}${result.stderr}`,
+    );
   }
 };
 
@@ -99,7 +112,11 @@ export const newDatabaseEnv = async (): Promise<Record<string, string>> => {
 };
 
 /** What `botgate` needs to run on a data folder and catalog of a test's own, with its database and any other settings. */
-export const serverEnv = async (dataDir: string, catalog: string, extra: Record<string, string> = {}): Promise<Record<string, string>> => ({
+export const serverEnv = async (
+  dataDir: string,
+  catalog: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> => ({
   BOTGATE_DATA_DIR: dataDir,
   BOTGATE_CATALOG: catalog,
   ...(await newDatabaseEnv()),
@@ -117,7 +134,9 @@ export const freshEnvs = (root: string, catalog: string) => {
 
 /** A core on the same database as the server, for the test to read job rows directly. */
 export const observe = async (dataDir: string, catalogDir: string, env: Record<string, string> = {}): Promise<Core> => {
-  const database = env.BOTGATE_DATABASE ? { database: { client: 'pg' as const, connectionString: env.BOTGATE_DATABASE } } : {};
+  const database = env.BOTGATE_DATABASE
+    ? { database: { client: 'pg' as const, connectionString: env.BOTGATE_DATABASE } }
+    : {};
   const core = await createCore({ dataDir, catalogDir, commandEnv: {}, adapters, ...database });
   observers.add(core);
   return core;
@@ -129,16 +148,24 @@ const adapters = adaptersOf(loadConfig({ env: {}, cwd: process.cwd() }));
 export { waitFor };
 
 export const waitForState = (core: Core, id: number, states: Job['state'][], timeoutMs?: number): Promise<Job> =>
-  waitFor(`job ${id} to be ${states.join(' or ')}`, async () => {
-    const job = await core.jobs.get(id);
-    return states.includes(job.state) ? job : undefined;
-  }, timeoutMs);
+  waitFor(
+    `job ${id} to be ${states.join(' or ')}`,
+    async () => {
+      const job = await core.jobs.get(id);
+      return states.includes(job.state) ? job : undefined;
+    },
+    timeoutMs,
+  );
 
 export const waitForFinal = (core: Core, id: number, timeoutMs?: number): Promise<Job> =>
-  waitFor(`job ${id} to end`, async () => {
-    const job = await core.jobs.get(id);
-    return isFinal(job.state) ? job : undefined;
-  }, timeoutMs);
+  waitFor(
+    `job ${id} to end`,
+    async () => {
+      const job = await core.jobs.get(id);
+      return isFinal(job.state) ? job : undefined;
+    },
+    timeoutMs,
+  );
 
 /** The process a running command job started, found by its working folder in /proc (its log is saved only when it ends). */
 export const processOfJob = (core: Core, id: number): Promise<number> =>
@@ -147,7 +174,8 @@ export const processOfJob = (core: Core, id: number): Promise<number> =>
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(`BOTGATE_JOB_DIR=${workDir}\0`)) return Number(entry);
+        if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(`BOTGATE_JOB_DIR=${workDir}\0`))
+          return Number(entry);
       } catch {
         // gone meanwhile, or not ours to read
       }

@@ -1,12 +1,31 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, freshEnvs, isAlive, makeCatalog, observe, processOfJob, startServer, useWorkspace, waitFor, waitForFinal, waitForState } from './helpers.js';
+import {
+  cli,
+  cliJson,
+  freshEnvs,
+  isAlive,
+  makeCatalog,
+  observe,
+  processOfJob,
+  startServer,
+  useWorkspace,
+  waitFor,
+  waitForFinal,
+  waitForState,
+} from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root, {
-  'sleep-timeout': { from: 'sleep', manifest: 'run: { command: [node, sleep.mjs] }\ninputs:\n  seconds: { type: NUMBER, default: 30 }\ntimeout: 1s\n' },
-  'sleep-retry': { from: 'sleep', manifest: 'run: { command: [node, sleep.mjs] }\ninputs:\n  seconds: { type: NUMBER, default: 3 }\nretries: 1\n' },
+  'sleep-timeout': {
+    from: 'sleep',
+    manifest: 'run: { command: [node, sleep.mjs] }\ninputs:\n  seconds: { type: NUMBER, default: 30 }\ntimeout: 1s\n',
+  },
+  'sleep-retry': {
+    from: 'sleep',
+    manifest: 'run: { command: [node, sleep.mjs] }\ninputs:\n  seconds: { type: NUMBER, default: 3 }\nretries: 1\n',
+  },
 });
 
 const freshEnv = freshEnvs(root, catalog);
@@ -16,14 +35,19 @@ describe('command jobs', () => {
     const { env } = await freshEnv();
     const upload = join(root, 'invoice.txt');
     writeFileSync(upload, 'total: 42 EUR\n');
-    const job = await cliJson<{ state: string; workDir: string; inputFiles: unknown; outputFiles: unknown; outputs: Record<string, unknown> }>(
-      ['run', 'file-report', '--file', upload, '--wait'],
-      env,
-    );
+    const job = await cliJson<{
+      state: string;
+      workDir: string;
+      inputFiles: unknown;
+      outputFiles: unknown;
+      outputs: Record<string, unknown>;
+    }>(['run', 'file-report', '--file', upload, '--wait'], env);
     expect(job.state).toBe('succeeded');
     expect(job.inputFiles).toEqual([{ name: 'invoice.txt', size: 14 }]);
     expect(job.outputFiles).toEqual([{ name: 'report.txt', size: expect.any(Number) }]);
-    expect(readFileSync(join(job.workDir, 'output', 'report.txt'), 'utf8')).toBe('1 file(s), 14 bytes\ninvoice.txt\t14\n');
+    expect(readFileSync(join(job.workDir, 'output', 'report.txt'), 'utf8')).toBe(
+      '1 file(s), 14 bytes\ninvoice.txt\t14\n',
+    );
     expect(job.outputs.files).toEqual({ type: 'LIST', value: [{ type: 'STRING', value: 'invoice.txt' }] });
     expect(job.outputs.totalBytes).toEqual({ type: 'NUMBER', value: '14' });
     expect(existsSync(upload)).toBe(true);
@@ -53,7 +77,10 @@ describe('command jobs', () => {
     const core = await observe(dataDir, catalog, env);
     // Queued before the server starts, so all six compete for the two slots at once.
     const ids = [];
-    for (let i = 0; i < 6; i++) ids.push((await core.jobs.enqueue({ automationId: 'sleep', adapter: 'test', plainInputs: { seconds: 0.5 } })).job.id);
+    for (let i = 0; i < 6; i++)
+      ids.push(
+        (await core.jobs.enqueue({ automationId: 'sleep', adapter: 'test', plainInputs: { seconds: 0.5 } })).job.id,
+      );
     const server = await startServer(env);
     try {
       const jobs = await Promise.all(ids.map((id) => waitForFinal(core, id)));
@@ -63,7 +90,10 @@ describe('command jobs', () => {
       await server.exited;
     }
     // The jobs' own records: at every start, how many had started and not yet ended.
-    const events = readFileSync(sleepLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; at: number; job: string });
+    const events = readFileSync(sleepLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; at: number; job: string });
     expect(events.filter((e) => e.event === 'start')).toHaveLength(6);
     let running = 0;
     let most = 0;
@@ -86,7 +116,10 @@ describe('command jobs', () => {
       await waitFor('the canceled process to be gone', async () => (isAlive(pid) ? undefined : true), 5000);
       const again = await cli(['jobs', 'cancel', String(queued.id), '--json'], env);
       expect(again.code).toBe(1);
-      expect(JSON.parse(again.stdout)).toEqual({ error: 'NOT_CANCELABLE', message: `job ${queued.id} has already ended (canceled)` });
+      expect(JSON.parse(again.stdout)).toEqual({
+        error: 'NOT_CANCELABLE',
+        message: `job ${queued.id} has already ended (canceled)`,
+      });
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;
@@ -150,7 +183,9 @@ describe('crash and shutdown', () => {
     // The cut-short run is kept as an attempt and does not use up the job's own: one more is given.
     const requeued = await core.jobs.get(long.id);
     expect(requeued).toMatchObject({ state: 'queued', attempt: 1, maxAttempts: 2, runAfter: null });
-    expect((await core.jobs.attempts(requeued)).map((a) => [a.number, a.state, a.errorCode])).toEqual([[1, 'interrupted', 'INTERRUPTED']]);
+    expect((await core.jobs.attempts(requeued)).map((a) => [a.number, a.state, a.errorCode])).toEqual([
+      [1, 'interrupted', 'INTERRUPTED'],
+    ]);
     expect(isAlive(longPid)).toBe(false);
   });
 });
@@ -212,12 +247,18 @@ describe('server and configuration', () => {
     const list = await cliJson<Array<{ id: number; state: string }>>(['jobs', 'list', '--state', 'succeeded'], env);
     expect(list).toHaveLength(1);
     const shown = await cliJson<{ outputs: unknown }>(['jobs', 'show', String(list[0]?.id)], env);
-    expect(shown.outputs).toEqual({ State: { type: 'STRING', value: 'California' }, Place: { type: 'STRING', value: 'San Jose' } });
+    expect(shown.outputs).toEqual({
+      State: { type: 'STRING', value: 'California' },
+      Place: { type: 'STRING', value: 'San Jose' },
+    });
     const failed = await cli(['run', 'fail', '--wait'], env);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/error\s+exit code 1: something went wrong on purpose/);
     const bad = await cli(['run', 'zip-code', '--input', 'zip=1', '--json'], env);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ error: 'UNKNOWN_VARIABLE', message: expect.stringContaining('variable "zip" is not an input') });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      error: 'UNKNOWN_VARIABLE',
+      message: expect.stringContaining('variable "zip" is not an input'),
+    });
     const unknown = await cli(['jobs', 'show', '12345'], env);
     expect(unknown.stderr).toContain('job 12345 does not exist');
   });

@@ -26,9 +26,14 @@ describe('local-api in botgate serve', () => {
 
     const second = await startServer(env);
     try {
-      const statuses = await Promise.all(answered.map((n) => fetch(`${second.url}/api/job?uuid=${uuid}&msUnixTime=${n}`)));
+      const statuses = await Promise.all(
+        answered.map((n) => fetch(`${second.url}/api/job?uuid=${uuid}&msUnixTime=${n}`)),
+      );
       expect(statuses.map((s) => s.status)).toEqual(Array(40).fill(200));
-      const bodies = (await Promise.all(statuses.map((s) => s.json()))) as Array<{ msUnixTime: string; status: string }>;
+      const bodies = (await Promise.all(statuses.map((s) => s.json()))) as Array<{
+        msUnixTime: string;
+        status: string;
+      }>;
       expect(bodies.map((b) => b.msUnixTime)).toEqual(answered);
       for (const body of bodies) expect(['inqueue', 'executing', 'finished']).toContain(body.status);
       const overview = (await (await fetch(`${second.url}/api`)).json()) as { waiting: number; finished: number };

@@ -18,7 +18,10 @@ export default async function chatty({ say, ms, late }) {
   return {};
 }
 `;
-for (const [id, isolation] of [['chatty', 'thread'], ['chatty-inline', 'none']] as const) {
+for (const [id, isolation] of [
+  ['chatty', 'thread'],
+  ['chatty-inline', 'none'],
+] as const) {
   mkdirSync(join(catalog, id));
   writeFileSync(join(catalog, id, 'index.mjs'), chatty);
   writeFileSync(
@@ -56,13 +59,22 @@ describe('a module job’s console output', () => {
         ['succeeded', 'hello from thread two\n'],
         ['succeeded', 'hello from inline\n'],
       ]);
-      const late = await waitFor('the late output as a log line', async () => server.logLines.find((line) => line.includes('"module output outside a job"')));
-      expect(JSON.parse(late)).toEqual({ level: 40, time: expect.any(Number), msg: 'module output outside a job', text: 'late thread one\n' });
+      const late = await waitFor('the late output as a log line', async () =>
+        server.logLines.find((line) => line.includes('"module output outside a job"')),
+      );
+      expect(JSON.parse(late)).toEqual({
+        level: 40,
+        time: expect.any(Number),
+        msg: 'module output outside a job',
+        text: 'late thread one\n',
+      });
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;
     }
-    await new Promise((resolve) => (server.process.stdout?.closed ? resolve(undefined) : server.process.stdout?.once('close', resolve)));
+    await new Promise((resolve) =>
+      server.process.stdout?.closed ? resolve(undefined) : server.process.stdout?.once('close', resolve),
+    );
     for (const line of server.logLines) expect(() => JSON.parse(line), line).not.toThrow();
     expect(server.logLines.join('\n')).not.toContain('hello from');
   });

@@ -22,11 +22,16 @@ const mountedRoutes = (router: Router): string[] =>
       ? []
       : Object.keys(layer.route.methods)
           .filter((method) => method !== '_all')
-          .map((method) => `${method.toUpperCase()} ${(layer.route as { path: string }).path.replace(/[:*]([A-Za-z_]\w*)/g, '{$1}')}`),
+          .map(
+            (method) =>
+              `${method.toUpperCase()} ${(layer.route as { path: string }).path.replace(/[:*]([A-Za-z_]\w*)/g, '{$1}')}`,
+          ),
   );
 
 const documentedRoutes = (document: { paths: Record<string, Record<string, unknown>> }): string[] =>
-  Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 
 describe('OpenAPI documents and /docs', () => {
   it('serves a valid OpenAPI 3.1 document per adapter that lists every route its router mounts', async () => {
@@ -56,7 +61,8 @@ describe('OpenAPI documents and /docs', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).not.toMatch(/https?:\/\//); // everything from this server, no CDN
-      for (const asset of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect((await fetch(`${server.url}${asset[1]}`)).status, asset[1]).toBe(200);
+      for (const asset of html.matchAll(/(?:src|href)="([^"]+)"/g))
+        expect((await fetch(`${server.url}${asset[1]}`)).status, asset[1]).toBe(200);
       expect(await (await fetch(`${server.url}/docs/init.js`)).text()).toContain('/openapi/process-api.json');
     } finally {
       server.process.kill('SIGTERM');
@@ -80,7 +86,10 @@ describe('what the routes answer is what their documents say', () => {
   it('local-api, process-api and api-task answers match their documented schemas', async () => {
     const env = await serverEnv(join(root, 'answers'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'file-report'], env);
-    const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(['process-api', 'secret', 'echo'], env);
+    const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(
+      ['process-api', 'secret', 'echo'],
+      env,
+    );
     const admin = await cliJson<{ username: string; apiKey: string }>(['users', 'add', 'ops', '--role', 'admin'], env);
     const server = await startServer(env);
     const json = { 'content-type': 'application/json' };
@@ -88,78 +97,235 @@ describe('what the routes answer is what their documents say', () => {
       await documented(await fetch(`${server.url}/api`), localApiContract.overviewOrTrigger.responses[200].schema);
       const form = new FormData();
       form.append('f', new Blob(['abc']), 'f.txt');
-      const { msUnixTime } = (await documented(await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: form }), localApiContract.trigger.responses[200].schema)) as { msUnixTime: string };
+      const { msUnixTime } = (await documented(
+        await fetch(`${server.url}/api?uuid=${uuid}`, { method: 'POST', body: form }),
+        localApiContract.trigger.responses[200].schema,
+      )) as { msUnixTime: string };
       const status = `${server.url}/api/job?uuid=${uuid}&msUnixTime=${msUnixTime}`;
-      await waitFor('the job to finish', async () => ((await (await fetch(status)).json()) as { status: string }).status === 'finished' || undefined);
+      await waitFor(
+        'the job to finish',
+        async () => ((await (await fetch(status)).json()) as { status: string }).status === 'finished' || undefined,
+      );
       await documented(await fetch(status), localApiContract.status.responses[200].schema);
-      await documented(await fetch(`${server.url}/api/job?uuid=${uuid}`), localApiContract.status.responses[400].schema);
+      await documented(
+        await fetch(`${server.url}/api/job?uuid=${uuid}`),
+        localApiContract.status.responses[400].schema,
+      );
 
       const runs = `${server.url}/workspace-v1/workspaces/${proc.workspaceId}/processes/${proc.processId}/runs`;
       const secret = { ...json, 'robocloud-process-secret': proc.secret };
-      const run = (await documented(await fetch(runs, { method: 'POST', headers: secret, body: '{"a":1}' }), processApiContract.legacyTrigger.responses[200].schema)) as { processRunId: string };
-      await documented(await fetch(`${runs}/${run.processRunId}`, { headers: secret }), processApiContract.legacyGetRun.responses[200].schema);
-      await documented(await fetch(`${runs}/nope`, { headers: secret }), processApiContract.legacyGetRun.responses[404].schema);
+      const run = (await documented(
+        await fetch(runs, { method: 'POST', headers: secret, body: '{"a":1}' }),
+        processApiContract.legacyTrigger.responses[200].schema,
+      )) as { processRunId: string };
+      await documented(
+        await fetch(`${runs}/${run.processRunId}`, { headers: secret }),
+        processApiContract.legacyGetRun.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${runs}/nope`, { headers: secret }),
+        processApiContract.legacyGetRun.responses[404].schema,
+      );
 
-      const { key } = await cliJson<{ key: string }>(['process-api', 'key', 'add', 'docs', '--permissions', 'trigger_processes,read_runs,read_work_items,read_processes,write_work_items'], env);
+      const { key } = await cliJson<{ key: string }>(
+        [
+          'process-api',
+          'key',
+          'add',
+          'docs',
+          '--permissions',
+          'trigger_processes,read_runs,read_work_items,read_processes,write_work_items',
+        ],
+        env,
+      );
       const keyed = { ...json, authorization: `RC-WSKEY ${key}` };
       const ws = `${server.url}/process-v1/workspaces/${proc.workspaceId}`;
       const v1 = `${ws}/processes/${proc.processId}`;
       const c = processApiContract;
       await documented(await fetch(`${ws}/processes`, { headers: keyed }), c.listProcesses.responses[200].schema);
       await documented(await fetch(v1, { headers: keyed }), c.getProcess.responses[200].schema);
-      const item = (await documented(await fetch(`${v1}/work-items`, { method: 'POST', headers: keyed, body: '{"payload":{"message":"hi"}}' }), c.createWorkItem.responses[200].schema)) as { id: string };
-      await documented(await fetch(`${v1}/work-items/${item.id}/files/upload`, { method: 'POST', headers: keyed, body: '{"fileName":"a.txt","fileSize":1}' }), c.requestUpload.responses[200].schema);
-      await documented(await fetch(`${v1}/work-items/${item.id}?includeData=true`, { headers: keyed }), c.getWorkItem.responses[200].schema);
-      const started = (await documented(await fetch(`${v1}/run-request`, { method: 'POST', headers: keyed, body: JSON.stringify({ type: 'workItemIds', workItemIds: [item.id] }) }), c.runRequest.responses[200].schema)) as { id: string };
-      await waitFor('the run to end', async () => ((await (await fetch(`${v1}/runs/${started.id}`, { headers: keyed })).json()) as { state: string }).state === 'COMPL' || undefined);
+      const item = (await documented(
+        await fetch(`${v1}/work-items`, { method: 'POST', headers: keyed, body: '{"payload":{"message":"hi"}}' }),
+        c.createWorkItem.responses[200].schema,
+      )) as { id: string };
+      await documented(
+        await fetch(`${v1}/work-items/${item.id}/files/upload`, {
+          method: 'POST',
+          headers: keyed,
+          body: '{"fileName":"a.txt","fileSize":1}',
+        }),
+        c.requestUpload.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${v1}/work-items/${item.id}?includeData=true`, { headers: keyed }),
+        c.getWorkItem.responses[200].schema,
+      );
+      const started = (await documented(
+        await fetch(`${v1}/run-request`, {
+          method: 'POST',
+          headers: keyed,
+          body: JSON.stringify({ type: 'workItemIds', workItemIds: [item.id] }),
+        }),
+        c.runRequest.responses[200].schema,
+      )) as { id: string };
+      await waitFor(
+        'the run to end',
+        async () =>
+          ((await (await fetch(`${v1}/runs/${started.id}`, { headers: keyed })).json()) as { state: string }).state ===
+            'COMPL' || undefined,
+      );
       await documented(await fetch(`${v1}/runs/${started.id}`, { headers: keyed }), c.getRun.responses[200].schema);
       await documented(await fetch(`${v1}/runs?limit=1`, { headers: keyed }), c.listRuns.responses[200].schema);
       await documented(await fetch(`${ws}/pruns?limit=5`, { headers: keyed }), c.workspaceRuns.responses[200].schema);
-      const [robotRun] = (await documented(await fetch(`${v1}/runs/${started.id}/robotRuns`, { headers: keyed }), c.robotRuns.responses[200].schema)) as Array<{ id: string }>;
-      await documented(await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}`, { headers: keyed }), c.robotRun.responses[200].schema);
-      await documented(await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}/artifacts`, { headers: keyed }), c.robotRunArtifacts.responses[200].schema);
-      await documented(await fetch(`${v1}/runs/${started.id}/work-items?includeData=true`, { headers: keyed }), c.workItems.responses[200].schema);
-      await documented(await fetch(`${v1}/work-items?includeData=true&limit=1`, { headers: keyed }), c.listWorkItems.responses[200].schema);
-      await documented(await fetch(`${v1}/work-items/${item.id}/retry`, { method: 'POST', headers: keyed }), c.retryWorkItem.responses[409].schema);
-      await documented(await fetch(`${v1}/runs/${started.id}/stop`, { method: 'POST', headers: keyed }), c.stopRun.responses[409].schema);
+      const [robotRun] = (await documented(
+        await fetch(`${v1}/runs/${started.id}/robotRuns`, { headers: keyed }),
+        c.robotRuns.responses[200].schema,
+      )) as Array<{ id: string }>;
+      await documented(
+        await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}`, { headers: keyed }),
+        c.robotRun.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${v1}/runs/${started.id}/robotRuns/${robotRun?.id}/artifacts`, { headers: keyed }),
+        c.robotRunArtifacts.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${v1}/runs/${started.id}/work-items?includeData=true`, { headers: keyed }),
+        c.workItems.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${v1}/work-items?includeData=true&limit=1`, { headers: keyed }),
+        c.listWorkItems.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${v1}/work-items/${item.id}/retry`, { method: 'POST', headers: keyed }),
+        c.retryWorkItem.responses[409].schema,
+      );
+      await documented(
+        await fetch(`${v1}/runs/${started.id}/stop`, { method: 'POST', headers: keyed }),
+        c.stopRun.responses[409].schema,
+      );
 
       const auth = (await documented(
-        await fetch(`${server.url}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ username: admin.username, apiKey: admin.apiKey }) }),
+        await fetch(`${server.url}/v1/authentication`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ username: admin.username, apiKey: admin.apiKey }),
+        }),
         apiTaskContract.authenticate.responses[200].schema,
       )) as { token: string };
       const user = { ...json, 'x-authorization': auth.token };
-      await documented(await fetch(`${server.url}/v1/authentication/token`, { method: 'POST', headers: json, body: JSON.stringify({ token: auth.token }) }), apiTaskContract.refresh.responses[200].schema);
       await documented(
-        await fetch(`${server.url}/orchestrator/v1/hotbot/config/create`, { method: 'PUT', headers: user, body: JSON.stringify({ fileId: 1, concurrencyLimit: 2 }) }),
+        await fetch(`${server.url}/v1/authentication/token`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ token: auth.token }),
+        }),
+        apiTaskContract.refresh.responses[200].schema,
+      );
+      await documented(
+        await fetch(`${server.url}/orchestrator/v1/hotbot/config/create`, {
+          method: 'PUT',
+          headers: user,
+          body: JSON.stringify({ fileId: 1, concurrencyLimit: 2 }),
+        }),
         apiTaskContract.allocate.responses[200].schema,
       );
-      await documented(await fetch(`${server.url}/orchestrator/v1/hotbot/config`, { method: 'POST', headers: user, body: '{}' }), apiTaskContract.list.responses[200].schema);
+      await documented(
+        await fetch(`${server.url}/orchestrator/v1/hotbot/config`, { method: 'POST', headers: user, body: '{}' }),
+        apiTaskContract.list.responses[200].schema,
+      );
       const access = (await documented(
-        await fetch(`${server.url}/orchestrator/v1/hotbot/config/accessdetails`, { method: 'POST', headers: user, body: JSON.stringify({ botRepositoryPath: ['Bots\\echo', 'Bots\\nope'] }) }),
+        await fetch(`${server.url}/orchestrator/v1/hotbot/config/accessdetails`, {
+          method: 'POST',
+          headers: user,
+          body: JSON.stringify({ botRepositoryPath: ['Bots\\echo', 'Bots\\nope'] }),
+        }),
         apiTaskContract.accessDetails.responses[200].schema,
       )) as { accessDetails: Record<string, { url: string; headers: Record<string, string> }> };
       const echo = access.accessDetails['Bots\\echo'] as { url: string; headers: Record<string, string> };
       await documented(
-        await fetch(echo.url, { method: 'POST', headers: { ...json, ...echo.headers }, body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hi' } } }) }),
+        await fetch(echo.url, {
+          method: 'POST',
+          headers: { ...json, ...echo.headers },
+          body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hi' } } }),
+        }),
         apiTaskContract.execute.responses[200].schema,
       );
-      await documented(await fetch(echo.url, { method: 'POST', headers: json, body: '{}' }), apiTaskContract.execute.responses[401].schema);
+      await documented(
+        await fetch(echo.url, { method: 'POST', headers: json, body: '{}' }),
+        apiTaskContract.execute.responses[401].schema,
+      );
 
       const a = apiTaskContract;
-      await documented(await fetch(`${server.url}/v1/authentication/token?token=${auth.token}`), a.validate.responses[200].schema);
-      const files = (await documented(await fetch(`${server.url}/v2/repository/workspaces/public/files/list`, { method: 'POST', headers: user, body: '{"filter":{"operator":"eq","field":"name","value":"echo"}}' }), a.listFiles.responses[200].schema)) as { list: Array<{ id: string }> };
-      await documented(await fetch(`${server.url}/v2/repository/files/${files.list[0]?.id}`, { headers: user }), a.getFile.responses[200].schema);
-      const runAs = (await documented(await fetch(`${server.url}/v1/devices/runasusers/list`, { method: 'POST', headers: user, body: '{}' }), a.listRunAsUsers.responses[200].schema)) as { list: Array<{ id: string }> };
-      await documented(await fetch(`${server.url}/v2/devices/list`, { method: 'POST', headers: user, body: '{}' }), a.listDevices.responses[200].schema);
+      await documented(
+        await fetch(`${server.url}/v1/authentication/token?token=${auth.token}`),
+        a.validate.responses[200].schema,
+      );
+      const files = (await documented(
+        await fetch(`${server.url}/v2/repository/workspaces/public/files/list`, {
+          method: 'POST',
+          headers: user,
+          body: '{"filter":{"operator":"eq","field":"name","value":"echo"}}',
+        }),
+        a.listFiles.responses[200].schema,
+      )) as { list: Array<{ id: string }> };
+      await documented(
+        await fetch(`${server.url}/v2/repository/files/${files.list[0]?.id}`, { headers: user }),
+        a.getFile.responses[200].schema,
+      );
+      const runAs = (await documented(
+        await fetch(`${server.url}/v1/devices/runasusers/list`, { method: 'POST', headers: user, body: '{}' }),
+        a.listRunAsUsers.responses[200].schema,
+      )) as { list: Array<{ id: string }> };
+      await documented(
+        await fetch(`${server.url}/v2/devices/list`, { method: 'POST', headers: user, body: '{}' }),
+        a.listDevices.responses[200].schema,
+      );
       const deployed = (await documented(
-        await fetch(`${server.url}/v3/automations/deploy`, { method: 'POST', headers: user, body: JSON.stringify({ fileId: Number(files.list[0]?.id), runAsUserIds: [Number(runAs.list[0]?.id)], botInput: { message: { type: 'STRING', string: 'hi' } } }) }),
+        await fetch(`${server.url}/v3/automations/deploy`, {
+          method: 'POST',
+          headers: user,
+          body: JSON.stringify({
+            fileId: Number(files.list[0]?.id),
+            runAsUserIds: [Number(runAs.list[0]?.id)],
+            botInput: { message: { type: 'STRING', string: 'hi' } },
+          }),
+        }),
         a.deploy.responses[200].schema,
       )) as { deploymentId: string };
       const activity = `${server.url}/v3/activity/list`;
-      await waitFor('the deploy to complete', async () => ((await (await fetch(activity, { method: 'POST', headers: user, body: JSON.stringify({ filter: { operator: 'eq', field: 'deploymentId', value: deployed.deploymentId } }) })).json()) as { list: Array<{ status: string }> }).list[0]?.status === 'COMPLETED' || undefined);
-      const executions = (await documented(await fetch(activity, { method: 'POST', headers: user, body: '{}' }), a.listActivity.responses[200].schema)) as { list: Array<{ id: string }> };
-      await documented(await fetch(`${server.url}/v3/activity/manage`, { method: 'POST', headers: user, body: JSON.stringify({ stop_executions: { execution_ids: [executions.list[0]?.id] } }) }), a.manageActivity.responses[409].schema);
-      await documented(await fetch(`${server.url}/v3/automations/nope`, { method: 'POST', headers: user, body: '{}' }), a.deploy.responses[404].schema);
+      await waitFor(
+        'the deploy to complete',
+        async () =>
+          (
+            (await (
+              await fetch(activity, {
+                method: 'POST',
+                headers: user,
+                body: JSON.stringify({
+                  filter: { operator: 'eq', field: 'deploymentId', value: deployed.deploymentId },
+                }),
+              })
+            ).json()) as { list: Array<{ status: string }> }
+          ).list[0]?.status === 'COMPLETED' || undefined,
+      );
+      const executions = (await documented(
+        await fetch(activity, { method: 'POST', headers: user, body: '{}' }),
+        a.listActivity.responses[200].schema,
+      )) as { list: Array<{ id: string }> };
+      await documented(
+        await fetch(`${server.url}/v3/activity/manage`, {
+          method: 'POST',
+          headers: user,
+          body: JSON.stringify({ stop_executions: { execution_ids: [executions.list[0]?.id] } }),
+        }),
+        a.manageActivity.responses[409].schema,
+      );
+      await documented(
+        await fetch(`${server.url}/v3/automations/nope`, { method: 'POST', headers: user, body: '{}' }),
+        a.deploy.responses[404].schema,
+      );
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;

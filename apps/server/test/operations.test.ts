@@ -20,29 +20,51 @@ describe('operations: /metrics, /readyz, request ids and the request log', () =>
   it('counts a known number of triggers per adapter and status, and logs each request without its secrets', async () => {
     const env = await serverEnv(join(root, 'data'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'echo'], env);
-    const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(['process-api', 'secret', 'echo'], env);
+    const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(
+      ['process-api', 'secret', 'echo'],
+      env,
+    );
     const server = await startServer(env);
     try {
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ ready: true, database: 'ok', pendingMigrations: [] });
 
-      for (let i = 0; i < 7; i++) expect((await fetch(`${server.url}/api?uuid=${uuid}&message=m${i}`)).status).toBe(200);
+      for (let i = 0; i < 7; i++)
+        expect((await fetch(`${server.url}/api?uuid=${uuid}&message=m${i}`)).status).toBe(200);
       expect((await fetch(`${server.url}/api?uuid=not-a-skill`)).status).toBe(404);
       const runs = `${server.url}/workspace-v1/workspaces/${proc.workspaceId}/processes/${proc.processId}/runs`;
       for (let i = 0; i < 3; i++) {
-        const answer = await fetch(`${runs}?robocloud-process-secret=${proc.secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"hi"}' });
+        const answer = await fetch(`${runs}?robocloud-process-secret=${proc.secret}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"hi"}',
+        });
         expect(answer.status).toBe(200);
       }
-      const refused = await fetch(runs, { method: 'POST', headers: { 'content-type': 'application/json', 'robocloud-process-secret': 'wrong' }, body: '{}' });
+      const refused = await fetch(runs, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'robocloud-process-secret': 'wrong' },
+        body: '{}',
+      });
       expect(refused.status).toBe(403);
 
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      expect(sample(metrics, 'botgate_requests_total', { adapter: 'local-api', operation: 'trigger', status: '200' })).toBe(7);
-      expect(sample(metrics, 'botgate_requests_total', { adapter: 'local-api', operation: 'trigger', status: '404' })).toBe(1);
-      expect(sample(metrics, 'botgate_requests_total', { adapter: 'process-api', operation: 'trigger', status: '200' })).toBe(3);
-      expect(sample(metrics, 'botgate_requests_total', { adapter: 'process-api', operation: 'trigger', status: '403' })).toBe(1);
-      expect(sample(metrics, 'botgate_request_duration_seconds_count', { adapter: 'local-api', operation: 'trigger' })).toBe(8);
+      expect(
+        sample(metrics, 'botgate_requests_total', { adapter: 'local-api', operation: 'trigger', status: '200' }),
+      ).toBe(7);
+      expect(
+        sample(metrics, 'botgate_requests_total', { adapter: 'local-api', operation: 'trigger', status: '404' }),
+      ).toBe(1);
+      expect(
+        sample(metrics, 'botgate_requests_total', { adapter: 'process-api', operation: 'trigger', status: '200' }),
+      ).toBe(3);
+      expect(
+        sample(metrics, 'botgate_requests_total', { adapter: 'process-api', operation: 'trigger', status: '403' }),
+      ).toBe(1);
+      expect(
+        sample(metrics, 'botgate_request_duration_seconds_count', { adapter: 'local-api', operation: 'trigger' }),
+      ).toBe(8);
       expect(metrics).toMatch(/^botgate_jobs\{state="queued"\} \d+/m);
       expect(metrics).toMatch(/^botgate_queue_depth\{automation="echo"\} \d+/m);
 
@@ -61,11 +83,19 @@ describe('operations: /metrics, /readyz, request ids and the request log', () =>
       expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
       const logged = await waitFor('the request lines', async () => {
-        const lines = server.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'request');
+        const lines = server.logLines
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((entry) => entry.msg === 'request');
         return lines.some((entry) => entry.reqId === 'trace-42') ? lines : undefined;
       });
       const trigger = logged.find((entry) => entry.adapter === 'process-api' && entry.status === 200);
-      expect(trigger).toMatchObject({ method: 'POST', operation: 'trigger', automation: 'echo', jobId: expect.any(Number), durationMs: expect.any(Number) });
+      expect(trigger).toMatchObject({
+        method: 'POST',
+        operation: 'trigger',
+        automation: 'echo',
+        jobId: expect.any(Number),
+        durationMs: expect.any(Number),
+      });
       expect(typeof trigger?.reqId).toBe('string');
       const all = server.logLines.join('\n');
       expect(all).not.toContain(proc.secret);

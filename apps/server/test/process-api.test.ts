@@ -24,16 +24,31 @@ describe('process-api in botgate serve', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const env = await serverEnv(join(root, 'data'), catalog, { BOTGATE_PROCESS_API_WEBHOOK_RETRY: '0.3' });
     try {
-      const access = await cliJson<{ secret: string; processId: string; workspaceId: string; curl: string }>(['process-api', 'secret', 'echo'], env);
+      const access = await cliJson<{ secret: string; processId: string; workspaceId: string; curl: string }>(
+        ['process-api', 'secret', 'echo'],
+        env,
+      );
       expect(access.curl).toContain(`--header "robocloud-process-secret: ${access.secret}"`);
-      const hook = await cliJson<{ secret: string }>(['process-api', 'webhook', 'set', 'echo', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`], env);
+      const hook = await cliJson<{ secret: string }>(
+        [
+          'process-api',
+          'webhook',
+          'set',
+          'echo',
+          `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`,
+        ],
+        env,
+      );
 
       const first = await startServer(env);
-      const started = await fetch(`${first.url}/workspace-v1/workspaces/${access.workspaceId}/processes/${access.processId}/runs`, {
-        method: 'POST',
-        headers: { 'robocloud-process-secret': access.secret, 'content-type': 'application/json' },
-        body: JSON.stringify({ message: 'hello' }),
-      });
+      const started = await fetch(
+        `${first.url}/workspace-v1/workspaces/${access.workspaceId}/processes/${access.processId}/runs`,
+        {
+          method: 'POST',
+          headers: { 'robocloud-process-secret': access.secret, 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'hello' }),
+        },
+      );
       expect(started.status).toBe(200);
       const { processRunId } = (await started.json()) as { processRunId: string };
       await waitFor('a failed delivery attempt', async () => (received.length >= 1 ? true : undefined));
@@ -47,7 +62,10 @@ describe('process-api in botgate serve', () => {
         await waitFor('the delivery after the restart', async () => (received.length > before ? true : undefined));
         const last = received.at(-1) as { body: string; signature: string };
         expect(last.signature).toBe(createHmac('sha256', hook.secret).update(last.body).digest('hex'));
-        expect(JSON.parse(last.body)).toMatchObject({ event: 'process_run_completed', payload: { processRunId, state: 'COMPL', result: 'OK' } });
+        expect(JSON.parse(last.body)).toMatchObject({
+          event: 'process_run_completed',
+          payload: { processRunId, state: 'COMPL', result: 'OK' },
+        });
         // Every attempt carried the same event.
         expect(new Set(received.map((r) => r.body)).size).toBe(1);
       } finally {

@@ -31,20 +31,28 @@ const stopAll = async (nodes: RunningServer[]): Promise<void> => {
 };
 
 describe('starting several nodes at once', () => {
-  it.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('starts five nodes together on a fresh PostgreSQL database, ten times over: all fifty come up ready', async () => {
-    const problems: string[] = [];
-    for (let round = 0; round < 10; round++) {
-      const env = await serverEnv(join(root, `pg-${round}`), catalog);
-      problems.push(...(await startTogether(env, 5)).map((problem) => `round ${round}: ${problem}`));
-    }
-    expect(problems).toEqual([]);
-  }, 300_000);
+  it.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)(
+    'starts five nodes together on a fresh PostgreSQL database, ten times over: all fifty come up ready',
+    async () => {
+      const problems: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        const env = await serverEnv(join(root, `pg-${round}`), catalog);
+        problems.push(...(await startTogether(env, 5)).map((problem) => `round ${round}: ${problem}`));
+      }
+      expect(problems).toEqual([]);
+    },
+    300_000,
+  );
 
   it('starts five nodes together on one fresh SQLite file, five times over: all twenty-five come up ready', async () => {
     const problems: string[] = [];
     for (let round = 0; round < 5; round++) {
       // SQLite always, whatever database the suite runs on: the nodes share the data folder's file.
-      const env = { BOTGATE_DATA_DIR: join(root, `sqlite-${round}`), BOTGATE_CATALOG: catalog, BOTGATE_DATABASE: join(root, `sqlite-${round}`, 'botgate.sqlite') };
+      const env = {
+        BOTGATE_DATA_DIR: join(root, `sqlite-${round}`),
+        BOTGATE_CATALOG: catalog,
+        BOTGATE_DATABASE: join(root, `sqlite-${round}`, 'botgate.sqlite'),
+      };
       problems.push(...(await startTogether(env, 5)).map((problem) => `round ${round}: ${problem}`));
     }
     expect(problems).toEqual([]);

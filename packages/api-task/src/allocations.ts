@@ -38,14 +38,28 @@ export const createAllocations = (core: Core) => {
 
   return {
     /** Creates or updates the allocation of the automation with this `fileId`. */
-    async upsert(automation: Automation, runAsUserOrNone: string | null, concurrencyLimit: number): Promise<Allocation> {
+    async upsert(
+      automation: Automation,
+      runAsUserOrNone: string | null,
+      concurrencyLimit: number,
+    ): Promise<Allocation> {
       const now = Date.now();
       const row = await core.stamps.change(accessTopic, async (tx) => {
         await tx<AllocationRow>('api_task_allocations')
-          .insert({ id: randomUUID(), file_id: automation.fileId, automation_id: automation.id, run_as_user_or_none: runAsUserOrNone, concurrency_limit: concurrencyLimit, created_at: now, updated_at: now } as AllocationRow)
+          .insert({
+            id: randomUUID(),
+            file_id: automation.fileId,
+            automation_id: automation.id,
+            run_as_user_or_none: runAsUserOrNone,
+            concurrency_limit: concurrencyLimit,
+            created_at: now,
+            updated_at: now,
+          } as AllocationRow)
           .onConflict('file_id')
           .merge(['run_as_user_or_none', 'concurrency_limit', 'updated_at']);
-        return (await tx<AllocationRow>('api_task_allocations').where({ file_id: automation.fileId }).first()) as AllocationRow;
+        return (await tx<AllocationRow>('api_task_allocations')
+          .where({ file_id: automation.fileId })
+          .first()) as AllocationRow;
       });
       return toAllocation(row);
     },

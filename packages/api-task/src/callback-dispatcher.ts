@@ -32,7 +32,16 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
       const now = Date.now();
       await core
         .db('api_task_callbacks')
-        .insert({ id: randomUUID(), deployment_id: deployment.deploymentId, url: deployment.callback.url, body: callbackBody(core, deployment, job), state: 'pending', attempts: 0, next_attempt_at: now, created_at: now })
+        .insert({
+          id: randomUUID(),
+          deployment_id: deployment.deploymentId,
+          url: deployment.callback.url,
+          body: callbackBody(core, deployment, job),
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          created_at: now,
+        })
         .onConflict('deployment_id')
         .ignore();
     }

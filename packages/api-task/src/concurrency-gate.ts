@@ -7,7 +7,11 @@ export interface ConcurrencyGate {
 }
 
 const refuse = (count: number) =>
-  new ApiTaskError('TOO_MANY_REQUESTS', `this API Task already runs ${count} request(s), its concurrency limit; try again when one has answered`, { 'Retry-After': '1' });
+  new ApiTaskError(
+    'TOO_MANY_REQUESTS',
+    `this API Task already runs ${count} request(s), its concurrency limit; try again when one has answered`,
+    { 'Retry-After': '1' },
+  );
 
 /**
  * An allocation's `concurrencyLimit`: a call over it is refused at once with 429, as Automation
@@ -46,14 +50,17 @@ export const createConcurrencyGate = (core: Core): ConcurrencyGate => {
   const leaseMs = core.options.leaseMs;
   const table = () => core.db('api_task_slots');
   // Rows of this node stay alive while it has runs in flight.
-  const renewal = setInterval(() => {
-    if (local.size === 0) return;
-    void table()
-      .where({ node_id: core.nodeId })
-      .whereIn('allocation_id', [...local.keys()])
-      .update({ expires_at: Date.now() + leaseMs })
-      .catch(() => undefined);
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const renewal = setInterval(
+    () => {
+      if (local.size === 0) return;
+      void table()
+        .where({ node_id: core.nodeId })
+        .whereIn('allocation_id', [...local.keys()])
+        .update({ expires_at: Date.now() + leaseMs })
+        .catch(() => undefined);
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   renewal.unref();
 
   return {
@@ -61,7 +68,10 @@ export const createConcurrencyGate = (core: Core): ConcurrencyGate => {
       await core.db.transaction(async (tx) => {
         await lockKey(tx, `api-task-slots:${allocationId}`);
         const now = Date.now();
-        const [row] = (await tx('api_task_slots').where({ allocation_id: allocationId }).where('expires_at', '>', now).sum({ active: 'active' })) as Array<{ active: number | string | null }>;
+        const [row] = (await tx('api_task_slots')
+          .where({ allocation_id: allocationId })
+          .where('expires_at', '>', now)
+          .sum({ active: 'active' })) as Array<{ active: number | string | null }>;
         const count = Number(row?.active ?? 0);
         if (count >= limit) throw refuse(count);
         // Counted in SQL, not copied from memory: concurrent releases may reach the row in any order.

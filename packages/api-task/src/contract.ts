@@ -8,7 +8,9 @@ import { listQuery } from './list-query.js';
 import { deployBody, manageBody } from './routes/deploy-routes.js';
 import { refreshBody } from './routes/authentication.js';
 
-const error = z.object({ code: z.string(), details: z.string(), message: z.string() }).meta({ description: "Automation Anywhere's error body" });
+const error = z
+  .object({ code: z.string(), details: z.string(), message: z.string() })
+  .meta({ description: "Automation Anywhere's error body" });
 const failure = (description: string) => ({ description, schema: error });
 
 /** The failures of a call made with a user's token. */
@@ -22,12 +24,21 @@ const userToken = ['X-Authorization', 'bearer'];
 const typedValue: z.ZodType = z
   .object({ type: z.enum(variableTypes) })
   .catchall(z.unknown())
-  .meta({ description: 'A typed variable: `{ "type": "STRING", "string": "…" }`, `{ "type": "NUMBER", "number": "42" }`, LIST, DICTIONARY, TABLE, FILE, …' });
+  .meta({
+    description:
+      'A typed variable: `{ "type": "STRING", "string": "…" }`, `{ "type": "NUMBER", "number": "42" }`, LIST, DICTIONARY, TABLE, FILE, …',
+  });
 
-const user = z.object({ id: z.number(), username: z.string(), roles: z.array(z.object({ id: z.number(), name: z.enum(['admin', 'developer']) })), createdOn: z.string() });
+const user = z.object({
+  id: z.number(),
+  username: z.string(),
+  roles: z.array(z.object({ id: z.number(), name: z.enum(['admin', 'developer']) })),
+  createdOn: z.string(),
+});
 
 const listRequest = { content: { 'application/json': listQuery }, required: false };
-const pageOf = <T extends z.ZodType>(item: T) => z.object({ page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }), list: z.array(item) });
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }), list: z.array(item) });
 const fileRecord = z.object({
   id: z.string(),
   parentId: z.string(),
@@ -74,7 +85,8 @@ export const apiTaskContract = {
     path: '/v1/authentication',
     operation: 'authenticate',
     summary: 'Authenticate a user',
-    description: 'A JWT for a user, from a password or an API key. Repeated failures from one address are refused with 429.',
+    description:
+      'A JWT for a user, from a password or an API key. Repeated failures from one address are refused with 429.',
     body: { content: { 'application/json': credentials } },
     responses: {
       200: { description: 'The token and the user', schema: z.object({ token: z.string(), user }) },
@@ -89,7 +101,11 @@ export const apiTaskContract = {
     operation: 'authenticate',
     summary: 'Refresh a token',
     body: { content: { 'application/json': refreshBody } },
-    responses: { 200: { description: 'A fresh token', schema: z.object({ token: z.string() }) }, 400: failure('A malformed body'), 401: failure('The token is invalid or expired') },
+    responses: {
+      200: { description: 'A fresh token', schema: z.object({ token: z.string() }) },
+      400: failure('A malformed body'),
+      401: failure('The token is invalid or expired'),
+    },
   },
   validate: {
     method: 'get',
@@ -97,7 +113,13 @@ export const apiTaskContract = {
     operation: 'authenticate',
     summary: 'Whether a user token is valid',
     query: z.object({ token: z.string().min(1) }),
-    responses: { 200: { description: 'Valid now (signed, unexpired, not signed out, its user unchanged) or not', schema: z.object({ valid: z.boolean() }) }, 400: failure('No token given') },
+    responses: {
+      200: {
+        description: 'Valid now (signed, unexpired, not signed out, its user unchanged) or not',
+        schema: z.object({ valid: z.boolean() }),
+      },
+      400: failure('No token given'),
+    },
   },
   logout: {
     method: 'post',
@@ -112,11 +134,16 @@ export const apiTaskContract = {
     path: '/v2/repository/workspaces/:workspaceType/files/list',
     operation: 'list',
     summary: 'The repository’s bots: the catalog’s automations in the public workspace',
-    description: 'Filter (`eq`, `ne`, `lt`, `le`, `gt`, `ge`, `substring`, `and`, `or`, `not`), sort and page as the Control Room takes them. The private workspace is empty.',
+    description:
+      'Filter (`eq`, `ne`, `lt`, `le`, `gt`, `ge`, `substring`, `and`, `or`, `not`), sort and page as the Control Room takes them. The private workspace is empty.',
     security: userToken,
     params: z.object({ workspaceType: z.string().meta({ description: 'public or private' }) }),
     body: listRequest,
-    responses: { 200: { description: 'One page', schema: pageOf(fileRecord) }, ...readFailures, 404: failure('No such workspace') },
+    responses: {
+      200: { description: 'One page', schema: pageOf(fileRecord) },
+      ...readFailures,
+      404: failure('No such workspace'),
+    },
   },
   getFile: {
     method: 'get',
@@ -125,7 +152,11 @@ export const apiTaskContract = {
     summary: 'One repository file',
     security: userToken,
     params: z.object({ fileId: z.string() }),
-    responses: { 200: { description: 'The file', schema: fileRecord }, 401: failure('No or an invalid token'), 404: failure('No such file') },
+    responses: {
+      200: { description: 'The file', schema: fileRecord },
+      401: failure('No or an invalid token'),
+      404: failure('No such file'),
+    },
   },
   listRunAsUsers: {
     method: 'post',
@@ -147,7 +178,16 @@ export const apiTaskContract = {
       200: {
         description: 'One page',
         schema: pageOf(
-          z.object({ id: z.string(), type: z.string(), hostName: z.string(), nickname: z.string(), status: z.string(), botAgentVersion: z.string(), userId: z.string(), defaultUsers: z.array(runAsUser) }),
+          z.object({
+            id: z.string(),
+            type: z.string(),
+            hostName: z.string(),
+            nickname: z.string(),
+            status: z.string(),
+            botAgentVersion: z.string(),
+            userId: z.string(),
+            defaultUsers: z.array(runAsUser),
+          }),
         ),
       },
       ...readFailures,
@@ -158,14 +198,17 @@ export const apiTaskContract = {
     path: '/v3/automations/deploy',
     operation: 'trigger',
     summary: 'Deploy a bot: queue a run of the automation of fileId with typed botInput',
-    description: 'Answered once the run is recorded. `callbackInfo.url` gets a POST when the run ends (`callbackInfo.headers` as its headers).',
+    description:
+      'Answered once the run is recorded. `callbackInfo.url` gets a POST when the run ends (`callbackInfo.headers` as its headers).',
     security: userToken,
     body: { content: { 'application/json': deployBody } },
     responses: {
       200: { description: 'The deploy', schema: z.object({ deploymentId: z.string(), automationName: z.string() }) },
       ...userCallFailures('The user may not deploy'),
       404: failure('No automation has this fileId'),
-      503: failure('The run could not be recorded (the disk or database cannot be written), or botgate is shutting down'),
+      503: failure(
+        'The run could not be recorded (the disk or database cannot be written), or botgate is shutting down',
+      ),
       507: failure('The run could not be recorded: the disk is full'),
     },
   },
@@ -217,7 +260,15 @@ export const apiTaskContract = {
       200: {
         description: 'One page of allocations',
         schema: z.object({
-          list: z.array(z.object({ fileId: z.string(), filePath: z.string(), fileName: z.string(), runAsUserOrNone: z.string(), concurrencyLimit: z.number() })),
+          list: z.array(
+            z.object({
+              fileId: z.string(),
+              filePath: z.string(),
+              fileName: z.string(),
+              runAsUserOrNone: z.string(),
+              concurrencyLimit: z.number(),
+            }),
+          ),
           page: z.object({ offset: z.number(), total: z.number(), totalFilter: z.number() }),
         }),
       },
@@ -229,14 +280,18 @@ export const apiTaskContract = {
     path: '/orchestrator/v1/hotbot/config/accessdetails',
     operation: 'access',
     summary: 'Generate execution URLs and tokens',
-    description: 'Per repository path, the execution URL and an `X-Authorization` token for that API Task alone; unknown or unallocated paths are listed under `errors`.',
+    description:
+      'Per repository path, the execution URL and an `X-Authorization` token for that API Task alone; unknown or unallocated paths are listed under `errors`.',
     security: userToken,
     body: { content: { 'application/json': accessDetailsBody } },
     responses: {
       200: {
         description: 'URLs, tokens and per-path errors',
         schema: z.object({
-          accessDetails: z.record(z.string(), z.object({ url: z.string(), headers: z.object({ 'X-Authorization': z.string() }) })),
+          accessDetails: z.record(
+            z.string(),
+            z.object({ url: z.string(), headers: z.object({ 'X-Authorization': z.string() }) }),
+          ),
           errors: z.record(z.string(), z.string()),
         }),
       },
@@ -251,16 +306,24 @@ export const apiTaskContract = {
     description: 'Runs the API Task now and answers its declared output variables, typed.',
     security: userToken,
     params: z.object({ allocationId: z.string().meta({ description: 'From the execution URL' }) }),
-    body: { content: { 'application/json': z.object({ botInput: z.record(z.string(), typedValue).optional() }) }, required: false },
+    body: {
+      content: { 'application/json': z.object({ botInput: z.record(z.string(), typedValue).optional() }) },
+      required: false,
+    },
     responses: {
-      200: { description: 'The output variables', schema: z.object({ hotBotResult: z.object({ botOutput: z.record(z.string(), typedValue) }) }) },
+      200: {
+        description: 'The output variables',
+        schema: z.object({ hotBotResult: z.object({ botOutput: z.record(z.string(), typedValue) }) }),
+      },
       400: failure('A malformed body or input variable'),
       401: failure('No, an invalid or another API Task’s execution token'),
       404: failure('No such allocation'),
       409: failure('The run was canceled (an operator, `botgate jobs cancel`) before it answered'),
       422: failure('The API Task failed'),
       429: failure('The concurrency limit is reached'),
-      503: failure('The run could not be recorded: the database or disk cannot be written, or botgate is shutting down'),
+      503: failure(
+        'The run could not be recorded: the database or disk cannot be written, or botgate is shutting down',
+      ),
       504: failure('The API Task did not answer within the real-time limit'),
       507: failure('The run could not be recorded: the disk is full'),
     },
@@ -271,10 +334,20 @@ export const apiTaskContract = {
 export const apiTaskOpenApi = () =>
   openApiDocument(
     'api-task',
-    { title: 'botgate api-task (Automation Anywhere API Task)', version: '1', description: "Automation Anywhere's API Task real-time flow: authenticate, allocate, generate an execution URL, execute." },
+    {
+      title: 'botgate api-task (Automation Anywhere API Task)',
+      version: '1',
+      description:
+        "Automation Anywhere's API Task real-time flow: authenticate, allocate, generate an execution URL, execute.",
+    },
     Object.values(apiTaskContract),
     {
-      'X-Authorization': { type: 'apiKey', in: 'header', name: 'X-Authorization', description: 'A user token (admin routes) or an execution token (execute)' },
+      'X-Authorization': {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Authorization',
+        description: 'A user token (admin routes) or an execution token (execute)',
+      },
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     },
   );

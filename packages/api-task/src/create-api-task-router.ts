@@ -41,21 +41,39 @@ export interface ApiTaskOptions {
 }
 
 /** The user of the token, as its record says now, with one of these roles. */
-const requireRole = (access: ApiTaskAccess, allowed: readonly Role[], what: string): RequestHandler => (req, res, next) => {
-  Promise.resolve()
-    .then(() => access.check.user(readToken(req)))
-    .then((user) => {
-      if (!allowed.includes(user.role)) throw new ApiTaskError('FORBIDDEN', `${what} needs the ${allowed.join(' or ')} role; ${user.username} is ${user.role}`);
-      res.locals.user = user;
-      next();
-    })
-    .catch(next);
-};
+const requireRole =
+  (access: ApiTaskAccess, allowed: readonly Role[], what: string): RequestHandler =>
+  (req, res, next) => {
+    Promise.resolve()
+      .then(() => access.check.user(readToken(req)))
+      .then((user) => {
+        if (!allowed.includes(user.role))
+          throw new ApiTaskError(
+            'FORBIDDEN',
+            `${what} needs the ${allowed.join(' or ')} role; ${user.username} is ${user.role}`,
+          );
+        res.locals.user = user;
+        next();
+      })
+      .catch(next);
+  };
 
 /** Every path under these is the Control Room's: unknown routes and wrong methods there answer in its error shape too. */
-const apiTaskBases = ['/v1/authentication', '/orchestrator/v1/hotbot', '/hotbot', '/v1/devices', '/v2/devices', '/v2/repository', '/v3/automations', '/v3/activity'];
+const apiTaskBases = [
+  '/v1/authentication',
+  '/orchestrator/v1/hotbot',
+  '/hotbot',
+  '/v1/devices',
+  '/v2/devices',
+  '/v2/repository',
+  '/v3/automations',
+  '/v3/activity',
+];
 
-const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit, maxDepth, strict: false })];
+const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [
+  acceptBodies(['application/json'], 'send Content-Type: application/json'),
+  ...jsonBody({ limit, maxDepth, strict: false }),
+];
 
 /**
  * Automation Anywhere's API Task real-time flow over a botgate core: authentication, allocation
@@ -89,13 +107,23 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
     { ...apiTaskContract.manageActivity, before: [deployer, ...json], handler: manageActivity(core, deployments) },
     { ...apiTaskContract.allocate, before: [admin, ...json], handler: createAllocation(core, allocations) },
     { ...apiTaskContract.list, before: [admin, ...json], handler: listAllocations(core, allocations) },
-    { ...apiTaskContract.accessDetails, before: [developer, ...json], handler: accessDetails(core, access, options.publicUrl) },
-    { ...apiTaskContract.execute, before: json, handler: execute(core, access.check, gate, options.realtimeLimitMs ?? 60_000) },
+    {
+      ...apiTaskContract.accessDetails,
+      before: [developer, ...json],
+      handler: accessDetails(core, access, options.publicUrl),
+    },
+    {
+      ...apiTaskContract.execute,
+      before: json,
+      handler: execute(core, access.check, gate, options.realtimeLimitMs ?? 60_000),
+    },
   ]);
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger, core.storage);
   for (const base of apiTaskBases) {
-    router.use(base, (req, _res, next) => next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+    router.use(base, (req, _res, next) =>
+      next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+    );
     router.use(base, errors);
   }
   return router;

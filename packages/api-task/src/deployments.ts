@@ -32,7 +32,10 @@ const toDeployment = (row: DeploymentRow): Deployment => ({
   automationName: row.automation_name,
   userId: Number(row.user_id),
   username: row.username,
-  callback: row.callback_url === null ? null : { url: row.callback_url, headers: JSON.parse(row.callback_headers ?? '{}') as Record<string, string> },
+  callback:
+    row.callback_url === null
+      ? null
+      : { url: row.callback_url, headers: JSON.parse(row.callback_headers ?? '{}') as Record<string, string> },
   createdAt: new Date(Number(row.created_at)),
 });
 
@@ -43,28 +46,45 @@ export const defaultAutomationName = (fileName: string, at: Date, username: stri
   `${fileName}.${at.getUTCFullYear()}.${pad(at.getUTCMonth() + 1)}.${pad(at.getUTCDate())}.${pad(at.getUTCHours())}.${pad(at.getUTCMinutes())}.${pad(at.getUTCSeconds())}.${username}`;
 
 /** An execution's id as the Control Room writes them (`<deploymentId>_<16 hex>`): here the job's number. */
-export const executionIdOf = (deployment: Pick<Deployment, 'deploymentId' | 'jobId'>): string => `${deployment.deploymentId}_${deployment.jobId.toString(16).padStart(16, '0')}`;
+export const executionIdOf = (deployment: Pick<Deployment, 'deploymentId' | 'jobId'>): string =>
+  `${deployment.deploymentId}_${deployment.jobId.toString(16).padStart(16, '0')}`;
 
 /** The Control Room's words for a job's state. */
 export const activityStatusOf = (job: Pick<Job, 'state'>): string =>
-  ({ queued: 'DEPLOYED', running: 'RUNNING', succeeded: 'COMPLETED', failed: 'RUN_FAILED', timed_out: 'RUN_TIMED_OUT', canceled: 'RUN_ABORTED' })[job.state];
+  ({
+    queued: 'DEPLOYED',
+    running: 'RUNNING',
+    succeeded: 'COMPLETED',
+    failed: 'RUN_FAILED',
+    timed_out: 'RUN_TIMED_OUT',
+    canceled: 'RUN_ABORTED',
+  })[job.state];
 
 /** Bot deploys over core jobs: the deploy's row commits with its job. */
 export const createDeployments = (core: Core) => {
   const table = () => core.db<DeploymentRow>('api_task_deployments');
   const withJobs = async (rows: DeploymentRow[]): Promise<Array<{ deployment: Deployment; job: Job }>> => {
-    const found = await Promise.all(rows.map(async (row) => ({ deployment: toDeployment(row), job: await core.jobs.find(Number(row.job_id)) })));
+    const found = await Promise.all(
+      rows.map(async (row) => ({ deployment: toDeployment(row), job: await core.jobs.find(Number(row.job_id)) })),
+    );
     return found.filter((f): f is { deployment: Deployment; job: Job } => f.job !== undefined);
   };
   return {
     /** Queues the automation with these inputs; answered only once the job and its row are written. */
-    async deploy(automation: Automation, inputs: Values, user: User, options: { automationName?: string | undefined; callback?: Deployment['callback'] }): Promise<{ deployment: Deployment; job: Job }> {
+    async deploy(
+      automation: Automation,
+      inputs: Values,
+      user: User,
+      options: { automationName?: string | undefined; callback?: Deployment['callback'] },
+    ): Promise<{ deployment: Deployment; job: Job }> {
       const now = new Date();
       const row: DeploymentRow = {
         deployment_id: randomUUID(),
         job_id: 0,
         file_id: automation.fileId,
-        automation_name: options.automationName ?? defaultAutomationName(automation.repositoryPath.split('\\').at(-1) as string, now, user.username),
+        automation_name:
+          options.automationName ??
+          defaultAutomationName(automation.repositoryPath.split('\\').at(-1) as string, now, user.username),
         user_id: user.id,
         username: user.username,
         callback_url: options.callback?.url ?? null,
@@ -80,7 +100,17 @@ export const createDeployments = (core: Core) => {
           await sql(
             tx,
             'INSERT INTO api_task_deployments (deployment_id, job_id, file_id, automation_name, user_id, username, callback_url, callback_headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [row.deployment_id, row.job_id, row.file_id, row.automation_name, row.user_id, row.username, row.callback_url, row.callback_headers, row.created_at],
+            [
+              row.deployment_id,
+              row.job_id,
+              row.file_id,
+              row.automation_name,
+              row.user_id,
+              row.username,
+              row.callback_url,
+              row.callback_headers,
+              row.created_at,
+            ],
           );
         },
       });
@@ -103,8 +133,15 @@ export const createDeployments = (core: Core) => {
       return row ? toDeployment(row).callback?.headers : undefined;
     },
     /** These deploys, or (without ids) the newest `limit`; each with its job. */
-    async withJobs(deploymentIds: readonly string[] | undefined, limit: number): Promise<Array<{ deployment: Deployment; job: Job }>> {
-      return withJobs(deploymentIds ? await table().whereIn('deployment_id', deploymentIds) : await table().orderBy('created_at', 'desc').limit(limit));
+    async withJobs(
+      deploymentIds: readonly string[] | undefined,
+      limit: number,
+    ): Promise<Array<{ deployment: Deployment; job: Job }>> {
+      return withJobs(
+        deploymentIds
+          ? await table().whereIn('deployment_id', deploymentIds)
+          : await table().orderBy('created_at', 'desc').limit(limit),
+      );
     },
   };
 };

@@ -14,7 +14,8 @@ const add: AdapterCommand<User & { apiKey: string }> = {
     { name: 'password', description: 'a password for POST /v1/authentication (optional; the API key works without)' },
   ],
   run: (core, [name], options) => createUsers(core).add(name as string, options.role ?? '', options.password),
-  format: (u) => `user ${u.username} (${u.role}), id ${u.id}\napiKey ${u.apiKey}   (shown once; POST /v1/authentication {"username","apiKey"})`,
+  format: (u) =>
+    `user ${u.username} (${u.role}), id ${u.id}\napiKey ${u.apiKey}   (shown once; POST /v1/authentication {"username","apiKey"})`,
 };
 
 const list: AdapterCommand<User[]> = {
@@ -22,7 +23,10 @@ const list: AdapterCommand<User[]> = {
   root: true,
   description: 'api-task users and their roles',
   run: (core) => createUsers(core).list(),
-  format: (users) => (users.length === 0 ? 'no users' : users.map((u) => `${String(u.id).padStart(4)}  ${u.username.padEnd(20)} ${u.role}`).join('\n')),
+  format: (users) =>
+    users.length === 0
+      ? 'no users'
+      : users.map((u) => `${String(u.id).padStart(4)}  ${u.username.padEnd(20)} ${u.role}`).join('\n'),
 };
 
 const remove: AdapterCommand<User> = {
@@ -43,7 +47,8 @@ const update: AdapterCommand<User> = {
     { name: 'role', description: roles.join(' or ') },
     { name: 'password', description: 'a new password' },
   ],
-  run: (core, [name], options) => createUsers(core).update(name as string, { role: options.role, password: options.password }),
+  run: (core, [name], options) =>
+    createUsers(core).update(name as string, { role: options.role, password: options.password }),
   format: (u) => `user ${u.username} (${u.role}) updated; its earlier tokens and sessions are refused`,
 };
 
@@ -53,7 +58,8 @@ const newKey: AdapterCommand<User & { apiKey?: string }> = {
   description: 'give a user a new API key (printed once); the old key, its tokens and sessions end',
   args: [{ name: 'name', description: 'user name' }],
   run: (core, [name]) => createUsers(core).update(name as string, { newApiKey: true }),
-  format: (u) => `user ${u.username}: new apiKey ${u.apiKey ?? ''}   (shown once; the old key and its tokens are refused)`,
+  format: (u) =>
+    `user ${u.username}: new apiKey ${u.apiKey ?? ''}   (shown once; the old key and its tokens are refused)`,
 };
 
 const signOut: AdapterCommand<User> = {

@@ -1,7 +1,8 @@
 import type { Logger, StorageHealth } from '@botgate/core';
 import { baseStatuses, createErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
 
-export type ApiTaskErrorCode = HttpErrorCode | 'TOO_MANY_REQUESTS' | 'BOT_EXECUTION_FAILED' | 'BOT_EXECUTION_TIMEOUT' | 'BOT_EXECUTION_CANCELED';
+export type ApiTaskErrorCode =
+  HttpErrorCode | 'TOO_MANY_REQUESTS' | 'BOT_EXECUTION_FAILED' | 'BOT_EXECUTION_TIMEOUT' | 'BOT_EXECUTION_CANCELED';
 
 export class ApiTaskError extends HttpError<ApiTaskErrorCode> {}
 

@@ -39,7 +39,14 @@ export type Credentials = z.output<typeof credentials>;
 /** What accessdetails answers for one allocated API Task: its URL and a token for it alone. */
 export const executionDetails = (tokens: Tokens, allocation: Allocation, user: User, base: string) => ({
   url: `${base.replace(/\/$/, '')}/hotbot/${allocation.id}/execute`,
-  headers: { 'X-Authorization': tokens.signExecution({ sub: String(user.id), ver: user.accessStamp, alloc: allocation.id, fileId: allocation.fileId }) },
+  headers: {
+    'X-Authorization': tokens.signExecution({
+      sub: String(user.id),
+      ver: user.accessStamp,
+      alloc: allocation.id,
+      fileId: allocation.fileId,
+    }),
+  },
 });
 
 /**
@@ -73,7 +80,10 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
      */
     async signIn(given: Credentials, address: string | undefined): Promise<User> {
       await limiter.check(given.username, address);
-      const user = await users.verify(given.username, 'password' in given ? { password: given.password } : { apiKey: given.apiKey });
+      const user = await users.verify(
+        given.username,
+        'password' in given ? { password: given.password } : { apiKey: given.apiKey },
+      );
       if (!user) {
         await limiter.failed(given.username, address);
         throw new ApiTaskError('UNAUTHORIZED', 'invalid user name or credentials');
@@ -85,8 +95,10 @@ export const createApiTaskAccess = (core: Core, options: ApiTaskAccessOptions = 
     },
     allocations,
     /** A user token for one who signed in. */
-    userToken: (user: User) => tokens.signUser({ sub: String(user.id), ver: user.accessStamp, username: user.username }),
-    executionDetails: (allocation: Allocation, user: User, base: string) => executionDetails(tokens, allocation, user, base),
+    userToken: (user: User) =>
+      tokens.signUser({ sub: String(user.id), ver: user.accessStamp, username: user.username }),
+    executionDetails: (allocation: Allocation, user: User, base: string) =>
+      executionDetails(tokens, allocation, user, base),
   };
 };
 

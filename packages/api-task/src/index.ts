@@ -3,8 +3,18 @@ export { apiTaskDescriptor } from './descriptor.js';
 export { createUsers, roles, type User } from './auth/users.js';
 export type { Role } from './auth/tokens.js';
 export { apiTaskContract, apiTaskOpenApi } from './contract.js';
-export { createApiTaskAccess, credentials, type ApiTaskAccess, type ApiTaskAccessOptions, type Credentials } from './execution-access.js';
+export {
+  createApiTaskAccess,
+  credentials,
+  type ApiTaskAccess,
+  type ApiTaskAccessOptions,
+  type Credentials,
+} from './execution-access.js';
 export type { SessionClaims } from './auth/tokens.js';
 export type { AccessCheck } from './auth/access-check.js';
 export type { Allocation } from './allocations.js';
-export { createCallbackDispatcher, type CallbackDispatcher, type CallbackDispatcherOptions } from './callback-dispatcher.js';
+export {
+  createCallbackDispatcher,
+  type CallbackDispatcher,
+  type CallbackDispatcherOptions,
+} from './callback-dispatcher.js';

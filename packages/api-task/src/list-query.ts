@@ -20,26 +20,42 @@ const filter = z.object({
   operator: z.string(),
   field: z.string().optional(),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  operands: z.array(z.record(z.string(), z.unknown())).max(100).optional().meta({ description: 'Filters of the same shape, for and, or, not' }),
+  operands: z
+    .array(z.record(z.string(), z.unknown()))
+    .max(100)
+    .optional()
+    .meta({ description: 'Filters of the same shape, for and, or, not' }),
 });
 
 const operandOf = (operand: unknown): Filter => {
   const parsed = filter.safeParse(operand);
-  if (!parsed.success) throw new ApiTaskError('BAD_REQUEST', `a filter operand is malformed: ${parsed.error.issues[0]?.message ?? 'not a filter'}`, {}, 'filter');
+  if (!parsed.success)
+    throw new ApiTaskError(
+      'BAD_REQUEST',
+      `a filter operand is malformed: ${parsed.error.issues[0]?.message ?? 'not a filter'}`,
+      {},
+      'filter',
+    );
   return parsed.data as Filter;
 };
 
 export const listQuery = z.object({
   filter: filter.nullish(),
-  sort: z.array(z.object({ field: z.string(), direction: z.string().optional() })).max(10).nullish(),
-  page: z.object({ offset: z.number().int().min(0).optional(), length: z.number().int().min(1).max(10_000).optional() }).nullish(),
+  sort: z
+    .array(z.object({ field: z.string(), direction: z.string().optional() }))
+    .max(10)
+    .nullish(),
+  page: z
+    .object({ offset: z.number().int().min(0).optional(), length: z.number().int().min(1).max(10_000).optional() })
+    .nullish(),
   fields: z.array(z.string()).nullish(),
 });
 export type ListQuery = z.output<typeof listQuery>;
 
 const comparisons = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'substring']);
 
-const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 /** Numbers compare as numbers, the rest as text, case-insensitive (Control Room filters are). */
 const compare = (a: unknown, b: unknown): number => {
@@ -48,7 +64,11 @@ const compare = (a: unknown, b: unknown): number => {
   return x.toLowerCase().localeCompare(y.toLowerCase());
 };
 
-const matcher = (node: Filter, fields: ReadonlySet<string>, depth = 0): ((record: Record<string, unknown>) => boolean) => {
+const matcher = (
+  node: Filter,
+  fields: ReadonlySet<string>,
+  depth = 0,
+): ((record: Record<string, unknown>) => boolean) => {
   if (depth > 20) throw new ApiTaskError('BAD_REQUEST', 'the filter nests deeper than 20 levels', {}, 'filter');
   const operator = node.operator.toLowerCase();
   if (operator === 'none' || (operator === 'and' && (node.operands ?? []).length === 0)) return () => true;
@@ -58,12 +78,27 @@ const matcher = (node: Filter, fields: ReadonlySet<string>, depth = 0): ((record
       if (parts.length !== 1) throw new ApiTaskError('BAD_REQUEST', 'a "not" filter takes one operand', {}, 'filter');
       return (record) => !(parts[0] as (record: Record<string, unknown>) => boolean)(record);
     }
-    if (parts.length === 0) throw new ApiTaskError('BAD_REQUEST', `an "${operator}" filter needs operands`, {}, 'filter');
-    return operator === 'and' ? (record) => parts.every((part) => part(record)) : (record) => parts.some((part) => part(record));
+    if (parts.length === 0)
+      throw new ApiTaskError('BAD_REQUEST', `an "${operator}" filter needs operands`, {}, 'filter');
+    return operator === 'and'
+      ? (record) => parts.every((part) => part(record))
+      : (record) => parts.some((part) => part(record));
   }
-  if (!comparisons.has(operator)) throw new ApiTaskError('BAD_REQUEST', `unknown filter operator "${node.operator}"; use eq, ne, lt, le, gt, ge, substring, and, or, not`, {}, 'filter');
+  if (!comparisons.has(operator))
+    throw new ApiTaskError(
+      'BAD_REQUEST',
+      `unknown filter operator "${node.operator}"; use eq, ne, lt, le, gt, ge, substring, and, or, not`,
+      {},
+      'filter',
+    );
   const field = node.field;
-  if (field === undefined || !fields.has(field)) throw new ApiTaskError('BAD_REQUEST', `cannot filter on ${field === undefined ? 'no field' : `"${field}"`}; filter on ${[...fields].join(', ')}`, {}, 'filter');
+  if (field === undefined || !fields.has(field))
+    throw new ApiTaskError(
+      'BAD_REQUEST',
+      `cannot filter on ${field === undefined ? 'no field' : `"${field}"`}; filter on ${[...fields].join(', ')}`,
+      {},
+      'filter',
+    );
   const wanted = node.value;
   switch (operator) {
     case 'eq':
@@ -88,14 +123,21 @@ const matcher = (node: Filter, fields: ReadonlySet<string>, depth = 0): ((record
  * `page` (`offset`, `total`: all records, `totalFilter`: those the filter kept). Filtering and
  * sorting only on `fields`.
  */
-export const listPage = <T extends Record<string, unknown>>(records: readonly T[], query: ListQuery, fields: readonly string[], defaultSort: { field: string; direction: 'asc' | 'desc' }) => {
+export const listPage = <T extends Record<string, unknown>>(
+  records: readonly T[],
+  query: ListQuery,
+  fields: readonly string[],
+  defaultSort: { field: string; direction: 'asc' | 'desc' },
+) => {
   const known = new Set(fields);
   const keep = query.filter ? matcher(query.filter, known) : () => true;
   const kept = records.filter(keep);
   const sort = query.sort && query.sort.length > 0 ? query.sort : [defaultSort];
   for (const { field, direction } of sort) {
-    if (!known.has(field)) throw new ApiTaskError('BAD_REQUEST', `cannot sort on "${field}"; sort on ${fields.join(', ')}`, {}, 'sort');
-    if (direction !== undefined && !['asc', 'desc'].includes(direction.toLowerCase())) throw new ApiTaskError('BAD_REQUEST', `sort direction must be asc or desc, not "${direction}"`, {}, 'sort');
+    if (!known.has(field))
+      throw new ApiTaskError('BAD_REQUEST', `cannot sort on "${field}"; sort on ${fields.join(', ')}`, {}, 'sort');
+    if (direction !== undefined && !['asc', 'desc'].includes(direction.toLowerCase()))
+      throw new ApiTaskError('BAD_REQUEST', `sort direction must be asc or desc, not "${direction}"`, {}, 'sort');
   }
   const sorted = [...kept].sort((a, b) => {
     for (const { field, direction } of sort) {
@@ -106,5 +148,8 @@ export const listPage = <T extends Record<string, unknown>>(records: readonly T[
   });
   const offset = query.page?.offset ?? 0;
   const length = query.page?.length ?? 100;
-  return { list: sorted.slice(offset, offset + length), page: { offset, total: records.length, totalFilter: kept.length } };
+  return {
+    list: sorted.slice(offset, offset + length),
+    page: { offset, total: records.length, totalFilter: kept.length },
+  };
 };

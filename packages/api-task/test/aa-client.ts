@@ -11,12 +11,19 @@ const pyDumps = (value: unknown): string =>
   Array.isArray(value)
     ? `[${value.map(pyDumps).join(', ')}]`
     : value !== null && typeof value === 'object'
-      ? `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pyDumps(item)}`).join(', ')}}`
+      ? `{${Object.entries(value)
+          .map(([key, item]) => `${JSON.stringify(key)}: ${pyDumps(item)}`)
+          .join(', ')}}`
       : value === undefined
         ? 'null'
         : JSON.stringify(value);
 
-const requestsHeaders = { 'User-Agent': 'python-requests/2.32.3', 'Accept-Encoding': 'gzip, deflate', Accept: '*/*', Connection: 'keep-alive' };
+const requestsHeaders = {
+  'User-Agent': 'python-requests/2.32.3',
+  'Accept-Encoding': 'gzip, deflate',
+  Accept: '*/*',
+  Connection: 'keep-alive',
+};
 
 export interface Answer {
   status: number;
@@ -35,7 +42,11 @@ export const aaClient = (baseUrl: string) => {
   const post = (endpoint: string, body?: unknown) =>
     fetch(`${baseUrl}${endpoint}`, {
       method: 'POST',
-      headers: { ...requestsHeaders, ...(headers ?? {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        ...requestsHeaders,
+        ...(headers ?? {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: pyDumps(body) }),
     }).then(answer);
 
@@ -54,7 +65,11 @@ export const aaClient = (baseUrl: string) => {
     },
     /** `validate()`: `GET v1/authentication/token?token=`, no headers; reads `valid`. */
     async validate(): Promise<Answer> {
-      return answer(await fetch(`${baseUrl}v1/authentication/token?${new URLSearchParams({ token: token ?? '' })}`, { headers: requestsHeaders }));
+      return answer(
+        await fetch(`${baseUrl}v1/authentication/token?${new URLSearchParams({ token: token ?? '' })}`, {
+          headers: requestsHeaders,
+        }),
+      );
     },
     /** `refresh()`: `{"token"}`, no headers; reads `token`. */
     async refresh(): Promise<Answer> {
@@ -71,12 +86,24 @@ export const aaClient = (baseUrl: string) => {
     /** `logout()`: a POST with only `X-Authorization`; expects 204. */
     logout: () => post('v1/authentication/logout'),
     /** `list_devices(sort=None, page=None)`: `{"page": null, "sort": [{"field": "username", "direction": "asc"}]}`; reads `page` and `list`. */
-    listDevices: (sort?: unknown, page?: unknown) => post('v1/devices/runasusers/list', { page: page ?? null, sort: sort ?? [{ field: 'username', direction: 'asc' }] }),
+    listDevices: (sort?: unknown, page?: unknown) =>
+      post('v1/devices/runasusers/list', {
+        page: page ?? null,
+        sort: sort ?? [{ field: 'username', direction: 'asc' }],
+      }),
     /** `list_automations(name=…, folder='public')`: an `eq` filter on `name`; reads `page` and `list`. */
     listAutomations: (name?: string, folder = 'public', filter?: unknown, sort?: unknown, page?: unknown) =>
-      post(`v2/repository/workspaces/${folder}/files/list`, { page: page ?? null, sort: sort ?? null, filter: name !== undefined ? { operator: 'eq', field: 'name', value: name } : filter }),
+      post(`v2/repository/workspaces/${folder}/files/list`, {
+        page: page ?? null,
+        sort: sort ?? null,
+        filter: name !== undefined ? { operator: 'eq', field: 'name', value: name } : filter,
+      }),
     /** `deploy(automation_id, users_ids, …)`: reads `deploymentId` and `automationName`. */
-    deploy: (automationId: number, usersIds: number[], options: { poolIds?: unknown; overrideDefaultDevice?: boolean; callBackInfo?: unknown; botInput?: unknown } = {}) =>
+    deploy: (
+      automationId: number,
+      usersIds: number[],
+      options: { poolIds?: unknown; overrideDefaultDevice?: boolean; callBackInfo?: unknown; botInput?: unknown } = {},
+    ) =>
       post('v3/automations/deploy', {
         fileId: automationId,
         runAsUserIds: usersIds,

@@ -15,7 +15,12 @@ export interface Harness {
   core: Core;
   url: string;
   dataDir: string;
-  post: (path: string, body: unknown, token?: string, method?: string) => Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+  post: (
+    path: string,
+    body: unknown,
+    token?: string,
+    method?: string,
+  ) => Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
   /** Logs in a new user of that role and answers its token. */
   login: (role: 'admin' | 'developer') => Promise<string>;
 }
@@ -26,7 +31,14 @@ let userCount = 0;
 export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harness> => {
   const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
-  const core = await createCore({ dataDir, catalogDir: examples, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [apiTaskDescriptor] });
+  const core = await createCore({
+    dataDir,
+    catalogDir: examples,
+    commandEnv: process.env,
+    pollMs: 100,
+    ...(database.config ? { database: database.config } : {}),
+    adapters: [apiTaskDescriptor],
+  });
   await core.worker.start();
   const app = express();
   app.use(createApiTaskRouter(core, options));
@@ -46,7 +58,11 @@ export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harnes
       headers: { 'content-type': 'application/json', ...(token ? { 'x-authorization': token } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
   };
   return {
     core,
@@ -63,12 +79,27 @@ export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harnes
 };
 
 /** Allocates an automation and answers its execution URL and token. */
-export const allocate = async (api: Harness, automationId: string, concurrencyLimit = 1): Promise<{ url: string; token: string }> => {
+export const allocate = async (
+  api: Harness,
+  automationId: string,
+  concurrencyLimit = 1,
+): Promise<{ url: string; token: string }> => {
   const admin = await api.login('admin');
   const automation = api.core.catalog.get(automationId);
-  await api.post('/orchestrator/v1/hotbot/config/create', { fileId: String(automation.fileId), concurrencyLimit }, admin, 'PUT');
-  const access = await api.post('/orchestrator/v1/hotbot/config/accessdetails', { botRepositoryPath: [automation.repositoryPath] }, admin);
-  const detail = (access.body.accessDetails as Record<string, { url: string; headers: { 'X-Authorization': string } }>)[automation.repositoryPath];
+  await api.post(
+    '/orchestrator/v1/hotbot/config/create',
+    { fileId: String(automation.fileId), concurrencyLimit },
+    admin,
+    'PUT',
+  );
+  const access = await api.post(
+    '/orchestrator/v1/hotbot/config/accessdetails',
+    { botRepositoryPath: [automation.repositoryPath] },
+    admin,
+  );
+  const detail = (access.body.accessDetails as Record<string, { url: string; headers: { 'X-Authorization': string } }>)[
+    automation.repositoryPath
+  ];
   if (!detail) throw new Error(`no access details: ${JSON.stringify(access.body)}`);
   return { url: detail.url, token: detail.headers['X-Authorization'] };
 };

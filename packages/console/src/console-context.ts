@@ -24,7 +24,12 @@ export const baseUrlOf = (context: ConsoleContext, req: Request): string =>
 
 /** Starts a server-sent event stream that lasts until the browser leaves or the console closes. */
 export const openEventStream = (context: ConsoleContext, req: Request, res: Response, onClose: () => void): void => {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   res.write('retry: 2000\n\n');
   context.streams.add(res);
   // Proxies drop quiet connections; a comment every 15 s keeps it open.

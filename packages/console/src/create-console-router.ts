@@ -11,7 +11,15 @@ import type { ConsoleContext } from './console-context.js';
 import { ConsoleError, createConsoleErrorHandler } from './errors.js';
 import { createJobFeed } from './job-feed.js';
 import { addKey, addUser, listKeys, listUsers, removeKey, removeUser } from './routes/admin.js';
-import { addToLocalApi, allocate, deleteSecret, executionAccess, generateSecret, listAutomations, removeFromLocalApi } from './routes/automations.js';
+import {
+  addToLocalApi,
+  allocate,
+  deleteSecret,
+  executionAccess,
+  generateSecret,
+  listAutomations,
+  removeFromLocalApi,
+} from './routes/automations.js';
 import { jobLog } from './routes/job-log.js';
 import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
 import { overview } from './routes/overview.js';
@@ -33,12 +41,14 @@ export interface ConsoleOptions extends ApiTaskAccessOptions {
   logger?: Logger;
 }
 
-const defaultWebDir = (): string => join(dirname(createRequire(import.meta.url).resolve('@botgate/console/package.json')), 'dist', 'web');
+const defaultWebDir = (): string =>
+  join(dirname(createRequire(import.meta.url).resolve('@botgate/console/package.json')), 'dist', 'web');
 
 /** The console's pages may load only what this server serves, and may not be framed. */
 const pageHeaders: RequestHandler = (_req, res, next) => {
   res.set({
-    'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'Content-Security-Policy':
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
   });
@@ -68,7 +78,10 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   const admin = sessions.require(['admin']);
 
   const api = Router();
-  api.use(acceptBodies(['application/json'], 'send Content-Type: application/json'), ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }));
+  api.use(
+    acceptBodies(['application/json'], 'send Content-Type: application/json'),
+    ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }),
+  );
   api.post('/login', handle(sessions.login));
   api.post('/logout', handle(sessions.logout));
   api.get('/session', handle(sessions.current));
@@ -97,24 +110,32 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
   api.post('/keys', admin, handle(addKey(context)));
   api.delete('/keys/:name', admin, handle(removeKey(context)));
 
-  api.use((req, _res, next) => next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  api.use((req, _res, next) =>
+    next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+  );
   api.use(createConsoleErrorHandler(options.logger ?? silentLogger, core.storage));
 
   const webDir = options.webDir ?? defaultWebDir();
   const router = Router();
   router.use('/console/api', operation('console', 'other'), api);
-  router.get('/console', (req, res, next) => (req.originalUrl === '/console' ? res.redirect(301, '/console/') : next()));
+  router.get('/console', (req, res, next) =>
+    req.originalUrl === '/console' ? res.redirect(301, '/console/') : next(),
+  );
   router.use(
     '/console',
     pageHeaders,
     express.static(webDir, {
       index: 'index.html',
       // Vite names built assets by their content: they never change; index.html always may.
-      setHeaders: (res, path) => res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, path) =>
+        res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
     }),
   );
   router.use('/console', (_req, res) => {
-    if (!existsSync(join(webDir, 'index.html'))) res.status(503).json({ error: 'NOT_BUILT', message: `the console's web app is not built (${webDir}); run npm run build` });
+    if (!existsSync(join(webDir, 'index.html')))
+      res
+        .status(503)
+        .json({ error: 'NOT_BUILT', message: `the console's web app is not built (${webDir}); run npm run build` });
     else res.status(404).json({ error: 'NOT_FOUND', message: 'no such console page' });
   });
   return Object.assign(router, {

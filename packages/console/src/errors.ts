@@ -8,4 +8,5 @@ export class ConsoleError extends HttpError<ConsoleErrorCode> {}
 const statuses: Readonly<Record<string, number>> = { ...baseStatuses, TOO_MANY_REQUESTS: 429 };
 
 /** The console's API answers errors as `{ error, message }`, like the other botgate routes. */
-export const createConsoleErrorHandler = (logger: Logger, storage?: StorageHealth) => createPlainErrorHandler('console', statuses, logger, storage);
+export const createConsoleErrorHandler = (logger: Logger, storage?: StorageHealth) =>
+  createPlainErrorHandler('console', statuses, logger, storage);

@@ -23,7 +23,11 @@ export const createJobFeed = (core: Core, pollMs: number, batch = 1000) => {
       const now = Date.now();
       lastId ??= await core.jobs.newestId();
       // A second of overlap: a job that ended on another node just before the last tick.
-      const { added, running, ended } = await core.jobs.changes({ afterId: lastId, endedSince: since - 1000, limit: batch });
+      const { added, running, ended } = await core.jobs.changes({
+        afterId: lastId,
+        endedSince: since - 1000,
+        limit: batch,
+      });
       const rows = [...added, ...running, ...ended].map(summaryOf);
       since = now;
       const changed: JobSummary[] = [];

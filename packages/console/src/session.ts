@@ -18,7 +18,8 @@ export type ConsoleUser = User;
 
 const userView = (user: User) => ({ id: user.id, username: user.username, role: user.role });
 
-const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameText = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Console sessions: an api-task user signs in with a password or API key and gets a signed,
@@ -28,7 +29,13 @@ const sameText = (a: string, b: string): boolean => a.length === b.length && tim
  */
 export const createSessions = (access: ApiTaskAccess, options: SessionOptions) => {
   const setCookie = (req: Request, res: Response, token: string, maxAge: number) =>
-    res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console', maxAge });
+    res.cookie(sessionCookie, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/console',
+      maxAge,
+    });
 
   const read = async (req: Request): Promise<{ user: ConsoleUser; claims: SessionClaims }> => {
     const token = parseCookies(req.get('cookie') ?? '')[sessionCookie];
@@ -42,14 +49,22 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
       // The same check, limit and answers as POST /v1/authentication.
       const user = await access.signIn(parseInput(credentials, req.body, 'body'), req.socket.remoteAddress);
       const csrf = randomBytes(24).toString('base64url');
-      setCookie(req, res, access.tokens.signSession({ sub: String(user.id), ver: user.accessStamp, csrf }, options.lifetimeMs), options.lifetimeMs);
+      setCookie(
+        req,
+        res,
+        access.tokens.signSession({ sub: String(user.id), ver: user.accessStamp, csrf }, options.lifetimeMs),
+        options.lifetimeMs,
+      );
       res.json({ user: userView(user), csrfToken: csrf });
     },
 
     /** Ends the session for good: its token is refused from now on, whoever presents it. */
     async logout(req: Request, res: Response): Promise<void> {
       // A cookie that is no valid session any more has nothing left to end.
-      const claims = await read(req).then(({ claims }) => claims, () => undefined);
+      const claims = await read(req).then(
+        ({ claims }) => claims,
+        () => undefined,
+      );
       if (claims) await access.check.revoke(claims);
       res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/console' });
       res.status(204).end();
@@ -67,9 +82,14 @@ export const createSessions = (access: ApiTaskAccess, options: SessionOptions) =
           .then(({ user, claims }) => {
             if (!['GET', 'HEAD'].includes(req.method)) {
               const presented = req.get(csrfHeader);
-              if (presented === undefined || !sameText(presented, claims.csrf)) throw new ConsoleError('FORBIDDEN', `send the session's CSRF token in ${csrfHeader}`);
+              if (presented === undefined || !sameText(presented, claims.csrf))
+                throw new ConsoleError('FORBIDDEN', `send the session's CSRF token in ${csrfHeader}`);
             }
-            if (!roles.includes(user.role)) throw new ConsoleError('FORBIDDEN', `this needs the ${roles.join(' or ')} role; ${user.username} is ${user.role}`);
+            if (!roles.includes(user.role))
+              throw new ConsoleError(
+                'FORBIDDEN',
+                `this needs the ${roles.join(' or ')} role; ${user.username} is ${user.role}`,
+              );
             res.locals.consoleUser = user;
             next();
           })

@@ -13,7 +13,13 @@ const drops: Array<() => Promise<void>> = [];
 const openCore = async (name: string) => {
   const database = await createTestDatabase();
   drops.push(() => database.drop());
-  const core = await createCore({ dataDir: join(root, name), catalogDir: examples, commandEnv: process.env, pollMs: 50, ...(database.config ? { database: database.config } : {}) });
+  const core = await createCore({
+    dataDir: join(root, name),
+    catalogDir: examples,
+    commandEnv: process.env,
+    pollMs: 50,
+    ...(database.config ? { database: database.config } : {}),
+  });
   cores.push(core);
   return core;
 };
@@ -38,11 +44,19 @@ describe('job feed', () => {
     const { heard, latest, unsubscribe } = watch(feed);
     try {
       await new Promise((resolve) => setTimeout(resolve, 120)); // the feed has taken its mark
-      const { job } = await core.jobs.enqueue({ automationId: 'sleep', adapter: 'test', plainInputs: { seconds: 0.3 } });
+      const { job } = await core.jobs.enqueue({
+        automationId: 'sleep',
+        adapter: 'test',
+        plainInputs: { seconds: 0.3 },
+      });
       await waitFor('the queued job to be told', async () => (latest().get(job.id) === 'queued' ? true : undefined));
       await core.worker.start();
-      await waitFor('the job to be told running', async () => (heard.some((j) => j.id === job.id && j.state === 'running') ? true : undefined));
-      await waitFor('the job to be told succeeded', async () => (latest().get(job.id) === 'succeeded' ? true : undefined));
+      await waitFor('the job to be told running', async () =>
+        heard.some((j) => j.id === job.id && j.state === 'running') ? true : undefined,
+      );
+      await waitFor('the job to be told succeeded', async () =>
+        latest().get(job.id) === 'succeeded' ? true : undefined,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300)); // ticks that see it again say nothing
       expect(heard.filter((j) => j.id === job.id).map((j) => j.state)).toEqual(['queued', 'running', 'succeeded']);
     } finally {
@@ -59,9 +73,14 @@ describe('job feed', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 120));
       const ids = [];
-      for (let i = 0; i < 2500; i++) ids.push(core.jobs.enqueue({ automationId: 'echo', adapter: 'test' }).then(({ job }) => job.id));
+      for (let i = 0; i < 2500; i++)
+        ids.push(core.jobs.enqueue({ automationId: 'echo', adapter: 'test' }).then(({ job }) => job.id));
       const made = await Promise.all(ids);
-      await waitFor('all 2500 jobs to be told', async () => (new Set(heard.map((j) => j.id)).size === made.length ? true : undefined), 20_000);
+      await waitFor(
+        'all 2500 jobs to be told',
+        async () => (new Set(heard.map((j) => j.id)).size === made.length ? true : undefined),
+        20_000,
+      );
       expect(new Set(heard.map((j) => j.id))).toEqual(new Set(made));
       expect(heard).toHaveLength(made.length);
     } finally {

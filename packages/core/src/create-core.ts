@@ -64,8 +64,17 @@ export const createCore = async (input: CoreOptions) => {
     await migrateAll(db, options.adapters);
     const catalog = await createCatalog(db, options.catalogDir);
     const runners = {
-      module: createModuleRunner({ minThreads: Math.min(options.moduleThreads, options.concurrency), maxThreads: options.concurrency, logLimit: options.logLimit }),
-      command: createCommandRunner({ logLimit: options.logLimit, killGraceMs: options.killGraceMs, env: options.commandEnv, nodeId }),
+      module: createModuleRunner({
+        minThreads: Math.min(options.moduleThreads, options.concurrency),
+        maxThreads: options.concurrency,
+        logLimit: options.logLimit,
+      }),
+      command: createCommandRunner({
+        logLimit: options.logLimit,
+        killGraceMs: options.killGraceMs,
+        env: options.commandEnv,
+        nodeId,
+      }),
     };
     const storage = createStorageHealth(db, options.dataDir, nodeId, logger);
     const stamps = createChangeStamps(db, logger);
@@ -93,7 +102,11 @@ export const createCore = async (input: CoreOptions) => {
       nodeId,
       finish,
       registry,
-      retryDelay: (automation, attempt) => retryDelay(attempt, { baseMs: automation.retryDelayMs ?? options.retryDelayMs, maxMs: options.retryDelayMaxMs }),
+      retryDelay: (automation, attempt) =>
+        retryDelay(attempt, {
+          baseMs: automation.retryDelayMs ?? options.retryDelayMs,
+          maxMs: options.retryDelayMaxMs,
+        }),
       findAutomation: catalog.find,
       automationIds: () => catalog.list().map((a) => a.id),
       runners,
@@ -125,7 +138,11 @@ export const createCore = async (input: CoreOptions) => {
           logger.warn({ pid }, 'killed a job process left by a node of this data folder that is gone');
         }
       }
-      const recovered = await recoverJobs(db, (owner) => isDeadLocalNode(owner, nodeId), (jobId) => registry.has(jobId));
+      const recovered = await recoverJobs(
+        db,
+        (owner) => isDeadLocalNode(owner, nodeId),
+        (jobId) => registry.has(jobId),
+      );
       for (const job of recovered) {
         if (isDeadLocalNode(job.leaseOwner, nodeId)) killLeftovers(job.workDir);
         logger.warn({ jobId: job.id, owner: job.leaseOwner, state: job.state }, 'recovered a job whose node is gone');
@@ -133,16 +150,22 @@ export const createCore = async (input: CoreOptions) => {
       if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();
     };
 
-    const adapterRows = options.adapters.flatMap((adapter) => (adapter.removeJobRows ? [adapter.removeJobRows.bind(adapter)] : []));
+    const adapterRows = options.adapters.flatMap((adapter) =>
+      adapter.removeJobRows ? [adapter.removeJobRows.bind(adapter)] : [],
+    );
     const removeExpired = async (): Promise<void> => {
       const { folders, removed } = await deleteFinishedJobs(db, Date.now() - options.retentionMs, adapterRows);
       // Jobs' folders are absolute; adapters' are relative to the data folder.
-      await Promise.all(folders.map((folder) => rm(resolve(options.dataDir, folder), { recursive: true, force: true })));
+      await Promise.all(
+        folders.map((folder) => rm(resolve(options.dataDir, folder), { recursive: true, force: true })),
+      );
       if (folders.length > 0) logger.info({ removed, folders: folders.length }, 'removed expired jobs');
     };
 
     const maintain = () =>
-      Promise.all([recover(), removeExpired(), dispatcher.failOrphans()]).catch((error: unknown) => logger.error({ err: error }, 'maintenance failed'));
+      Promise.all([recover(), removeExpired(), dispatcher.failOrphans()]).catch((error: unknown) =>
+        logger.error({ err: error }, 'maintenance failed'),
+      );
 
     return {
       options,
@@ -174,8 +197,12 @@ export const createCore = async (input: CoreOptions) => {
           workerStarted = true;
           await recover({ orphans: true });
           if (!startOptions.onlyJobIds) {
-            maintenanceTimers.push(setInterval(() => void maintain(), Math.max(options.pollMs, Math.floor(options.leaseMs / 2))));
-            void removeExpired().catch((error: unknown) => logger.error({ err: error }, 'removing expired jobs failed'));
+            maintenanceTimers.push(
+              setInterval(() => void maintain(), Math.max(options.pollMs, Math.floor(options.leaseMs / 2))),
+            );
+            void removeExpired().catch((error: unknown) =>
+              logger.error({ err: error }, 'removing expired jobs failed'),
+            );
           }
           dispatcher.start(startOptions);
         },

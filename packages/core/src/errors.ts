@@ -48,7 +48,11 @@ export class VariableError extends BotgateError {
 }
 
 export class InvalidTransitionError extends BotgateError {
-  constructor(readonly from: string, readonly to: string, jobId?: number) {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    jobId?: number,
+  ) {
     super('INVALID_TRANSITION', `a job cannot go from ${from} to ${to}`, { from, to, jobId });
     this.name = 'InvalidTransitionError';
   }

@@ -1,13 +1,36 @@
 export { createCore, type Core } from './create-core.js';
 export type { CoreOptions } from './config.js';
-export { BotgateError, VariableError, InvalidTransitionError, isBotgateError, errorCodes, type ErrorCode } from './errors.js';
+export {
+  BotgateError,
+  VariableError,
+  InvalidTransitionError,
+  isBotgateError,
+  errorCodes,
+  type ErrorCode,
+} from './errors.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export type { Automation, RunSpec } from './catalog/automation.js';
 export type { Catalog } from './catalog/create-catalog.js';
 export { manifestFileName } from './catalog/load-catalog.js';
-export type { Job, JobAttempt, AttemptState, JobFile, JobErrorCode, InputWorkItem, OutputWorkItem } from './jobs/job.js';
-export { jobStates, isFinal, isJobState, canTransition, assertTransition, type JobState, type FinalJobState } from './jobs/job-state.js';
+export type {
+  Job,
+  JobAttempt,
+  AttemptState,
+  JobFile,
+  JobErrorCode,
+  InputWorkItem,
+  OutputWorkItem,
+} from './jobs/job.js';
+export {
+  jobStates,
+  isFinal,
+  isJobState,
+  canTransition,
+  assertTransition,
+  type JobState,
+  type FinalJobState,
+} from './jobs/job-state.js';
 export type { EnqueueRequest, JobService } from './jobs/create-job-service.js';
 export type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';
 export type { InputFile } from './jobs/stage-input-files.js';
@@ -29,4 +52,11 @@ export * from './variables/index.js';
 export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';
 export type { AdapterCommand, AdapterDescriptor, RemovedJobRows } from './adapter-descriptor.js';
-export { createDeliveryDispatcher, onJobsOf, type DeliveryDispatcher, type DeliveryDispatcherOptions, type DeliveryRow, type DeliveryTuning } from './deliveries/create-delivery-dispatcher.js';
+export {
+  createDeliveryDispatcher,
+  onJobsOf,
+  type DeliveryDispatcher,
+  type DeliveryDispatcherOptions,
+  type DeliveryRow,
+  type DeliveryTuning,
+} from './deliveries/create-delivery-dispatcher.js';

@@ -16,7 +16,12 @@ const twoNodes = async (): Promise<[Core, Core]> => {
   const database = await newDatabase();
   const dataDir = newDir();
   const open = async () => {
-    const core = await createCore({ dataDir, catalogDir: fixtureCatalog, commandEnv: {}, database: database.config ?? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite') } });
+    const core = await createCore({
+      dataDir,
+      catalogDir: fixtureCatalog,
+      commandEnv: {},
+      database: database.config ?? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite') },
+    });
     opened.push(core);
     return core;
   };
@@ -31,7 +36,12 @@ describe('change stamps', () => {
     const load = async () => (loads++, record.value);
     const cacheA = a.stamps.cache<string>('things');
     const cacheB = b.stamps.cache<string>('things');
-    expect([await cacheA.get('k', load), await cacheA.get('k', load), await cacheB.get('k', load), await cacheB.get('k', load)]).toEqual(['first', 'first', 'first', 'first']);
+    expect([
+      await cacheA.get('k', load),
+      await cacheA.get('k', load),
+      await cacheB.get('k', load),
+      await cacheB.get('k', load),
+    ]).toEqual(['first', 'first', 'first', 'first']);
     expect(loads).toBe(2);
 
     await a.stamps.change('things', async () => {
@@ -41,7 +51,11 @@ describe('change stamps', () => {
     expect(await cacheA.get('k', load)).toBe('second');
     // Another node: SQLite reads the stamp each call, so the next call sees it; PostgreSQL hears the notification sent at commit.
     if (isSqlite(b.db)) expect(await cacheB.get('k', load)).toBe('second');
-    await waitFor('node B to see the change', async () => ((await cacheB.get('k', load)) === 'second' ? true : undefined), 2000);
+    await waitFor(
+      'node B to see the change',
+      async () => ((await cacheB.get('k', load)) === 'second' ? true : undefined),
+      2000,
+    );
     expect(loads).toBe(4);
     // Another topic's change leaves this cache alone.
     await b.stamps.change('other', async () => undefined);

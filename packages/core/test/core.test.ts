@@ -19,16 +19,23 @@ describe('group commit', () => {
           plainInputs: { message: `m${i}` },
           inTransaction: async (tx, job) => {
             if (i === 7) throw new Error('the adapter refused job 7');
-            await tx('jobs').where({ id: job.id }).update({ metadata: JSON.stringify({ i }) });
+            await tx('jobs')
+              .where({ id: job.id })
+              .update({ metadata: JSON.stringify({ i }) });
           },
         }),
       ),
     );
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(['the adapter refused job 7']);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.message),
+    ).toEqual(['the adapter refused job 7']);
     const kept = await core.jobs.list({ limit: 100 });
     expect(kept).toHaveLength(19);
-    expect(kept.map((job) => job.metadata.i).sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-    for (const result of results) if (result.status === 'fulfilled') expect(kept.map((j) => j.id)).toContain(result.value.job.id);
+    expect(kept.map((job) => job.metadata.i).sort((a, b) => Number(a) - Number(b))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+    ]);
+    for (const result of results)
+      if (result.status === 'fulfilled') expect(kept.map((j) => j.id)).toContain(result.value.job.id);
   });
 });
 
@@ -36,7 +43,14 @@ describe('idempotency keys', () => {
   it('answers the first job to 25 concurrent duplicates and creates no other', async () => {
     const core = await openCore();
     const results = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `try ${i}` }, idempotencyKey: 'order-42' })),
+      Array.from({ length: 25 }, (_, i) =>
+        core.jobs.enqueue({
+          automationId: 'echo',
+          adapter: 'test',
+          plainInputs: { message: `try ${i}` },
+          idempotencyKey: 'order-42',
+        }),
+      ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
@@ -63,7 +77,9 @@ describe('module runner isolation', () => {
     await core.worker.start();
     const spin = await core.jobs.enqueue({ automationId: 'spin', adapter: 'test' });
     const echoes = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `m${i}` } })),
+      Array.from({ length: 5 }, (_, i) =>
+        core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `m${i}` } }),
+      ),
     );
     const answered = await Promise.all(echoes.map((e) => core.jobs.wait(e.job.id, { timeoutMs: 10_000 })));
     expect(answered.map((j) => j.state)).toEqual(Array(5).fill('succeeded'));
@@ -73,7 +89,8 @@ describe('module runner isolation', () => {
     expect(spinning.state).toBe('running');
     const ended = await core.jobs.wait(spin.job.id, { timeoutMs: 10_000 });
     expect(ended).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
-    for (const job of answered) expect((job.finishedAt as Date).getTime()).toBeLessThan((ended.finishedAt as Date).getTime());
+    for (const job of answered)
+      expect((job.finishedAt as Date).getTime()).toBeLessThan((ended.finishedAt as Date).getTime());
     // The pool replaced the terminated thread: modules still run.
     const after = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'after' } });
     expect((await core.jobs.wait(after.job.id, { timeoutMs: 10_000 })).state).toBe('succeeded');
@@ -83,10 +100,16 @@ describe('module runner isolation', () => {
     const core = await openCore();
     await core.worker.start();
     const quick = await core.jobs.enqueue({ automationId: 'inline', adapter: 'test' });
-    expect(await core.jobs.wait(quick.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'succeeded', outputs: { mainThread: { type: 'BOOLEAN', value: true } } });
+    expect(await core.jobs.wait(quick.job.id, { timeoutMs: 10_000 })).toMatchObject({
+      state: 'succeeded',
+      outputs: { mainThread: { type: 'BOOLEAN', value: true } },
+    });
     const slow = await core.jobs.enqueue({ automationId: 'inline', adapter: 'test', plainInputs: { ms: 5000 } });
     const started = Date.now();
-    expect(await core.jobs.wait(slow.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
+    expect(await core.jobs.wait(slow.job.id, { timeoutMs: 10_000 })).toMatchObject({
+      state: 'timed_out',
+      errorCode: 'TIMEOUT',
+    });
     expect(Date.now() - started).toBeLessThan(4000);
     const real = await core.jobs.execute({ automationId: 'inline', adapter: 'test', inputs: {}, timeoutMs: 5000 });
     expect(real).toMatchObject({ state: 'succeeded', outputs: { mainThread: { type: 'BOOLEAN', value: true } } });
@@ -95,16 +118,28 @@ describe('module runner isolation', () => {
   it('fails only the job whose module throws, with its message', async () => {
     const core = await openCore();
     await core.worker.start();
-    const boom = await core.jobs.enqueue({ automationId: 'boom', adapter: 'test', plainInputs: { why: 'no such customer' } });
+    const boom = await core.jobs.enqueue({
+      automationId: 'boom',
+      adapter: 'test',
+      plainInputs: { why: 'no such customer' },
+    });
     const echo = await core.jobs.enqueue({ automationId: 'echo', adapter: 'test' });
-    expect(await core.jobs.wait(boom.job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'failed', error: 'no such customer', errorCode: 'EXCEPTION' });
+    expect(await core.jobs.wait(boom.job.id, { timeoutMs: 10_000 })).toMatchObject({
+      state: 'failed',
+      error: 'no such customer',
+      errorCode: 'EXCEPTION',
+    });
     expect((await core.jobs.wait(echo.job.id, { timeoutMs: 10_000 })).state).toBe('succeeded');
   });
 
   it('keeps an automation under its concurrency', async () => {
     const core = await openCore();
     await core.worker.start();
-    const queued = await Promise.all(Array.from({ length: 6 }, () => core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 150 } })));
+    const queued = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 150 } }),
+      ),
+    );
     const jobs = await Promise.all(queued.map((q) => core.jobs.wait(q.job.id, { timeoutMs: 10_000 })));
     const spans = jobs.map((j) => [Number(j.outputs.startedAt?.value), Number(j.outputs.endedAt?.value)] as const);
     const most = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
@@ -118,7 +153,11 @@ describe('jobs', () => {
     await core.worker.start();
     const marker = join(newDir(), 'marker');
     const { job } = await core.jobs.enqueue({ automationId: 'flaky', adapter: 'test', plainInputs: { marker } });
-    expect(await core.jobs.wait(job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'succeeded', attempt: 2, maxAttempts: 2 });
+    expect(await core.jobs.wait(job.id, { timeoutMs: 10_000 })).toMatchObject({
+      state: 'succeeded',
+      attempt: 2,
+      maxAttempts: 2,
+    });
   });
 
   it('cancels a queued job and refuses to cancel a final one', async () => {
@@ -131,8 +170,12 @@ describe('jobs', () => {
 
   it('validates inputs against the manifest before anything is queued', async () => {
     const core = await openCore();
-    await expect(core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 'soon' } })).rejects.toThrow('variable "ms": expected NUMBER');
-    await expect(core.jobs.enqueue({ automationId: 'nope', adapter: 'test' })).rejects.toMatchObject({ code: 'AUTOMATION_NOT_FOUND' });
+    await expect(
+      core.jobs.enqueue({ automationId: 'slow', adapter: 'test', plainInputs: { ms: 'soon' } }),
+    ).rejects.toThrow('variable "ms": expected NUMBER');
+    await expect(core.jobs.enqueue({ automationId: 'nope', adapter: 'test' })).rejects.toMatchObject({
+      code: 'AUTOMATION_NOT_FOUND',
+    });
     expect(await core.jobs.list()).toEqual([]);
   });
 
@@ -141,9 +184,19 @@ describe('jobs', () => {
     const { job } = await core.jobs.enqueue({
       automationId: 'echo',
       adapter: 'test',
-      files: [{ name: '../../etc/passwd', content: 'x' }, { name: 'a.txt', content: 'a' }, { name: 'a.txt', content: 'b' }, { name: '.hidden', content: 'h' }],
+      files: [
+        { name: '../../etc/passwd', content: 'x' },
+        { name: 'a.txt', content: 'a' },
+        { name: 'a.txt', content: 'b' },
+        { name: '.hidden', content: 'h' },
+      ],
     });
-    expect(job.inputFiles.map((f: Job['inputFiles'][number]) => f.name)).toEqual(['passwd', 'a.txt', 'a (1).txt', '_hidden']);
+    expect(job.inputFiles.map((f: Job['inputFiles'][number]) => f.name)).toEqual([
+      'passwd',
+      'a.txt',
+      'a (1).txt',
+      '_hidden',
+    ]);
   });
 
   it('tells watchers what changed and what the last minutes did', async () => {
@@ -177,7 +230,14 @@ describe('jobs', () => {
     });
     await core.jobs.cancel(job.id);
     const again = await core.jobs.rerun(job.id, 'console');
-    expect(again).toMatchObject({ automationId: 'echo', adapter: 'console', state: 'queued', inputs: job.inputs, workItem: { order: 7, note: null }, metadata: { rerunOf: job.id } });
+    expect(again).toMatchObject({
+      automationId: 'echo',
+      adapter: 'console',
+      state: 'queued',
+      inputs: job.inputs,
+      workItem: { order: 7, note: null },
+      metadata: { rerunOf: job.id },
+    });
     expect(again.id).not.toBe(job.id);
     expect(again.inputFiles).toEqual([{ name: 'a.txt', size: 5 }]);
     expect(readFileSync(join(again.workDir, 'a.txt'), 'utf8')).toBe('first');
@@ -211,11 +271,19 @@ describe('catalog', () => {
   it('reports every manifest problem with its file and field', async () => {
     const catalogDir = newDir();
     mkdirSync(join(catalogDir, 'bad'));
-    writeFileSync(join(catalogDir, 'bad', 'automation.yaml'), 'run: { module: ./missing.mjs }\ninputs:\n  x: { type: TEXT }\nconcurrency: 0\ntimeout: soon\n');
+    writeFileSync(
+      join(catalogDir, 'bad', 'automation.yaml'),
+      'run: { module: ./missing.mjs }\ninputs:\n  x: { type: TEXT }\nconcurrency: 0\ntimeout: soon\n',
+    );
     mkdirSync(join(catalogDir, 'broken'));
     writeFileSync(join(catalogDir, 'broken', 'automation.yaml'), 'run: [\n');
     const { config } = await newDatabase();
-    const error = await createCore({ dataDir: newDir(), catalogDir, commandEnv: process.env, ...(config ? { database: config } : {}) }).catch((e: unknown) => e);
+    const error = await createCore({
+      dataDir: newDir(),
+      catalogDir,
+      commandEnv: process.env,
+      ...(config ? { database: config } : {}),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BotgateError);
     const message = (error as Error).message;
     expect(message).toMatch(/bad[/\\]automation\.yaml: inputs\.x\.type: expected one of STRING/);
@@ -228,36 +296,75 @@ describe('catalog', () => {
 describe('real-time execution', () => {
   it('runs a module job at once and has recorded it when it answers', async () => {
     const core = await openCore();
-    const executed = await core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } }, timeoutMs: 5000 });
+    const executed = await core.jobs.execute({
+      automationId: 'echo',
+      adapter: 'test',
+      inputs: { message: { type: 'STRING', value: 'now' } },
+      timeoutMs: 5000,
+    });
     expect(executed).toMatchObject({ state: 'succeeded', outputs: { message: { type: 'STRING', value: 'now' } } });
-    expect(await core.jobs.get(executed.id)).toMatchObject({ state: 'succeeded', adapter: 'test', inputs: { message: { type: 'STRING', value: 'now' } } });
+    expect(await core.jobs.get(executed.id)).toMatchObject({
+      state: 'succeeded',
+      adapter: 'test',
+      inputs: { message: { type: 'STRING', value: 'now' } },
+    });
   });
 
-  it('ends a run past the caller\'s limit timed_out, and refuses undeclared inputs', async () => {
+  it("ends a run past the caller's limit timed_out, and refuses undeclared inputs", async () => {
     const core = await openCore();
-    const slow = await core.jobs.execute({ automationId: 'slow', adapter: 'test', inputs: { ms: { type: 'NUMBER', value: '2000' } }, timeoutMs: 200 });
+    const slow = await core.jobs.execute({
+      automationId: 'slow',
+      adapter: 'test',
+      inputs: { ms: { type: 'NUMBER', value: '2000' } },
+      timeoutMs: 200,
+    });
     expect(slow).toMatchObject({ state: 'timed_out', errorCode: 'TIMEOUT' });
-    await expect(core.jobs.execute({ automationId: 'echo', adapter: 'test', inputs: { nope: { type: 'STRING', value: 'x' } }, timeoutMs: 1000 })).rejects.toThrow(/variable "nope" is not an input/);
+    await expect(
+      core.jobs.execute({
+        automationId: 'echo',
+        adapter: 'test',
+        inputs: { nope: { type: 'STRING', value: 'x' } },
+        timeoutMs: 1000,
+      }),
+    ).rejects.toThrow(/variable "nope" is not an input/);
   });
 });
 
 describe('several nodes on one database', () => {
-  it.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('wakes an idle node through LISTEN/NOTIFY, long before its next poll', async () => {
-    const { config } = await newDatabase();
-    const database = config ? { database: config } : {};
-    const producer = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, ...database });
-    const worker = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, pollMs: 60_000, ...database });
-    try {
-      await worker.worker.start();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const queuedAt = Date.now();
-      const { job } = await producer.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'ping' } });
-      const done = await worker.jobs.wait(job.id, { timeoutMs: 10_000 });
-      expect(done.state).toBe('succeeded');
-      expect((done.startedAt as Date).getTime() - queuedAt).toBeLessThan(2000);
-    } finally {
-      await worker.close({ graceMs: 0 });
-      await producer.close({ graceMs: 0 });
-    }
-  });
+  it.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)(
+    'wakes an idle node through LISTEN/NOTIFY, long before its next poll',
+    async () => {
+      const { config } = await newDatabase();
+      const database = config ? { database: config } : {};
+      const producer = await createCore({
+        dataDir: newDir(),
+        catalogDir: fixtureCatalog,
+        commandEnv: process.env,
+        ...database,
+      });
+      const worker = await createCore({
+        dataDir: newDir(),
+        catalogDir: fixtureCatalog,
+        commandEnv: process.env,
+        pollMs: 60_000,
+        ...database,
+      });
+      try {
+        await worker.worker.start();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const queuedAt = Date.now();
+        const { job } = await producer.jobs.enqueue({
+          automationId: 'echo',
+          adapter: 'test',
+          plainInputs: { message: 'ping' },
+        });
+        const done = await worker.jobs.wait(job.id, { timeoutMs: 10_000 });
+        expect(done.state).toBe('succeeded');
+        expect((done.startedAt as Date).getTime() - queuedAt).toBeLessThan(2000);
+      } finally {
+        await worker.close({ graceMs: 0 });
+        await producer.close({ graceMs: 0 });
+      }
+    },
+  );
 });

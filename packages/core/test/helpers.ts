@@ -32,7 +32,14 @@ export const useCore = (newDir: () => string) => {
   });
   return async (options: Partial<CoreOptions> = {}): Promise<Core> => {
     const database = await createTestDatabase();
-    const core = await createCore({ dataDir: newDir(), catalogDir: fixtureCatalog, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), ...options });
+    const core = await createCore({
+      dataDir: newDir(),
+      catalogDir: fixtureCatalog,
+      commandEnv: process.env,
+      pollMs: 100,
+      ...(database.config ? { database: database.config } : {}),
+      ...options,
+    });
     opened.push({ core, database });
     return core;
   };

@@ -43,7 +43,9 @@ describe('migrations', () => {
     for (let round = 0; round < 5; round++) {
       const database = await newDatabase();
       const sharedDir = newDir();
-      const results = await Promise.allSettled(Array.from({ length: 5 }, () => createCore(optionsOn(database.config, sharedDir))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => createCore(optionsOn(database.config, sharedDir))),
+      );
       const cores = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       try {
         expect(results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []))).toEqual([]);
@@ -62,10 +64,17 @@ describe('migrations', () => {
     const database = await newDatabase();
     const sharedDir = newDir();
     const first = await createCore(optionsOn(database.config, sharedDir));
-    await first.db('botgate_migrations').insert({ name: '0099-from-the-future', batch: 99, migration_time: new Date() });
+    await first
+      .db('botgate_migrations')
+      .insert({ name: '0099-from-the-future', batch: 99, migration_time: new Date() });
     await first.db('beta_migrations').insert({ name: '0042-beta-later', batch: 99, migration_time: new Date() });
     // A node still running when a newer one migrated: unready, saying why, not an error.
-    expect(await first.readiness()).toMatchObject({ ready: false, database: expect.stringMatching(/^migrated by a newer botgate \(botgate_migrations: 0099-from-the-future, beta_migrations: 0042-beta-later\)/) });
+    expect(await first.readiness()).toMatchObject({
+      ready: false,
+      database: expect.stringMatching(
+        /^migrated by a newer botgate \(botgate_migrations: 0099-from-the-future, beta_migrations: 0042-beta-later\)/,
+      ),
+    });
     await first.close({ graceMs: 0 });
 
     const refusal = await createCore(optionsOn(database.config, sharedDir)).then(

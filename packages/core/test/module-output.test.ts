@@ -16,7 +16,8 @@ const run = async (core: Core, automationId: string, plainInputs: Record<string,
   return core.jobs.wait(job.id, { timeoutMs: 10_000 });
 };
 
-const hasText = (path: string, text: string) => async () => (existsSync(path) && readFileSync(path, 'utf8') === text ? true : undefined);
+const hasText = (path: string, text: string) => async () =>
+  existsSync(path) && readFileSync(path, 'utf8') === text ? true : undefined;
 
 describe.each([
   { isolation: 'thread', chatty: 'chatty', quiet: 'echo' },
@@ -35,7 +36,10 @@ describe.each([
       // Opened whatever happened: a module waiting on the main thread would outlive the test.
       writeFileSync(gate, '');
     }
-    expect(await core.jobs.wait(job.id, { timeoutMs: 10_000 })).toMatchObject({ state: 'succeeded', log: printed('A') });
+    expect(await core.jobs.wait(job.id, { timeoutMs: 10_000 })).toMatchObject({
+      state: 'succeeded',
+      log: printed('A'),
+    });
     await waitFor('the whole output in the live log', hasText(live, printed('A')));
 
     const silent = await run(core, quiet, {});
@@ -66,15 +70,25 @@ describe('isolation: none', () => {
     await core.worker.start();
     const gate = join(newDir(), 'gate');
     const names = ['n1', 'n2', 'n3', 'n4'];
-    const queued = await Promise.all(names.map((say) => core.jobs.enqueue({ automationId: 'chatty-inline', adapter: 'test', plainInputs: { say, gate, lines: 3 } })));
+    const queued = await Promise.all(
+      names.map((say) =>
+        core.jobs.enqueue({ automationId: 'chatty-inline', adapter: 'test', plainInputs: { say, gate, lines: 3 } }),
+      ),
+    );
     try {
       // All four have printed and wait at the gate, so what follows is printed interleaved.
-      for (const [i, { job }] of queued.entries()) await waitFor(`job ${names[i]} at the gate`, hasText(jobPaths(job.workDir).log, `log ${names[i]}\nstdout ${names[i]}\n`));
+      for (const [i, { job }] of queued.entries())
+        await waitFor(
+          `job ${names[i]} at the gate`,
+          hasText(jobPaths(job.workDir).log, `log ${names[i]}\nstdout ${names[i]}\n`),
+        );
     } finally {
       writeFileSync(gate, '');
     }
     const ended = await Promise.all(queued.map(({ job }) => core.jobs.wait(job.id, { timeoutMs: 10_000 })));
-    expect(ended.map((job) => job.log)).toEqual(names.map((say) => `log ${say}\nstdout ${say}\n${say} line 0\n${say} line 1\n${say} line 2\nerror ${say}\n`));
+    expect(ended.map((job) => job.log)).toEqual(
+      names.map((say) => `log ${say}\nstdout ${say}\n${say} line 0\n${say} line 1\n${say} line 2\nerror ${say}\n`),
+    );
   });
 });
 
@@ -84,7 +98,10 @@ describe('a module worker thread', () => {
     // passed through unchanged, and restored.
     const seen: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (seen.push(String(chunk)), write.call(process.stdout, chunk, ...rest))) as typeof write;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (
+      seen.push(String(chunk)),
+      write.call(process.stdout, chunk, ...rest)
+    )) as typeof write;
     try {
       // One thread, so the next job runs where the earlier module's timer is still pending.
       const core = await openCore({ concurrency: 1, moduleThreads: 1 });
@@ -93,9 +110,17 @@ describe('a module worker thread', () => {
       const next = await run(core, 'chatty', { say: 'next', ms: 50 });
       expect([early.log, next.log]).toEqual([printed('early'), printed('next')]);
       const line = await waitFor('the late output on stdout', async () =>
-        seen.join('').split('\n').find((l) => l.includes('"module output outside a job"')),
+        seen
+          .join('')
+          .split('\n')
+          .find((l) => l.includes('"module output outside a job"')),
       );
-      expect(JSON.parse(line)).toEqual({ level: 40, time: expect.any(Number), msg: 'module output outside a job', text: 'late early\n' });
+      expect(JSON.parse(line)).toEqual({
+        level: 40,
+        time: expect.any(Number),
+        msg: 'module output outside a job',
+        text: 'late early\n',
+      });
     } finally {
       process.stdout.write = write;
     }

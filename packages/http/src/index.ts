@@ -1,9 +1,21 @@
 export { HttpError } from './http-error.js';
-export { createErrorHandler, createPlainErrorHandler, fromParserError, type ErrorHandlerOptions } from './create-error-handler.js';
+export {
+  createErrorHandler,
+  createPlainErrorHandler,
+  fromParserError,
+  type ErrorHandlerOptions,
+} from './create-error-handler.js';
 export { acceptBodies, handle, methodNotAllowed } from './guards.js';
 export { baseStatuses, type HttpErrorCode } from './statuses.js';
 export { describeRequest, operation, requestFacts, type RequestFacts } from './request-facts.js';
-export { mountRoutes, type BodySpec, type HttpMethod, type ResponseSpec, type RouteDoc, type RouteSpec } from './route-table.js';
+export {
+  mountRoutes,
+  type BodySpec,
+  type HttpMethod,
+  type ResponseSpec,
+  type RouteDoc,
+  type RouteSpec,
+} from './route-table.js';
 export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';
 export { sendJobFile } from './send-job-file.js';
 export { parseInput } from './parse-input.js';

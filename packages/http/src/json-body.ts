@@ -24,10 +24,22 @@ const jsonOrUntyped = (req: IncomingMessage): boolean => {
  * levels fit in a 1 MiB body and overflowed the stack of the variable conversion (a 500).
  */
 export const jsonBody = (options: JsonBodyOptions): RequestHandler[] => [
-  express.json({ limit: options.limit, strict: options.strict ?? true, ...(options.untyped ? { type: jsonOrUntyped } : {}) }),
+  express.json({
+    limit: options.limit,
+    strict: options.strict ?? true,
+    ...(options.untyped ? { type: jsonOrUntyped } : {}),
+  }),
   (req, _res, next) => {
-    if ((req.is('application/json') || (options.untyped && req.headers['content-type'] === undefined)) && nestsDeeperThan(req.body, options.maxDepth)) {
-      next(new HttpError('BAD_REQUEST', `the JSON body nests deeper than ${options.maxDepth} levels, the limit (jsonDepth)`));
+    if (
+      (req.is('application/json') || (options.untyped && req.headers['content-type'] === undefined)) &&
+      nestsDeeperThan(req.body, options.maxDepth)
+    ) {
+      next(
+        new HttpError(
+          'BAD_REQUEST',
+          `the JSON body nests deeper than ${options.maxDepth} levels, the limit (jsonDepth)`,
+        ),
+      );
     } else next();
   },
 ];

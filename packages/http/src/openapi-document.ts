@@ -11,12 +11,17 @@ type JsonObject = Record<string, unknown>;
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
   // Request schemas are documented as what a client may send, responses as what it gets.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonObject;
   return rest;
 };
 
 /** `/hotbot/:allocationId/execute` → `/hotbot/{allocationId}/execute`; `*name` → `{name}`. */
-export const openApiPath = (expressPath: string): string => expressPath.replace(/[:*]([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+export const openApiPath = (expressPath: string): string =>
+  expressPath.replace(/[:*]([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
 
 const parameters = (where: 'path' | 'query' | 'header', shape: z.ZodObject | undefined): JsonObject[] => {
   if (shape === undefined) return [];
@@ -34,18 +39,26 @@ const parameters = (where: 'path' | 'query' | 'header', shape: z.ZodObject | und
 };
 
 const operationOf = (adapter: string, route: RouteDoc): JsonObject => ({
-  operationId: `${adapter}.${route.method}.${route.operation}.${openApiPath(route.path).replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+  operationId: `${adapter}.${route.method}.${route.operation}.${openApiPath(route.path)
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')}`,
   summary: route.summary,
   ...(route.description === undefined ? {} : { description: route.description }),
   tags: [adapter],
   ...(route.security === undefined ? {} : { security: route.security.map((name) => ({ [name]: [] })) }),
-  parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...parameters('header', route.headers)],
+  parameters: [
+    ...parameters('path', route.params),
+    ...parameters('query', route.query),
+    ...parameters('header', route.headers),
+  ],
   ...(route.body === undefined
     ? {}
     : {
         requestBody: {
           required: route.body.required ?? true,
-          content: Object.fromEntries(Object.entries(route.body.content).map(([type, schema]) => [type, { schema: jsonSchema(schema, 'input') }])),
+          content: Object.fromEntries(
+            Object.entries(route.body.content).map(([type, schema]) => [type, { schema: jsonSchema(schema, 'input') }]),
+          ),
         },
       }),
   responses: Object.fromEntries(
@@ -55,17 +68,34 @@ const operationOf = (adapter: string, route: RouteDoc): JsonObject => ({
         description: response.description,
         ...(response.headers === undefined
           ? {}
-          : { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }),
+          : {
+              headers: Object.fromEntries(
+                Object.entries(response.headers).map(([name, description]) => [
+                  name,
+                  { description, schema: { type: 'string' } },
+                ]),
+              ),
+            }),
         ...(response.schema === undefined && response.contentType === undefined
           ? {}
-          : { content: { [response.contentType ?? 'application/json']: response.schema === undefined ? {} : { schema: jsonSchema(response.schema, 'output') } } }),
+          : {
+              content: {
+                [response.contentType ?? 'application/json']:
+                  response.schema === undefined ? {} : { schema: jsonSchema(response.schema, 'output') },
+              },
+            }),
       },
     ]),
   ),
 });
 
 /** An OpenAPI 3.1 document of a contract, made from the route table its router mounts. */
-export const openApiDocument = (adapter: string, info: OpenApiInfo, routes: readonly RouteDoc[], securitySchemes: JsonObject = {}): JsonObject => {
+export const openApiDocument = (
+  adapter: string,
+  info: OpenApiInfo,
+  routes: readonly RouteDoc[],
+  securitySchemes: JsonObject = {},
+): JsonObject => {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);

@@ -19,7 +19,9 @@ export const describeRequest = (res: Response, facts: RequestFacts): void => {
 export const requestFacts = (res: Response): RequestFacts => (res.locals[key] as RequestFacts | undefined) ?? {};
 
 /** Route middleware naming the adapter and the kind of call before anything can fail. */
-export const operation = (adapter: string, name: string) => (_req: Request, res: Response, next: NextFunction): void => {
-  describeRequest(res, { adapter, operation: name });
-  next();
-};
+export const operation =
+  (adapter: string, name: string) =>
+  (_req: Request, res: Response, next: NextFunction): void => {
+    describeRequest(res, { adapter, operation: name });
+    next();
+  };

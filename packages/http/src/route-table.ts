@@ -51,7 +51,8 @@ export const mountRoutes = (router: Router, adapter: string, routes: readonly Ro
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   for (const [path, specs] of byPath) {
     const chain = router.route(path);
-    for (const spec of specs) chain[spec.method](operation(adapter, spec.operation), ...(spec.before ?? []), handle(spec.handler));
+    for (const spec of specs)
+      chain[spec.method](operation(adapter, spec.operation), ...(spec.before ?? []), handle(spec.handler));
     chain.all(methodNotAllowed(specs.map((spec) => spec.method.toUpperCase()).join(', ')));
   }
 };

@@ -17,7 +17,13 @@ export const requireToken = (token: string): RequestHandler => {
     const query = req.query.token;
     const given = header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? (typeof query === 'string' ? query : undefined);
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
-      next(new LocalApiError('UNAUTHORIZED', given === undefined ? 'this API needs a token: Authorization: Bearer <token>' : 'wrong token', { 'WWW-Authenticate': 'Bearer realm="botgate local-api"' }));
+      next(
+        new LocalApiError(
+          'UNAUTHORIZED',
+          given === undefined ? 'this API needs a token: Authorization: Bearer <token>' : 'wrong token',
+          { 'WWW-Authenticate': 'Bearer realm="botgate local-api"' },
+        ),
+      );
       return;
     }
     next();
@@ -28,7 +34,12 @@ export const requireToken = (token: string): RequestHandler => {
 export const parseAllowList = (cidrs: readonly string[]): Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> =>
   cidrs.map((cidr) => {
     try {
-      return cidr.includes('/') ? ipaddr.parseCIDR(cidr) : ([ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
+      return cidr.includes('/')
+        ? ipaddr.parseCIDR(cidr)
+        : ([ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128] as [
+            ipaddr.IPv4 | ipaddr.IPv6,
+            number,
+          ]);
     } catch {
       throw new BotgateError('INVALID_CONFIG', `localApi.allow: "${cidr}" is not an IP address or CIDR range`);
     }
@@ -45,7 +56,9 @@ export const requireAllowedAddress = (cidrs: readonly string[]): RequestHandler 
     } catch {
       address = undefined;
     }
-    const allowed = address !== undefined && ranges.some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
+    const allowed =
+      address !== undefined &&
+      ranges.some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
     if (!allowed) next(new LocalApiError('FORBIDDEN', `address ${remote ?? 'unknown'} may not use this API`));
     else next();
   };

@@ -1,14 +1,22 @@
 import { openApiDocument, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 
-const error = z.object({ error: z.string(), message: z.string() }).meta({ description: 'botgate error body (EMILY defines none)' });
+const error = z
+  .object({ error: z.string(), message: z.string() })
+  .meta({ description: 'botgate error body (EMILY defines none)' });
 const failure = (description: string) => ({ description, schema: error });
 const unauthorized = failure('A token is configured and none or a wrong one was sent');
 const forbidden = failure('The caller’s address is not allowed');
 
 const uuid = z.string().meta({ description: 'The skill’s uuid, shown when it is added to the API' });
-const msUnixTime = z.string().regex(/^\d{1,16}$/).meta({ description: 'The job number a trigger answered' });
-const token = z.string().optional().meta({ description: 'The API token, when one is configured (or `Authorization: Bearer`)' });
+const msUnixTime = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .meta({ description: 'The job number a trigger answered' });
+const token = z
+  .string()
+  .optional()
+  .meta({ description: 'The API token, when one is configured (or `Authorization: Bearer`)' });
 const jobQuery = z.object({ uuid, msUnixTime, token });
 
 const overview = z.object({ userId: z.string(), executing: z.boolean(), waiting: z.number(), finished: z.number() });
@@ -64,22 +72,38 @@ export const localApiContract = {
       'Without `uuid`: the queue overview. With `uuid`: queues that skill; every other query parameter is an input variable. Answers the job number `msUnixTime`.',
     security: ['bearer', 'queryToken'],
     query: z.object({ uuid: uuid.optional(), token }).catchall(z.string()),
-    headers: z.object({ 'Idempotency-Key': z.string().min(1).max(200).optional().meta({ description: 'A retried trigger with the same key answers the same job' }) }),
-    responses: { ...triggerResponses, 200: { description: 'The overview (no uuid), or the queued job’s number', schema: z.union([overview, triggered]) } },
+    headers: z.object({
+      'Idempotency-Key': z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .meta({ description: 'A retried trigger with the same key answers the same job' }),
+    }),
+    responses: {
+      ...triggerResponses,
+      200: {
+        description: 'The overview (no uuid), or the queued job’s number',
+        schema: z.union([overview, triggered]),
+      },
+    },
   },
   trigger: {
     method: 'post',
     path: '/api',
     operation: 'trigger',
     summary: 'Trigger a skill, with files',
-    description: 'Queues the skill; multipart files land in the job’s working folder, fields (multipart, form or JSON) and query parameters are input variables.',
+    description:
+      'Queues the skill; multipart files land in the job’s working folder, fields (multipart, form or JSON) and query parameters are input variables.',
     security: ['bearer', 'queryToken'],
     query: z.object({ uuid, token }).catchall(z.string()),
     headers: z.object({ 'Idempotency-Key': z.string().min(1).max(200).optional() }),
     body: {
       required: false,
       content: {
-        'multipart/form-data': z.record(z.string(), z.string()).meta({ description: 'Files (any field name) and text fields' }),
+        'multipart/form-data': z
+          .record(z.string(), z.string())
+          .meta({ description: 'Files (any field name) and text fields' }),
         'application/x-www-form-urlencoded': fields,
         'application/json': fields,
       },
@@ -91,10 +115,17 @@ export const localApiContract = {
     path: '/api/job',
     operation: 'status',
     summary: 'A job’s status',
-    description: 'EMILY’s `status` (inqueue, executing, finished); a finished job also tells how it ended, its outputs and its output files.',
+    description:
+      'EMILY’s `status` (inqueue, executing, finished); a finished job also tells how it ended, its outputs and its output files.',
     security: ['bearer', 'queryToken'],
     query: jobQuery,
-    responses: { 200: { description: 'The job', schema: status }, 400: failure('A missing or malformed parameter'), 401: unauthorized, 403: forbidden, 404: failure('No such skill or job') },
+    responses: {
+      200: { description: 'The job', schema: status },
+      400: failure('A missing or malformed parameter'),
+      401: unauthorized,
+      403: forbidden,
+      404: failure('No such skill or job'),
+    },
   },
   file: {
     method: 'get',
@@ -118,10 +149,18 @@ export const localApiContract = {
 export const localApiOpenApi = () =>
   openApiDocument(
     'local-api',
-    { title: 'botgate local-api (EMILY.RPA API Trigger)', version: '1', description: 'EMILY.RPA’s API Trigger: queue overview, trigger a skill, job status and output files.' },
+    {
+      title: 'botgate local-api (EMILY.RPA API Trigger)',
+      version: '1',
+      description: 'EMILY.RPA’s API Trigger: queue overview, trigger a skill, job status and output files.',
+    },
     Object.values(localApiContract),
     {
-      bearer: { type: 'http', scheme: 'bearer', description: 'Only when the server is configured with a local-api token' },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Only when the server is configured with a local-api token',
+      },
       queryToken: { type: 'apiKey', in: 'query', name: 'token' },
     },
   );

@@ -34,11 +34,15 @@ const parseBody = (maxDepth: number): RequestHandler[] => [
   // Read by node's querystring, not express's qs, which drops a field named `__proto__`.
   express.text({ type: 'application/x-www-form-urlencoded', limit: '1mb' }),
   (req, _res, next) => {
-    if (req.is('application/x-www-form-urlencoded') && typeof req.body === 'string') req.body = parseQueryString(req.body, '&', '=', { maxKeys: 1000 });
+    if (req.is('application/x-www-form-urlencoded') && typeof req.body === 'string')
+      req.body = parseQueryString(req.body, '&', '=', { maxKeys: 1000 });
     next();
   },
   ...jsonBody({ limit: '1mb', maxDepth }),
-  acceptBodies(['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'], 'send multipart/form-data (files and fields), a form or JSON'),
+  acceptBodies(
+    ['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json'],
+    'send multipart/form-data (files and fields), a form or JSON',
+  ),
 ];
 
 /**
@@ -48,7 +52,11 @@ const parseBody = (maxDepth: number): RequestHandler[] => [
 export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}): Router => {
   const skills = createSkills(core);
   const uploadLimit = options.uploadLimit ?? 50 * 1024 * 1024;
-  const uploads = { uploadLimit, uploadTotalLimit: options.uploadTotalLimit ?? 4 * uploadLimit, uploadDir: options.uploadDir ?? join(core.options.dataDir, 'uploads') };
+  const uploads = {
+    uploadLimit,
+    uploadTotalLimit: options.uploadTotalLimit ?? 4 * uploadLimit,
+    uploadDir: options.uploadDir ?? join(core.options.dataDir, 'uploads'),
+  };
   const overview = getOverview(core, options.userId ?? 'botgate');
   const triggerSkill = trigger(core, skills);
   const router = Router();
@@ -66,11 +74,17 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
         return overview(req, res);
       },
     },
-    { ...localApiContract.trigger, before: [...receiveUploads(uploads), ...parseBody(core.options.jsonDepth)], handler: triggerSkill },
+    {
+      ...localApiContract.trigger,
+      before: [...receiveUploads(uploads), ...parseBody(core.options.jsonDepth)],
+      handler: triggerSkill,
+    },
     { ...localApiContract.status, handler: getJob(core, skills) },
     { ...localApiContract.file, handler: getJobFile(core, skills) },
   ]);
-  router.use('/api', (req, _res, next) => next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  router.use('/api', (req, _res, next) =>
+    next(new LocalApiError('NOT_FOUND', `no local API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+  );
   router.use('/api', createLocalApiErrorHandler(options.logger ?? silentLogger, core.storage));
   return router;
 };

@@ -8,7 +8,8 @@ const add: AdapterCommand<Skill & { added: boolean }> = {
   description: 'EMILY\'s "Add to API": make an automation triggerable and print its uuid',
   args: [{ name: 'automation', description: 'automation id' }],
   run: (core, [automationId]) => createSkills(core).add(automationId as string),
-  format: (skill) => `${skill.automationId}: uuid ${skill.uuid}${skill.added ? '' : ' (already added)'}\n  GET|POST /api?uuid=${skill.uuid}`,
+  format: (skill) =>
+    `${skill.automationId}: uuid ${skill.uuid}${skill.added ? '' : ' (already added)'}\n  GET|POST /api?uuid=${skill.uuid}`,
 };
 
 const remove: AdapterCommand<Skill> = {
@@ -23,7 +24,10 @@ const list: AdapterCommand<Skill[]> = {
   path: ['list'],
   description: 'automations added to the local API, with their uuids',
   run: (core) => createSkills(core).list(),
-  format: (skills) => (skills.length === 0 ? 'no automation is added to the local API' : skills.map((s) => `${s.uuid}  ${s.automationId}  (${s.name})`).join('\n')),
+  format: (skills) =>
+    skills.length === 0
+      ? 'no automation is added to the local API'
+      : skills.map((s) => `${s.uuid}  ${s.automationId}  (${s.name})`).join('\n'),
 };
 
 export const localApiDescriptor: AdapterDescriptor = {
@@ -33,5 +37,7 @@ export const localApiDescriptor: AdapterDescriptor = {
   commands: [add, remove, list],
   openApi: localApiOpenApi,
   // A job's msUnixTime.
-  removeJobRows: async (tx, jobIds) => ({ rows: { local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() } }),
+  removeJobRows: async (tx, jobIds) => ({
+    rows: { local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() },
+  }),
 };

@@ -10,4 +10,5 @@ export class LocalApiError extends HttpError<LocalApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = baseStatuses;
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createLocalApiErrorHandler = (logger: Logger, storage?: StorageHealth) => createPlainErrorHandler('local-api', statuses, logger, storage);
+export const createLocalApiErrorHandler = (logger: Logger, storage?: StorageHealth) =>
+  createPlainErrorHandler('local-api', statuses, logger, storage);

@@ -4,7 +4,11 @@ import { createSequence, sql, type Core, type Transaction } from '@botgate/core'
 const numbers = createSequence({
   lockPrefix: 'local-api',
   readLast: async (tx, uuid) => {
-    const [row] = await sql<{ last: number | string | null }>(tx, 'SELECT max(ms_unix_time) AS last FROM local_api_jobs WHERE uuid = ?', [uuid]);
+    const [row] = await sql<{ last: number | string | null }>(
+      tx,
+      'SELECT max(ms_unix_time) AS last FROM local_api_jobs WHERE uuid = ?',
+      [uuid],
+    );
     return Number(row?.last ?? 0);
   },
 });
@@ -21,11 +25,16 @@ export const allocateMsUnixTime = async (tx: Transaction, uuid: string, jobId: n
 };
 
 export const msUnixTimeOfJob = async (core: Core, jobId: number): Promise<string | undefined> => {
-  const row = (await core.db('local_api_jobs').where({ job_id: jobId }).first('ms_unix_time')) as { ms_unix_time: number | string } | undefined;
+  const row = (await core.db('local_api_jobs').where({ job_id: jobId }).first('ms_unix_time')) as
+    { ms_unix_time: number | string } | undefined;
   return row === undefined ? undefined : String(row.ms_unix_time);
 };
 
 export const jobIdOf = async (core: Core, uuid: string, msUnixTime: string): Promise<number | undefined> => {
-  const [row] = await sql<{ job_id: number | string }>(core.db, 'SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?', [uuid, Number(msUnixTime)]);
+  const [row] = await sql<{ job_id: number | string }>(
+    core.db,
+    'SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?',
+    [uuid, Number(msUnixTime)],
+  );
   return row === undefined ? undefined : Number(row.job_id);
 };

@@ -16,7 +16,11 @@ interface SkillRow {
 /** EMILY's "Add to API": which automations the local API may trigger, each under its uuid. */
 export const createSkills = (core: Core) => {
   const table = () => core.db<SkillRow>('local_api_skills');
-  const toSkill = (row: SkillRow): Skill => ({ uuid: row.uuid, automationId: row.automation_id, name: core.catalog.find(row.automation_id)?.name ?? row.automation_id });
+  const toSkill = (row: SkillRow): Skill => ({
+    uuid: row.uuid,
+    automationId: row.automation_id,
+    name: core.catalog.find(row.automation_id)?.name ?? row.automation_id,
+  });
   return {
     /** Adds (or re-adds) an automation; its uuid is made once and kept. */
     async add(automationId: string): Promise<Skill & { added: boolean }> {
@@ -32,7 +36,10 @@ export const createSkills = (core: Core) => {
     },
     async remove(automationId: string): Promise<Skill> {
       const existing = await table().where({ automation_id: automationId, enabled: true }).first();
-      if (!existing) throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" is not added to the local API`, { automationId });
+      if (!existing)
+        throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" is not added to the local API`, {
+          automationId,
+        });
       await table().where({ automation_id: automationId }).update({ enabled: false });
       return toSkill(existing);
     },
@@ -41,7 +48,10 @@ export const createSkills = (core: Core) => {
     },
     /** The added skill with this uuid whose automation is still in the catalog. */
     async find(uuid: string): Promise<Skill | undefined> {
-      const [row] = await sql<SkillRow>(core.db, 'SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [uuid, true]);
+      const [row] = await sql<SkillRow>(core.db, 'SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [
+        uuid,
+        true,
+      ]);
       return row && core.catalog.find(row.automation_id) ? toSkill(row) : undefined;
     },
   };

@@ -26,7 +26,14 @@ let made = 0;
 export const startLocalApi = async (options: LocalApiOptions = {}, catalogDir = examples): Promise<Harness> => {
   const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
-  const core = await createCore({ dataDir, catalogDir, commandEnv: process.env, pollMs: 100, ...(database.config ? { database: database.config } : {}), adapters: [localApiDescriptor] });
+  const core = await createCore({
+    dataDir,
+    catalogDir,
+    commandEnv: process.env,
+    pollMs: 100,
+    ...(database.config ? { database: database.config } : {}),
+    adapters: [localApiDescriptor],
+  });
   await core.worker.start();
   const app = express();
   app.use(createLocalApiRouter(core, options));
@@ -65,11 +72,17 @@ export { waitFor };
 export const waitForFinal = (core: Core, id: number): Promise<Job> => core.jobs.wait(id, { timeoutMs: 20_000 });
 
 /** A multipart body written by hand, for what fetch's FormData will not send (odd names, cut-off bodies). */
-export const multipart = (boundary: string, parts: Array<{ name: string; filename?: string; content: string | Buffer }>, { end = true } = {}): Buffer =>
+export const multipart = (
+  boundary: string,
+  parts: Array<{ name: string; filename?: string; content: string | Buffer }>,
+  { end = true } = {},
+): Buffer =>
   // A file name starting with `*=` is sent in RFC 5987 form (filename*=utf-8''…), which can carry any byte.
   Buffer.concat([
     ...parts.flatMap((part) => [
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename === undefined ? '' : part.filename.startsWith('*=') ? `; filename*=utf-8''${part.filename.slice(2)}` : `; filename="${part.filename}"`}\r\n${part.filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n'}\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename === undefined ? '' : part.filename.startsWith('*=') ? `; filename*=utf-8''${part.filename.slice(2)}` : `; filename="${part.filename}"`}\r\n${part.filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n'}\r\n`,
+      ),
       Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content),
       Buffer.from('\r\n'),
     ]),

@@ -10,26 +10,49 @@ const header = 'robocloud-process-secret';
  * The legacy API's check: the process's own secret, from the header (preferred) or the query.
  * The hash is compared even when the process does not exist, so the answer takes the same time.
  */
-export const authenticateProcessSecret = async (req: Request, processes: Processes): Promise<{ process: Process; workspaceId: string }> => {
+export const authenticateProcessSecret = async (
+  req: Request,
+  processes: Processes,
+): Promise<{ process: Process; workspaceId: string }> => {
   const query = req.query[header];
   const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
-  if (presented === undefined || presented === '') throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
+  if (presented === undefined || presented === '')
+    throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
   const { workspaceId: ws, processId } = req.params as { workspaceId: string; processId: string };
   const workspaceId = await processes.workspaceId();
   const process = ws === workspaceId ? await processes.find(processId) : undefined;
   const matches = secretMatches(presented, process?.secretHash);
-  if (!process) throw new ProcessApiError('NOT_FOUND', ws === workspaceId ? `no process ${processId} in workspace ${ws}` : `no workspace ${ws}`);
-  if (!matches) throw new ProcessApiError('FORBIDDEN', process.secretHash === null ? 'Process API access is not enabled for this process' : 'the secret is not valid for this process');
+  if (!process)
+    throw new ProcessApiError(
+      'NOT_FOUND',
+      ws === workspaceId ? `no process ${processId} in workspace ${ws}` : `no workspace ${ws}`,
+    );
+  if (!matches)
+    throw new ProcessApiError(
+      'FORBIDDEN',
+      process.secretHash === null
+        ? 'Process API access is not enabled for this process'
+        : 'the secret is not valid for this process',
+    );
   return { process, workspaceId };
 };
 
 /** The process-v1 check of a workspace-wide call: `Authorization: RC-WSKEY <key>` with the permission it needs, for this workspace. */
-export const authenticateWorkspace = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ workspaceId: string }> => {
+export const authenticateWorkspace = async (
+  req: Request,
+  keys: WorkspaceKeys,
+  processes: Processes,
+  permission: Permission,
+): Promise<{ workspaceId: string }> => {
   const presented = req.get('authorization')?.match(/^RC-WSKEY\s+(\S+)$/i)?.[1];
-  if (presented === undefined) throw new ProcessApiError('UNAUTHORIZED', 'send a workspace key: Authorization: RC-WSKEY <key>', { 'WWW-Authenticate': 'RC-WSKEY' });
+  if (presented === undefined)
+    throw new ProcessApiError('UNAUTHORIZED', 'send a workspace key: Authorization: RC-WSKEY <key>', {
+      'WWW-Authenticate': 'RC-WSKEY',
+    });
   const key = await keys.authenticate(presented);
   if (!key) throw new ProcessApiError('FORBIDDEN', 'the workspace key is not valid');
-  if (!key.permissions.includes(permission)) throw new ProcessApiError('FORBIDDEN', `the key "${key.name}" lacks the ${permission} permission`);
+  if (!key.permissions.includes(permission))
+    throw new ProcessApiError('FORBIDDEN', `the key "${key.name}" lacks the ${permission} permission`);
   const { workspaceId: ws } = req.params as { workspaceId: string };
   const workspaceId = await processes.workspaceId();
   if (ws !== workspaceId) throw new ProcessApiError('NOT_FOUND', `no workspace ${ws}`);
@@ -37,7 +60,12 @@ export const authenticateWorkspace = async (req: Request, keys: WorkspaceKeys, p
 };
 
 /** The process-v1 check of a call on one process: the workspace's, then the process. */
-export const authenticateWorkspaceKey = async (req: Request, keys: WorkspaceKeys, processes: Processes, permission: Permission): Promise<{ process: Process; workspaceId: string }> => {
+export const authenticateWorkspaceKey = async (
+  req: Request,
+  keys: WorkspaceKeys,
+  processes: Processes,
+  permission: Permission,
+): Promise<{ process: Process; workspaceId: string }> => {
   const { workspaceId } = await authenticateWorkspace(req, keys, processes, permission);
   const { processId } = req.params as { processId: string };
   const process = await processes.find(processId);

@@ -15,13 +15,35 @@ const processId = z.string().meta({ description: 'The process id, shown when its
 const runId = z.string().meta({ description: 'A run id a trigger answered' });
 const processParams = z.object({ workspaceId, processId });
 const runParams = processParams.extend({ runId });
-const idempotency = z.object({ 'Idempotency-Key': z.string().min(1).max(200).optional().meta({ description: 'A retried trigger with the same key answers the same run' }) });
-const workItem = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).meta({ description: 'The work item payload: a JSON object, or an array (one work item whose payload is that array; [] is an empty payload)' });
-const secretQuery = z.object({ 'robocloud-process-secret': z.string().optional().meta({ description: 'The process secret, when a header cannot be set' }) });
+const idempotency = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'A retried trigger with the same key answers the same run' }),
+});
+const workItem = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).meta({
+  description:
+    'The work item payload: a JSON object, or an array (one work item whose payload is that array; [] is an empty payload)',
+});
+const secretQuery = z.object({
+  'robocloud-process-secret': z
+    .string()
+    .optional()
+    .meta({ description: 'The process secret, when a header cannot be set' }),
+});
 
 const runState = z.enum(['INI', 'IP', 'COMPL']);
 const result = z.enum(['OK', 'ERR']).nullable();
-const legacyRun = z.object({ id: z.string(), result, state: runState, errorCode: z.string(), duration: z.number(), workspaceId: z.string() });
+const legacyRun = z.object({
+  id: z.string(),
+  result,
+  state: runState,
+  errorCode: z.string(),
+  duration: z.number(),
+  workspaceId: z.string(),
+});
 const robotRun = z.object({
   id: z.string(),
   runId: z.string(),
@@ -43,7 +65,9 @@ const run = z.object({
   processId: z.string(),
   processName: z.string(),
   duration: z.number(),
-  robotRuns: z.array(robotRun).meta({ description: 'One robot run per attempt (retries, runs cut short by a node stopping), first to last' }),
+  robotRuns: z
+    .array(robotRun)
+    .meta({ description: 'One robot run per attempt (retries, runs cut short by a node stopping), first to last' }),
   runNo: z.number(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -51,7 +75,11 @@ const run = z.object({
 });
 const page = <T extends z.ZodType>(item: T) => z.object({ next: z.null(), has_more: z.boolean(), data: z.array(item) });
 const pagedBy = <T extends z.ZodType>(item: T) =>
-  z.object({ next: z.string().nullable().meta({ description: 'The whole URL of the next page; null on the last' }), has_more: z.boolean(), data: z.array(item) });
+  z.object({
+    next: z.string().nullable().meta({ description: 'The whole URL of the next page; null on the last' }),
+    has_more: z.boolean(),
+    data: z.array(item),
+  });
 const started = z.object({ id: z.string(), workItemIds: z.array(z.string()) });
 
 const workItemState = z.enum(['NEW', 'PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED']);
@@ -69,11 +97,18 @@ const processWorkItem = z.object({
   files: z.array(z.object({ name: z.string(), size: z.number() })),
   payload: z.unknown().optional().meta({ description: 'With includeData=true' }),
 });
-const processView = z.object({ id: z.string(), name: z.string(), workspaceId: z.string(), apiAccess: z.boolean().meta({ description: 'Whether the process has a workspace-v1 secret' }) });
+const processView = z.object({
+  id: z.string(),
+  name: z.string(),
+  workspaceId: z.string(),
+  apiAccess: z.boolean().meta({ description: 'Whether the process has a workspace-v1 secret' }),
+});
 const workItemParams = processParams.extend({ workItemId: z.string() });
 const robotRunParams = runParams.extend({ robotRunId: z.string() });
 const includeData = z.object({ includeData: z.enum(['true', 'false']).optional() });
-const limitQuery = z.object({ limit: z.string().regex(/^\d+$/).optional().meta({ description: '1 to 100; default 10' }) });
+const limitQuery = z.object({
+  limit: z.string().regex(/^\d+$/).optional().meta({ description: '1 to 100; default 10' }),
+});
 const conflict = { 409: failure('The work item or run is in the wrong state for this call') };
 
 const workspace = '/process-v1/workspaces/:workspaceId';
@@ -92,7 +127,8 @@ export const processApiContract = {
     path: `${legacy}/runs`,
     operation: 'trigger',
     summary: 'Start a process run (process secret)',
-    description: 'The JSON body is the run’s work item. The secret goes in the `robocloud-process-secret` header, or the query parameter of that name.',
+    description:
+      'The JSON body is the run’s work item. The secret goes in the `robocloud-process-secret` header, or the query parameter of that name.',
     security: ['processSecret', 'processSecretQuery'],
     params: processParams,
     query: secretQuery,
@@ -101,7 +137,13 @@ export const processApiContract = {
     responses: {
       200: {
         description: 'The run is queued',
-        schema: z.object({ message: z.literal('OK'), processRunId: z.string(), processId: z.string(), workspaceId: z.string(), workItemId: z.string() }),
+        schema: z.object({
+          message: z.literal('OK'),
+          processRunId: z.string(),
+          processId: z.string(),
+          workspaceId: z.string(),
+          workItemId: z.string(),
+        }),
       },
       ...common,
       413: failure('The body is over the limit'),
@@ -129,7 +171,13 @@ export const processApiContract = {
     params: processParams,
     headers: idempotency,
     body: { content: { 'application/json': workItem }, required: false },
-    responses: { 200: { description: 'The run is queued', schema: started }, ...keyFailures, 413: failure('The body is over the limit'), 415: failure('A body that is not JSON'), ...storageFailures },
+    responses: {
+      200: { description: 'The run is queued', schema: started },
+      ...keyFailures,
+      413: failure('The body is over the limit'),
+      415: failure('A body that is not JSON'),
+      ...storageFailures,
+    },
   },
   listRuns: {
     method: 'get',
@@ -138,7 +186,9 @@ export const processApiContract = {
     summary: 'The process’s latest runs',
     security: ['workspaceKey'],
     params: processParams,
-    query: limitQuery.extend({ cursor: z.string().optional().meta({ description: 'As the next URL of the page before carries it' }) }),
+    query: limitQuery.extend({
+      cursor: z.string().optional().meta({ description: 'As the next URL of the page before carries it' }),
+    }),
     responses: { 200: { description: 'Runs, newest first, a page at a time', schema: pagedBy(run) }, ...keyFailures },
   },
   triggerBatch: {
@@ -151,7 +201,12 @@ export const processApiContract = {
     params: processParams,
     headers: idempotency,
     body: { content: { 'application/json': z.array(workItem).min(1).max(1000) } },
-    responses: { 200: { description: 'The runs are queued', schema: z.object({ data: z.array(started) }) }, ...keyFailures, 413: failure('Over 1000 runs or over the body limit'), ...storageFailures },
+    responses: {
+      200: { description: 'The runs are queued', schema: z.object({ data: z.array(started) }) },
+      ...keyFailures,
+      413: failure('Over 1000 runs or over the body limit'),
+      ...storageFailures,
+    },
   },
   getRun: {
     method: 'get',
@@ -172,11 +227,20 @@ export const processApiContract = {
     query: includeData,
     responses: {
       200: {
-        description: 'The input work items, then those the robot wrote (their files by name, each with its download path)',
+        description:
+          'The input work items, then those the robot wrote (their files by name, each with its download path)',
         schema: page(
           z.union([
             processWorkItem,
-            z.object({ id: z.string(), processRunId: z.string(), state: z.string(), files: z.array(z.object({ name: z.string(), size: z.number().optional(), downloadPath: z.string().optional() })), payload: z.unknown().optional() }),
+            z.object({
+              id: z.string(),
+              processRunId: z.string(),
+              state: z.string(),
+              files: z.array(
+                z.object({ name: z.string(), size: z.number().optional(), downloadPath: z.string().optional() }),
+              ),
+              payload: z.unknown().optional(),
+            }),
           ]),
         ),
       },
@@ -190,7 +254,13 @@ export const processApiContract = {
     summary: 'The run’s output files',
     security: ['workspaceKey'],
     params: runParams,
-    responses: { 200: { description: 'Artifacts with their download paths', schema: page(z.object({ id: z.string(), fileName: z.string(), size: z.number(), downloadPath: z.string() })) }, ...keyFailures },
+    responses: {
+      200: {
+        description: 'Artifacts with their download paths',
+        schema: page(z.object({ id: z.string(), fileName: z.string(), size: z.number(), downloadPath: z.string() })),
+      },
+      ...keyFailures,
+    },
   },
   downloadArtifact: {
     method: 'get',
@@ -221,10 +291,18 @@ export const processApiContract = {
     headers: idempotency,
     body: {
       content: {
-        'application/json': z.union([z.object({ type: z.literal('default') }), z.object({ type: z.literal('workItemIds'), workItemIds: z.array(z.string()).min(1).max(1000) })]),
+        'application/json': z.union([
+          z.object({ type: z.literal('default') }),
+          z.object({ type: z.literal('workItemIds'), workItemIds: z.array(z.string()).min(1).max(1000) }),
+        ]),
       },
     },
-    responses: { 200: { description: 'The run started', schema: started }, ...keyFailures, ...conflict, ...storageFailures },
+    responses: {
+      200: { description: 'The run started', schema: started },
+      ...keyFailures,
+      ...conflict,
+      ...storageFailures,
+    },
   },
   stopRun: {
     method: 'post',
@@ -233,8 +311,21 @@ export const processApiContract = {
     summary: 'Stop a run: a queued one never starts, a running one is stopped',
     security: ['workspaceKey'],
     params: runParams,
-    body: { content: { 'application/json': z.object({ set_remaining_work_items_as_done: z.boolean().optional(), terminate_ongoing_activity_runs: z.boolean().optional(), reason: z.string().optional() }) }, required: false },
-    responses: { 200: { description: 'Accepted', schema: z.object({ accepted: z.boolean() }) }, ...keyFailures, 409: failure('The run has ended already') },
+    body: {
+      content: {
+        'application/json': z.object({
+          set_remaining_work_items_as_done: z.boolean().optional(),
+          terminate_ongoing_activity_runs: z.boolean().optional(),
+          reason: z.string().optional(),
+        }),
+      },
+      required: false,
+    },
+    responses: {
+      200: { description: 'Accepted', schema: z.object({ accepted: z.boolean() }) },
+      ...keyFailures,
+      409: failure('The run has ended already'),
+    },
   },
   robotRuns: {
     method: 'get',
@@ -261,7 +352,13 @@ export const processApiContract = {
     summary: 'The files a robot run left (the run’s last attempt holds them)',
     security: ['workspaceKey'],
     params: robotRunParams,
-    responses: { 200: { description: 'A bare array', schema: z.array(z.object({ id: z.string(), fileName: z.string(), fileSize: z.number() })) }, ...keyFailures },
+    responses: {
+      200: {
+        description: 'A bare array',
+        schema: z.array(z.object({ id: z.string(), fileName: z.string(), fileSize: z.number() })),
+      },
+      ...keyFailures,
+    },
   },
   robotRunArtifactLink: {
     method: 'get',
@@ -278,7 +375,11 @@ export const processApiContract = {
     operation: 'other',
     summary: 'Download the file a signed URL names',
     params: z.object({ grant: z.string(), name: z.string() }),
-    responses: { 200: { description: 'The file', contentType: 'application/octet-stream' }, 403: failure('A forged or expired grant'), 404: failure('The file is no longer kept') },
+    responses: {
+      200: { description: 'The file', contentType: 'application/octet-stream' },
+      403: failure('A forged or expired grant'),
+      404: failure('The file is no longer kept'),
+    },
   },
   listProcesses: {
     method: 'get',
@@ -316,7 +417,11 @@ export const processApiContract = {
     security: ['workspaceKey'],
     params: processParams,
     body: { content: { 'application/json': z.object({ payload: z.unknown().optional() }) } },
-    responses: { 200: { description: 'Its id', schema: z.object({ id: z.string() }) }, ...keyFailures, ...storageFailures },
+    responses: {
+      200: { description: 'Its id', schema: z.object({ id: z.string() }) },
+      ...keyFailures,
+      ...storageFailures,
+    },
   },
   listWorkItems: {
     method: 'get',
@@ -325,8 +430,14 @@ export const processApiContract = {
     summary: 'The process’s work items, oldest first',
     security: ['workspaceKey'],
     params: processParams,
-    query: includeData.extend({ limit: z.string().optional(), cursor: z.string().optional().meta({ description: 'The nextCursor of the page before' }) }),
-    responses: { 200: { description: 'A page', schema: pagedBy(processWorkItem).extend({ nextCursor: z.string().nullable() }) }, ...keyFailures },
+    query: includeData.extend({
+      limit: z.string().optional(),
+      cursor: z.string().optional().meta({ description: 'The nextCursor of the page before' }),
+    }),
+    responses: {
+      200: { description: 'A page', schema: pagedBy(processWorkItem).extend({ nextCursor: z.string().nullable() }) },
+      ...keyFailures,
+    },
   },
   getWorkItem: {
     method: 'get',
@@ -345,25 +456,42 @@ export const processApiContract = {
     summary: 'Process a FAILED work item again, in a new run',
     security: ['workspaceKey'],
     params: workItemParams,
-    responses: { 200: { description: 'The work item, in its new run', schema: processWorkItem }, ...keyFailures, ...conflict, ...storageFailures },
+    responses: {
+      200: { description: 'The work item, in its new run', schema: processWorkItem },
+      ...keyFailures,
+      ...conflict,
+      ...storageFailures,
+    },
   },
   requestUpload: {
     method: 'post',
     path: `${v1}/work-items/:workItemId/files/upload`,
     operation: 'other',
     summary: 'Where and how to upload a file of a work item (a pre-signed POST)',
-    description: 'A body without a Content-Type is read as JSON, as `RPA.Robocorp.Process` sends it. Post `fields` and then the file (part `file`) to `url`, as multipart/form-data, within 10 minutes, once.',
+    description:
+      'A body without a Content-Type is read as JSON, as `RPA.Robocorp.Process` sends it. Post `fields` and then the file (part `file`) to `url`, as multipart/form-data, within 10 minutes, once.',
     security: ['workspaceKey'],
     params: workItemParams,
     body: { content: { 'application/json': z.object({ fileName: z.string(), fileSize: z.number().int().min(0) }) } },
-    responses: { 200: { description: 'The upload URL and its form fields', schema: z.object({ url: z.string(), fields: z.object({ grant: z.string() }) }) }, ...keyFailures, ...conflict, 413: failure('fileSize is over the upload limit') },
+    responses: {
+      200: {
+        description: 'The upload URL and its form fields',
+        schema: z.object({ url: z.string(), fields: z.object({ grant: z.string() }) }),
+      },
+      ...keyFailures,
+      ...conflict,
+      413: failure('fileSize is over the upload limit'),
+    },
   },
   upload: {
     method: 'post',
     path: '/process-v1/uploads',
     operation: 'other',
-    summary: 'Receive a work item file posted with the fields of its upload request (no key: the grant is the credential)',
-    body: { content: { 'multipart/form-data': z.object({ grant: z.string(), file: z.string().meta({ format: 'binary' }) }) } },
+    summary:
+      'Receive a work item file posted with the fields of its upload request (no key: the grant is the credential)',
+    body: {
+      content: { 'multipart/form-data': z.object({ grant: z.string(), file: z.string().meta({ format: 'binary' }) }) },
+    },
     responses: {
       204: { description: 'Kept with the work item' },
       400: failure('No file, or no fields'),
@@ -380,7 +508,12 @@ export const processApiContract = {
 export const processApiOpenApi = () =>
   openApiDocument(
     'process-api',
-    { title: 'botgate process-api (Robocorp Process API)', version: '1', description: 'Robocorp Cloud’s Process API: start runs with a process secret or a workspace key, read their state and results.' },
+    {
+      title: 'botgate process-api (Robocorp Process API)',
+      version: '1',
+      description:
+        'Robocorp Cloud’s Process API: start runs with a process secret or a workspace key, read their state and results.',
+    },
     Object.values(processApiContract),
     {
       processSecret: { type: 'apiKey', in: 'header', name: 'robocloud-process-secret' },

@@ -7,7 +7,13 @@ import { createProcessApiErrorHandler, ProcessApiError } from './errors.js';
 import { createProcesses } from './processes.js';
 import { legacyGetRun, legacyTrigger } from './routes/legacy-routes.js';
 import { readJsonBody } from './routes/read-payload.js';
-import { signedDownload, v1GetRobotRun, v1ListRobotRuns, v1RobotRunArtifactLink, v1RobotRunArtifacts } from './routes/robot-run-routes.js';
+import {
+  signedDownload,
+  v1GetRobotRun,
+  v1ListRobotRuns,
+  v1RobotRunArtifactLink,
+  v1RobotRunArtifacts,
+} from './routes/robot-run-routes.js';
 import { uploadReceiver } from './routes/upload-receiver.js';
 import {
   v1Artifacts,
@@ -22,7 +28,13 @@ import {
   v1WorkItems,
   type V1Deps,
 } from './routes/v1-routes.js';
-import { v1CreateWorkItem, v1GetWorkItem, v1ListWorkItems, v1RequestUpload, v1RetryWorkItem } from './routes/work-item-routes.js';
+import {
+  v1CreateWorkItem,
+  v1GetWorkItem,
+  v1ListWorkItems,
+  v1RequestUpload,
+  v1RetryWorkItem,
+} from './routes/work-item-routes.js';
 import { v1GetProcess, v1ListProcesses, v1WorkspaceRuns } from './routes/workspace-routes.js';
 import { createFileGrants } from './file-grants.js';
 import { createRuns } from './runs.js';
@@ -54,7 +66,8 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
   const keys = createWorkspaceKeys(core);
   const grants = createFileGrants(core);
   const uploadLimit = options.uploadLimit ?? 50 * 1024 * 1024;
-  const baseUrl = (req: Request) => (options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
+  const baseUrl = (req: Request) =>
+    (options.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
   const deps: V1Deps = { core, processes, runs, keys, workItems, grants, uploadLimit, baseUrl };
   const json = readJsonBody(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth);
   // What RPA.Robocorp.Process sends with data=json.dumps(…): JSON without a Content-Type.
@@ -88,11 +101,16 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
     { ...processApiContract.getWorkItem, handler: v1GetWorkItem(deps) },
     { ...processApiContract.retryWorkItem, before: untypedJson, handler: v1RetryWorkItem(deps) },
     { ...processApiContract.requestUpload, before: untypedJson, handler: v1RequestUpload(deps) },
-    { ...processApiContract.upload, ...uploadReceiver(grants, workItems, join(core.options.dataDir, 'process-api', 'uploads'), uploadLimit) },
+    {
+      ...processApiContract.upload,
+      ...uploadReceiver(grants, workItems, join(core.options.dataDir, 'process-api', 'uploads'), uploadLimit),
+    },
   ]);
 
   for (const base of ['/workspace-v1', '/process-v1']) {
-    router.use(base, (req, _res, next) => next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)));
+    router.use(base, (req, _res, next) =>
+      next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
+    );
     router.use(base, createProcessApiErrorHandler(options.logger ?? silentLogger, core.storage));
   }
   return router;

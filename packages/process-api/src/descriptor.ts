@@ -15,7 +15,13 @@ export interface ProcessApiCommandContext {
 const processesOf = (core: Core, context: ProcessApiCommandContext) => createProcesses(core, context.workspaceId);
 
 export const createProcessApiCommands = (context: ProcessApiCommandContext): AdapterDescriptor['commands'] => {
-  const secret: AdapterCommand<{ workspaceId: string; processId: string; automationId: string; secret: string; curl: string }> = {
+  const secret: AdapterCommand<{
+    workspaceId: string;
+    processId: string;
+    automationId: string;
+    secret: string;
+    curl: string;
+  }> = {
     path: ['secret'],
     description: 'generate (or rotate) the Process API secret of an automation; shown once, with a ready curl line',
     args: [{ name: 'automation', description: 'automation id' }],
@@ -26,7 +32,8 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
       const curl = triggerCurl(context.baseUrl, workspaceId, process.processId, secret);
       return { workspaceId, processId: process.processId, automationId: process.automationId, secret, curl };
     },
-    format: (r) => `workspaceId  ${r.workspaceId}\nprocessId    ${r.processId}\nsecret       ${r.secret}   (shown once; a new one replaces it at once)\n\n${r.curl}`,
+    format: (r) =>
+      `workspaceId  ${r.workspaceId}\nprocessId    ${r.processId}\nsecret       ${r.secret}   (shown once; a new one replaces it at once)\n\n${r.curl}`,
   };
   const remove: AdapterCommand<Process> = {
     path: ['delete'],
@@ -35,7 +42,10 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
     run: (core, [automationId]) => processesOf(core, context).deleteSecret(automationId as string),
     format: (p) => `Process API access of ${p.automationId} (process ${p.processId}) is disabled`,
   };
-  const list: AdapterCommand<{ workspaceId: string; processes: Array<Omit<Process, 'secretHash' | 'webhookSecret'> & { apiAccess: boolean }> }> = {
+  const list: AdapterCommand<{
+    workspaceId: string;
+    processes: Array<Omit<Process, 'secretHash' | 'webhookSecret'> & { apiAccess: boolean }>;
+  }> = {
     path: ['list'],
     description: 'processes with their ids, API access and webhooks',
     async run(core) {
@@ -43,30 +53,52 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
       const all = await processes.list();
       return {
         workspaceId: await processes.workspaceId(),
-        processes: all.map(({ secretHash, webhookSecret: _secret, ...p }) => ({ ...p, apiAccess: secretHash !== null })),
+        processes: all.map(({ secretHash, webhookSecret: _secret, ...p }) => ({
+          ...p,
+          apiAccess: secretHash !== null,
+        })),
       };
     },
     format: (r) =>
-      [`workspace ${r.workspaceId}`, ...r.processes.map((p) => `${p.processId}  ${p.automationId.padEnd(16)} API ${p.apiAccess ? 'on ' : 'off'}${p.webhookUrl ? `  webhook ${p.webhookUrl}` : ''}`)].join('\n'),
+      [
+        `workspace ${r.workspaceId}`,
+        ...r.processes.map(
+          (p) =>
+            `${p.processId}  ${p.automationId.padEnd(16)} API ${p.apiAccess ? 'on ' : 'off'}${p.webhookUrl ? `  webhook ${p.webhookUrl}` : ''}`,
+        ),
+      ].join('\n'),
   };
   const keyAdd: AdapterCommand<WorkspaceKey & { key: string }> = {
     path: ['key', 'add'],
     description: `create a workspace key for the process-v1 API (permissions: ${permissions.join(', ')}); shown once`,
     args: [{ name: 'name', description: 'a name for the key' }],
     options: [{ name: 'permissions', description: 'comma-separated permissions' }],
-    run: (core, [name], options) => createWorkspaceKeys(core).add(name as string, (options.permissions ?? '').split(',').map((p) => p.trim()).filter(Boolean)),
-    format: (k) => `key ${k.name} (${k.permissions.join(', ')}):\n${k.key}\n(shown once; send it as Authorization: RC-WSKEY <key>)`,
+    run: (core, [name], options) =>
+      createWorkspaceKeys(core).add(
+        name as string,
+        (options.permissions ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    format: (k) =>
+      `key ${k.name} (${k.permissions.join(', ')}):\n${k.key}\n(shown once; send it as Authorization: RC-WSKEY <key>)`,
   };
   const keyList: AdapterCommand<WorkspaceKey[]> = {
     path: ['key', 'list'],
     description: 'workspace keys and their permissions',
     run: (core) => createWorkspaceKeys(core).list(),
-    format: (keys) => (keys.length === 0 ? 'no workspace keys' : keys.map((k) => `${k.name.padEnd(20)} ${k.permissions.join(', ')}  (created ${k.createdAt.toISOString()})`).join('\n')),
+    format: (keys) =>
+      keys.length === 0
+        ? 'no workspace keys'
+        : keys
+            .map((k) => `${k.name.padEnd(20)} ${k.permissions.join(', ')}  (created ${k.createdAt.toISOString()})`)
+            .join('\n'),
   };
   const keyRemove: AdapterCommand<WorkspaceKey> = {
     path: ['key', 'remove'],
     description: 'delete a workspace key: it stops working at once',
-    args: [{ name: 'name', description: 'the key\'s name' }],
+    args: [{ name: 'name', description: "the key's name" }],
     run: (core, [name]) => createWorkspaceKeys(core).remove(name as string),
     format: (k) => `key ${k.name} removed`,
   };
@@ -79,9 +111,15 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
     ],
     async run(core, [automationId, url]) {
       const { process, secret } = await processesOf(core, context).setWebhook(automationId as string, url as string);
-      return { automationId: process.automationId, processId: process.processId, url: process.webhookUrl as string, secret };
+      return {
+        automationId: process.automationId,
+        processId: process.processId,
+        url: process.webhookUrl as string,
+        secret,
+      };
     },
-    format: (r) => `webhook of ${r.automationId}: ${r.url}\nsigning secret ${r.secret}   (x-rc-signature = HMAC-SHA256 hex of the body; shown once)`,
+    format: (r) =>
+      `webhook of ${r.automationId}: ${r.url}\nsigning secret ${r.secret}   (x-rc-signature = HMAC-SHA256 hex of the body; shown once)`,
   };
   const webhookRemove: AdapterCommand<Process> = {
     path: ['webhook', 'remove'],
@@ -107,7 +145,9 @@ export const createProcessApiDescriptor = (context: ProcessApiCommandContext): A
     // A run's work items go with it, and the files they were uploaded with.
     const items = (await tx('process_api_work_items').whereIn('run_id', runs()).select('id')) as Array<{ id: string }>;
     const rows = {
-      process_api_delivery_attempts: await tx('process_api_delivery_attempts').whereIn('delivery_id', deliveries()).delete(),
+      process_api_delivery_attempts: await tx('process_api_delivery_attempts')
+        .whereIn('delivery_id', deliveries())
+        .delete(),
       process_api_deliveries: await tx('process_api_deliveries').whereIn('run_id', runs()).delete(),
       process_api_work_items: await tx('process_api_work_items').whereIn('run_id', runs()).delete(),
       process_api_runs: await tx('process_api_runs').whereIn('job_id', jobIds).delete(),

@@ -10,4 +10,5 @@ export class ProcessApiError extends HttpError<ProcessApiErrorCode> {}
 const statuses: Readonly<Record<string, number>> = { ...baseStatuses, CONFLICT: 409 };
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createProcessApiErrorHandler = (logger: Logger, storage?: StorageHealth) => createPlainErrorHandler('process-api', statuses, logger, storage);
+export const createProcessApiErrorHandler = (logger: Logger, storage?: StorageHealth) =>
+  createPlainErrorHandler('process-api', statuses, logger, storage);

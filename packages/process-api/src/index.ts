@@ -1,6 +1,10 @@
 export { createProcessApiRouter, type ProcessApiOptions } from './create-process-api-router.js';
 export { createProcessApiDescriptor, createProcessApiCommands, type ProcessApiCommandContext } from './descriptor.js';
-export { createWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/create-webhook-dispatcher.js';
+export {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/create-webhook-dispatcher.js';
 export { sign as signWebhookBody } from './webhooks/sign.js';
 export { mapJobState } from './map-job-state.js';
 export { processApiMigrations } from './migrations/index.js';

@@ -34,7 +34,11 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     const rows = core.catalog.list().map((a) => ({ automation_id: a.id, process_id: randomUUID() }));
     if (rows.length > 0) await table().insert(rows).onConflict('automation_id').ignore();
     if (configuredWorkspaceId !== undefined) return configuredWorkspaceId;
-    await core.db('process_api_settings').insert({ key: 'workspace_id', value: randomUUID() }).onConflict('key').ignore();
+    await core
+      .db('process_api_settings')
+      .insert({ key: 'workspace_id', value: randomUUID() })
+      .onConflict('key')
+      .ignore();
     return ((await core.db('process_api_settings').where({ key: 'workspace_id' }).first()) as { value: string }).value;
   };
 
@@ -69,24 +73,34 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     /** A process of the catalog with this id, or undefined. */
     async find(processId: string): Promise<Process | undefined> {
       await workspaceId();
-      const [row] = await sql<ProcessRow>(core.db, 'SELECT * FROM process_api_processes WHERE process_id = ?', [processId]);
+      const [row] = await sql<ProcessRow>(core.db, 'SELECT * FROM process_api_processes WHERE process_id = ?', [
+        processId,
+      ]);
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;
     },
     async list(): Promise<Process[]> {
       await workspaceId();
-      const rows = await table().whereIn('automation_id', core.catalog.list().map((a) => a.id)).orderBy('automation_id');
+      const rows = await table()
+        .whereIn(
+          'automation_id',
+          core.catalog.list().map((a) => a.id),
+        )
+        .orderBy('automation_id');
       return rows.map(toProcess);
     },
     /** Generates (or rotates) a process's secret; the old one stops working at once. Shown once, kept hashed. */
     async rotateSecret(automationId: string): Promise<{ process: Process; secret: string }> {
       await byAutomation(automationId);
       const secret = newSecret();
-      await table().where({ automation_id: automationId }).update({ secret_hash: hashSecret(secret), secret_created_at: Date.now() });
+      await table()
+        .where({ automation_id: automationId })
+        .update({ secret_hash: hashSecret(secret), secret_created_at: Date.now() });
       return { process: await byAutomation(automationId), secret };
     },
     async deleteSecret(automationId: string): Promise<Process> {
       const process = await byAutomation(automationId);
-      if (process.secretHash === null) throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" has no Process API secret`, { automationId });
+      if (process.secretHash === null)
+        throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" has no Process API secret`, { automationId });
       await table().where({ automation_id: automationId }).update({ secret_hash: null, secret_created_at: null });
       return byAutomation(automationId);
     },
@@ -98,15 +112,20 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
       } catch {
         throw new BotgateError('INVALID_CONFIG', `"${url}" is not a URL`);
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new BotgateError('INVALID_CONFIG', `webhook URL must be http(s), got ${parsed.protocol}`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new BotgateError('INVALID_CONFIG', `webhook URL must be http(s), got ${parsed.protocol}`);
       await byAutomation(automationId);
       const secret = newSecret();
-      await table().where({ automation_id: automationId }).update({ webhook_url: parsed.href, webhook_secret: secret, webhook_created_at: Date.now() });
+      await table()
+        .where({ automation_id: automationId })
+        .update({ webhook_url: parsed.href, webhook_secret: secret, webhook_created_at: Date.now() });
       return { process: await byAutomation(automationId), secret };
     },
     async removeWebhook(automationId: string): Promise<Process> {
       await byAutomation(automationId);
-      await table().where({ automation_id: automationId }).update({ webhook_url: null, webhook_secret: null, webhook_created_at: null });
+      await table()
+        .where({ automation_id: automationId })
+        .update({ webhook_url: null, webhook_secret: null, webhook_created_at: null });
       return byAutomation(automationId);
     },
   };

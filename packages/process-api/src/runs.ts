@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createSequence, sql, validateInputs, valuesFromPlain, type Core, type Job, type JobAttempt, type JsonValue, type Transaction } from '@botgate/core';
+import {
+  createSequence,
+  sql,
+  validateInputs,
+  valuesFromPlain,
+  type Core,
+  type Job,
+  type JobAttempt,
+  type JsonValue,
+  type Transaction,
+} from '@botgate/core';
 import { ProcessApiError } from './errors.js';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
@@ -46,7 +56,9 @@ export const declaredInputs = (core: Core, process: Process, payload: JsonValue)
   const automation = core.catalog.get(process.automationId);
   // An array (or any other JSON) is a payload too; only an object's fields can be inputs.
   const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {};
-  const declared = Object.fromEntries(Object.entries(fields).filter(([name, value]) => Object.hasOwn(automation.inputs, name) && value !== null));
+  const declared = Object.fromEntries(
+    Object.entries(fields).filter(([name, value]) => Object.hasOwn(automation.inputs, name) && value !== null),
+  );
   validateInputs(automation.inputs, valuesFromPlain(automation.inputs, declared));
   return declared;
 };
@@ -55,7 +67,11 @@ export const declaredInputs = (core: Core, process: Process, payload: JsonValue)
 const runNumbers = createSequence({
   lockPrefix: 'process-api',
   readLast: async (tx, processId) => {
-    const [row] = await sql<{ n: number | string | null }>(tx, 'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?', [processId]);
+    const [row] = await sql<{ n: number | string | null }>(
+      tx,
+      'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?',
+      [processId],
+    );
     return Number(row?.n ?? 0);
   },
 });
@@ -69,13 +85,26 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
 
   const insert = async (tx: Transaction, processId: string, jobId: number, workItemId: string): Promise<Run> => {
     const runNo = await runNumbers.next(tx, processId);
-    const row: RunRow = { run_id: randomUUID(), job_id: jobId, process_id: processId, work_item_id: workItemId, run_no: runNo, created_at: Date.now() };
-    await sql(tx, 'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)', [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at]);
+    const row: RunRow = {
+      run_id: randomUUID(),
+      job_id: jobId,
+      process_id: processId,
+      work_item_id: workItemId,
+      run_no: runNo,
+      created_at: Date.now(),
+    };
+    await sql(
+      tx,
+      'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at],
+    );
     return toRun(row);
   };
 
   const withJobs = async (rows: RunRow[]): Promise<Array<{ run: Run; job: Job }>> => {
-    const found = await Promise.all(rows.map(async (row) => ({ run: toRun(row), job: await core.jobs.find(Number(row.job_id)) })));
+    const found = await Promise.all(
+      rows.map(async (row) => ({ run: toRun(row), job: await core.jobs.find(Number(row.job_id)) })),
+    );
     return found.filter((r): r is { run: Run; job: Job } => r.job !== undefined);
   };
 
@@ -89,10 +118,18 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
      * Queues a run: the payload is the work item, kept verbatim for the robot; the manifest's
      * declared inputs are read from it. The run row commits with the job.
      */
-    async start(process: Process, source: RunSource, options: { idempotencyKey?: string | undefined } = {}): Promise<{ run: Run; job: Job }> {
+    async start(
+      process: Process,
+      source: RunSource,
+      options: { idempotencyKey?: string | undefined } = {},
+    ): Promise<{ run: Run; job: Job }> {
       const items = 'items' in source ? source.items : undefined;
       if (items?.length === 0) throw new ProcessApiError('BAD_REQUEST', 'a run needs at least one work item');
-      const declared = declaredInputs(core, process, items ? (items[0] as WorkItem).payload : (source as { payload: JsonValue }).payload);
+      const declared = declaredInputs(
+        core,
+        process,
+        items ? (items[0] as WorkItem).payload : (source as { payload: JsonValue }).payload,
+      );
       let run: Run | undefined;
       const { job } = await core.jobs.enqueue({
         automationId: process.automationId,
@@ -105,10 +142,21 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
         inTransaction: async (tx, created) => {
           if (items) {
             run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);
-            await workItems.take(tx, items.map((item) => item.id), run.runId, (source as { takenFrom: string | null }).takenFrom);
+            await workItems.take(
+              tx,
+              items.map((item) => item.id),
+              run.runId,
+              (source as { takenFrom: string | null }).takenFrom,
+            );
           } else {
             run = await insert(tx, process.processId, created.id, randomUUID());
-            await workItems.insertForRun(tx, process.processId, run.workItemId, run.runId, (source as { payload: JsonValue }).payload);
+            await workItems.insertForRun(
+              tx,
+              process.processId,
+              run.workItemId,
+              run.runId,
+              (source as { payload: JsonValue }).payload,
+            );
           }
         },
       });
@@ -117,7 +165,10 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
       return { run, job };
     },
     async find(processId: string, runId: string): Promise<{ run: Run; job: Job } | undefined> {
-      const [row] = await sql<RunRow>(core.db, 'SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [runId, processId]);
+      const [row] = await sql<RunRow>(core.db, 'SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [
+        runId,
+        processId,
+      ]);
       if (!row) return undefined;
       const job = await core.jobs.find(Number(row.job_id));
       return job ? { run: toRun(row), job } : undefined;
@@ -130,7 +181,9 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
     },
     /** The workspace's runs, every process's, newest first. */
     async listAll(processIds: readonly string[], limit: number): Promise<Array<{ run: Run; job: Job }>> {
-      return withJobs(await table().whereIn('process_id', processIds).orderBy('created_at', 'desc').orderBy('run_id').limit(limit));
+      return withJobs(
+        await table().whereIn('process_id', processIds).orderBy('created_at', 'desc').orderBy('run_id').limit(limit),
+      );
     },
     byJob,
   };
@@ -144,7 +197,8 @@ export const legacyRunView = (run: Run, job: Job, workspaceId: string) => {
   return { id: run.runId, result, state, errorCode, duration: durationOf(job), workspaceId };
 };
 
-export const robotRunIdOf = (run: Run, attempt: Pick<JobAttempt, 'number'>): string => derivedId(run.runId, 'robot-run', attempt.number);
+export const robotRunIdOf = (run: Run, attempt: Pick<JobAttempt, 'number'>): string =>
+  derivedId(run.runId, 'robot-run', attempt.number);
 
 /** A robot run (Robocorp's step run): one attempt of the run, with an id of its own. */
 export const robotRunView = (run: Run, attempt: JobAttempt) => {

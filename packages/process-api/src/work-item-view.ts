@@ -11,10 +11,24 @@ export type WorkItemState = 'NEW' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'F
  * (the FileAdapter a robot writes through records no release per item).
  */
 export const workItemStateOf = (job: Pick<Job, 'state'> | undefined): WorkItemState =>
-  job === undefined ? 'NEW' : job.state === 'queued' ? 'PENDING' : job.state === 'running' ? 'IN_PROGRESS' : job.state === 'succeeded' ? 'COMPLETED' : 'FAILED';
+  job === undefined
+    ? 'NEW'
+    : job.state === 'queued'
+      ? 'PENDING'
+      : job.state === 'running'
+        ? 'IN_PROGRESS'
+        : job.state === 'succeeded'
+          ? 'COMPLETED'
+          : 'FAILED';
 
 /** A process work item as Robocorp lists it; `payload` only with `includeData=true`. */
-export const workItemView = (item: WorkItem, found: { run: Run; job: Job } | undefined, process: Process, workspaceId: string, includeData: boolean) => ({
+export const workItemView = (
+  item: WorkItem,
+  found: { run: Run; job: Job } | undefined,
+  process: Process,
+  workspaceId: string,
+  includeData: boolean,
+) => ({
   id: item.id,
   state: workItemStateOf(found?.job),
   createTs: item.createdAt.toISOString(),

@@ -54,13 +54,30 @@ export const createWorkItems = (core: Core) => {
   return {
     /** A work item waiting for a run (`POST …/work-items`). */
     async create(processId: string, payload: JsonValue): Promise<WorkItem> {
-      const row = { id: randomUUID(), process_id: processId, run_id: null, payload: JSON.stringify(payload), files: '[]', created_at: Date.now() };
+      const row = {
+        id: randomUUID(),
+        process_id: processId,
+        run_id: null,
+        payload: JSON.stringify(payload),
+        files: '[]',
+        created_at: Date.now(),
+      };
       const [inserted] = (await table().insert(row).returning('*')) as WorkItemRow[];
       return toWorkItem(inserted as WorkItemRow);
     },
     /** The item a trigger's run is made with, in that run's transaction. */
-    async insertForRun(tx: Transaction, processId: string, id: string, runId: string, payload: JsonValue): Promise<void> {
-      await sql(tx, 'INSERT INTO process_api_work_items (id, process_id, run_id, payload, files, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, processId, runId, JSON.stringify(payload), '[]', Date.now()]);
+    async insertForRun(
+      tx: Transaction,
+      processId: string,
+      id: string,
+      runId: string,
+      payload: JsonValue,
+    ): Promise<void> {
+      await sql(
+        tx,
+        'INSERT INTO process_api_work_items (id, process_id, run_id, payload, files, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [id, processId, runId, JSON.stringify(payload), '[]', Date.now()],
+      );
     },
     /**
      * Gives these items to a run, in its transaction: each must still be without a run (or, for
@@ -68,8 +85,11 @@ export const createWorkItems = (core: Core) => {
      */
     async take(tx: Transaction, ids: readonly string[], runId: string, from: string | null): Promise<void> {
       const query = tx('process_api_work_items').whereIn('id', ids);
-      const taken = await (from === null ? query.whereNull('run_id') : query.where({ run_id: from })).update({ run_id: runId });
-      if (taken !== ids.length) throw new ProcessApiError('CONFLICT', 'a work item was taken by another run meanwhile; nothing was started');
+      const taken = await (from === null ? query.whereNull('run_id') : query.where({ run_id: from })).update({
+        run_id: runId,
+      });
+      if (taken !== ids.length)
+        throw new ProcessApiError('CONFLICT', 'a work item was taken by another run meanwhile; nothing was started');
     },
     async find(processId: string, id: string): Promise<WorkItem | undefined> {
       const row = await table().where({ process_id: processId, id }).first();
@@ -83,7 +103,11 @@ export const createWorkItems = (core: Core) => {
     },
     /** One page, oldest first, after the item `afterSeq` (a cursor); `limit + 1` read to know whether more follow. */
     async page(processId: string, afterSeq: number, limit: number): Promise<{ items: WorkItem[]; hasMore: boolean }> {
-      const rows = await table().where({ process_id: processId }).andWhere('seq', '>', afterSeq).orderBy('seq').limit(limit + 1);
+      const rows = await table()
+        .where({ process_id: processId })
+        .andWhere('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit + 1);
       return { items: rows.slice(0, limit).map(toWorkItem), hasMore: rows.length > limit };
     },
     /** The item's files, for a run's job (copied: the item keeps them for a retry). */
@@ -96,16 +120,29 @@ export const createWorkItems = (core: Core) => {
      * Keeps an uploaded file with an item that no run has yet; a file of the same name is
      * replaced. The temp file is moved into place only once the row says so.
      */
-    async addFile(item: WorkItem, name: string, temp: string, size: number, inTransaction: (tx: Transaction) => Promise<void>): Promise<void> {
+    async addFile(
+      item: WorkItem,
+      name: string,
+      temp: string,
+      size: number,
+      inTransaction: (tx: Transaction) => Promise<void>,
+    ): Promise<void> {
       await mkdir(folderOf(item.id), { recursive: true });
       const staged = join(folderOf(item.id), `.upload-${randomUUID()}`);
       await rename(temp, staged);
       try {
         await core.db.transaction(async (tx) => {
-          const row = (await tx<WorkItemRow>('process_api_work_items').where({ id: item.id }).first()) as WorkItemRow | undefined;
-          if (!row || row.run_id !== null) throw new ProcessApiError('CONFLICT', `work item ${item.id} is in a run already; files are added before its run starts`);
+          const row = (await tx<WorkItemRow>('process_api_work_items').where({ id: item.id }).first()) as
+            WorkItemRow | undefined;
+          if (!row || row.run_id !== null)
+            throw new ProcessApiError(
+              'CONFLICT',
+              `work item ${item.id} is in a run already; files are added before its run starts`,
+            );
           const files = (JSON.parse(row.files) as WorkItemFile[]).filter((file) => file.name !== name);
-          await tx('process_api_work_items').where({ id: item.id }).update({ files: JSON.stringify([...files, { name, size }]) });
+          await tx('process_api_work_items')
+            .where({ id: item.id })
+            .update({ files: JSON.stringify([...files, { name, size }]) });
           await inTransaction(tx);
           await rename(staged, join(folderOf(item.id), name));
         });

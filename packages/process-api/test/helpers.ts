@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { createCore, type Core, type Job } from '@botgate/core';
 import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
 import express from 'express';
-import { createProcessApiCommands, createProcessApiRouter, createWebhookDispatcher, processApiMigrations, processApiOpenApi, type ProcessApiOptions } from '../src/index.js';
+import {
+  createProcessApiCommands,
+  createProcessApiRouter,
+  createWebhookDispatcher,
+  processApiMigrations,
+  processApiOpenApi,
+  type ProcessApiOptions,
+} from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -32,7 +39,9 @@ export interface Harness {
 }
 
 /** The router alone in a bare express app over a real core on a fresh SQLite file. */
-export const startProcessApi = async (options: ProcessApiOptions & { webhookRetryMs?: number } = {}): Promise<Harness> => {
+export const startProcessApi = async (
+  options: ProcessApiOptions & { webhookRetryMs?: number } = {},
+): Promise<Harness> => {
   const dataDir = join(root, `data-${++made}`);
   const database = await createTestDatabase();
   const core = await createCore({
@@ -41,10 +50,22 @@ export const startProcessApi = async (options: ProcessApiOptions & { webhookRetr
     commandEnv: process.env,
     pollMs: 100,
     ...(database.config ? { database: database.config } : {}),
-    adapters: [{ name: 'process-api', migrations: processApiMigrations, migrationTable: 'process_api_migrations', commands: [], openApi: processApiOpenApi }],
+    adapters: [
+      {
+        name: 'process-api',
+        migrations: processApiMigrations,
+        migrationTable: 'process_api_migrations',
+        commands: [],
+        openApi: processApiOpenApi,
+      },
+    ],
   });
   await core.worker.start();
-  const webhooks = createWebhookDispatcher(core, { pollMs: 100, retryBaseMs: options.webhookRetryMs ?? 300, workspaceId: options.workspaceId });
+  const webhooks = createWebhookDispatcher(core, {
+    pollMs: 100,
+    retryBaseMs: options.webhookRetryMs ?? 300,
+    workspaceId: options.workspaceId,
+  });
   webhooks.start();
   const app = express();
   app.use(createProcessApiRouter(core, options));
@@ -60,13 +81,16 @@ export const startProcessApi = async (options: ProcessApiOptions & { webhookRetr
     if (!found) throw new Error(`no command ${path}`);
     return (await found.run(core, args, opts)) as T;
   };
-  const listed = await command<{ workspaceId: string; processes: Array<{ automationId: string; processId: string }> }>('list');
+  const listed = await command<{ workspaceId: string; processes: Array<{ automationId: string; processId: string }> }>(
+    'list',
+  );
   return {
     core,
     url,
     workspaceId: listed.workspaceId,
     command,
-    processId: async (automationId) => listed.processes.find((p) => p.automationId === automationId)?.processId as string,
+    processId: async (automationId) =>
+      listed.processes.find((p) => p.automationId === automationId)?.processId as string,
   };
 };
 
@@ -74,4 +98,7 @@ export { waitFor };
 
 export const waitForFinal = (core: Core, id: number): Promise<Job> => core.jobs.wait(id, { timeoutMs: 20_000 });
 
-export const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+export const json = async (response: Response) => ({
+  status: response.status,
+  body: (await response.json()) as Record<string, unknown>,
+});

@@ -14,14 +14,27 @@ describe('process-v1: workspace keys', () => {
     const base = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`;
     const headers = { authorization: `RC-WSKEY ${key}`, 'content-type': 'application/json' };
 
-    const single = await fetch(`${base}/runs`, { method: 'POST', headers, body: JSON.stringify({ variables: { message: 'wrapped' } }) }).then(json);
+    const single = await fetch(`${base}/runs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ variables: { message: 'wrapped' } }),
+    }).then(json);
     expect(single.status).toBe(200);
     expect(Object.keys(single.body)).toEqual(['id', 'workItemIds']);
-    const batch = await fetch(`${base}/runs-batch`, { method: 'POST', headers, body: JSON.stringify([{ message: 'a' }, { variables: { message: 'b' } }, { message: 'c' }]) }).then(json);
+    const batch = await fetch(`${base}/runs-batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify([{ message: 'a' }, { variables: { message: 'b' } }, { message: 'c' }]),
+    }).then(json);
     expect((batch.body.data as unknown[]).length).toBe(3);
 
     const jobs = await api.core.jobs.list({ order: 'asc' });
-    expect(jobs.map((j) => j.workItem)).toEqual([{ message: 'wrapped' }, { message: 'a' }, { message: 'b' }, { message: 'c' }]);
+    expect(jobs.map((j) => j.workItem)).toEqual([
+      { message: 'wrapped' },
+      { message: 'a' },
+      { message: 'b' },
+      { message: 'c' },
+    ]);
     await Promise.all(jobs.map((j) => waitForFinal(api.core, j.id)));
 
     const run = await fetch(`${base}/runs/${single.body.id}`, { headers }).then(json);
@@ -58,7 +71,11 @@ describe('process-v1: workspace keys', () => {
     expect((list.body.data as Array<{ runNo: number }>).map((r) => r.runNo)).toEqual([4, 3]);
     expect((await fetch(`${base}/runs?limit=0`, { headers }).then(json)).status).toBe(400);
 
-    const badBatch = await fetch(`${base}/runs-batch`, { method: 'POST', headers, body: JSON.stringify([{ message: 'ok' }, { count: 'x' }]) }).then(json);
+    const badBatch = await fetch(`${base}/runs-batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify([{ message: 'ok' }, { count: 'x' }]),
+    }).then(json);
     expect(badBatch.status).toBe(400);
     expect(await api.core.jobs.list()).toHaveLength(4);
   });
@@ -76,7 +93,10 @@ describe('process-v1: workspace keys', () => {
     const items = await fetch(`${base}/runs/${started.body.id}/work-items?includeData=true`, { headers }).then(json);
     const [input, output] = items.body.data as Array<Record<string, unknown>>;
     expect(input).toMatchObject({ id: (started.body.workItemIds as string[])[0], state: 'COMPLETED', payload });
-    expect(output).toMatchObject({ payload: { greeting: 'Hello, Ada!', received: payload }, files: [{ name: 'receipt.txt', downloadPath: expect.stringMatching(/\/files\/receipt\.txt$/) }] });
+    expect(output).toMatchObject({
+      payload: { greeting: 'Hello, Ada!', received: payload },
+      files: [{ name: 'receipt.txt', downloadPath: expect.stringMatching(/\/files\/receipt\.txt$/) }],
+    });
     const withoutData = await fetch(`${base}/runs/${started.body.id}/work-items`, { headers }).then(json);
     expect((withoutData.body.data as Array<Record<string, unknown>>)[0]).not.toHaveProperty('payload');
 
@@ -93,18 +113,42 @@ describe('process-v1: workspace keys', () => {
     const reader = await api.command<{ key: string }>('key add', ['reader'], { permissions: 'read_runs' });
     const processId = await api.processId('echo');
     const base = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`;
-    const post = (headers: Record<string, string>) => fetch(`${base}/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' }).then(json);
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      }).then(json);
     expect((await post({})).status).toBe(401);
-    expect(await post({ authorization: 'RC-WSKEY nope' })).toEqual({ status: 403, body: { error: 'FORBIDDEN', message: 'the workspace key is not valid' } });
-    expect(await post({ authorization: `RC-WSKEY ${reader.key}` })).toEqual({ status: 403, body: { error: 'FORBIDDEN', message: 'the key "reader" lacks the trigger_processes permission' } });
+    expect(await post({ authorization: 'RC-WSKEY nope' })).toEqual({
+      status: 403,
+      body: { error: 'FORBIDDEN', message: 'the workspace key is not valid' },
+    });
+    expect(await post({ authorization: `RC-WSKEY ${reader.key}` })).toEqual({
+      status: 403,
+      body: { error: 'FORBIDDEN', message: 'the key "reader" lacks the trigger_processes permission' },
+    });
     const read = { authorization: `RC-WSKEY ${reader.key}` };
-    expect((await fetch(`${base}/runs/00000000-0000-0000-0000-000000000000`, { headers: read }).then(json)).status).toBe(404);
-    expect((await fetch(`${api.url}/process-v1/workspaces/other/processes/${processId}/runs`, { headers: read }).then(json)).status).toBe(404);
-    expect((await fetch(`${api.url}/process-v1/workspaces/${api.workspaceId}/processes/nope/runs`, { headers: read }).then(json)).status).toBe(404);
+    expect(
+      (await fetch(`${base}/runs/00000000-0000-0000-0000-000000000000`, { headers: read }).then(json)).status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${api.url}/process-v1/workspaces/other/processes/${processId}/runs`, { headers: read }).then(json))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await fetch(`${api.url}/process-v1/workspaces/${api.workspaceId}/processes/nope/runs`, { headers: read }).then(
+          json,
+        )
+      ).status,
+    ).toBe(404);
     expect((await fetch(`${base}/runs/x/work-items`, { headers: read }).then(json)).status).toBe(403);
     await api.command('key remove', ['reader']);
     expect((await fetch(`${base}/runs`, { headers: read }).then(json)).status).toBe(403);
-    await expect(api.command('key add', ['bad'], { permissions: 'delete_everything' })).rejects.toThrow(/unknown delete_everything/);
+    await expect(api.command('key add', ['bad'], { permissions: 'delete_everything' })).rejects.toThrow(
+      /unknown delete_everything/,
+    );
   });
 });
 
@@ -124,7 +168,10 @@ describe('completion webhooks', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const api = await startProcessApi({ webhookRetryMs: 200 });
-      const hook = await api.command<{ secret: string }>('webhook set', ['fail', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`]);
+      const hook = await api.command<{ secret: string }>('webhook set', [
+        'fail',
+        `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      ]);
       const { secret, processId } = await api.command<{ secret: string; processId: string }>('secret', ['fail']);
       const started = await fetch(`${api.url}/workspace-v1/workspaces/${api.workspaceId}/processes/${processId}/runs`, {
         method: 'POST',
@@ -134,7 +181,8 @@ describe('completion webhooks', () => {
       await waitFor('two deliveries', async () => (received.length >= 2 ? true : undefined));
       const [first, second] = received;
       expect(second?.body).toBe(first?.body);
-      for (const delivery of received) expect(delivery.signature).toBe(createHmac('sha256', hook.secret).update(delivery.body).digest('hex'));
+      for (const delivery of received)
+        expect(delivery.signature).toBe(createHmac('sha256', hook.secret).update(delivery.body).digest('hex'));
       const event = JSON.parse(second?.body as string) as Record<string, unknown>;
       expect(event).toEqual({
         id: expect.any(String),
@@ -158,7 +206,10 @@ describe('completion webhooks', () => {
         return row?.state === 'delivered' ? row : undefined;
       });
       expect(delivery).toMatchObject({ attempts: 2, last_status: 200 });
-      const attempts = await api.core.db('process_api_delivery_attempts').orderBy('attempt').select('attempt', 'status', 'error');
+      const attempts = await api.core
+        .db('process_api_delivery_attempts')
+        .orderBy('attempt')
+        .select('attempt', 'status', 'error');
       expect(attempts).toEqual([
         { attempt: 1, status: 500, error: 'receiver answered 500' },
         { attempt: 2, status: 200, error: null },

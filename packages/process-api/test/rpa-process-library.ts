@@ -14,10 +14,17 @@ export const pyDumps = (value: unknown): string =>
   Array.isArray(value)
     ? `[${value.map(pyDumps).join(', ')}]`
     : value !== null && typeof value === 'object'
-      ? `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pyDumps(item)}`).join(', ')}}`
+      ? `{${Object.entries(value)
+          .map(([key, item]) => `${JSON.stringify(key)}: ${pyDumps(item)}`)
+          .join(', ')}}`
       : JSON.stringify(value);
 
-const requestsHeaders = { 'User-Agent': 'python-requests/2.32.3', 'Accept-Encoding': 'gzip, deflate', Accept: '*/*', Connection: 'keep-alive' };
+const requestsHeaders = {
+  'User-Agent': 'python-requests/2.32.3',
+  'Accept-Encoding': 'gzip, deflate',
+  Accept: '*/*',
+  Connection: 'keep-alive',
+};
 
 export class HttpStatusError extends Error {
   constructor(
@@ -36,7 +43,9 @@ const raiseForStatus = async (response: Response): Promise<Response> => {
 /** `requests.post(url, data=fields, files={"file": (name, bytes)})`, as urllib3 encodes it: fields first, the file part without a Content-Type. */
 export const requestsMultipart = (fields: Record<string, string>, file: { name: string; content: Buffer }) => {
   const boundary = randomBytes(16).toString('hex');
-  const parts = Object.entries(fields).map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  const parts = Object.entries(fields).map(([name, value]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+  );
   const body = Buffer.concat([
     ...parts,
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n\r\n`),
@@ -53,10 +62,17 @@ export const processLibrary = (apiServer: string, workspaceId: string, processId
   const postJson = (url: string, json: unknown) =>
     fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: pyDumps(json) });
   // data=json.dumps(…): bytes, so no Content-Type is set.
-  const postData = (url: string, text?: string) => fetch(url, { method: 'POST', headers, ...(text === undefined ? {} : { body: Buffer.from(text) }) });
+  const postData = (url: string, text?: string) =>
+    fetch(url, { method: 'POST', headers, ...(text === undefined ? {} : { body: Buffer.from(text) }) });
   const get = (url: string, params?: Record<string, string | number>) =>
-    fetch(params ? `${url}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}` : url, { headers });
-  const filterState = <T extends { state: string }>(data: T[], state?: string) => (state ? data.filter((d) => d.state.toUpperCase() === state.toUpperCase()) : data);
+    fetch(
+      params
+        ? `${url}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`
+        : url,
+      { headers },
+    );
+  const filterState = <T extends { state: string }>(data: T[], state?: string) =>
+    state ? data.filter((d) => d.state.toUpperCase() === state.toUpperCase()) : data;
 
   const library = {
     /** `start_process(work_items=None, batch=False)`: `json=work_items or []`, to runs or runs-batch; `response.json()` without raise_for_status. */
@@ -65,15 +81,26 @@ export const processLibrary = (apiServer: string, workspaceId: string, processId
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     },
     /** `start_configured_process(config_type, extra_info)`: `data=json.dumps({...})`; returns `response.text`. */
-    async startConfiguredProcess(configType: 'default' | 'work_items' = 'default', extraInfo?: string | string[], pid?: string) {
+    async startConfiguredProcess(
+      configType: 'default' | 'work_items' = 'default',
+      extraInfo?: string | string[],
+      pid?: string,
+    ) {
       const requestData: Record<string, unknown> = { type: configType === 'default' ? 'default' : 'workItemIds' };
-      if (configType === 'work_items') requestData.workItemIds = typeof extraInfo === 'string' ? [extraInfo] : (extraInfo ?? []);
+      if (configType === 'work_items')
+        requestData.workItemIds = typeof extraInfo === 'string' ? [extraInfo] : (extraInfo ?? []);
       const response = await postData(`${processApi(pid)}/run-request`, pyDumps(requestData));
       return { status: response.status, text: await response.text() };
     },
     /** `create_input_work_item(payload, files)`: the item, then per file `register_file_upload` and `upload_file_to_s3`. */
-    async createInputWorkItem(payload?: unknown, files: Array<{ name: string; content: Buffer }> = [], pid?: string): Promise<string> {
-      const response = await raiseForStatus(await postJson(`${processApi(pid)}/work-items`, { payload: payload ?? {} }));
+    async createInputWorkItem(
+      payload?: unknown,
+      files: Array<{ name: string; content: Buffer }> = [],
+      pid?: string,
+    ): Promise<string> {
+      const response = await raiseForStatus(
+        await postJson(`${processApi(pid)}/work-items`, { payload: payload ?? {} }),
+      );
       const workitemId = ((await response.json()) as { id: string }).id;
       for (const file of files) {
         const registered = await library.registerFileUpload(file.name, file.content.length, workitemId, pid);
@@ -81,14 +108,26 @@ export const processLibrary = (apiServer: string, workspaceId: string, processId
       }
       return workitemId;
     },
-    async registerFileUpload(fileName: string, fileSize: number, workitemId: string, pid?: string): Promise<{ url: string; fields: Record<string, string> }> {
-      const response = await raiseForStatus(await postData(`${processApi(pid)}/work-items/${workitemId}/files/upload`, pyDumps({ fileName, fileSize })));
+    async registerFileUpload(
+      fileName: string,
+      fileSize: number,
+      workitemId: string,
+      pid?: string,
+    ): Promise<{ url: string; fields: Record<string, string> }> {
+      const response = await raiseForStatus(
+        await postData(`${processApi(pid)}/work-items/${workitemId}/files/upload`, pyDumps({ fileName, fileSize })),
+      );
       return (await response.json()) as { url: string; fields: Record<string, string> };
     },
     /** `session_less_post(url, data=fields, files=files)`: no workspace key. */
-    async uploadFileToS3(file: { name: string; content: Buffer }, data: { url: string; fields: Record<string, string> }) {
+    async uploadFileToS3(
+      file: { name: string; content: Buffer },
+      data: { url: string; fields: Record<string, string> },
+    ) {
       const { body, contentType } = requestsMultipart(data.fields, file);
-      const response = await raiseForStatus(await fetch(data.url, { method: 'POST', headers: { ...requestsHeaders, 'Content-Type': contentType }, body }));
+      const response = await raiseForStatus(
+        await fetch(data.url, { method: 'POST', headers: { ...requestsHeaders, 'Content-Type': contentType }, body }),
+      );
       return { status: response.status, text: await response.text() };
     },
     async listProcesses(): Promise<Array<{ id: string; name: string }>> {
@@ -99,20 +138,39 @@ export const processLibrary = (apiServer: string, workspaceId: string, processId
       return (await library.listProcesses()).find((p) => p.name === name)?.id;
     },
     async listProcessWorkItems(includeData = false, itemState?: string, pid?: string) {
-      const response = await raiseForStatus(await get(`${processApi(pid)}/work-items`, { includeData: String(includeData) }));
-      return filterState(((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data, itemState);
+      const response = await raiseForStatus(
+        await get(`${processApi(pid)}/work-items`, { includeData: String(includeData) }),
+      );
+      return filterState(
+        ((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data,
+        itemState,
+      );
     },
     async listProcessRunWorkItems(processRunId: string, includeData = false, itemState?: string, pid?: string) {
-      const response = await raiseForStatus(await get(`${processApi(pid)}/runs/${processRunId}/work-items`, { includeData: String(includeData), sortBy: 'createTs', sortOrder: 'desc' }));
-      return filterState(((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data, itemState);
+      const response = await raiseForStatus(
+        await get(`${processApi(pid)}/runs/${processRunId}/work-items`, {
+          includeData: String(includeData),
+          sortBy: 'createTs',
+          sortOrder: 'desc',
+        }),
+      );
+      return filterState(
+        ((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data,
+        itemState,
+      );
     },
     async getWorkItem(workitemId: string, includeData = false, pid?: string) {
-      const response = await raiseForStatus(await get(`${processApi(pid)}/work-items/${workitemId}`, { includeData: String(includeData) }));
+      const response = await raiseForStatus(
+        await get(`${processApi(pid)}/work-items/${workitemId}`, { includeData: String(includeData) }),
+      );
       return (await response.json()) as Record<string, unknown>;
     },
     async listProcessRuns(runState?: string, limit = 10, pid?: string) {
       const response = await raiseForStatus(await get(`${processApi(pid)}/runs`, { limit }));
-      return filterState(((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data, runState);
+      return filterState(
+        ((await response.json()) as { data: Array<Record<string, unknown> & { state: string }> }).data,
+        runState,
+      );
     },
     async listProcessRunsInWorkspace(runState?: string, limit = 10) {
       const response = await raiseForStatus(await get(`${workspaceApi()}/pruns`, { limit }));
@@ -129,12 +187,22 @@ export const processLibrary = (apiServer: string, workspaceId: string, processId
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     },
     async listRunArtifacts(processRunId: string, stepRunId: string, pid?: string) {
-      const response = await raiseForStatus(await get(`${processApi(pid)}/runs/${processRunId}/robotRuns/${stepRunId}/artifacts`));
+      const response = await raiseForStatus(
+        await get(`${processApi(pid)}/runs/${processRunId}/robotRuns/${stepRunId}/artifacts`),
+      );
       return (await response.json()) as Array<{ id: string; fileName: string; fileSize: number }>;
     },
     /** `get_robot_run_artifact`: the URL to download from, which `HTTP().download` then fetches without the key. */
-    async getRobotRunArtifact(processRunId: string, stepRunId: string, artifactId: string, filename: string, pid?: string) {
-      const response = await raiseForStatus(await get(`${processApi(pid)}/runs/${processRunId}/robotRuns/${stepRunId}/artifacts/${artifactId}/${filename}`));
+    async getRobotRunArtifact(
+      processRunId: string,
+      stepRunId: string,
+      artifactId: string,
+      filename: string,
+      pid?: string,
+    ) {
+      const response = await raiseForStatus(
+        await get(`${processApi(pid)}/runs/${processRunId}/robotRuns/${stepRunId}/artifacts/${artifactId}/${filename}`),
+      );
       return (await response.json()) as string;
     },
   };

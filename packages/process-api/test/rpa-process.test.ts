@@ -16,11 +16,13 @@ const setUp = async (automationId: string, permissions = everything) => {
 
 const jobOfRun = async (api: Harness, runId: string) =>
   waitFor(`the job of run ${runId}`, async () => {
-    const row = (await api.core.db('process_api_runs').where({ run_id: runId }).first()) as { job_id: number } | undefined;
+    const row = (await api.core.db('process_api_runs').where({ run_id: runId }).first()) as
+      { job_id: number } | undefined;
     return row ? api.core.jobs.get(Number(row.job_id)) : undefined;
   });
 
-const finalJobOfRun = async (api: Harness, runId: string) => api.core.jobs.wait((await jobOfRun(api, runId)).id, { timeoutMs: 20_000 });
+const finalJobOfRun = async (api: Harness, runId: string) =>
+  api.core.jobs.wait((await jobOfRun(api, runId)).id, { timeoutMs: 20_000 });
 
 const uploadsLeft = (api: Harness) => {
   const dir = join(api.core.options.dataDir, 'process-api', 'uploads');
@@ -43,7 +45,9 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     );
     // [] is an empty work item; a list (not batched) is one work item whose payload is that list.
     expect(payloads).toEqual([{}, { message: 'from a dict' }, [{ message: 'a' }, { message: 'b' }]]);
-    expect((await finalJobOfRun(api, dict.json.id as string)).outputs).toMatchObject({ message: { value: 'from a dict' } });
+    expect((await finalJobOfRun(api, dict.json.id as string)).outputs).toMatchObject({
+      message: { value: 'from a dict' },
+    });
   });
 
   it('start_configured_process: default, and unknown types refused', async () => {
@@ -54,21 +58,44 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     expect(answer).toEqual({ id: expect.any(String), workItemIds: [expect.any(String)] });
     expect((await finalJobOfRun(api, answer.id)).workItem).toEqual({});
     const url = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}/run-request`;
-    const unknown = await fetch(url, { method: 'POST', headers: { authorization: `RC-WSKEY ${key}` }, body: Buffer.from(pyDumps({ type: 'storages' })) }).then(json);
+    const unknown = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `RC-WSKEY ${key}` },
+      body: Buffer.from(pyDumps({ type: 'storages' })),
+    }).then(json);
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringContaining('type must be "default"') });
-    const none = await fetch(url, { method: 'POST', headers: { authorization: `RC-WSKEY ${key}` }, body: Buffer.from(pyDumps({ type: 'workItemIds', workItemIds: [] })) }).then(json);
+    expect(unknown.body).toMatchObject({
+      error: 'BAD_REQUEST',
+      message: expect.stringContaining('type must be "default"'),
+    });
+    const none = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `RC-WSKEY ${key}` },
+      body: Buffer.from(pyDumps({ type: 'workItemIds', workItemIds: [] })),
+    }).then(json);
     expect(none).toMatchObject({ status: 400, body: { message: expect.stringContaining('at least one work item') } });
   });
 
   it('create_input_work_item with files, start_configured_process over it, and the robot reads both and writes an output item whose file downloads under its key', async () => {
     const { api, library, processId, key } = await setUp('work-item-robot');
     const invoice = Buffer.from('invoice 2026-117\ntotal 42.00\n');
-    const itemId = await library.createInputWorkItem({ name: 'Ada', order: 17 }, [{ name: 'invoice.txt', content: invoice }]);
+    const itemId = await library.createInputWorkItem({ name: 'Ada', order: 17 }, [
+      { name: 'invoice.txt', content: invoice },
+    ]);
     const created = await library.getWorkItem(itemId, true);
-    expect(created).toMatchObject({ id: itemId, state: 'NEW', processId, processRunId: null, payload: { name: 'Ada', order: 17 }, files: [{ name: 'invoice.txt', size: invoice.length }] });
+    expect(created).toMatchObject({
+      id: itemId,
+      state: 'NEW',
+      processId,
+      processRunId: null,
+      payload: { name: 'Ada', order: 17 },
+      files: [{ name: 'invoice.txt', size: invoice.length }],
+    });
 
-    const started = JSON.parse((await library.startConfiguredProcess('work_items', itemId)).text) as { id: string; workItemIds: string[] };
+    const started = JSON.parse((await library.startConfiguredProcess('work_items', itemId)).text) as {
+      id: string;
+      workItemIds: string[];
+    };
     expect(started.workItemIds).toEqual([itemId]);
     const job = await finalJobOfRun(api, started.id);
     expect(job.state).toBe('succeeded');
@@ -76,14 +103,27 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
 
     const items = await library.listProcessRunWorkItems(started.id, true);
     expect(items.map((item) => item.state)).toEqual(['COMPLETED', 'PENDING']);
-    const [input, output] = items as unknown as Array<{ id: string; activityRunId?: string; files: Array<{ name: string; downloadPath?: string }>; payload: unknown }>;
+    const [input, output] = items as unknown as Array<{
+      id: string;
+      activityRunId?: string;
+      files: Array<{ name: string; downloadPath?: string }>;
+      payload: unknown;
+    }>;
     expect(input).toMatchObject({ id: itemId, processRunId: started.id, activityRunId: expect.any(String) });
     expect(output?.files.map((file) => file.name)).toEqual(['receipt.txt']);
     expect(output?.payload).toEqual({ greeting: 'Hello, Ada!', received: { name: 'Ada', order: 17 } });
-    const receipt = await fetch(`${api.url}${output?.files[0]?.downloadPath}`, { headers: { authorization: `RC-WSKEY ${key}` } });
+    const receipt = await fetch(`${api.url}${output?.files[0]?.downloadPath}`, {
+      headers: { authorization: `RC-WSKEY ${key}` },
+    });
     expect(receipt.status).toBe(200);
-    expect(await receipt.text()).toBe(`Hello, Ada!\ninvoice.txt: ${invoice.length} bytes, starts 'invoice 2026-117\\ntot'\n`);
-    expect(await library.getWorkItem(itemId)).toMatchObject({ state: 'COMPLETED', processRunId: started.id, processRunNo: 1 });
+    expect(await receipt.text()).toBe(
+      `Hello, Ada!\ninvoice.txt: ${invoice.length} bytes, starts 'invoice 2026-117\\ntot'\n`,
+    );
+    expect(await library.getWorkItem(itemId)).toMatchObject({
+      state: 'COMPLETED',
+      processRunId: started.id,
+      processRunNo: 1,
+    });
     expect((await library.getWorkItem(itemId)).payload).toBeUndefined();
   });
 
@@ -92,7 +132,9 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     const processes = await library.listProcesses();
     expect(processes).toContainEqual({ id: processId, name: 'Echo', workspaceId: api.workspaceId, apiAccess: false });
     expect(await library.getProcessIdByName('Echo')).toBe(processId);
-    const one = await fetch(`${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`, { headers: { authorization: `RC-WSKEY ${key}` } }).then(json);
+    const one = await fetch(`${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`, {
+      headers: { authorization: `RC-WSKEY ${key}` },
+    }).then(json);
     expect(one.body).toEqual({ id: processId, name: 'Echo', workspaceId: api.workspaceId, apiAccess: false });
   });
 
@@ -107,7 +149,9 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
       [waiting, 'NEW', { message: 'waits' }],
       [(started.json.workItemIds as string[])[0], 'COMPLETED', { message: 'ran' }],
     ]);
-    expect(await library.listProcessWorkItems(false, 'new')).toEqual([expect.objectContaining({ id: waiting, state: 'NEW' })]);
+    expect(await library.listProcessWorkItems(false, 'new')).toEqual([
+      expect.objectContaining({ id: waiting, state: 'NEW' }),
+    ]);
 
     const runs = await library.listProcessRuns('compl');
     expect(runs.map((run) => [run.id, run.state, run.result])).toEqual([[started.json.id, 'COMPL', 'OK']]);
@@ -115,7 +159,12 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     expect(everywhere.map((run) => [run.id, run.processId])).toEqual([[started.json.id, processId]]);
 
     const status = await library.getProcessRunStatus(started.json.id as string);
-    expect(status).toMatchObject({ id: started.json.id, state: 'COMPL', result: 'OK', robotRuns: [{ id: expect.any(String) }] });
+    expect(status).toMatchObject({
+      id: started.json.id,
+      state: 'COMPL',
+      result: 'OK',
+      robotRuns: [{ id: expect.any(String) }],
+    });
     const step = (status.robotRuns as Array<{ id: string }>)[0]?.id as string;
     const robotRun = await library.getProcessRunStatus(started.json.id as string, step);
     expect(robotRun).toEqual({
@@ -151,7 +200,10 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     const run = JSON.parse((await echo.library.startConfiguredProcess('work_items', done)).text) as { id: string };
     await finalJobOfRun(echo.api, run.id);
     const refused = await echo.library.retryWorkItem(done);
-    expect(refused).toEqual({ status: 409, json: { error: 'CONFLICT', message: `work item ${done} is COMPLETED; only a FAILED work item can be retried` } });
+    expect(refused).toEqual({
+      status: 409,
+      json: { error: 'CONFLICT', message: `work item ${done} is COMPLETED; only a FAILED work item can be retried` },
+    });
     const fresh = await echo.library.createInputWorkItem({});
     expect((await echo.library.retryWorkItem(fresh)).status).toBe(409);
   });
@@ -164,7 +216,12 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
     const step = (status.robotRuns as Array<{ id: string }>)[0]?.id as string;
     const artifacts = await library.listRunArtifacts(started.json.id as string, step);
     expect(artifacts).toEqual([{ id: expect.any(String), fileName: 'receipt.txt', fileSize: expect.any(Number) }]);
-    const url = await library.getRobotRunArtifact(started.json.id as string, step, artifacts[0]?.id as string, 'receipt.txt');
+    const url = await library.getRobotRunArtifact(
+      started.json.id as string,
+      step,
+      artifacts[0]?.id as string,
+      'receipt.txt',
+    );
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/process-v1\/downloads\/[^/]+\/receipt\.txt$/);
     const download = await fetch(url);
     expect(download.status).toBe(200);
@@ -177,8 +234,14 @@ describe('RPA.Robocorp.Process, keyword by keyword', () => {
 describe('process work items and runs: bad input', () => {
   it('answers unknown ids 404, missing permissions 403, malformed bodies 400 and wrong states 409, each as { error, message }', async () => {
     const { library } = await setUp('echo', { permissions: 'read_runs,read_work_items' });
-    await expect(library.createInputWorkItem({})).rejects.toMatchObject({ status: 403, body: expect.stringContaining('lacks the write_work_items permission') });
-    await expect(library.listProcesses()).rejects.toMatchObject({ status: 403, body: expect.stringContaining('read_processes') });
+    await expect(library.createInputWorkItem({})).rejects.toMatchObject({
+      status: 403,
+      body: expect.stringContaining('lacks the write_work_items permission'),
+    });
+    await expect(library.listProcesses()).rejects.toMatchObject({
+      status: 403,
+      body: expect.stringContaining('read_processes'),
+    });
     expect((await library.startConfiguredProcess()).status).toBe(403);
 
     const full = await setUp('echo');
@@ -187,10 +250,24 @@ describe('process work items and runs: bad input', () => {
     const answers = {
       unknownItem: await fetch(`${fullBase}/work-items/nope`, { headers: fullHeaders }).then(json),
       unknownRun: await fetch(`${fullBase}/runs/nope/robotRuns`, { headers: fullHeaders }).then(json),
-      unknownRobotRun: await fetch(`${fullBase}/runs/${(await full.library.startProcess({})).json.id}/robotRuns/nope`, { headers: fullHeaders }).then(json),
-      unknownIds: await fetch(`${fullBase}/run-request`, { method: 'POST', headers: fullHeaders, body: Buffer.from(pyDumps({ type: 'workItemIds', workItemIds: ['nope'] })) }).then(json),
-      badPayload: await fetch(`${fullBase}/work-items`, { method: 'POST', headers: { ...fullHeaders, 'content-type': 'application/json' }, body: '"text"' }).then(json),
-      badSize: await fetch(`${fullBase}/work-items/${await full.library.createInputWorkItem({})}/files/upload`, { method: 'POST', headers: fullHeaders, body: Buffer.from(pyDumps({ fileName: 'a.txt', fileSize: -1 })) }).then(json),
+      unknownRobotRun: await fetch(`${fullBase}/runs/${(await full.library.startProcess({})).json.id}/robotRuns/nope`, {
+        headers: fullHeaders,
+      }).then(json),
+      unknownIds: await fetch(`${fullBase}/run-request`, {
+        method: 'POST',
+        headers: fullHeaders,
+        body: Buffer.from(pyDumps({ type: 'workItemIds', workItemIds: ['nope'] })),
+      }).then(json),
+      badPayload: await fetch(`${fullBase}/work-items`, {
+        method: 'POST',
+        headers: { ...fullHeaders, 'content-type': 'application/json' },
+        body: '"text"',
+      }).then(json),
+      badSize: await fetch(`${fullBase}/work-items/${await full.library.createInputWorkItem({})}/files/upload`, {
+        method: 'POST',
+        headers: fullHeaders,
+        body: Buffer.from(pyDumps({ fileName: 'a.txt', fileSize: -1 })),
+      }).then(json),
       badIncludeData: await fetch(`${fullBase}/work-items?includeData=maybe`, { headers: fullHeaders }).then(json),
       badCursor: await fetch(`${fullBase}/runs?cursor=x`, { headers: fullHeaders }).then(json),
     };
@@ -204,7 +281,8 @@ describe('process work items and runs: bad input', () => {
       badIncludeData: 400,
       badCursor: 400,
     });
-    for (const answer of Object.values(answers)) expect(answer.body).toEqual({ error: expect.any(String), message: expect.any(String) });
+    for (const answer of Object.values(answers))
+      expect(answer.body).toEqual({ error: expect.any(String), message: expect.any(String) });
 
     // A work item in a run takes no other run and no more files.
     const item = await full.library.createInputWorkItem({});
@@ -214,19 +292,31 @@ describe('process work items and runs: bad input', () => {
     await expect(full.library.registerFileUpload('late.txt', 3, item)).rejects.toMatchObject({ status: 409 });
     await finalJobOfRun(full.api, run.id);
     // A stop of an ended run is refused.
-    expect((await fetch(`${fullBase}/runs/${run.id}/stop`, { method: 'POST', headers: fullHeaders }).then(json)).status).toBe(409);
+    expect(
+      (await fetch(`${fullBase}/runs/${run.id}/stop`, { method: 'POST', headers: fullHeaders }).then(json)).status,
+    ).toBe(409);
   });
 
   it('stops a running run: its process is killed and the run ends with errorCode CANCELED', async () => {
     const { api, library, processId, key } = await setUp('sleep');
     const started = await library.startProcess({ seconds: 60 });
     const runId = started.json.id as string;
-    await waitFor('the run to start', async () => ((await jobOfRun(api, runId)).state === 'running' ? true : undefined));
+    await waitFor('the run to start', async () =>
+      (await jobOfRun(api, runId)).state === 'running' ? true : undefined,
+    );
     const base = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`;
-    const stopped = await fetch(`${base}/runs/${runId}/stop`, { method: 'POST', headers: { authorization: `RC-WSKEY ${key}`, 'content-type': 'application/json' }, body: pyDumps({ set_remaining_work_items_as_done: false, terminate_ongoing_activity_runs: true }) }).then(json);
+    const stopped = await fetch(`${base}/runs/${runId}/stop`, {
+      method: 'POST',
+      headers: { authorization: `RC-WSKEY ${key}`, 'content-type': 'application/json' },
+      body: pyDumps({ set_remaining_work_items_as_done: false, terminate_ongoing_activity_runs: true }),
+    }).then(json);
     expect(stopped).toEqual({ status: 200, body: { accepted: true } });
     expect((await finalJobOfRun(api, runId)).state).toBe('canceled');
-    expect(await library.getProcessRunStatus(runId)).toMatchObject({ state: 'COMPL', result: 'ERR', errorCode: 'CANCELED' });
+    expect(await library.getProcessRunStatus(runId)).toMatchObject({
+      state: 'COMPL',
+      result: 'ERR',
+      errorCode: 'CANCELED',
+    });
   });
 
   it('refuses forged, expired, replayed, oversize and missing upload grants, leaving nothing on disk', async () => {
@@ -238,15 +328,25 @@ describe('process work items and runs: bad input', () => {
       const { body, contentType } = requestsMultipart(fields, { name: 'data.csv', content });
       return fetch(grant.url, { method: 'POST', headers: { 'content-type': contentType }, body }).then(json);
     };
-    const key = Buffer.from(((await api.core.db('process_api_settings').where({ key: 'grant_key' }).first()) as { value: string }).value, 'base64url');
+    const key = Buffer.from(
+      ((await api.core.db('process_api_settings').where({ key: 'grant_key' }).first()) as { value: string }).value,
+      'base64url',
+    );
     const claims = jwt.decode(grant.fields.grant as string) as Record<string, unknown>;
     const refusals = {
       forged: await post({ grant: jwt.sign(claims, 'not-the-key') }, Buffer.from('0123456789')),
-      expired: await post({ grant: jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, key) }, Buffer.from('0123456789')),
+      expired: await post(
+        { grant: jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, key) },
+        Buffer.from('0123456789'),
+      ),
       oversize: await post(grant.fields, Buffer.from('0123456789+')),
       missing: await post({}, Buffer.from('0123456789')),
     };
-    expect(Object.fromEntries(Object.entries(refusals).map(([name, answer]) => [name, [answer.status, answer.body.message]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(refusals).map(([name, answer]) => [name, [answer.status, answer.body.message]]),
+      ),
+    ).toEqual({
       forged: [403, 'the grant is not valid'],
       expired: [403, 'the grant has expired; ask for a new one'],
       oversize: [413, 'the file is larger than the 10 bytes its upload was granted for'],
@@ -254,8 +354,13 @@ describe('process work items and runs: bad input', () => {
     });
     expect((await library.getWorkItem(itemId)).files).toEqual([]);
 
-    const { body, contentType } = requestsMultipart(grant.fields, { name: 'data.csv', content: Buffer.from('0123456789') });
-    expect((await fetch(grant.url, { method: 'POST', headers: { 'content-type': contentType }, body })).status).toBe(204);
+    const { body, contentType } = requestsMultipart(grant.fields, {
+      name: 'data.csv',
+      content: Buffer.from('0123456789'),
+    });
+    expect((await fetch(grant.url, { method: 'POST', headers: { 'content-type': contentType }, body })).status).toBe(
+      204,
+    );
     const replay = await post(grant.fields, Buffer.from('9876543210'));
     expect([replay.status, replay.body.message]).toEqual([403, 'this grant was used already; ask for a new one']);
     expect((await library.getWorkItem(itemId)).files).toEqual([{ name: 'data.csv', size: 10 }]);
@@ -272,14 +377,22 @@ describe('paging', () => {
     const { api, key, processId } = await setUp('echo');
     const base = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${processId}`;
     const headers = { authorization: `RC-WSKEY ${key}`, 'content-type': 'application/json' };
-    const batch = await fetch(`${base}/runs-batch`, { method: 'POST', headers, body: JSON.stringify(Array.from({ length: 250 }, (_, i) => ({ message: `run ${i}` }))) }).then(json);
+    const batch = await fetch(`${base}/runs-batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(Array.from({ length: 250 }, (_, i) => ({ message: `run ${i}` }))),
+    }).then(json);
     const started = new Set((batch.body.data as Array<{ id: string }>).map((run) => run.id));
     expect(started.size).toBe(250);
     const seen: string[] = [];
     let next: string | null = `${base}/runs?limit=100`;
     let pages = 0;
     while (next) {
-      const page = (await fetch(next, { headers }).then(json)).body as { data: Array<{ id: string }>; has_more: boolean; next: string | null };
+      const page = (await fetch(next, { headers }).then(json)).body as {
+        data: Array<{ id: string }>;
+        has_more: boolean;
+        next: string | null;
+      };
       seen.push(...page.data.map((run) => run.id));
       expect(page.has_more).toBe(page.next !== null);
       next = page.next;

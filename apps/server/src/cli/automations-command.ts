@@ -20,7 +20,9 @@ export const registerAutomationsCommand = (program: Command, global: () => Globa
           concurrency: a.concurrency,
           timeoutMs: a.timeoutMs,
           retries: a.retries,
-          inputs: Object.fromEntries(Object.entries(a.inputs).map(([name, d]) => [name, { type: d.type, required: d.required }])),
+          inputs: Object.fromEntries(
+            Object.entries(a.inputs).map(([name, d]) => [name, { type: d.type, required: d.required }]),
+          ),
           outputs: a.outputs,
         }));
         if (options.json) return printJson(list);
@@ -32,8 +34,12 @@ export const registerAutomationsCommand = (program: Command, global: () => Globa
             String(a.fileId),
             a.repositoryPath,
             a.kind,
-            Object.entries(a.inputs).map(([n, d]) => `${n}:${d.type}${d.required ? '*' : ''}`).join(' ') || '-',
-            Object.entries(a.outputs).map(([n, t]) => `${n}:${t}`).join(' ') || '-',
+            Object.entries(a.inputs)
+              .map(([n, d]) => `${n}:${d.type}${d.required ? '*' : ''}`)
+              .join(' ') || '-',
+            Object.entries(a.outputs)
+              .map(([n, t]) => `${n}:${t}`)
+              .join(' ') || '-',
           ]),
         );
       });

@@ -2,8 +2,14 @@ import { toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/co
 
 /** Prints rows as aligned columns under a header. */
 export const printTable = (header: string[], rows: string[][]): void => {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 };
@@ -12,7 +18,8 @@ export const printJson = (value: unknown): void => {
   console.log(JSON.stringify(value, null, 2));
 };
 
-const plain = (values: Values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
+const plain = (values: Values) =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** A job as `--json` prints it: values typed as core keeps them. */
 export type JobJson = Omit<Job, 'createdAt' | 'startedAt' | 'finishedAt' | 'runAfter'> & {
@@ -24,7 +31,10 @@ export type JobJson = Omit<Job, 'createdAt' | 'startedAt' | 'finishedAt' | 'runA
   attempts?: AttemptJson[];
 };
 
-export type AttemptJson = Omit<JobAttempt, 'startedAt' | 'endedAt'> & { startedAt: string | null; endedAt: string | null };
+export type AttemptJson = Omit<JobAttempt, 'startedAt' | 'endedAt'> & {
+  startedAt: string | null;
+  endedAt: string | null;
+};
 
 const attemptJson = (attempt: JobAttempt): AttemptJson => ({
   ...attempt,
@@ -56,7 +66,9 @@ export const printJob = (job: Job, attempts: JobAttempt[] = []): void => {
     ['attempt', `${job.attempt} of ${job.maxAttempts}`],
     ['created', job.createdAt.toISOString()],
     ['started', job.startedAt?.toISOString() ?? '-'],
-    ...(job.runAfter && job.state === 'queued' ? [['retry after', job.runAfter.toISOString()] as [string, string]] : []),
+    ...(job.runAfter && job.state === 'queued'
+      ? [['retry after', job.runAfter.toISOString()] as [string, string]]
+      : []),
     ['finished', job.finishedAt?.toISOString() ?? '-'],
     ['duration', formatDuration(job) || '-'],
     ['inputs', JSON.stringify(plain(job.inputs))],
@@ -73,7 +85,14 @@ export const printJob = (job: Job, attempts: JobAttempt[] = []): void => {
     console.log('\nattempts:');
     printTable(
       ['#', 'STATE', 'STARTED', 'ENDED', 'EXIT', 'ERROR'],
-      attempts.map((a) => [String(a.number), a.state, a.startedAt?.toISOString() ?? '-', a.endedAt?.toISOString() ?? '-', a.exitCode === null ? '-' : String(a.exitCode), a.error ?? '']),
+      attempts.map((a) => [
+        String(a.number),
+        a.state,
+        a.startedAt?.toISOString() ?? '-',
+        a.endedAt?.toISOString() ?? '-',
+        a.exitCode === null ? '-' : String(a.exitCode),
+        a.error ?? '',
+      ]),
     );
   }
   if (job.log) console.log(`\nlog:\n${job.log.trimEnd()}`);

@@ -23,13 +23,22 @@ export const registerJobsCommand = (program: Command, global: () => GlobalOption
         throw new BotgateError('INVALID_CONFIG', `--state: "${options.state}" is not one of ${jobStates.join(', ')}`);
       }
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new BotgateError('INVALID_CONFIG', `--limit: "${options.limit}" is not a positive whole number`);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new BotgateError('INVALID_CONFIG', `--limit: "${options.limit}" is not a positive whole number`);
       await withCore(global(), async ({ core }) => {
         const list = await core.jobs.list({ state: options.state as never, automationId: options.automation, limit });
         if (options.json) return printJson(list.map((job) => jobJson(job)));
         printTable(
           ['ID', 'AUTOMATION', 'ADAPTER', 'STATE', 'CREATED', 'DURATION', 'ERROR'],
-          list.map((j) => [String(j.id), j.automationId, j.adapter, j.state, j.createdAt.toISOString(), formatDuration(j), j.error ?? '']),
+          list.map((j) => [
+            String(j.id),
+            j.automationId,
+            j.adapter,
+            j.state,
+            j.createdAt.toISOString(),
+            formatDuration(j),
+            j.error ?? '',
+          ]),
         );
       });
     });
@@ -55,9 +64,15 @@ export const registerJobsCommand = (program: Command, global: () => GlobalOption
       await withCore(global(), async ({ core }) => {
         let job = await core.jobs.cancel(jobId(id));
         // The node running the job sees the request at its next poll, then stops the process.
-        if (!isFinal(job.state)) job = await core.jobs.wait(job.id, { timeoutMs: core.options.pollMs * 3 + core.options.killGraceMs + 2000 });
+        if (!isFinal(job.state))
+          job = await core.jobs.wait(job.id, { timeoutMs: core.options.pollMs * 3 + core.options.killGraceMs + 2000 });
         if (options.json) printJson(jobJson(job));
-        else console.log(isFinal(job.state) ? `job ${job.id} is ${job.state}` : `cancel of job ${job.id} requested; it is still ${job.state}`);
+        else
+          console.log(
+            isFinal(job.state)
+              ? `job ${job.id} is ${job.state}`
+              : `cancel of job ${job.id} requested; it is still ${job.state}`,
+          );
       });
     });
 };

@@ -10,7 +10,9 @@ import { registerServeCommand } from './serve-command.js';
 
 export const createProgram = (): Command => {
   const program = new Command('botgate')
-    .description('Turns automations into jobs that other systems trigger over HTTP (EMILY.RPA, Robocorp and Automation Anywhere APIs)')
+    .description(
+      'Turns automations into jobs that other systems trigger over HTTP (EMILY.RPA, Robocorp and Automation Anywhere APIs)',
+    )
     .option('-c, --config <path>', 'configuration file (default ./botgate.yaml, optional)')
     .showHelpAfterError()
     .exitOverride();

@@ -30,8 +30,22 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         logger,
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.
-      const routers = [...createAdapterRouters(core, config, logger, apiTaskAccess), consoleRouter, createApiDocsRouter(adaptersOf(config))];
-      const server = createServer({ core, logger, metrics, routers, timeouts: { headersTimeout: config.headersTimeout, requestTimeout: config.requestTimeout, keepAliveTimeout: config.keepAliveTimeout } });
+      const routers = [
+        ...createAdapterRouters(core, config, logger, apiTaskAccess),
+        consoleRouter,
+        createApiDocsRouter(adaptersOf(config)),
+      ];
+      const server = createServer({
+        core,
+        logger,
+        metrics,
+        routers,
+        timeouts: {
+          headersTimeout: config.headersTimeout,
+          requestTimeout: config.requestTimeout,
+          keepAliveTimeout: config.keepAliveTimeout,
+        },
+      });
       let port: number;
       try {
         // Before listening, worker or not: what a crashed predecessor left running dies now, not
@@ -45,7 +59,14 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       if (config.worker) await core.worker.start();
       const services = startAdapterServices(core, config, logger, metrics);
       logger.info(
-        { port, host: config.host, catalog: config.catalog, dataDir: config.dataDir, automations: core.catalog.list().map((a) => a.id), node: core.nodeId },
+        {
+          port,
+          host: config.host,
+          catalog: config.catalog,
+          dataDir: config.dataDir,
+          automations: core.catalog.list().map((a) => a.id),
+          node: core.nodeId,
+        },
         `botgate listening on http://${config.host}:${port}`,
       );
       // Supervisors and scripts wait for this line.
@@ -55,7 +76,10 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        logger.info({ signal, graceMs: config.shutdownGrace }, 'shutting down: no new triggers, running jobs get the grace period');
+        logger.info(
+          { signal, graceMs: config.shutdownGrace },
+          'shutting down: no new triggers, running jobs get the grace period',
+        );
         // Events of runs that end during the grace period are sent by the next start, which looks for them.
         await services.stop();
         consoleRouter.close();

@@ -34,10 +34,17 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
 
   const currentUser = async (claims: { sub: string; ver: string; jti: string }): Promise<User> => {
     const id = Number(claims.sub);
-    const [user, signedOut] = await Promise.all([Number.isSafeInteger(id) ? users.find(id) : undefined, revoked().where({ jti: claims.jti }).first()]);
+    const [user, signedOut] = await Promise.all([
+      Number.isSafeInteger(id) ? users.find(id) : undefined,
+      revoked().where({ jti: claims.jti }).first(),
+    ]);
     if (!user) throw new ApiTaskError('UNAUTHORIZED', 'the user of this token no longer exists');
     if (signedOut) throw new ApiTaskError('UNAUTHORIZED', 'this token was signed out; authenticate again');
-    if (user.accessStamp !== claims.ver) throw new ApiTaskError('UNAUTHORIZED', "this token was issued before the user's role or credentials changed; authenticate again");
+    if (user.accessStamp !== claims.ver)
+      throw new ApiTaskError(
+        'UNAUTHORIZED',
+        "this token was issued before the user's role or credentials changed; authenticate again",
+      );
     return user;
   };
 
@@ -48,8 +55,15 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
         settle(async () => {
           const current = await currentUser(claims);
           // Only user tokens: a single login ends the API sign-ins, not console sessions or execution tokens.
-          if (claims.typ === 'user' && current.singleLoginSince !== null && (claims.iat ?? 0) * 1000 < current.singleLoginSince) {
-            throw new ApiTaskError('UNAUTHORIZED', 'this user signed in again with multipleLogin: false, which ended this token; authenticate again');
+          if (
+            claims.typ === 'user' &&
+            current.singleLoginSince !== null &&
+            (claims.iat ?? 0) * 1000 < current.singleLoginSince
+          ) {
+            throw new ApiTaskError(
+              'UNAUTHORIZED',
+              'this user signed in again with multipleLogin: false, which ended this token; authenticate again',
+            );
           }
           return current;
         }),
@@ -70,7 +84,8 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
       const verdict = await executionVerdicts.get(token, () =>
         settle(async () => {
           const [issuer, allocation] = await Promise.all([currentUser(claims), allocations.find(claims.alloc)]);
-          if (!allocation || allocation.fileId !== claims.fileId) throw new ApiTaskError('NOT_FOUND', 'this API Task is not allocated (any more)');
+          if (!allocation || allocation.fileId !== claims.fileId)
+            throw new ApiTaskError('NOT_FOUND', 'this API Task is not allocated (any more)');
           return { user: issuer, allocation };
         }),
       );
@@ -91,7 +106,10 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
       const now = Date.now();
       await core.stamps.change(accessTopic, async (tx) => {
         await tx('api_task_revoked_tokens').where('expires_at', '<', now).delete();
-        await tx('api_task_revoked_tokens').insert({ jti: claims.jti, expires_at: claims.exp * 1000 }).onConflict('jti').ignore();
+        await tx('api_task_revoked_tokens')
+          .insert({ jti: claims.jti, expires_at: claims.exp * 1000 })
+          .onConflict('jti')
+          .ignore();
       });
     },
   };

@@ -1,5 +1,10 @@
 import { isSqlite, type Core } from '@botgate/core';
-import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  RateLimiterPostgres,
+  RateLimiterSQLite,
+  type RateLimiterAbstract,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { ApiTaskError } from '../errors.js';
 
 export interface LoginLimits {
@@ -24,7 +29,16 @@ const table = 'api_task_login_limits';
 export const createLoginLimiter = (core: Core, limits: LoginLimits) => {
   const duration = Math.max(1, Math.round(limits.windowMs / 1000));
   const limiter = (keyPrefix: string, points: number, clearExpiredByTimeout = false): RateLimiterAbstract => {
-    const options = { storeClient: core.db, storeType: 'knex', tableName: table, tableCreated: true, keyPrefix, points, duration, clearExpiredByTimeout };
+    const options = {
+      storeClient: core.db,
+      storeType: 'knex',
+      tableName: table,
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+      clearExpiredByTimeout,
+    };
     return isSqlite(core.db) ? new RateLimiterSQLite(options) : new RateLimiterPostgres(options);
   };
   const perUserAndAddress = limiter('login-user-address', limits.attempts, true);
@@ -41,7 +55,9 @@ export const createLoginLimiter = (core: Core, limits: LoginLimits) => {
   };
   const refuse = (msBeforeNext: number) => {
     const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    return new ApiTaskError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${seconds} s`, { 'Retry-After': String(seconds) });
+    return new ApiTaskError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${seconds} s`, {
+      'Retry-After': String(seconds),
+    });
   };
   return {
     async check(username: string, address: string | undefined): Promise<void> {
@@ -51,7 +67,13 @@ export const createLoginLimiter = (core: Core, limits: LoginLimits) => {
     },
     async failed(username: string, address: string | undefined): Promise<void> {
       // Past its points consume rejects with the state; the failure is counted either way.
-      await Promise.all(keysOf(username, address).map(([l, key]) => l.consume(key).catch((rejection: unknown) => (rejection instanceof Error ? Promise.reject(rejection) : undefined))));
+      await Promise.all(
+        keysOf(username, address).map(([l, key]) =>
+          l
+            .consume(key)
+            .catch((rejection: unknown) => (rejection instanceof Error ? Promise.reject(rejection) : undefined)),
+        ),
+      );
     },
     async succeeded(username: string, address: string | undefined): Promise<void> {
       // The address's count stays: one valid account must not wash a spray clean.

@@ -4,7 +4,9 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const params = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
 
 const derive = (secret: string, salt: Buffer, options: ScryptOptions, length: number): Promise<Buffer> =>
-  new Promise((resolve, reject) => scrypt(secret, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+  new Promise((resolve, reject) =>
+    scrypt(secret, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 
 /** `scrypt$N$r$p$salt$hash` (base64url): slow on purpose, salted, self-describing. */
 export const hashSecret = async (secret: string): Promise<string> => {
@@ -20,6 +22,11 @@ export const verifySecret = async (secret: string, stored: string | null | undef
   const [scheme, n, r, p, salt, hash] = (stored ?? (await dummy)).split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(secret, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: params.maxmem }, expected.length);
+  const key = await derive(
+    secret,
+    Buffer.from(salt, 'base64url'),
+    { N: Number(n), r: Number(r), p: Number(p), maxmem: params.maxmem },
+    expected.length,
+  );
   return timingSafeEqual(key, expected) && stored !== null && stored !== undefined;
 };

@@ -9,6 +9,10 @@ export const readToken = (req: Request): string => {
     throw new ApiTaskError('BAD_REQUEST', 'send either X-Authorization or Authorization: Bearer, not both');
   }
   const token = x ?? authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw new ApiTaskError('UNAUTHORIZED', 'authenticate first: send X-Authorization: <token> (or Authorization: Bearer <token>)');
+  if (!token)
+    throw new ApiTaskError(
+      'UNAUTHORIZED',
+      'authenticate first: send X-Authorization: <token> (or Authorization: Bearer <token>)',
+    );
   return token;
 };

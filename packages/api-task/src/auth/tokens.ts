@@ -55,24 +55,40 @@ export const createTokens = (options: TokenOptions) => {
   // call, which cost more than the whole rest of an execute request.
   const key = createSecretKey(options.key);
   const sign = (claims: object, lifetimeMs: number) =>
-    jwt.sign(claims, key, { algorithm, issuer, jwtid: randomUUID(), expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)) });
+    jwt.sign(claims, key, {
+      algorithm,
+      issuer,
+      jwtid: randomUUID(),
+      expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)),
+    });
 
   const verify = (token: string): jwt.JwtPayload => {
     try {
       const payload = jwt.verify(token, key, { algorithms: [algorithm], issuer });
       // Tokens signed before access stamps existed name none: their users sign in again.
-      if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string' || typeof payload.ver !== 'string') throw new Error('not a botgate token');
+      if (
+        typeof payload === 'string' ||
+        typeof payload.sub !== 'string' ||
+        typeof payload.jti !== 'string' ||
+        typeof payload.ver !== 'string'
+      )
+        throw new Error('not a botgate token');
       return payload;
     } catch (error) {
       const expired = error instanceof jwt.TokenExpiredError;
-      throw new ApiTaskError('UNAUTHORIZED', expired ? 'the token has expired; authenticate again' : 'the token is not valid');
+      throw new ApiTaskError(
+        'UNAUTHORIZED',
+        expired ? 'the token has expired; authenticate again' : 'the token is not valid',
+      );
     }
   };
 
   return {
     signUser: (claims: ClaimsToSign<UserClaims>) => sign({ ...claims, typ: 'user' }, options.userLifetimeMs),
-    signExecution: (claims: ClaimsToSign<ExecutionClaims>) => sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
-    signSession: (claims: ClaimsToSign<SessionClaims>, lifetimeMs: number) => sign({ ...claims, typ: 'console' }, lifetimeMs),
+    signExecution: (claims: ClaimsToSign<ExecutionClaims>) =>
+      sign({ ...claims, typ: 'hotbot' }, options.executionLifetimeMs),
+    signSession: (claims: ClaimsToSign<SessionClaims>, lifetimeMs: number) =>
+      sign({ ...claims, typ: 'console' }, lifetimeMs),
     verifySession(token: string): SessionClaims {
       const claims = verify(token);
       if (claims.typ !== 'console') throw new ApiTaskError('UNAUTHORIZED', 'not a console session');
@@ -80,12 +96,20 @@ export const createTokens = (options: TokenOptions) => {
     },
     verifyUser(token: string): UserClaims {
       const claims = verify(token);
-      if (claims.typ !== 'user') throw new ApiTaskError('UNAUTHORIZED', 'an API Task execution token cannot be used here; authenticate as a user');
+      if (claims.typ !== 'user')
+        throw new ApiTaskError(
+          'UNAUTHORIZED',
+          'an API Task execution token cannot be used here; authenticate as a user',
+        );
       return claims as unknown as UserClaims;
     },
     verifyExecution(token: string, allocationId: string): ExecutionClaims {
       const claims = verify(token);
-      if (claims.typ !== 'hotbot') throw new ApiTaskError('UNAUTHORIZED', 'a user token cannot execute; use the X-Authorization token of accessdetails');
+      if (claims.typ !== 'hotbot')
+        throw new ApiTaskError(
+          'UNAUTHORIZED',
+          'a user token cannot execute; use the X-Authorization token of accessdetails',
+        );
       if (claims.alloc !== allocationId) throw new ApiTaskError('UNAUTHORIZED', 'this token is for another API Task');
       return claims as unknown as ExecutionClaims;
     },

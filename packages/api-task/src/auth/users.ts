@@ -38,13 +38,15 @@ const toUser = (row: UserRow): User => ({
   role: row.role,
   createdAt: new Date(Number(row.created_at)),
   accessStamp: row.access_stamp,
-  singleLoginSince: row.single_login_since === null || row.single_login_since === undefined ? null : Number(row.single_login_since),
+  singleLoginSince:
+    row.single_login_since === null || row.single_login_since === undefined ? null : Number(row.single_login_since),
 });
 
 export const newAccessStamp = (): string => randomBytes(12).toString('base64url');
 
 const checkRole = (role: string): Role => {
-  if (!(roles as readonly string[]).includes(role)) throw new BotgateError('INVALID_CONFIG', `--role must be ${roles.join(' or ')}, not "${role}"`);
+  if (!(roles as readonly string[]).includes(role))
+    throw new BotgateError('INVALID_CONFIG', `--role must be ${roles.join(' or ')}, not "${role}"`);
   return role as Role;
 };
 
@@ -64,10 +66,12 @@ export const createUsers = (core: Core) => {
   return {
     /** Adds a user; answers its API key, which is shown once and kept only as a hash. */
     async add(username: string, role: string, password?: string): Promise<User & { apiKey: string }> {
-      if (!/^[\w.@-]{1,200}$/.test(username)) throw new BotgateError('INVALID_CONFIG', `user name "${username}": use letters, digits, _ . @ -`);
+      if (!/^[\w.@-]{1,200}$/.test(username))
+        throw new BotgateError('INVALID_CONFIG', `user name "${username}": use letters, digits, _ . @ -`);
       checkRole(role);
       if (password !== undefined) checkPassword(password);
-      if (await table().where({ username }).first()) throw new BotgateError('INVALID_CONFIG', `user "${username}" exists; remove it first`);
+      if (await table().where({ username }).first())
+        throw new BotgateError('INVALID_CONFIG', `user "${username}" exists; remove it first`);
       const apiKey = newApiKey();
       const row = {
         username,
@@ -78,7 +82,9 @@ export const createUsers = (core: Core) => {
         // A fresh stamp even where SQLite hands a removed user's id to a new one: the old tokens name the old stamp.
         access_stamp: newAccessStamp(),
       };
-      const [inserted] = (await core.stamps.change(accessTopic, (tx) => tx<UserRow>('api_task_users').insert(row).returning('*'))) as UserRow[];
+      const [inserted] = (await core.stamps.change(accessTopic, (tx) =>
+        tx<UserRow>('api_task_users').insert(row).returning('*'),
+      )) as UserRow[];
       return { ...toUser(inserted as UserRow), apiKey };
     },
     async list(): Promise<User[]> {
@@ -94,7 +100,10 @@ export const createUsers = (core: Core) => {
      * Changes a user's role or password, or makes it a new API key (answered once). Any update,
      * even of nothing, ends every token and console session signed before it.
      */
-    async update(username: string, changes: { role?: string | undefined; password?: string | undefined; newApiKey?: boolean | undefined }): Promise<User & { apiKey?: string }> {
+    async update(
+      username: string,
+      changes: { role?: string | undefined; password?: string | undefined; newApiKey?: boolean | undefined },
+    ): Promise<User & { apiKey?: string }> {
       const row = await existing(username);
       const apiKey = changes.newApiKey ? newApiKey() : undefined;
       const set: Partial<UserRow> = { access_stamp: newAccessStamp() };
@@ -107,7 +116,9 @@ export const createUsers = (core: Core) => {
     /** Ends the user tokens issued in earlier seconds than now: a sign-in with `multipleLogin: false`. */
     async startSingleLogin(user: User): Promise<User> {
       const since = Math.floor(Date.now() / 1000) * 1000;
-      await core.stamps.change(accessTopic, (tx) => tx('api_task_users').where({ id: user.id }).update({ single_login_since: since }));
+      await core.stamps.change(accessTopic, (tx) =>
+        tx('api_task_users').where({ id: user.id }).update({ single_login_since: since }),
+      );
       return { ...user, singleLoginSince: since };
     },
     async find(id: number): Promise<User | undefined> {

@@ -11,7 +11,9 @@ export const up = async (knex: Knex): Promise<void> => {
     t.string('access_stamp', 40).notNullable().defaultTo('');
   });
   for (const { id } of await knex<{ id: number }>('api_task_users').select('id')) {
-    await knex('api_task_users').where({ id }).update({ access_stamp: randomBytes(12).toString('base64url') });
+    await knex('api_task_users')
+      .where({ id })
+      .update({ access_stamp: randomBytes(12).toString('base64url') });
   }
   await knex.schema.createTable('api_task_revoked_tokens', (t) => {
     t.string('jti', 64).primary();

@@ -6,4 +6,11 @@ import * as singleLogin from './0004-single-login.js';
 import * as deployments from './0005-deployments.js';
 import * as callbacks from './0006-callbacks.js';
 
-export const apiTaskMigrations: Record<string, Migration> = { '0001-api-task': initial, '0002-slots': slots, '0003-access': access, '0004-single-login': singleLogin, '0005-deployments': deployments, '0006-callbacks': callbacks };
+export const apiTaskMigrations: Record<string, Migration> = {
+  '0001-api-task': initial,
+  '0002-slots': slots,
+  '0003-access': access,
+  '0004-single-login': singleLogin,
+  '0005-deployments': deployments,
+  '0006-callbacks': callbacks,
+};

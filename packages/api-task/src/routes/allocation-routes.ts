@@ -10,7 +10,11 @@ const integerText = z.union([z.number().int(), z.string().regex(/^\d+$/, 'expect
 export const createBody = z.object({
   fileId: integerText,
   runAsUserOrNone: integerText.optional(),
-  concurrencyLimit: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  concurrencyLimit: z
+    .number({ error: 'must be a positive integer' })
+    .int('must be a positive integer')
+    .positive('must be a positive integer')
+    .optional(),
 });
 
 /** `PUT /orchestrator/v1/hotbot/config/create` (admin): allocate, or change, an API Task; answers what was sent. */
@@ -19,12 +23,22 @@ export const createAllocation = (core: Core, allocations: Allocations) => async 
   const automation = core.catalog.findByFileId(Number(body.fileId));
   if (!automation) throw new ApiTaskError('NOT_FOUND', `no automation has fileId ${body.fileId}`, {}, 'fileId');
   const concurrencyLimit = body.concurrencyLimit ?? 1;
-  await allocations.upsert(automation, body.runAsUserOrNone === undefined ? null : String(body.runAsUserOrNone), concurrencyLimit);
-  res.json({ fileId: body.fileId, ...(body.runAsUserOrNone === undefined ? {} : { runAsUserOrNone: body.runAsUserOrNone }), concurrencyLimit });
+  await allocations.upsert(
+    automation,
+    body.runAsUserOrNone === undefined ? null : String(body.runAsUserOrNone),
+    concurrencyLimit,
+  );
+  res.json({
+    fileId: body.fileId,
+    ...(body.runAsUserOrNone === undefined ? {} : { runAsUserOrNone: body.runAsUserOrNone }),
+    concurrencyLimit,
+  });
 };
 
 export const listBody = z.object({
-  page: z.object({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1000).default(100) }).default({ offset: 0, length: 100 }),
+  page: z
+    .object({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1000).default(100) })
+    .default({ offset: 0, length: 100 }),
 });
 
 /** `POST /orchestrator/v1/hotbot/config` (admin): the allocations, paged, in the vendor's shape. */

@@ -32,7 +32,8 @@ export const refresh = (access: ApiTaskAccess) => async (req: Request, res: Resp
 /** `GET /v1/authentication/token?token=`: whether a user token is still valid, as `{ "valid": … }`. */
 export const validate = (access: ApiTaskAccess) => async (req: Request, res: Response) => {
   const { token } = req.query;
-  if (typeof token !== 'string' || token === '') throw new ApiTaskError('BAD_REQUEST', 'send the token to check as ?token=', {}, 'token');
+  if (typeof token !== 'string' || token === '')
+    throw new ApiTaskError('BAD_REQUEST', 'send the token to check as ?token=', {}, 'token');
   res.json({ valid: await access.check.isValidUserToken(token) });
 };
 

@@ -33,19 +33,55 @@ export const deploy = (core: Core, users: Users, deployments: Deployments) => as
   const automation = core.catalog.findByFileId(Number(body.fileId));
   if (!automation) throw new ApiTaskError('NOT_FOUND', `no file ${body.fileId} in the repository`, {}, 'fileId');
   const runAs = body.runAsUserIds ?? [];
-  if (runAs.length === 0 && (body.poolIds ?? []).length === 0) throw new ApiTaskError('BAD_REQUEST', 'give runAsUserIds (from v1/devices/runasusers/list) or poolIds', {}, 'runAsUserIds');
+  if (runAs.length === 0 && (body.poolIds ?? []).length === 0)
+    throw new ApiTaskError(
+      'BAD_REQUEST',
+      'give runAsUserIds (from v1/devices/runasusers/list) or poolIds',
+      {},
+      'runAsUserIds',
+    );
   // Only the users named, not every user, per deploy.
   const found = await Promise.all([...new Set(runAs.map(Number))].map((userId) => users.find(userId)));
-  if (found.some((user) => user === undefined)) throw new ApiTaskError('BAD_REQUEST', 'INVALID_ARGUMENT: Some or all users provided are either deleted or disabled', {}, 'runAsUserIds');
+  if (found.some((user) => user === undefined))
+    throw new ApiTaskError(
+      'BAD_REQUEST',
+      'INVALID_ARGUMENT: Some or all users provided are either deleted or disabled',
+      {},
+      'runAsUserIds',
+    );
   const botInput = body.botInput ?? {};
-  const inputs: Values = Object.fromEntries(Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]));
+  const inputs: Values = Object.fromEntries(
+    Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]),
+  );
   validateInputs(automation.inputs, inputs);
-  const callback = body.callbackInfo?.url ? { url: body.callbackInfo.url, headers: body.callbackInfo.headers ?? {} } : null;
-  const { deployment } = await deployments.deploy(automation, inputs, res.locals.user as User, { automationName: body.automationName ?? undefined, callback });
+  const callback = body.callbackInfo?.url
+    ? { url: body.callbackInfo.url, headers: body.callbackInfo.headers ?? {} }
+    : null;
+  const { deployment } = await deployments.deploy(automation, inputs, res.locals.user as User, {
+    automationName: body.automationName ?? undefined,
+    callback,
+  });
   res.json({ deploymentId: deployment.deploymentId, automationName: deployment.automationName });
 };
 
-const activityFields = ['id', 'deploymentId', 'automationName', 'automationId', 'status', 'fileId', 'fileName', 'filePath', 'userId', 'userName', 'deviceId', 'startDateTime', 'endDateTime', 'createdOn', 'modifiedOn', 'type'];
+const activityFields = [
+  'id',
+  'deploymentId',
+  'automationName',
+  'automationId',
+  'status',
+  'fileId',
+  'fileName',
+  'filePath',
+  'userId',
+  'userName',
+  'deviceId',
+  'startDateTime',
+  'endDateTime',
+  'createdOn',
+  'modifiedOn',
+  'type',
+];
 
 /** The deployment ids a filter is limited to (an `eq` on deploymentId, alone or inside an `and`, or an `or` of them), so only those are read. */
 const deploymentIdsOf = (filter: Filter | null | undefined): string[] | undefined => {
@@ -57,7 +93,7 @@ const deploymentIdsOf = (filter: Filter | null | undefined): string[] | undefine
   if (operator === 'and') return operands.map(deploymentIdsOf).find((ids) => ids !== undefined);
   if (operator === 'or') {
     const parts = operands.map(deploymentIdsOf);
-    return parts.length > 0 && parts.every((ids) => ids !== undefined) ? parts.flat() as string[] : undefined;
+    return parts.length > 0 && parts.every((ids) => ids !== undefined) ? (parts.flat() as string[]) : undefined;
   }
   return undefined;
 };
@@ -69,20 +105,30 @@ const newestDeploys = 5000;
 export const listActivity = (core: Core, deployments: Deployments) => async (req: Request, res: Response) => {
   const query = parseInput(listQuery, req.body ?? {}, 'body');
   const found = await deployments.withJobs(deploymentIdsOf(query.filter), newestDeploys);
-  const records = found.map(({ deployment, job }) => activityRecord(deployment, job, core.catalog.findByFileId(deployment.fileId)));
+  const records = found.map(({ deployment, job }) =>
+    activityRecord(deployment, job, core.catalog.findByFileId(deployment.fileId)),
+  );
   res.json(listPage(records, query, activityFields, { field: 'createdOn', direction: 'desc' }));
 };
 
-export const manageBody = z.object({ stop_executions: z.object({ execution_ids: z.array(z.string().min(1)).min(1).max(1000) }) }, { error: 'send { "stop_executions": { "execution_ids": [ … ] } }' });
+export const manageBody = z.object(
+  { stop_executions: z.object({ execution_ids: z.array(z.string().min(1)).min(1).max(1000) }) },
+  { error: 'send { "stop_executions": { "execution_ids": [ … ] } }' },
+);
 
 /** `POST /v3/activity/manage` `{ "stop_executions": { "execution_ids": […] } }`: stops them (a queued one never starts, a running one's process is killed). */
 export const manageActivity = (core: Core, deployments: Deployments) => async (req: Request, res: Response) => {
   const { stop_executions: stop } = parseInput(manageBody, req.body ?? {}, 'body');
   const wanted = [...new Set(stop.execution_ids)];
-  const found = await deployments.withJobs([...new Set(wanted.map((executionId) => executionId.split('_')[0] as string))], wanted.length);
+  const found = await deployments.withJobs(
+    [...new Set(wanted.map((executionId) => executionId.split('_')[0] as string))],
+    wanted.length,
+  );
   const byExecution = new Map(found.map((f) => [executionIdOf(f.deployment), f]));
   const unknown = wanted.filter((executionId) => !byExecution.has(executionId));
-  if (unknown.length > 0) throw new ApiTaskError('NOT_FOUND', `no execution ${unknown.join(', ')}`, {}, 'execution_ids');
-  for (const executionId of wanted) await core.jobs.cancel((byExecution.get(executionId) as (typeof found)[number]).job.id);
+  if (unknown.length > 0)
+    throw new ApiTaskError('NOT_FOUND', `no execution ${unknown.join(', ')}`, {}, 'execution_ids');
+  for (const executionId of wanted)
+    await core.jobs.cancel((byExecution.get(executionId) as (typeof found)[number]).job.id);
   res.json({ stop_executions: { execution_ids: wanted } });
 };

@@ -6,7 +6,8 @@ import { readToken } from '../auth/read-token.js';
 import type { ConcurrencyGate } from '../concurrency-gate.js';
 import { ApiTaskError } from '../errors.js';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * `POST /hotbot/:allocationId/execute`: runs the API Task now and answers its declared outputs,
@@ -14,37 +15,55 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * stamp (one stamp read while nothing changed), a module runs in a warm thread. The job is written as it starts and as it ends,
  * before the answer (its disk flush follows behind).
  */
-export const execute = (core: Core, check: AccessCheck, gate: ConcurrencyGate, realtimeLimitMs: number) => async (req: Request, res: Response) => {
-  const { allocationId } = req.params as { allocationId: string };
-  const { allocation } = await check.execution(readToken(req), allocationId);
-  const automation = core.catalog.get(allocation.automationId);
-  describeRequest(res, { automationId: automation.id });
+export const execute =
+  (core: Core, check: AccessCheck, gate: ConcurrencyGate, realtimeLimitMs: number) =>
+  async (req: Request, res: Response) => {
+    const { allocationId } = req.params as { allocationId: string };
+    const { allocation } = await check.execution(readToken(req), allocationId);
+    const automation = core.catalog.get(allocation.automationId);
+    describeRequest(res, { automationId: automation.id });
 
-  const body: unknown = req.body ?? {};
-  if (!isObject(body)) throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');
-  const botInput = body.botInput ?? {};
-  if (!isObject(botInput)) throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
-  const inputs: Values = Object.fromEntries(Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]));
-  // A request that cannot run takes no slot from one that can.
-  validateInputs(automation.inputs, inputs);
+    const body: unknown = req.body ?? {};
+    if (!isObject(body)) throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');
+    const botInput = body.botInput ?? {};
+    if (!isObject(botInput))
+      throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
+    const inputs: Values = Object.fromEntries(
+      Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]),
+    );
+    // A request that cannot run takes no slot from one that can.
+    validateInputs(automation.inputs, inputs);
 
-  const leave = await gate.enter(allocation.id, allocation.concurrencyLimit);
-  let job;
-  try {
-    job = await core.jobs.execute({ automationId: automation.id, adapter: 'api-task', inputs, timeoutMs: realtimeLimitMs });
-  } finally {
-    leave();
-  }
-  if (job.state === 'timed_out') {
-    throw new ApiTaskError('BOT_EXECUTION_TIMEOUT', `the API Task did not answer within ${Math.min(realtimeLimitMs, automation.timeoutMs)} ms`);
-  }
-  if (job.state === 'canceled') throw new ApiTaskError('BOT_EXECUTION_CANCELED', `the API Task run (job ${job.id}) was canceled before it answered`);
-  if (job.state !== 'succeeded') throw new ApiTaskError('BOT_EXECUTION_FAILED', job.error ?? `the API Task ended ${job.state}`);
-  const declared = Object.keys(automation.outputs);
-  const botOutput = Object.fromEntries(
-    Object.entries(job.outputs)
-      .filter(([name]) => declared.length === 0 || declared.includes(name))
-      .map(([name, value]) => [name, toTypedJson(value)]),
-  );
-  res.json({ hotBotResult: { botOutput } });
-};
+    const leave = await gate.enter(allocation.id, allocation.concurrencyLimit);
+    let job;
+    try {
+      job = await core.jobs.execute({
+        automationId: automation.id,
+        adapter: 'api-task',
+        inputs,
+        timeoutMs: realtimeLimitMs,
+      });
+    } finally {
+      leave();
+    }
+    if (job.state === 'timed_out') {
+      throw new ApiTaskError(
+        'BOT_EXECUTION_TIMEOUT',
+        `the API Task did not answer within ${Math.min(realtimeLimitMs, automation.timeoutMs)} ms`,
+      );
+    }
+    if (job.state === 'canceled')
+      throw new ApiTaskError(
+        'BOT_EXECUTION_CANCELED',
+        `the API Task run (job ${job.id}) was canceled before it answered`,
+      );
+    if (job.state !== 'succeeded')
+      throw new ApiTaskError('BOT_EXECUTION_FAILED', job.error ?? `the API Task ended ${job.state}`);
+    const declared = Object.keys(automation.outputs);
+    const botOutput = Object.fromEntries(
+      Object.entries(job.outputs)
+        .filter(([name]) => declared.length === 0 || declared.includes(name))
+        .map(([name, value]) => [name, toTypedJson(value)]),
+    );
+    res.json({ hotBotResult: { botOutput } });
+  };

@@ -21,7 +21,18 @@ export const fileRecord = (automation: Automation) => ({
   folder: false,
 });
 
-const fileFields = ['id', 'parentId', 'name', 'path', 'type', 'workspaceType', 'description', 'version', 'locked', 'folder'];
+const fileFields = [
+  'id',
+  'parentId',
+  'name',
+  'path',
+  'type',
+  'workspaceType',
+  'description',
+  'version',
+  'locked',
+  'folder',
+];
 
 /**
  * `POST /v2/repository/workspaces/{public|private}/files/list`: the catalog's automations as the
@@ -31,7 +42,8 @@ const fileFields = ['id', 'parentId', 'name', 'path', 'type', 'workspaceType', '
 export const listFiles = (core: Core) => async (req: Request, res: Response) => {
   const { workspaceType } = req.params as { workspaceType: string };
   const kind = workspaceType.toLowerCase();
-  if (kind !== 'public' && kind !== 'private') throw new ApiTaskError('NOT_FOUND', `no workspace "${workspaceType}"; use public or private`);
+  if (kind !== 'public' && kind !== 'private')
+    throw new ApiTaskError('NOT_FOUND', `no workspace "${workspaceType}"; use public or private`);
   const query = parseInput(listQuery, req.body ?? {}, 'body');
   const records = kind === 'public' ? core.catalog.list().map(fileRecord) : [];
   res.json(listPage(records, query, fileFields, { field: 'name', direction: 'asc' }));

@@ -7,7 +7,12 @@ import type { ConsoleContext } from '../console-context.js';
 import { ConsoleError } from '../errors.js';
 import { consoleUserOf } from '../session.js';
 
-const userView = (user: { id: number; username: string; role: string; createdAt: Date }) => ({ id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() });
+const userView = (user: { id: number; username: string; role: string; createdAt: Date }) => ({
+  id: user.id,
+  username: user.username,
+  role: user.role,
+  createdAt: user.createdAt.toISOString(),
+});
 
 export const listUsers = (context: ConsoleContext) => async (_req: Request, res: Response) => {
   res.json((await context.apiTask.users.list()).map(userView));
@@ -33,7 +38,11 @@ export const removeUser = (context: ConsoleContext) => async (req: Request, res:
   res.status(204).end();
 };
 
-const keyView = (key: { name: string; permissions: readonly string[]; createdAt: Date }) => ({ name: key.name, permissions: key.permissions, createdAt: key.createdAt.toISOString() });
+const keyView = (key: { name: string; permissions: readonly string[]; createdAt: Date }) => ({
+  name: key.name,
+  permissions: key.permissions,
+  createdAt: key.createdAt.toISOString(),
+});
 
 export const listKeys = (context: ConsoleContext) => async (_req: Request, res: Response) => {
   res.json((await context.workspaceKeys.list()).map(keyView));

@@ -67,7 +67,12 @@ export const removeFromLocalApi = (context: ConsoleContext) => async (req: Reque
 export const generateSecret = (context: ConsoleContext) => async (req: Request, res: Response) => {
   const { process, secret } = await context.processes.rotateSecret(automationOf(context, req).id);
   const workspaceId = await context.processes.workspaceId();
-  res.json({ workspaceId, processId: process.processId, secret, curl: triggerCurl(baseUrlOf(context, req), workspaceId, process.processId, secret) });
+  res.json({
+    workspaceId,
+    processId: process.processId,
+    secret,
+    curl: triggerCurl(baseUrlOf(context, req), workspaceId, process.processId, secret),
+  });
 };
 
 export const deleteSecret = (context: ConsoleContext) => async (req: Request, res: Response) => {
@@ -88,7 +93,11 @@ export const allocate = (context: ConsoleContext) => async (req: Request, res: R
 export const executionAccess = (context: ConsoleContext) => async (req: Request, res: Response) => {
   const automation = automationOf(context, req);
   const allocation = await context.apiTask.allocations.byFileId(automation.fileId);
-  if (!allocation) throw new ConsoleError('NOT_FOUND', `${automation.id} is not allocated as an API Task; an admin allocates it first`);
+  if (!allocation)
+    throw new ConsoleError(
+      'NOT_FOUND',
+      `${automation.id} is not allocated as an API Task; an admin allocates it first`,
+    );
   const { url, headers } = context.apiTask.executionDetails(allocation, consoleUserOf(res), baseUrlOf(context, req));
   const token = headers['X-Authorization'];
   const curl = `curl --request POST --header "X-Authorization: ${token}" --header "Content-Type: application/json" --data "{\\"botInput\\":{}}" ${url}`;

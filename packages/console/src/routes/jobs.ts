@@ -15,16 +15,23 @@ const filterQuery = z.object({
 
 const jobIdOf = (req: Request): number => {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ConsoleError('BAD_REQUEST', `job id must be a positive integer, got "${String(req.params.id)}"`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new ConsoleError('BAD_REQUEST', `job id must be a positive integer, got "${String(req.params.id)}"`);
   return id;
 };
 
-const plain = (values: Values) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
+const plain = (values: Values) =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** The jobs, newest first, filtered by state, automation and adapter. */
 export const listJobs = (context: ConsoleContext) => async (req: Request, res: Response) => {
   const filter = parseInput(filterQuery, req.query, 'query');
-  const jobs = await context.core.jobs.list({ state: filter.state, automationId: filter.automation, adapter: filter.adapter, limit: filter.limit });
+  const jobs = await context.core.jobs.list({
+    state: filter.state,
+    automationId: filter.automation,
+    adapter: filter.adapter,
+    limit: filter.limit,
+  });
   res.json(jobs.map(summaryOf));
 };
 
@@ -40,7 +47,11 @@ const detailOf = async (context: ConsoleContext, job: Job) => ({
   maxAttempts: job.maxAttempts,
   cancelRequested: job.cancelRequested,
   metadata: job.metadata,
-  attempts: (await context.core.jobs.attempts(job)).map((a: JobAttempt) => ({ ...a, startedAt: a.startedAt?.getTime() ?? null, endedAt: a.endedAt?.getTime() ?? null })),
+  attempts: (await context.core.jobs.attempts(job)).map((a: JobAttempt) => ({
+    ...a,
+    startedAt: a.startedAt?.getTime() ?? null,
+    endedAt: a.endedAt?.getTime() ?? null,
+  })),
 });
 
 export const getJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
@@ -57,7 +68,12 @@ export const downloadJobFile = (context: ConsoleContext) => async (req: Request,
   const file = files.find((f) => f.name === name);
   if (!file) throw new ConsoleError('NOT_FOUND', `job ${job.id} has no ${kind} file "${name}"`);
   const dir = kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir;
-  await sendJobFile(res, dir, file.name, () => new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`));
+  await sendJobFile(
+    res,
+    dir,
+    file.name,
+    () => new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`),
+  );
 };
 
 export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response) => {

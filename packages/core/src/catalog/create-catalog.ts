@@ -36,7 +36,8 @@ export const createCatalog = async (db: Database, catalogDir: string): Promise<C
     find: (id) => byId.get(id),
     get(id) {
       const automation = byId.get(id);
-      if (!automation) throw new BotgateError('AUTOMATION_NOT_FOUND', `no automation "${id}" in the catalog`, { automationId: id });
+      if (!automation)
+        throw new BotgateError('AUTOMATION_NOT_FOUND', `no automation "${id}" in the catalog`, { automationId: id });
       return automation;
     },
     findByFileId: (fileId) => byFileId.get(fileId),

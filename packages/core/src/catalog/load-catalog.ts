@@ -27,7 +27,9 @@ export const loadCatalog = async (catalogDir: string): Promise<LoadedAutomation[
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (cause) {
-    throw new BotgateError('INVALID_CONFIG', `catalog folder ${root} cannot be read: ${(cause as Error).message}`, { catalog: root });
+    throw new BotgateError('INVALID_CONFIG', `catalog folder ${root} cannot be read: ${(cause as Error).message}`, {
+      catalog: root,
+    });
   }
   const problems: string[] = [];
   const automations: LoadedAutomation[] = [];
@@ -45,7 +47,9 @@ export const loadCatalog = async (catalogDir: string): Promise<LoadedAutomation[
     if (automation) automations.push(automation);
   }
   if (problems.length > 0) {
-    throw new BotgateError('INVALID_MANIFEST', `invalid automation manifest:\n  ${problems.join('\n  ')}`, { problems });
+    throw new BotgateError('INVALID_MANIFEST', `invalid automation manifest:\n  ${problems.join('\n  ')}`, {
+      problems,
+    });
   }
   return automations;
 };
@@ -66,7 +70,8 @@ const loadOne = async (
   }
   const parsed = manifestSchema.safeParse(document ?? {});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${shown}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${shown}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     return undefined;
   }
   const manifest = parsed.data;

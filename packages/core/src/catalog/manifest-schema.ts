@@ -7,7 +7,10 @@ const variableType = z.enum(variableTypes, { error: () => `expected one of ${var
 export const durationSchema = z.union([z.number(), z.string()]).transform((input, ctx) => {
   const value = parseDuration(input);
   if (value === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m, 2h or a number of seconds, got ${JSON.stringify(input)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as 30s, 5m, 2h or a number of seconds, got ${JSON.stringify(input)}`,
+    });
     return z.NEVER;
   }
   return value;
@@ -26,26 +29,35 @@ const input = z.preprocess(
   }),
 );
 
-const output = z.preprocess(shorthand, z.strictObject({ type: variableType, description: z.string().optional() }).transform((o) => o.type));
+const output = z.preprocess(
+  shorthand,
+  z.strictObject({ type: variableType, description: z.string().optional() }).transform((o) => o.type),
+);
 
-const run = z.union([
-  z.strictObject({
-    module: z.string().min(1),
-    /**
-     * `thread` (default): a warm worker thread per running job; a timeout stops it whatever it
-     * does. `none`: the server's own thread, for short trusted functions that never block: no
-     * thread hop (~0.5 ms on a busy 2-core machine), but a timeout only stops waiting for it.
-     */
-    isolation: z.enum(['thread', 'none']).default('thread'),
-  }),
-  z.strictObject({
-    command: z.union([
-      z.array(z.string().min(1)).min(1),
-      // A single string is split on spaces; use the list form for arguments that contain spaces.
-      z.string().min(1).transform((text) => text.trim().split(/\s+/)),
-    ]),
-  }),
-], { error: () => 'expected { module: <path> } or { command: [program, ...args] }' });
+const run = z.union(
+  [
+    z.strictObject({
+      module: z.string().min(1),
+      /**
+       * `thread` (default): a warm worker thread per running job; a timeout stops it whatever it
+       * does. `none`: the server's own thread, for short trusted functions that never block: no
+       * thread hop (~0.5 ms on a busy 2-core machine), but a timeout only stops waiting for it.
+       */
+      isolation: z.enum(['thread', 'none']).default('thread'),
+    }),
+    z.strictObject({
+      command: z.union([
+        z.array(z.string().min(1)).min(1),
+        // A single string is split on spaces; use the list form for arguments that contain spaces.
+        z
+          .string()
+          .min(1)
+          .transform((text) => text.trim().split(/\s+/)),
+      ]),
+    }),
+  ],
+  { error: () => 'expected { module: <path> } or { command: [program, ...args] }' },
+);
 
 export const manifestSchema = z.strictObject({
   name: z.string().min(1).optional(),

@@ -66,11 +66,24 @@ export const createDispatcher = (options: DispatcherOptions) => {
   const start = (job: Job, automation: Automation): void => {
     const controller = new AbortController();
     const done = queueOf(automation)
-      .add(() => global.add(() => runJob({ nodeId, finish: options.finish, runners: options.runners, retryDelay: options.retryDelay }, job, automation, controller.signal)))
+      .add(() =>
+        global.add(() =>
+          runJob(
+            { nodeId, finish: options.finish, runners: options.runners, retryDelay: options.retryDelay },
+            job,
+            automation,
+            controller.signal,
+          ),
+        ),
+      )
       .then((finished) => {
         if (finished?.runAfter) wakeIn(finished.runAfter.getTime() - Date.now());
         if (finished) options.onFinished(finished);
-        else logger.warn({ jobId: job.id }, 'job was taken over by another node before it finished here; its result is dropped');
+        else
+          logger.warn(
+            { jobId: job.id },
+            'job was taken over by another node before it finished here; its result is dropped',
+          );
       })
       .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'recording a job result failed'))
       .finally(() => {
@@ -96,7 +109,14 @@ export const createDispatcher = (options: DispatcherOptions) => {
       if (limit <= 0) continue;
       const ids = onlyJobIds ? [...onlyJobIds] : [undefined];
       for (const onlyJobId of ids) {
-        const claimed = await claimJobs(db, { automationId, limit, concurrency: automation.concurrency, nodeId, leaseMs: options.leaseMs, onlyJobId });
+        const claimed = await claimJobs(db, {
+          automationId,
+          limit,
+          concurrency: automation.concurrency,
+          nodeId,
+          leaseMs: options.leaseMs,
+          onlyJobId,
+        });
         for (const job of claimed) {
           onlyJobIds?.delete(job.id);
           start(job, automation);
@@ -108,10 +128,13 @@ export const createDispatcher = (options: DispatcherOptions) => {
   /** Looks again in `delayMs` (a retry this node requeued with a backoff). */
   const wakeIn = (delayMs: number): void => {
     if (!started || stopping) return;
-    const timer = setTimeout(() => {
-      retryTimers.delete(timer);
-      wake();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        retryTimers.delete(timer);
+        wake();
+      },
+      Math.max(0, delayMs),
+    );
     retryTimers.add(timer);
   };
 

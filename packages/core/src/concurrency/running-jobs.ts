@@ -43,21 +43,26 @@ export const createRunningJobs = (options: RunningJobsOptions) => {
   const startTimers = () => {
     if (timers.length > 0) return;
     timers = [
+      setInterval(
+        () => {
+          heartbeat(db, nodeId, [...running.keys()], options.leaseMs).then(
+            ({ cancel, lost }) => {
+              applyCancels(cancel);
+              // Still listed here after the renewal: taken over elsewhere, it must not run twice.
+              for (const id of lost.filter((id) => running.has(id))) {
+                logger.warn({ jobId: id }, 'another node took over a job this node still ran; stopping it here');
+                abort(id, 'lost');
+              }
+            },
+            (error: unknown) => logger.error({ err: error }, 'lease renewal failed'),
+          );
+        },
+        Math.max(100, Math.floor(options.leaseMs / 3)),
+      ),
       setInterval(() => {
-        heartbeat(db, nodeId, [...running.keys()], options.leaseMs).then(
-          ({ cancel, lost }) => {
-            applyCancels(cancel);
-            // Still listed here after the renewal: taken over elsewhere, it must not run twice.
-            for (const id of lost.filter((id) => running.has(id))) {
-              logger.warn({ jobId: id }, 'another node took over a job this node still ran; stopping it here');
-              abort(id, 'lost');
-            }
-          },
-          (error: unknown) => logger.error({ err: error }, 'lease renewal failed'),
+        cancelRequested(db, nodeId, [...running.keys()]).then(applyCancels, (error: unknown) =>
+          logger.warn({ err: error }, 'cancel check failed'),
         );
-      }, Math.max(100, Math.floor(options.leaseMs / 3))),
-      setInterval(() => {
-        cancelRequested(db, nodeId, [...running.keys()]).then(applyCancels, (error: unknown) => logger.warn({ err: error }, 'cancel check failed'));
       }, options.pollMs),
     ];
     // They never keep a process alive by themselves: whatever runs a job does.

@@ -81,9 +81,18 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       error = (cause as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause as Error).message;
     }
     const now = Date.now();
-    await db(tables.attempts).insert({ delivery_id: delivery.id, attempt: number, at: started, status, error, duration_ms: now - started });
+    await db(tables.attempts).insert({
+      delivery_id: delivery.id,
+      attempt: number,
+      at: started,
+      status,
+      error,
+      duration_ms: now - started,
+    });
     if (error === null) {
-      await db(tables.deliveries).where({ id: delivery.id }).update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
+      await db(tables.deliveries)
+        .where({ id: delivery.id })
+        .update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
       options.onAttempt?.('delivered');
       return;
     }
@@ -91,7 +100,13 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
     await db(tables.deliveries)
       .where({ id: delivery.id })
-      .update({ state: givenUp ? 'failed' : 'pending', attempts: number, last_status: status, last_error: error, next_attempt_at: now + backoff });
+      .update({
+        state: givenUp ? 'failed' : 'pending',
+        attempts: number,
+        last_status: status,
+        last_error: error,
+        next_attempt_at: now + backoff,
+      });
     options.onAttempt?.(givenUp ? 'failed' : 'retrying');
     logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, `${what} failed`);
   };
@@ -102,7 +117,11 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     lastSweep = Date.now();
     await options.collect(since);
     const now = Date.now();
-    const due = (await db(tables.deliveries).where({ state: 'pending' }).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(20)) as DeliveryRow[];
+    const due = (await db(tables.deliveries)
+      .where({ state: 'pending' })
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(20)) as DeliveryRow[];
     await Promise.all(
       due.map(async (delivery) => {
         const claimed = await db(tables.deliveries)
@@ -141,7 +160,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
 export type DeliveryDispatcher = ReturnType<typeof createDeliveryDispatcher>;
 
 /** Subscribes to the end of jobs an adapter made. */
-export const onJobsOf = (jobs: { onFinished(listener: (job: Job) => void): () => void }, adapter: string) => (wake: () => void) =>
-  jobs.onFinished((job) => {
-    if (job.adapter === adapter) wake();
-  });
+export const onJobsOf =
+  (jobs: { onFinished(listener: (job: Job) => void): () => void }, adapter: string) => (wake: () => void) =>
+    jobs.onFinished((job) => {
+      if (job.adapter === adapter) wake();
+    });

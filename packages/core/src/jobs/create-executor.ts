@@ -11,7 +11,15 @@ import { validateInputs, valuesToPlain, type Values } from '../variables/index.j
 import type { Job } from './job.js';
 import { outcomeOf, runnerFailure } from './run-job.js';
 
-const notRun = { outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null, error: 'interrupted', errorCode: 'INTERRUPTED' as const, log: '' };
+const notRun = {
+  outputs: {},
+  outputFiles: [],
+  outputWorkItems: [],
+  exitCode: null,
+  error: 'interrupted',
+  errorCode: 'INTERRUPTED' as const,
+  log: '',
+};
 
 export interface ExecuteRequest {
   automationId: string;
@@ -93,14 +101,28 @@ export const createExecutor = (deps: ExecutorDeps) => ({
     const controller = new AbortController();
     const done = (async () => {
       const result = await deps.runners[automation.run.kind]
-        .run({ jobId: job.id, automation, inputs: plain, inputFiles: [], workItems: [{ payload: plain, files: {} }], workDir: job.workDir, signal: controller.signal, timeoutMs })
+        .run({
+          jobId: job.id,
+          automation,
+          inputs: plain,
+          inputFiles: [],
+          workItems: [{ payload: plain, files: {} }],
+          workDir: job.workDir,
+          signal: controller.signal,
+          timeoutMs,
+        })
         .catch(runnerFailure);
       const outcome = outcomeOf(job, automation, result);
       // Its caller waits now: a run stopped by shutdown fails rather than waiting in the queue.
-      const final: JobOutcome = outcome.state === 'queued' ? { ...outcome, state: 'failed', refundAttempt: false } : outcome;
+      const final: JobOutcome =
+        outcome.state === 'queued' ? { ...outcome, state: 'failed', refundAttempt: false } : outcome;
       const finished = await deps.finish.written({ id: job.id, nodeId: deps.nodeId, outcome: final });
       if (!finished) {
-        throw new BotgateError('JOB_LOST', `job ${job.id} was taken over by another node (this node did not renew its lease in time); its result is dropped`, { jobId: job.id });
+        throw new BotgateError(
+          'JOB_LOST',
+          `job ${job.id} was taken over by another node (this node did not renew its lease in time); its result is dropped`,
+          { jobId: job.id },
+        );
       }
       deps.notifyFinished(finished);
       return finished;

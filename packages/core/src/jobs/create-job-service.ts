@@ -75,9 +75,12 @@ export const createJobService = (deps: JobServiceDeps) => {
      * @throws VariableError naming the variable, BotgateError AUTOMATION_NOT_FOUND or SHUTTING_DOWN
      */
     async enqueue(request: EnqueueRequest): Promise<{ job: Job; created: boolean }> {
-      if (!deps.isAccepting()) throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
+      if (!deps.isAccepting())
+        throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
       const automation = catalog.get(request.automationId);
-      const given = request.plainInputs ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth) : (request.inputs ?? {});
+      const given = request.plainInputs
+        ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth)
+        : (request.inputs ?? {});
       const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
       const workDir = join(deps.dataDir, 'jobs', randomUUID());
       const itemFiles = request.workItems?.map((item) => item.files ?? []) ?? [];
@@ -88,7 +91,9 @@ export const createJobService = (deps: JobServiceDeps) => {
         let next = request.files?.length ?? 0;
         const workItems = request.workItems?.map((item, index) => ({
           payload: item.payload,
-          files: Object.fromEntries((itemFiles[index] ?? []).map((file) => [file.name, (inputFiles[next++] as JobFile).name])),
+          files: Object.fromEntries(
+            (itemFiles[index] ?? []).map((file) => [file.name, (inputFiles[next++] as JobFile).name]),
+          ),
         }));
         const result = await commitJob({
           automationId: automation.id,
@@ -119,7 +124,17 @@ export const createJobService = (deps: JobServiceDeps) => {
     async attempts(job: Job): Promise<JobAttempt[]> {
       const ended = job.attempt === 0 ? [] : await listAttempts(db, job.id);
       if (job.state !== 'running') return ended;
-      const current: JobAttempt = { number: job.attempt, node: job.leaseOwner, startedAt: job.startedAt, endedAt: null, state: 'running', errorCode: null, error: null, exitCode: null, log: '' };
+      const current: JobAttempt = {
+        number: job.attempt,
+        node: job.leaseOwner,
+        startedAt: job.startedAt,
+        endedAt: null,
+        state: 'running',
+        errorCode: null,
+        error: null,
+        exitCode: null,
+        log: '',
+      };
       return [...ended, current];
     },
     list: (filter?: JobFilter) => listJobs(db, filter),
@@ -144,13 +159,19 @@ export const createJobService = (deps: JobServiceDeps) => {
         allowUnknownInputs: true,
         ...(job.workItems === null
           ? {
-              files: job.inputFiles.map((file) => ({ name: file.name, path: join(job.workDir, ...file.name.split('/')) })),
+              files: job.inputFiles.map((file) => ({
+                name: file.name,
+                path: join(job.workDir, ...file.name.split('/')),
+              })),
               ...(job.workItem === null ? {} : { workItem: job.workItem }),
             }
           : {
               workItems: job.workItems.map((item) => ({
                 payload: item.payload,
-                files: Object.entries(item.files).map(([name, file]) => ({ name, path: join(job.workDir, ...file.split('/')) })),
+                files: Object.entries(item.files).map(([name, file]) => ({
+                  name,
+                  path: join(job.workDir, ...file.split('/')),
+                })),
               })),
             }),
         metadata: { rerunOf: job.id },

@@ -2,7 +2,15 @@ import type { JsonValue, Values } from '../variables/index.js';
 import type { JobState } from './job-state.js';
 
 /** Why a job did not succeed, as a stable code adapters map to their vendor's words. */
-export type JobErrorCode = 'EXIT_CODE' | 'EXCEPTION' | 'TIMEOUT' | 'CANCELED' | 'INTERRUPTED' | 'OUTPUT_INVALID' | 'START_FAILED' | 'AUTOMATION_REMOVED';
+export type JobErrorCode =
+  | 'EXIT_CODE'
+  | 'EXCEPTION'
+  | 'TIMEOUT'
+  | 'CANCELED'
+  | 'INTERRUPTED'
+  | 'OUTPUT_INVALID'
+  | 'START_FAILED'
+  | 'AUTOMATION_REMOVED';
 
 /** How one run of a job ended; `running` for the run under way. */
 export type AttemptState = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'canceled' | 'interrupted';

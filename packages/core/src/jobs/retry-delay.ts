@@ -10,7 +10,11 @@ export interface RetryDelayOptions {
  * doubled after each attempt, capped at `maxMs`, then jittered to between half and all of it so
  * that jobs failing together (a downstream outage) do not all come back at the same moment.
  */
-export const retryDelay = (attempt: number, { baseMs, maxMs }: RetryDelayOptions, random: () => number = Math.random): number => {
+export const retryDelay = (
+  attempt: number,
+  { baseMs, maxMs }: RetryDelayOptions,
+  random: () => number = Math.random,
+): number => {
   const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(full / 2 + (random() * full) / 2);
 };

@@ -15,18 +15,39 @@ export interface RunJobDeps {
 
 /** Reads a run's plain outputs against the declared output types; undeclared ones are inferred. */
 const readOutputs = (automation: Automation, plain: Record<string, unknown>): Values =>
-  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, own(automation.outputs, name))]));
+  Object.fromEntries(
+    Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, own(automation.outputs, name))]),
+  );
 
-export const outcomeOf = (job: Pick<Job, 'attempt' | 'maxAttempts'>, automation: Automation, result: RunResult): JobOutcome => {
-  const base = { outputs: {}, outputFiles: result.outputFiles, outputWorkItems: result.outputWorkItems, exitCode: result.exitCode, error: result.error, errorCode: result.errorCode, log: result.log };
+export const outcomeOf = (
+  job: Pick<Job, 'attempt' | 'maxAttempts'>,
+  automation: Automation,
+  result: RunResult,
+): JobOutcome => {
+  const base = {
+    outputs: {},
+    outputFiles: result.outputFiles,
+    outputWorkItems: result.outputWorkItems,
+    exitCode: result.exitCode,
+    error: result.error,
+    errorCode: result.errorCode,
+    log: result.log,
+  };
   if (result.status === 'aborted') {
-    return result.abortReason === 'canceled' ? { ...base, state: 'canceled' } : { ...base, state: 'queued', refundAttempt: true };
+    return result.abortReason === 'canceled'
+      ? { ...base, state: 'canceled' }
+      : { ...base, state: 'queued', refundAttempt: true };
   }
   if (result.status === 'succeeded') {
     try {
       return { ...base, state: 'succeeded', outputs: readOutputs(automation, result.outputs) };
     } catch (error) {
-      return { ...base, state: 'failed', error: `invalid output: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID' };
+      return {
+        ...base,
+        state: 'failed',
+        error: `invalid output: ${(error as Error).message}`,
+        errorCode: 'OUTPUT_INVALID',
+      };
     }
   }
   if (result.status === 'failed' && job.attempt < job.maxAttempts) return { ...base, state: 'queued' };
@@ -48,7 +69,12 @@ export const runnerFailure = (error: unknown): RunResult => ({
  * Runs one claimed job to its end and records the outcome. A runner that throws still ends the
  * job `failed`: a claimed job that is never finished would stay running until its lease expires.
  */
-export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation, signal: AbortSignal): Promise<Job | undefined> => {
+export const runJob = async (
+  deps: RunJobDeps,
+  job: Job,
+  automation: Automation,
+  signal: AbortSignal,
+): Promise<Job | undefined> => {
   const runner = deps.runners[automation.run.kind];
   let result: RunResult;
   try {
@@ -58,7 +84,9 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
       automation,
       inputs,
       inputFiles: job.inputFiles,
-      workItems: job.workItems ?? [{ payload: job.workItem ?? inputs, files: Object.fromEntries(job.inputFiles.map((f) => [f.name, f.name])) }],
+      workItems: job.workItems ?? [
+        { payload: job.workItem ?? inputs, files: Object.fromEntries(job.inputFiles.map((f) => [f.name, f.name])) },
+      ],
       workDir: job.workDir,
       signal,
     });
@@ -67,6 +95,9 @@ export const runJob = async (deps: RunJobDeps, job: Job, automation: Automation,
   }
   const outcome = outcomeOf(job, automation, result);
   // A run cut short by our shutdown is no failure of the job: it may start again at once.
-  const runAfter = outcome.state === 'queued' && !outcome.refundAttempt ? Date.now() + deps.retryDelay(automation, job.attempt) : undefined;
+  const runAfter =
+    outcome.state === 'queued' && !outcome.refundAttempt
+      ? Date.now() + deps.retryDelay(automation, job.attempt)
+      : undefined;
   return deps.finish({ id: job.id, nodeId: deps.nodeId, outcome, runAfter });
 };

@@ -16,7 +16,9 @@ const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const sanitizeFileName = (name: string): string => {
   const base = basename(name.replaceAll('\\', '/')).replace(bidiControls, '');
   if (base === '.' || base === '..' || base.replace(/[\u0000-\u001f\u007f\s.]/g, '') === '') {
-    throw new BotgateError('INVALID_FILE', `the upload named ${JSON.stringify(name)} has no usable file name`, { file: name });
+    throw new BotgateError('INVALID_FILE', `the upload named ${JSON.stringify(name)} has no usable file name`, {
+      file: name,
+    });
   }
   let safe = base
     .normalize('NFC')

@@ -38,7 +38,11 @@ describe('createBatcher (group commit)', () => {
     const later = [3, 4, 5, 6, 7].map(submit);
     release();
     expect(await Promise.all([...first, ...later])).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(batches).toEqual([[1, 2], [3, 4, 5], [6, 7]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ]);
   });
 
   it('retries a failed batch item by item: the bad item fails alone and every other one is written', async () => {

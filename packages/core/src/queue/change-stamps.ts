@@ -48,10 +48,18 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
     else known.delete(topic);
   };
   const listen = (): ChannelListener =>
-    (listener ??= listenChannel(db, stampsChannel, { onNotify: (topic) => forget(topic), onListening: () => forget(), onLost: () => forget() }, logger, 'change notifications'));
+    (listener ??= listenChannel(
+      db,
+      stampsChannel,
+      { onNotify: (topic) => forget(topic), onListening: () => forget(), onLost: () => forget() },
+      logger,
+      'change notifications',
+    ));
 
   const read = async (topic: string): Promise<number> => {
-    const [row] = await sql<{ version: number | string }>(db, 'SELECT version FROM botgate_stamps WHERE topic = ?', [topic]);
+    const [row] = await sql<{ version: number | string }>(db, 'SELECT version FROM botgate_stamps WHERE topic = ?', [
+      topic,
+    ]);
     return Number(row?.version ?? 0);
   };
 
@@ -84,7 +92,11 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       try {
         return await db.transaction(async (tx) => {
           const result = await work(tx);
-          await rawRows(tx, 'INSERT INTO botgate_stamps (topic, version) VALUES (?, 1) ON CONFLICT (topic) DO UPDATE SET version = botgate_stamps.version + 1', [topic]);
+          await rawRows(
+            tx,
+            'INSERT INTO botgate_stamps (topic, version) VALUES (?, 1) ON CONFLICT (topic) DO UPDATE SET version = botgate_stamps.version + 1',
+            [topic],
+          );
           if (!sqlite) await tx.raw('SELECT pg_notify(?, ?)', [stampsChannel, topic]);
           return result;
         });

@@ -43,7 +43,17 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
            ORDER BY id
            LIMIT max(0, min(?, ? - (SELECT count(*) FROM jobs WHERE automation_id = ? AND state = 'running'))))
         RETURNING *`,
-      [request.nodeId, now + request.leaseMs, now, request.automationId, ...onlyBinding, now, request.limit, request.concurrency, request.automationId],
+      [
+        request.nodeId,
+        now + request.leaseMs,
+        now,
+        request.automationId,
+        ...onlyBinding,
+        now,
+        request.limit,
+        request.concurrency,
+        request.automationId,
+      ],
     );
   } else {
     rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_claim_jobs(?, ?, ?, ?, ?, ?)', [
@@ -67,7 +77,12 @@ export const queuedAutomations = async (db: Database, automationIds: readonly st
   if (automationIds.length === 0) return [];
   const heads = await rawRows<{ automation_id: string; head: number | string | null }>(
     db,
-    automationIds.map(() => "SELECT CAST(? AS TEXT) AS automation_id, (SELECT min(id) FROM jobs WHERE state = 'queued' AND automation_id = ?) AS head").join(' UNION ALL '),
+    automationIds
+      .map(
+        () =>
+          "SELECT CAST(? AS TEXT) AS automation_id, (SELECT min(id) FROM jobs WHERE state = 'queued' AND automation_id = ?) AS head",
+      )
+      .join(' UNION ALL '),
     automationIds.flatMap((id) => [id, id]),
   );
   return heads
@@ -78,6 +93,9 @@ export const queuedAutomations = async (db: Database, automationIds: readonly st
 
 /** Automations that have queued jobs but are not in `known`: their jobs can never run here. */
 export const unknownQueuedAutomations = async (db: Database, known: readonly string[]): Promise<string[]> => {
-  const rows: Array<{ automation_id: string }> = await db('jobs').where({ state: 'queued' }).whereNotIn('automation_id', known).distinct('automation_id');
+  const rows: Array<{ automation_id: string }> = await db('jobs')
+    .where({ state: 'queued' })
+    .whereNotIn('automation_id', known)
+    .distinct('automation_id');
   return rows.map((r) => r.automation_id);
 };

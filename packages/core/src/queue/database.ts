@@ -74,7 +74,11 @@ export const cacheStatements = (connection: SqliteConnection, onCommit: () => vo
 
 export const createDatabase = (config: DatabaseConfig): Database => {
   if (config.client === 'pg') {
-    return knexFactory({ client: 'pg', connection: config.connectionString, pool: { min: 0, max: config.poolSize ?? 10 } });
+    return knexFactory({
+      client: 'pg',
+      connection: config.connectionString,
+      pool: { min: 0, max: config.poolSize ?? 10 },
+    });
   }
   mkdirSync(dirname(config.filename), { recursive: true });
   // `full`: every commit is noted, and reaches the disk moments after it without holding anyone
@@ -141,7 +145,11 @@ export const durable = (db: Database): Promise<void> => walSyncs.get(db)?.sync()
 export const isSqlite = (db: Database | Knex.Transaction): boolean => db.client.config.client === 'better-sqlite3';
 
 /** Rows of a raw statement: knex hands them over as an array on SQLite, as `result.rows` on PostgreSQL. */
-export const rawRows = async <Row>(db: Database | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<Row[]> => {
+export const rawRows = async <Row>(
+  db: Database | Knex.Transaction,
+  sql: string,
+  bindings: readonly unknown[],
+): Promise<Row[]> => {
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as Row[] | { rows: Row[] };
   return Array.isArray(result) ? result : result.rows;
 };

@@ -60,7 +60,12 @@ export const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: nu
   if (!inserted) throw new Error('insert returned no row');
   if (job.idempotencyKey !== undefined) {
     const claimed = await tx('idempotency_keys')
-      .insert({ automation_id: job.automationId, key: job.idempotencyKey, job_id: inserted.id, expires_at: now + job.idempotencyWindowMs })
+      .insert({
+        automation_id: job.automationId,
+        key: job.idempotencyKey,
+        job_id: inserted.id,
+        expires_at: now + job.idempotencyWindowMs,
+      })
       .onConflict(['automation_id', 'key'])
       .merge(['job_id', 'expires_at'])
       .where('idempotency_keys.expires_at', '<=', now)

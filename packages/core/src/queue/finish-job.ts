@@ -8,7 +8,10 @@ import { jobFromRow, type JobRow } from './job-row.js';
 import { jobsChannel } from './job-notifications.js';
 import { batchMoveSql } from './transition.js';
 
-export interface JobOutcome extends Pick<Job, 'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'> {
+export interface JobOutcome extends Pick<
+  Job,
+  'outputs' | 'outputFiles' | 'outputWorkItems' | 'exitCode' | 'error' | 'errorCode' | 'log'
+> {
   /** `queued`: the job goes back to the queue (a retry, or a run cut short by shutdown). */
   state: FinalJobState | 'queued';
   /** A run stopped by our own shutdown is not the job's fault: it gets one more attempt. */
@@ -75,7 +78,10 @@ const updateFinished = async (db: Database, query: Query, finishes: readonly Fin
     // SQLite's RETURNING cannot name the FROM table: the attempts are made from what we sent.
     const rows = await query<JobRow>(`${update} RETURNING *`, bindings);
     const sent = new Map(finishes.map((finish) => [finish.id, finish]));
-    await insertAttempts(query, rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)));
+    await insertAttempts(
+      query,
+      rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)),
+    );
     return rows;
   }
   // Slots are free again (or jobs are back in the queue): other nodes may claim. PostgreSQL
@@ -111,7 +117,8 @@ export const finishJobs = async (db: Database, finishes: readonly Finish[]): Pro
   for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
   const rows = await transaction(db, async (query) => {
     const all: JobRow[] = [];
-    for (let at = 0; at < finishes.length; at += chunk) all.push(...(await updateFinished(db, query, finishes.slice(at, at + chunk))));
+    for (let at = 0; at < finishes.length; at += chunk)
+      all.push(...(await updateFinished(db, query, finishes.slice(at, at + chunk))));
     return all;
   });
   const byId = new Map(rows.map((row) => [Number(row.id), row]));

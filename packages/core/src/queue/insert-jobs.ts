@@ -5,7 +5,10 @@ import { sql } from './sql.js';
 import { assertInitialState } from './transition.js';
 
 /** A job written in one piece, as it is at that moment (a real-time run, written as it starts). */
-export type JobRecord = Omit<Job, 'id' | 'cancelRequested' | 'leaseOwner'> & { leaseOwner?: string | null; leaseExpiresAt?: number | null };
+export type JobRecord = Omit<Job, 'id' | 'cancelRequested' | 'leaseOwner'> & {
+  leaseOwner?: string | null;
+  leaseExpiresAt?: number | null;
+};
 
 const toRow = (job: JobRecord) => ({
   automation_id: job.automationId,
@@ -40,7 +43,13 @@ const toRow = (job: JobRecord) => ({
 export const insertJob = async (db: Database, job: JobRecord): Promise<Job> => {
   assertInitialState(job.state);
   const row = toRow(job);
-  const [back] = await sql<JobRow>(db, `INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map(() => '?').join(', ')}) RETURNING *`, Object.values(row));
+  const [back] = await sql<JobRow>(
+    db,
+    `INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+      .map(() => '?')
+      .join(', ')}) RETURNING *`,
+    Object.values(row),
+  );
   if (!back) throw new Error('insert returned no row');
   return jobFromRow(back);
 };

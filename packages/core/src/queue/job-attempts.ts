@@ -28,7 +28,18 @@ interface AttemptRow {
   log: string;
 }
 
-const columns = ['job_id', 'number', 'node_id', 'started_at', 'ended_at', 'state', 'error_code', 'error', 'exit_code', 'log'] as const;
+const columns = [
+  'job_id',
+  'number',
+  'node_id',
+  'started_at',
+  'ended_at',
+  'state',
+  'error_code',
+  'error',
+  'exit_code',
+  'log',
+] as const;
 // 10 bindings an attempt: 64 stay under both databases' limits on bindings.
 const chunk = 64;
 
@@ -38,7 +49,18 @@ export const insertAttempts = async (query: Query, attempts: readonly EndedAttem
     const part = attempts.slice(at, at + chunk);
     await query(
       `INSERT INTO job_attempts (${columns.join(', ')}) VALUES ${part.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')}`,
-      part.flatMap((a) => [a.jobId, a.number, a.nodeId, a.startedAt, a.endedAt, a.state, a.errorCode, a.error, a.exitCode, a.log]),
+      part.flatMap((a) => [
+        a.jobId,
+        a.number,
+        a.nodeId,
+        a.startedAt,
+        a.endedAt,
+        a.state,
+        a.errorCode,
+        a.error,
+        a.exitCode,
+        a.log,
+      ]),
     );
   }
 };

@@ -3,7 +3,10 @@ import type { JobState } from '../jobs/job-state.js';
 import type { Database } from './database.js';
 
 /** A job without its variables, files and log: what a list of many jobs shows. */
-export type JobSummary = Pick<Job, 'id' | 'automationId' | 'adapter' | 'state' | 'error' | 'attempt' | 'createdAt' | 'startedAt' | 'finishedAt'>;
+export type JobSummary = Pick<
+  Job,
+  'id' | 'automationId' | 'adapter' | 'state' | 'error' | 'attempt' | 'createdAt' | 'startedAt' | 'finishedAt'
+>;
 
 interface SummaryRow {
   id: number | string;
@@ -17,7 +20,17 @@ interface SummaryRow {
   finished_at: number | string | null;
 }
 
-const columns = ['id', 'automation_id', 'adapter', 'state', 'error', 'attempt', 'created_at', 'started_at', 'finished_at'];
+const columns = [
+  'id',
+  'automation_id',
+  'adapter',
+  'state',
+  'error',
+  'attempt',
+  'created_at',
+  'started_at',
+  'finished_at',
+];
 const dateOf = (ms: number | string | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
 const summaryFromRow = (row: SummaryRow): JobSummary => ({
@@ -45,13 +58,20 @@ export interface JobChanges {
  * jobs, `finished_at`) of at most `limit` rows each; queued jobs, which may be a million, are
  * read only when new.
  */
-export const listJobChanges = async (db: Database, since: { afterId: number; endedSince: number; limit: number }): Promise<JobChanges> => {
+export const listJobChanges = async (
+  db: Database,
+  since: { afterId: number; endedSince: number; limit: number },
+): Promise<JobChanges> => {
   const [added, running, ended] = (await Promise.all([
     db('jobs').select(columns).where('id', '>', since.afterId).orderBy('id', 'asc').limit(since.limit),
     db('jobs').select(columns).where('state', 'running').limit(since.limit),
     db('jobs').select(columns).where('finished_at', '>=', since.endedSince).limit(since.limit),
   ])) as SummaryRow[][];
-  return { added: (added ?? []).map(summaryFromRow), running: (running ?? []).map(summaryFromRow), ended: (ended ?? []).map(summaryFromRow) };
+  return {
+    added: (added ?? []).map(summaryFromRow),
+    running: (running ?? []).map(summaryFromRow),
+    ended: (ended ?? []).map(summaryFromRow),
+  };
 };
 
 export const newestJobId = async (db: Database): Promise<number> => {
@@ -99,6 +119,12 @@ export const jobActivity = async (db: Database, from: number, now = Date.now()):
   return Array.from({ length: Math.floor(now / 60_000) - first + 1 }, (_, i) => {
     const row = byMinute.get(first + i);
     const average = (value: number | string | null | undefined) => (value == null ? null : Math.round(Number(value)));
-    return { at: (first + i) * 60_000, ended: Number(row?.ended ?? 0), failed: Number(row?.failed ?? 0), runMs: average(row?.run_ms), waitMs: average(row?.wait_ms) };
+    return {
+      at: (first + i) * 60_000,
+      ended: Number(row?.ended ?? 0),
+      failed: Number(row?.failed ?? 0),
+      runMs: average(row?.run_ms),
+      waitMs: average(row?.wait_ms),
+    };
   });
 };

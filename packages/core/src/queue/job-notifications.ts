@@ -19,5 +19,8 @@ export const notifyJobs = async (db: Database | Knex.Transaction, automationId: 
  * Wakes this node's dispatcher when another node queues work, so idle nodes pick jobs up at once
  * and polling is only the fallback.
  */
-export const listenForJobs = (db: Database, onNotify: (automationId: string) => void, logger: Logger): ChannelListener =>
-  listenChannel(db, jobsChannel, { onNotify }, logger, 'job notifications');
+export const listenForJobs = (
+  db: Database,
+  onNotify: (automationId: string) => void,
+  logger: Logger,
+): ChannelListener => listenChannel(db, jobsChannel, { onNotify }, logger, 'job notifications');

@@ -28,7 +28,8 @@ export interface JobFilter {
 export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Job[]> => {
   const query = db('jobs').select('*');
   if (filter.state !== undefined) {
-    if (!isJobState(filter.state)) throw new BotgateError('INVALID_CONFIG', `unknown job state "${String(filter.state)}"`);
+    if (!isJobState(filter.state))
+      throw new BotgateError('INVALID_CONFIG', `unknown job state "${String(filter.state)}"`);
     query.where({ state: filter.state });
   }
   if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
@@ -40,7 +41,10 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
   return rows.map(jobFromRow);
 };
 
-export const countJobs = async (db: Database, filter: { automationId?: string; adapter?: string } = {}): Promise<Record<JobState, number>> => {
+export const countJobs = async (
+  db: Database,
+  filter: { automationId?: string; adapter?: string } = {},
+): Promise<Record<JobState, number>> => {
   const query = db('jobs').select('state').count({ n: '*' }).groupBy('state');
   if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
   if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
@@ -62,11 +66,15 @@ export const requestCancel = async (db: Database, id: number): Promise<Job> => {
     where: { id },
     set: { error: 'canceled', error_code: 'CANCELED', finished_at: now },
   });
-  const flagged = canceled === 0 ? await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true }) : 0;
+  const flagged =
+    canceled === 0 ? await db('jobs').where({ id, state: 'running' }).update({ cancel_requested: true }) : 0;
   const job = await getJob(db, id);
   if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
   if (canceled === 0 && flagged === 0) {
-    throw new BotgateError('NOT_CANCELABLE', `job ${id} has already ended (${job.state})`, { jobId: id, state: job.state });
+    throw new BotgateError('NOT_CANCELABLE', `job ${id} has already ended (${job.state})`, {
+      jobId: id,
+      state: job.state,
+    });
   }
   return job;
 };
@@ -84,7 +92,11 @@ export const deleteFinishedJobs = async (
   before: number,
   adapters: readonly RemoveJobRows[],
 ): Promise<{ folders: string[]; removed: Record<string, number> }> => {
-  const rows: Array<{ id: number; work_dir: string }> = await db('jobs').where('finished_at', '<', before).select('id', 'work_dir').orderBy('id').limit(1000);
+  const rows: Array<{ id: number; work_dir: string }> = await db('jobs')
+    .where('finished_at', '<', before)
+    .select('id', 'work_dir')
+    .orderBy('id')
+    .limit(1000);
   if (rows.length === 0) return { folders: [], removed: {} };
   const ids = rows.map((r) => Number(r.id));
   const removed: Record<string, number> = {};

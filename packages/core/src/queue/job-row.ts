@@ -33,9 +33,16 @@ export interface JobRow {
 
 // Rows written before files had names hold their paths only: the name is the path's last part.
 const outputWorkItemsOf = (text: string | null | undefined): Job['outputWorkItems'] =>
-  (JSON.parse(text ?? '[]') as Array<{ payload: Job['outputWorkItems'][number]['payload']; files: Array<string | { name: string; path: string }> }>).map((item) => ({
+  (
+    JSON.parse(text ?? '[]') as Array<{
+      payload: Job['outputWorkItems'][number]['payload'];
+      files: Array<string | { name: string; path: string }>;
+    }>
+  ).map((item) => ({
     payload: item.payload,
-    files: item.files.map((file) => (typeof file === 'string' ? { name: file.split('/').pop() ?? file, path: file } : file)),
+    files: item.files.map((file) =>
+      typeof file === 'string' ? { name: file.split('/').pop() ?? file, path: file } : file,
+    ),
   }));
 
 // PostgreSQL returns bigint columns as text.

@@ -9,7 +9,10 @@ export interface MigrationSet {
 }
 
 /** Core's set, then the adapters'. */
-export const migrationSets = (adapters: readonly MigrationSet[]): MigrationSet[] => [{ migrations: coreMigrations, migrationTable: 'botgate_migrations' }, ...adapters];
+export const migrationSets = (adapters: readonly MigrationSet[]): MigrationSet[] => [
+  { migrations: coreMigrations, migrationTable: 'botgate_migrations' },
+  ...adapters,
+];
 
 /**
  * What the database has run against what this code has, each as `<table>: <name>`: `pending`,
@@ -17,13 +20,27 @@ export const migrationSets = (adapters: readonly MigrationSet[]): MigrationSet[]
  * newer botgate migrated it). Read from the bookkeeping tables, not through knex's migrator,
  * which throws on an unknown migration ("the migration directory is corrupt").
  */
-export const migrationState = async (db: Database, sets: readonly MigrationSet[]): Promise<{ pending: string[]; unknown: string[] }> => {
+export const migrationState = async (
+  db: Database,
+  sets: readonly MigrationSet[],
+): Promise<{ pending: string[]; unknown: string[] }> => {
   const pending: string[] = [];
   const unknown: string[] = [];
   for (const { migrations, migrationTable } of sets) {
-    const ran = new Set<string>(await db(migrationTable).orderBy('id').pluck('name').catch(() => []));
-    pending.push(...Object.keys(migrations).filter((name) => !ran.has(name)).map((name) => `${migrationTable}: ${name}`));
-    unknown.push(...[...ran].filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`));
+    const ran = new Set<string>(
+      await db(migrationTable)
+        .orderBy('id')
+        .pluck('name')
+        .catch(() => []),
+    );
+    pending.push(
+      ...Object.keys(migrations)
+        .filter((name) => !ran.has(name))
+        .map((name) => `${migrationTable}: ${name}`),
+    );
+    unknown.push(
+      ...[...ran].filter((name) => !Object.hasOwn(migrations, name)).map((name) => `${migrationTable}: ${name}`),
+    );
   }
   return { pending, unknown };
 };
@@ -44,8 +61,11 @@ const runSets = async (db: Database, sets: readonly MigrationSet[]): Promise<voi
 };
 
 /** Runs core's migrations, or an adapter's under its own bookkeeping table. */
-export const migrate = (db: Database, migrations: Record<string, Migration> = coreMigrations, tableName = 'botgate_migrations'): Promise<void> =>
-  withMigrationLock(db, () => runSets(db, [{ migrations, migrationTable: tableName }]));
+export const migrate = (
+  db: Database,
+  migrations: Record<string, Migration> = coreMigrations,
+  tableName = 'botgate_migrations',
+): Promise<void> => withMigrationLock(db, () => runSets(db, [{ migrations, migrationTable: tableName }]));
 
 /**
  * Core's migrations, then every adapter's under its own bookkeeping table, as one run under one

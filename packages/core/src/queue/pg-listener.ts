@@ -26,7 +26,13 @@ export interface ListenHandlers {
  * LISTEN on one PostgreSQL channel on a connection of its own (outside the pool), re-established a
  * second after it is lost. SQLite has no other node to hear from: it never listens.
  */
-export const listenChannel = (db: Database, channel: string, handlers: ListenHandlers, logger: Logger, what: string): ChannelListener => {
+export const listenChannel = (
+  db: Database,
+  channel: string,
+  handlers: ListenHandlers,
+  logger: Logger,
+  what: string,
+): ChannelListener => {
   if (isSqlite(db)) return { listening: false, close: async () => {} };
   let connection: PgConnection | undefined;
   let listening = false;

@@ -25,7 +25,17 @@ export const checkReadiness = async (
   const failure = await storage.check();
   const { pending, unknown } = await migrationState(db, migrationSets(adapterSets));
   if (unknown.length > 0) {
-    return { ready: false, database: `migrated by a newer botgate (${unknown.join(', ')}): run that version or a later one on this node`, storage: failure?.message ?? 'ok', pendingMigrations: pending };
+    return {
+      ready: false,
+      database: `migrated by a newer botgate (${unknown.join(', ')}): run that version or a later one on this node`,
+      storage: failure?.message ?? 'ok',
+      pendingMigrations: pending,
+    };
   }
-  return { ready: pending.length === 0 && !failure, database: 'ok', storage: failure?.message ?? 'ok', pendingMigrations: pending };
+  return {
+    ready: pending.length === 0 && !failure,
+    database: 'ok',
+    storage: failure?.message ?? 'ok',
+    pendingMigrations: pending,
+  };
 };

@@ -15,10 +15,23 @@ export interface RecoveredJob {
  * remain, otherwise fail with `interrupted`; none stays running, none vanishes. The cut-short run
  * is kept as an `interrupted` attempt.
  */
-export const recoverJobs = async (db: Database, isDead: (owner: string) => boolean, runsHere: (jobId: number) => boolean): Promise<RecoveredJob[]> => {
+export const recoverJobs = async (
+  db: Database,
+  isDead: (owner: string) => boolean,
+  runsHere: (jobId: number) => boolean,
+): Promise<RecoveredJob[]> => {
   const now = Date.now();
-  const running: Array<{ id: number; lease_owner: string | null; lease_expires_at: number | string | null; work_dir: string; attempt: number; max_attempts: number; started_at: number | string | null }> =
-    await db('jobs').where({ state: 'running' }).select('id', 'lease_owner', 'lease_expires_at', 'work_dir', 'attempt', 'max_attempts', 'started_at');
+  const running: Array<{
+    id: number;
+    lease_owner: string | null;
+    lease_expires_at: number | string | null;
+    work_dir: string;
+    attempt: number;
+    max_attempts: number;
+    started_at: number | string | null;
+  }> = await db('jobs')
+    .where({ state: 'running' })
+    .select('id', 'lease_owner', 'lease_expires_at', 'work_dir', 'attempt', 'max_attempts', 'started_at');
   const recovered: RecoveredJob[] = [];
   for (const job of running) {
     const owner = job.lease_owner ?? '';
@@ -34,17 +47,42 @@ export const recoverJobs = async (db: Database, isDead: (owner: string) => boole
       const moved = await transitionJobs(tx, {
         to: retry ? 'queued' : 'failed',
         from: ['running'],
-        where: { id: job.id, lease_owner: job.lease_owner, attempt: job.attempt, lease_expires_at: job.lease_expires_at },
+        where: {
+          id: job.id,
+          lease_owner: job.lease_owner,
+          attempt: job.attempt,
+          lease_expires_at: job.lease_expires_at,
+        },
         set: retry ? interrupted : { ...interrupted, finished_at: now },
       });
       if (moved > 0) {
-        await insertAttempts((text, bindings) => rawRows(tx, text, bindings ?? []), [
-          { jobId: Number(job.id), number: job.attempt, nodeId: job.lease_owner, startedAt: job.started_at === null ? null : Number(job.started_at), endedAt: now, state: 'interrupted', errorCode: 'INTERRUPTED', error: 'interrupted', exitCode: null, log: '' },
-        ]);
+        await insertAttempts(
+          (text, bindings) => rawRows(tx, text, bindings ?? []),
+          [
+            {
+              jobId: Number(job.id),
+              number: job.attempt,
+              nodeId: job.lease_owner,
+              startedAt: job.started_at === null ? null : Number(job.started_at),
+              endedAt: now,
+              state: 'interrupted',
+              errorCode: 'INTERRUPTED',
+              error: 'interrupted',
+              exitCode: null,
+              log: '',
+            },
+          ],
+        );
       }
       return moved;
     });
-    if (changed > 0) recovered.push({ id: Number(job.id), workDir: job.work_dir, leaseOwner: owner, state: retry ? 'queued' : 'failed' });
+    if (changed > 0)
+      recovered.push({
+        id: Number(job.id),
+        workDir: job.work_dir,
+        leaseOwner: owner,
+        state: retry ? 'queued' : 'failed',
+      });
   }
   return recovered;
 };

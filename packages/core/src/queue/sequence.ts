@@ -8,7 +8,10 @@ import { lockKey } from './database.js';
  * transaction, its lock and the last number read, so the lock and the `max()` cost one round trip
  * each per batch instead of per job.
  */
-export const createSequence = (options: { lockPrefix: string; readLast: (tx: Knex.Transaction, key: string) => Promise<number> }) => {
+export const createSequence = (options: {
+  lockPrefix: string;
+  readLast: (tx: Knex.Transaction, key: string) => Promise<number>;
+}) => {
   const lastInTransaction = new WeakMap<Knex.Transaction, Map<string, number>>();
   return {
     /** The key's next number: one past its last, or `atLeast` when that is larger. */

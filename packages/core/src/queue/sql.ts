@@ -12,7 +12,14 @@ interface SqliteConnection {
 }
 
 // better-sqlite3 binds numbers, strings, bigints, buffers and null only.
-const sqliteBinding = (value: unknown): unknown => (typeof value === 'boolean' ? Number(value) : value instanceof Date ? value.getTime() : value === undefined ? null : value);
+const sqliteBinding = (value: unknown): unknown =>
+  typeof value === 'boolean'
+    ? Number(value)
+    : value instanceof Date
+      ? value.getTime()
+      : value === undefined
+        ? null
+        : value;
 
 const onConnection = (connection: SqliteConnection, sql: string, bindings: readonly unknown[]): unknown[] => {
   const statement = connection.prepare(sql);
@@ -29,9 +36,16 @@ const onConnection = (connection: SqliteConnection, sql: string, bindings: reado
  * (≈40 µs a query, most of a trigger's database time). On PostgreSQL it goes through knex, whose
  * cost is small beside a round trip. Inside a transaction it runs on that transaction's connection.
  */
-export const sql = async <Row>(db: Database | Knex.Transaction, text: string, bindings: readonly unknown[] = []): Promise<Row[]> => {
+export const sql = async <Row>(
+  db: Database | Knex.Transaction,
+  text: string,
+  bindings: readonly unknown[] = [],
+): Promise<Row[]> => {
   if (!isSqlite(db)) return rawRows<Row>(db, text, bindings);
-  const client = db.client as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(connection: SqliteConnection): Promise<unknown> };
+  const client = db.client as {
+    acquireConnection(): Promise<SqliteConnection>;
+    releaseConnection(connection: SqliteConnection): Promise<unknown>;
+  };
   const connection = await client.acquireConnection();
   try {
     return onConnection(connection, text, bindings) as Row[];
@@ -51,13 +65,22 @@ export type Query = <Row>(text: string, bindings?: readonly unknown[]) => Promis
  * a knex transaction.
  */
 export const transaction = async <T>(db: Database, work: (query: Query) => Promise<T>): Promise<T> => {
-  if (!isSqlite(db)) return db.transaction((tx) => work(<Row>(text: string, bindings: readonly unknown[] = []) => rawRows<Row>(tx, text, bindings)));
-  const client = db.client as { acquireConnection(): Promise<SqliteConnection & { inTransaction: boolean }>; releaseConnection(connection: SqliteConnection): Promise<unknown> };
+  if (!isSqlite(db))
+    return db.transaction((tx) =>
+      work(<Row>(text: string, bindings: readonly unknown[] = []) => rawRows<Row>(tx, text, bindings)),
+    );
+  const client = db.client as {
+    acquireConnection(): Promise<SqliteConnection & { inTransaction: boolean }>;
+    releaseConnection(connection: SqliteConnection): Promise<unknown>;
+  };
   const connection = await client.acquireConnection();
   try {
     onConnection(connection, 'BEGIN', []);
     try {
-      const result = await work(async <Row>(text: string, bindings: readonly unknown[] = []) => onConnection(connection, text, bindings) as Row[]);
+      const result = await work(
+        async <Row>(text: string, bindings: readonly unknown[] = []) =>
+          onConnection(connection, text, bindings) as Row[],
+      );
       onConnection(connection, 'COMMIT', []);
       return result;
     } catch (error) {

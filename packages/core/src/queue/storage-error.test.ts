@@ -9,19 +9,40 @@ describe('storage failures', () => {
     for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']) {
       expect(storageFailureOf(failure(code))).toMatchObject({ code: 'STORAGE_FULL', details: { cause: code } });
     }
-    expect(storageFailureOf(failure('ENOSPC', 'no space left on device'))?.message).toBe('botgate cannot record this: the disk is full (ENOSPC: no space left on device)');
+    expect(storageFailureOf(failure('ENOSPC', 'no space left on device'))?.message).toBe(
+      'botgate cannot record this: the disk is full (ENOSPC: no space left on device)',
+    );
   });
 
   it('calls a disk or database that cannot be written unavailable', () => {
-    for (const code of ['SQLITE_IOERR_WRITE', 'SQLITE_READONLY_DBMOVED', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'EROFS', 'EIO', '25006', '58030', '57P01', '08006', 'ECONNREFUSED', 'ECONNRESET']) {
+    for (const code of [
+      'SQLITE_IOERR_WRITE',
+      'SQLITE_READONLY_DBMOVED',
+      'SQLITE_CANTOPEN',
+      'SQLITE_BUSY',
+      'EROFS',
+      'EIO',
+      '25006',
+      '58030',
+      '57P01',
+      '08006',
+      'ECONNREFUSED',
+      'ECONNRESET',
+    ]) {
       expect(storageFailureOf(failure(code))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
     }
-    expect(storageFailureOf(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
-    expect(storageFailureOf(new Error('Connection terminated unexpectedly'))).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(
+      storageFailureOf(new Error('Knex: Timeout acquiring a connection. The pool is probably full.')),
+    ).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect(storageFailureOf(new Error('Connection terminated unexpectedly'))).toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
   });
 
-  it('finds the driver\'s error down a chain of causes', () => {
-    const wrapped = new Error('insert into jobs failed', { cause: new Error('write failed', { cause: failure('SQLITE_FULL') }) });
+  it("finds the driver's error down a chain of causes", () => {
+    const wrapped = new Error('insert into jobs failed', {
+      cause: new Error('write failed', { cause: failure('SQLITE_FULL') }),
+    });
     expect(storageFailureOf(wrapped)).toMatchObject({ code: 'STORAGE_FULL' });
   });
 

@@ -4,9 +4,24 @@ import { BotgateError } from '../errors.js';
 const fullCodes = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']);
 // Cannot write at all: a read-only or failing disk, a read-only database, a database gone or
 // unreachable, SQLite locked by another process past its busy timeout.
-const unavailableCodes = new Set(['EROFS', 'EIO', '25006', '58030', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'SQLITE_BUSY']);
+const unavailableCodes = new Set([
+  'EROFS',
+  'EIO',
+  '25006',
+  '58030',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'SQLITE_BUSY',
+]);
 // What the drivers say without a code: a pool with no connection to give, a connection that died.
-const unavailableMessages = /^Knex: Timeout acquiring a connection|Connection terminated unexpectedly|Client has encountered a connection error/;
+const unavailableMessages =
+  /^Knex: Timeout acquiring a connection|Connection terminated unexpectedly|Client has encountered a connection error/;
 
 const codeOf = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -19,7 +34,8 @@ const codeOf = (error: unknown): string | undefined => {
  * the cause; undefined for any other error. Adapters answer these 507 and 503.
  */
 export const storageFailureOf = (error: unknown): BotgateError | undefined => {
-  if (error instanceof BotgateError) return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
+  if (error instanceof BotgateError)
+    return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
   let cause: unknown = error;
   // knex and the runners wrap the driver's error; look down the chain.
   for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
@@ -29,14 +45,33 @@ export const storageFailureOf = (error: unknown): BotgateError | undefined => {
     const connectionLost = code !== undefined && /^08[0-9A-Z]{3}$/.test(code);
     if (code !== undefined && (fullCodes.has(code) || unavailableCodes.has(code) || connectionLost)) {
       const full = fullCodes.has(code);
-      const what = full ? 'the disk is full' : /^(SQLITE|[0-9]|ECONN|ETIMEDOUT|EHOSTUNREACH|EPIPE)/.test(code) ? 'the database cannot be written' : 'the disk cannot be written';
-      return new BotgateError(full ? 'STORAGE_FULL' : 'STORAGE_UNAVAILABLE', `botgate cannot record this: ${what} (${code}: ${reason})`, { cause: code }, { cause });
+      const what = full
+        ? 'the disk is full'
+        : /^(SQLITE|[0-9]|ECONN|ETIMEDOUT|EHOSTUNREACH|EPIPE)/.test(code)
+          ? 'the database cannot be written'
+          : 'the disk cannot be written';
+      return new BotgateError(
+        full ? 'STORAGE_FULL' : 'STORAGE_UNAVAILABLE',
+        `botgate cannot record this: ${what} (${code}: ${reason})`,
+        { cause: code },
+        { cause },
+      );
     }
     if (code?.startsWith('SQLITE_IOERR') || code?.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
-      return new BotgateError('STORAGE_UNAVAILABLE', `botgate cannot record this: the database cannot be written (${code}: ${reason})`, { cause: code }, { cause });
+      return new BotgateError(
+        'STORAGE_UNAVAILABLE',
+        `botgate cannot record this: the database cannot be written (${code}: ${reason})`,
+        { cause: code },
+        { cause },
+      );
     }
     if (unavailableMessages.test(reason)) {
-      return new BotgateError('STORAGE_UNAVAILABLE', `botgate cannot record this: the database cannot be reached (${reason})`, { cause: 'CONNECTION' }, { cause });
+      return new BotgateError(
+        'STORAGE_UNAVAILABLE',
+        `botgate cannot record this: the database cannot be reached (${reason})`,
+        { cause: 'CONNECTION' },
+        { cause },
+      );
     }
     cause = (cause as { cause?: unknown }).cause;
   }

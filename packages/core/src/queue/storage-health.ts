@@ -16,13 +16,18 @@ export const createStorageHealth = (db: Database, dataDir: string, nodeId: strin
   let failure: BotgateError | undefined;
   // Said once when writes start failing and once when they work again, not at every refusal.
   const set = (next: BotgateError | undefined) => {
-    if (next && !failure) logger.error({ err: next.cause ?? next }, `${next.message}; this node is unready until a write succeeds`);
+    if (next && !failure)
+      logger.error({ err: next.cause ?? next }, `${next.message}; this node is unready until a write succeeds`);
     if (!next && failure) logger.info({ was: failure.message }, 'writes succeed again; this node is ready');
     failure = next;
   };
 
   const probe = async (): Promise<void> => {
-    await sql(db, 'INSERT INTO botgate_write_probes (node_id, at) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET at = excluded.at', [nodeId, Date.now()]);
+    await sql(
+      db,
+      'INSERT INTO botgate_write_probes (node_id, at) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET at = excluded.at',
+      [nodeId, Date.now()],
+    );
     // Node ids are new at every start: the row goes again, or the table would grow with restarts.
     await sql(db, 'DELETE FROM botgate_write_probes WHERE node_id = ?', [nodeId]);
     await durable(db);

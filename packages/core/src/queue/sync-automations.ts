@@ -18,8 +18,10 @@ export const syncAutomations = async (
           const current = byId.get(automation.id);
           if (automation.fileId !== undefined && current !== automation.fileId) {
             const owner = rows.find((r) => Number(r.file_id) === automation.fileId && r.id !== automation.id);
-            if (owner) throw new Error(`fileId ${automation.fileId} of "${automation.id}" is already used by "${owner.id}"`);
-            if (current === undefined) await tx('automations').insert({ id: automation.id, file_id: automation.fileId, created_at: Date.now() });
+            if (owner)
+              throw new Error(`fileId ${automation.fileId} of "${automation.id}" is already used by "${owner.id}"`);
+            if (current === undefined)
+              await tx('automations').insert({ id: automation.id, file_id: automation.fileId, created_at: Date.now() });
             else await tx('automations').where({ id: automation.id }).update({ file_id: automation.fileId });
             taken.add(automation.fileId);
             byId.set(automation.id, automation.fileId);

@@ -18,7 +18,11 @@ describe('the transition function', () => {
 
   it('guards each move with exactly the states the table lets reach it', () => {
     for (const to of jobStates.filter((state) => statesLeadingTo(state).length > 0)) {
-      expect(guardOf(to, undefined, 'j.state')).toBe(`j.state IN (${statesLeadingTo(to).map((s) => `'${s}'`).join(', ')})`);
+      expect(guardOf(to, undefined, 'j.state')).toBe(
+        `j.state IN (${statesLeadingTo(to)
+          .map((s) => `'${s}'`)
+          .join(', ')})`,
+      );
     }
     expect(() => guardOf('queued', [])).toThrow(InvalidTransitionError);
     expect(batchMoveSql('running', 'j.state', 'v.state')).toEqual({
@@ -30,7 +34,8 @@ describe('the transition function', () => {
   it('creates jobs only queued or running', () => {
     expect(() => assertInitialState('queued')).not.toThrow();
     expect(() => assertInitialState('running')).not.toThrow();
-    for (const state of ['succeeded', 'failed', 'timed_out', 'canceled'] as const) expect(() => assertInitialState(state)).toThrow(InvalidTransitionError);
+    for (const state of ['succeeded', 'failed', 'timed_out', 'canceled'] as const)
+      expect(() => assertInitialState(state)).toThrow(InvalidTransitionError);
   });
 });
 
@@ -45,7 +50,9 @@ const sources = (dir: string): string[] =>
 describe('no state-changing SQL outside the transition function', () => {
   // Migrations 0001–0004 are history: 0005 replaced the claim function 0003 had written.
   const history = /queue\/migrations\/000[1-4]-/;
-  const files = [...sources(join(repo, 'packages')), ...sources(join(repo, 'apps'))].filter((path) => !path.endsWith('queue/transition.ts') && !history.test(path));
+  const files = [...sources(join(repo, 'packages')), ...sources(join(repo, 'apps'))].filter(
+    (path) => !path.endsWith('queue/transition.ts') && !history.test(path),
+  );
 
   it('reads every package and app', () => {
     expect(files.some((path) => path.endsWith('queue/finish-job.ts'))).toBe(true);
@@ -58,10 +65,13 @@ describe('no state-changing SQL outside the transition function', () => {
       const text = readFileSync(path, 'utf8');
       // Every SQL SET clause (an UPDATE's, or one kept apart in a constant), up to its WHERE or the end of the string.
       for (const match of text.matchAll(/\bSET\b((?:(?!\bWHERE\b)[^`;'])*(?:'[^']*'(?:(?!\bWHERE\b)[^`;'])*)*)/g)) {
-        if (/(^|[^.\w])state\s*=/i.test(match[1] ?? '')) found.push(`${relative(repo, path)}: ${match[0].slice(0, 80)}`);
+        if (/(^|[^.\w])state\s*=/i.test(match[1] ?? ''))
+          found.push(`${relative(repo, path)}: ${match[0].slice(0, 80)}`);
       }
       // knex: `<db>('jobs')…update(… state: …)`, the update's argument read up to the statement's end.
-      for (const match of text.matchAll(/\(\s*'jobs'\s*\)((?:(?!\(\s*'\w+'\s*\))[\s\S]){0,400}?)\.update\(([^;]{0,400})/g)) {
+      for (const match of text.matchAll(
+        /\(\s*'jobs'\s*\)((?:(?!\(\s*'\w+'\s*\))[\s\S]){0,400}?)\.update\(([^;]{0,400})/g,
+      )) {
         if (/(^|[\s,{])state\s*:/.test(match[2] ?? '')) found.push(`${relative(repo, path)}: ${match[0].slice(0, 80)}`);
       }
     }
@@ -69,8 +79,13 @@ describe('no state-changing SQL outside the transition function', () => {
   });
 
   it('inserts jobs only where the initial state is checked or fixed', () => {
-    const inserting = files.filter((path) => /INSERT\s+INTO\s+jobs\b|\(\s*'jobs'\s*\)\s*\.insert\(/i.test(readFileSync(path, 'utf8'))).map((path) => relative(repo, path));
+    const inserting = files
+      .filter((path) => /INSERT\s+INTO\s+jobs\b|\(\s*'jobs'\s*\)\s*\.insert\(/i.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(repo, path));
     // insert-jobs.ts asserts the state (assertInitialState); enqueue-job.ts inserts 'queued'.
-    expect(inserting.sort()).toEqual(['packages/core/src/queue/enqueue-job.ts', 'packages/core/src/queue/insert-jobs.ts']);
+    expect(inserting.sort()).toEqual([
+      'packages/core/src/queue/enqueue-job.ts',
+      'packages/core/src/queue/insert-jobs.ts',
+    ]);
   });
 });

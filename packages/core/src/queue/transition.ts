@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { InvalidTransitionError } from '../errors.js';
-import { assertTransition, initialStates, statesLeadingTo, statesReachableFrom, type JobState } from '../jobs/job-state.js';
+import {
+  assertTransition,
+  initialStates,
+  statesLeadingTo,
+  statesReachableFrom,
+  type JobState,
+} from '../jobs/job-state.js';
 import type { Database } from './database.js';
 
 /**
@@ -23,7 +29,11 @@ export const guardOf = (to: JobState, from: readonly JobState[] = statesLeadingT
 };
 
 /** A move's SQL: `set` (the new state) and `guard` (the states it may leave, see `guardOf`). */
-export const moveSql = (to: JobState, from?: readonly JobState[], column = 'state'): { set: string; guard: string } => ({
+export const moveSql = (
+  to: JobState,
+  from?: readonly JobState[],
+  column = 'state',
+): { set: string; guard: string } => ({
   set: `state = '${to}'`,
   guard: guardOf(to, from, column),
 });
@@ -48,7 +58,10 @@ export interface Move {
 
 /** Moves the jobs `where` selects that may make the move; answers how many moved. */
 export const transitionJobs = (db: Database | Knex.Transaction, move: Move): Promise<number> =>
-  db('jobs').where(move.where).whereRaw(guardOf(move.to, move.from)).update({ ...move.set, state: move.to });
+  db('jobs')
+    .where(move.where)
+    .whereRaw(guardOf(move.to, move.from))
+    .update({ ...move.set, state: move.to });
 
 /** A job is created queued (a trigger) or running (a real-time run); no other state can be inserted. */
 export const assertInitialState = (state: JobState): void => {

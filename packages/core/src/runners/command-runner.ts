@@ -43,7 +43,10 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     mkdirSync(paths.control, { recursive: true });
     writeFileSync(paths.input, JSON.stringify(request.inputs, null, 2));
     // Robocorp's FileAdapter reads a list of work items, each with its payload and files (name → path).
-    const items = request.workItems.map((item) => ({ payload: item.payload, files: Object.fromEntries(Object.entries(item.files).map(([name, file]) => [name, join(workDir, file)])) }));
+    const items = request.workItems.map((item) => ({
+      payload: item.payload,
+      files: Object.fromEntries(Object.entries(item.files).map(([name, file]) => [name, join(workDir, file)])),
+    }));
     writeFileSync(paths.workItemsIn, JSON.stringify(items));
 
     const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
@@ -69,7 +72,13 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     try {
       child = spawn(program as string, args, { cwd: workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
-      return { ...base, status: 'failed', error: `cannot start ${program}: ${(error as Error).message}`, errorCode: 'START_FAILED', log: '' };
+      return {
+        ...base,
+        status: 'failed',
+        error: `cannot start ${program}: ${(error as Error).message}`,
+        errorCode: 'START_FAILED',
+        log: '',
+      };
     }
     // Written synchronously, before anything else can happen in this process: if it is killed
     // now, whoever recovers the job finds the process group to kill.
@@ -88,7 +97,10 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
       if (stopped !== undefined || child.pid === undefined) return;
       stopped = why;
       killProcessGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
+      killTimer = setTimeout(
+        () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'),
+        options.killGraceMs,
+      );
     };
     const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
     const timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
@@ -96,10 +108,12 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
 
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
-      child.once('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-    });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>(
+      (resolve) => {
+        child.once('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
+        child.once('exit', (code, signal) => resolve({ code, signal }));
+      },
+    );
     clearTimeout(timeoutTimer);
     clearTimeout(killTimer);
     request.signal.removeEventListener('abort', onAbort);
@@ -115,31 +129,87 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
 
     const text = log.text();
     if (exit.spawnError) {
-      return { ...base, status: 'failed', error: `cannot start ${program}: ${exit.spawnError.message}`, errorCode: 'START_FAILED', log: text };
+      return {
+        ...base,
+        status: 'failed',
+        error: `cannot start ${program}: ${exit.spawnError.message}`,
+        errorCode: 'START_FAILED',
+        log: text,
+      };
     }
-    const [outputFiles, outputWorkItems] = await Promise.all([collectFiles(paths.outputDir), readOutputWorkItems(paths.workItemsOut, workDir)]);
+    const [outputFiles, outputWorkItems] = await Promise.all([
+      collectFiles(paths.outputDir),
+      readOutputWorkItems(paths.workItemsOut, workDir),
+    ]);
     if (stopped === 'timeout') {
-      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'timed_out', error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT', log: text };
+      return {
+        ...base,
+        outputFiles,
+        outputWorkItems,
+        exitCode: exit.code,
+        status: 'timed_out',
+        error: `timed out after ${timeoutMs} ms`,
+        errorCode: 'TIMEOUT',
+        log: text,
+      };
     }
     if (stopped !== undefined) {
-      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'aborted', abortReason: stopped, error: stopped, errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED', log: text };
+      return {
+        ...base,
+        outputFiles,
+        outputWorkItems,
+        exitCode: exit.code,
+        status: 'aborted',
+        abortReason: stopped,
+        error: stopped,
+        errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED',
+        log: text,
+      };
     }
     if (exit.code !== 0) {
       const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
       const message = lastLine(text);
-      return { ...base, outputFiles, outputWorkItems, exitCode: exit.code, status: 'failed', error: message ? `${why}: ${message}` : why, errorCode: 'EXIT_CODE', log: text };
+      return {
+        ...base,
+        outputFiles,
+        outputWorkItems,
+        exitCode: exit.code,
+        status: 'failed',
+        error: message ? `${why}: ${message}` : why,
+        errorCode: 'EXIT_CODE',
+        log: text,
+      };
     }
     let outputs: Record<string, unknown> = {};
     if (existsSync(paths.output)) {
       try {
         const parsed: unknown = JSON.parse(await readFile(paths.output, 'utf8'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error('not a JSON object');
         outputs = parsed as Record<string, unknown>;
       } catch (error) {
-        return { ...base, outputFiles, outputWorkItems, exitCode: 0, status: 'failed', error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`, errorCode: 'OUTPUT_INVALID', log: text };
+        return {
+          ...base,
+          outputFiles,
+          outputWorkItems,
+          exitCode: 0,
+          status: 'failed',
+          error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`,
+          errorCode: 'OUTPUT_INVALID',
+          log: text,
+        };
       }
     }
-    return { outputs, outputFiles, outputWorkItems, exitCode: 0, status: 'succeeded', error: null, errorCode: null, log: text };
+    return {
+      outputs,
+      outputFiles,
+      outputWorkItems,
+      exitCode: 0,
+      status: 'succeeded',
+      error: null,
+      errorCode: null,
+      log: text,
+    };
   },
   async close() {},
 });

@@ -8,9 +8,14 @@ import { killLeftovers, killOrphans } from './kill-leftovers.js';
 import { isProcessAlive } from './kill-process-group.js';
 
 const startJobProcess = (workDir: string | undefined, detached: boolean, nodeId?: string) => {
-  const env = workDir === undefined ? process.env : { ...process.env, BOTGATE_JOB_DIR: workDir, ...(nodeId ? { BOTGATE_NODE_ID: nodeId } : {}) };
+  const env =
+    workDir === undefined
+      ? process.env
+      : { ...process.env, BOTGATE_JOB_DIR: workDir, ...(nodeId ? { BOTGATE_NODE_ID: nodeId } : {}) };
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { env, detached, stdio: 'ignore' });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   return { pid: child.pid as number, exited };
 };
 

@@ -47,7 +47,8 @@ const kill = (pid: number): void => {
  */
 export const killLeftovers = (workDir: string): void => {
   const pids = new Set<number>();
-  for (const { pid, environ } of processEnvironments()) if (variable(environ, 'BOTGATE_JOB_DIR') === workDir) pids.add(pid);
+  for (const { pid, environ } of processEnvironments())
+    if (variable(environ, 'BOTGATE_JOB_DIR') === workDir) pids.add(pid);
   try {
     const pid = Number(readFileSync(jobPaths(workDir).pid, 'utf8'));
     if (Number.isInteger(pid) && pid > 1) pids.add(pid);

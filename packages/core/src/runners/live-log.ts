@@ -20,7 +20,8 @@ export const createLiveLog = (path: string) => {
       const part = chunk.subarray(0, liveLogLimit - written);
       written += part.length;
       file.write(part);
-      if (written >= liveLogLimit) file.write(`\n[live log stops here at ${liveLogLimit} bytes; the job keeps the last part of its output]\n`);
+      if (written >= liveLogLimit)
+        file.write(`\n[live log stops here at ${liveLogLimit} bytes; the job keeps the last part of its output]\n`);
     },
     end(): void {
       file?.end();

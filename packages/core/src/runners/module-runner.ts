@@ -29,8 +29,15 @@ let inProcess: Promise<(task: Task, output: ModuleOutput) => Promise<Called>> | 
  * `AbortSignal.timeout` per call cost more than the call). A timeout or cancel answers at once
  * but cannot stop the function: it is left to finish and its result is dropped.
  */
-const runHere = async (task: Task, output: ModuleOutput, signal: AbortSignal, timeoutMs: number): Promise<Called | 'timeout'> => {
-  inProcess ??= import(workerFile).then((m: { runModule: (task: Task, output: ModuleOutput) => Promise<Called> }) => m.runModule);
+const runHere = async (
+  task: Task,
+  output: ModuleOutput,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Called | 'timeout'> => {
+  inProcess ??= import(workerFile).then(
+    (m: { runModule: (task: Task, output: ModuleOutput) => Promise<Called> }) => m.runModule,
+  );
   const run = await inProcess;
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
@@ -64,7 +71,9 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
   // A thread's output by the id its task carries (module-worker.mjs), to the job that printed it.
   const printing = new Map<number, ModuleOutput>();
   let lastOutputId = 0;
-  pool.on('message', (message: { outputId: number; bytes: Uint8Array }) => printing.get(message.outputId)?.write(message.bytes));
+  pool.on('message', (message: { outputId: number; bytes: Uint8Array }) =>
+    printing.get(message.outputId)?.write(message.bytes),
+  );
   const runInThread = async (task: Task, output: ModuleOutput, signal: AbortSignal): Promise<Called> => {
     const outputId = ++lastOutputId;
     printing.set(outputId, output);
@@ -83,37 +92,81 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
       const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
       const output = createModuleOutput(options.logLimit ?? 65_536, jobPaths(workDir).log);
       const base = () => ({ outputFiles: [], outputWorkItems: [], exitCode: null, log: output.text() });
-      const timedOut = () => ({ ...base(), outputs: {}, status: 'timed_out' as const, error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT' as const });
+      const timedOut = () => ({
+        ...base(),
+        outputs: {},
+        status: 'timed_out' as const,
+        error: `timed out after ${timeoutMs} ms`,
+        errorCode: 'TIMEOUT' as const,
+      });
       const threw = (error: unknown): RunResult => {
         const message = error instanceof Error ? error.message : String(error);
         const printed = output.text();
         const stack = error instanceof Error && error.stack ? error.stack : message;
-        return { ...base(), outputs: {}, status: 'failed', error: message, errorCode: 'EXCEPTION', log: printed === '' || printed.endsWith('\n') ? printed + stack : `${printed}\n${stack}` };
+        return {
+          ...base(),
+          outputs: {},
+          status: 'failed',
+          error: message,
+          errorCode: 'EXCEPTION',
+          log: printed === '' || printed.endsWith('\n') ? printed + stack : `${printed}\n${stack}`,
+        };
       };
       const timeout = automation.run.isolation === 'none' ? undefined : AbortSignal.timeout(timeoutMs);
       try {
         const task = {
           modulePath: automation.run.module,
           inputs: request.inputs,
-          context: { jobId: request.jobId ?? null, automationId: automation.id, workDir, inputFiles: request.inputFiles.map((f) => f.name), workItem: request.workItems[0]?.payload ?? null, workItems: request.workItems },
+          context: {
+            jobId: request.jobId ?? null,
+            automationId: automation.id,
+            workDir,
+            inputFiles: request.inputFiles.map((f) => f.name),
+            workItem: request.workItems[0]?.payload ?? null,
+            workItems: request.workItems,
+          },
         };
-        const called = timeout === undefined
-          ? await runHere(task, output, request.signal, timeoutMs)
-          : await runInThread(task, output, AbortSignal.any([request.signal, timeout]));
+        const called =
+          timeout === undefined
+            ? await runHere(task, output, request.signal, timeoutMs)
+            : await runInThread(task, output, AbortSignal.any([request.signal, timeout]));
         if (called === 'timeout') return timedOut();
         if ('threw' in called) return threw(called.threw);
         const { outputs } = called;
         if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
-          return { ...base(), outputs: {}, status: 'failed', error: 'the module must return an object of output variables', errorCode: 'OUTPUT_INVALID' };
+          return {
+            ...base(),
+            outputs: {},
+            status: 'failed',
+            error: 'the module must return an object of output variables',
+            errorCode: 'OUTPUT_INVALID',
+          };
         }
         // Most modules write no files: the disk is looked at only when one may have.
         const outputDir = jobPaths(workDir).outputDir;
-        const outputFiles = (called.wroteFiles || request.inputFiles.length > 0) && existsSync(outputDir) ? await collectFiles(outputDir) : [];
-        return { ...base(), outputs: outputs as Record<string, unknown>, outputFiles, status: 'succeeded', error: null, errorCode: null };
+        const outputFiles =
+          (called.wroteFiles || request.inputFiles.length > 0) && existsSync(outputDir)
+            ? await collectFiles(outputDir)
+            : [];
+        return {
+          ...base(),
+          outputs: outputs as Record<string, unknown>,
+          outputFiles,
+          status: 'succeeded',
+          error: null,
+          errorCode: null,
+        };
       } catch (error) {
         if (request.signal.aborted) {
           const reason = request.signal.reason as AbortReason;
-          return { ...base(), outputs: {}, status: 'aborted', abortReason: reason, error: reason, errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED' };
+          return {
+            ...base(),
+            outputs: {},
+            status: 'aborted',
+            abortReason: reason,
+            error: reason,
+            errorCode: reason === 'canceled' ? 'CANCELED' : 'INTERRUPTED',
+          };
         }
         if (timeout?.aborted) return timedOut();
         return threw(error);

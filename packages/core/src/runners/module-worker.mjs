@@ -68,7 +68,9 @@ const claim = () => printing.getStore() ?? (wholeThread ? current : undefined);
  * output passes untouched, as all output outside a running job does (see captureOutput).
  */
 const logLine = (bytes) =>
-  stdoutWrite(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'module output outside a job', text: bytes.toString('utf8') })}\n`);
+  stdoutWrite(
+    `${JSON.stringify({ level: 40, time: Date.now(), msg: 'module output outside a job', text: bytes.toString('utf8') })}\n`,
+  );
 
 const patchStream = (stream) => {
   const write = stream.write;

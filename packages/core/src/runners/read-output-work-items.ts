@@ -20,15 +20,22 @@ export const readOutputWorkItems = async (path: string, workDir: string): Promis
   if (!Array.isArray(parsed)) return [];
   const base = dirname(path);
   return parsed
-    .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item))
+    .filter(
+      (item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item),
+    )
     .map((item) => {
-      const files = typeof item.files === 'object' && item.files !== null && !Array.isArray(item.files) ? Object.entries(item.files as Record<string, unknown>) : [];
+      const files =
+        typeof item.files === 'object' && item.files !== null && !Array.isArray(item.files)
+          ? Object.entries(item.files as Record<string, unknown>)
+          : [];
       return {
         payload: (item.payload ?? null) as OutputWorkItem['payload'],
         files: files.flatMap(([name, file]) => {
           if (typeof file !== 'string' || name === '') return [];
           const inside = relative(workDir, isAbsolute(file) ? file : resolve(base, file));
-          return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? [] : [{ name, path: inside.split(sep).join('/') }];
+          return inside === '' || inside.startsWith('..') || isAbsolute(inside)
+            ? []
+            : [{ name, path: inside.split(sep).join('/') }];
         }),
       };
     });

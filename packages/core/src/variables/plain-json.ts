@@ -5,14 +5,28 @@
  */
 import { invalid, isRecord } from './describe.js';
 import { defaultJsonDepth, nestsDeeperThan } from './json-depth.js';
-import { isDateTimeText, isNumberText, numberToText, type Column, type JsonValue, type Value, type VariableType } from './value.js';
+import {
+  isDateTimeText,
+  isNumberText,
+  numberToText,
+  type Column,
+  type JsonValue,
+  type Value,
+  type VariableType,
+} from './value.js';
 
 /**
  * Reads a plain JSON value; with `declared`, text is read as that type (form fields are always
  * text). It may nest `maxDepth` levels at most, checked before anything recurses into it.
  */
-export const fromPlainJson = (path: string, raw: unknown, declared?: VariableType, maxDepth = defaultJsonDepth): Value => {
-  if (typeof raw === 'object' && raw !== null && nestsDeeperThan(raw, maxDepth)) throw invalid(path, `JSON nested at most ${maxDepth} levels deep`, raw);
+export const fromPlainJson = (
+  path: string,
+  raw: unknown,
+  declared?: VariableType,
+  maxDepth = defaultJsonDepth,
+): Value => {
+  if (typeof raw === 'object' && raw !== null && nestsDeeperThan(raw, maxDepth))
+    throw invalid(path, `JSON nested at most ${maxDepth} levels deep`, raw);
   return readPlain(path, raw, declared, maxDepth);
 };
 
@@ -48,13 +62,17 @@ const readPlain = (path: string, raw: unknown, declared: VariableType | undefine
     case 'DICTIONARY': {
       const object = typeof raw === 'string' ? parseJsonText(path, raw, 'DICTIONARY', maxDepth) : raw;
       if (!isRecord(object)) throw invalid(path, 'DICTIONARY (a JSON object)', raw);
-      return { type: declared, value: Object.entries(object).map(([key, item]) => ({ key, value: infer(`${path}.${key}`, item) })) };
+      return {
+        type: declared,
+        value: Object.entries(object).map(([key, item]) => ({ key, value: infer(`${path}.${key}`, item) })),
+      };
     }
     case 'TABLE': {
       const rows = typeof raw === 'string' ? parseJsonText(path, raw, 'TABLE', maxDepth) : raw;
       if (!Array.isArray(rows) || !rows.every(isRecord)) throw invalid(path, 'TABLE (an array of row objects)', raw);
       const schema: Column[] = [];
-      for (const row of rows) for (const name of Object.keys(row)) if (!schema.some((c) => c.name === name)) schema.push({ name });
+      for (const row of rows)
+        for (const name of Object.keys(row)) if (!schema.some((c) => c.name === name)) schema.push({ name });
       return {
         type: declared,
         value: {
@@ -74,7 +92,10 @@ const readPlain = (path: string, raw: unknown, declared: VariableType | undefine
       const entries = Object.entries(object);
       return {
         type: declared,
-        value: { schema: entries.map(([name]) => ({ name })), values: entries.map(([name, item]) => infer(`${path}.${name}`, item)) },
+        value: {
+          schema: entries.map(([name]) => ({ name })),
+          values: entries.map(([name, item]) => infer(`${path}.${name}`, item)),
+        },
       };
     }
     case 'FILE': {
@@ -92,7 +113,8 @@ const parseJsonText = (path: string, text: string, type: VariableType, maxDepth:
   } catch {
     throw invalid(path, `${type} (JSON text)`, text);
   }
-  if (nestsDeeperThan(parsed, maxDepth)) throw invalid(path, `${type} (JSON text nested at most ${maxDepth} levels deep)`, text);
+  if (nestsDeeperThan(parsed, maxDepth))
+    throw invalid(path, `${type} (JSON text nested at most ${maxDepth} levels deep)`, text);
   return parsed;
 };
 
@@ -125,7 +147,9 @@ export const toPlainJson = (value: Value): JsonValue => {
         Object.fromEntries(value.value.schema.map((column, index) => [column.name, toPlainJson(row[index] as Value)])),
       );
     case 'RECORD':
-      return Object.fromEntries(value.value.schema.map((column, index) => [column.name, toPlainJson(value.value.values[index] as Value)]));
+      return Object.fromEntries(
+        value.value.schema.map((column, index) => [column.name, toPlainJson(value.value.values[index] as Value)]),
+      );
     case 'FILE':
       return value.value.name;
   }

@@ -70,7 +70,8 @@ export const fromTypedJson = (path: string, raw: unknown): Value => {
     }
     case 'NUMBER': {
       const number = raw.number;
-      const text = typeof number === 'number' ? numberToText(number) : typeof number === 'string' ? number.trim() : undefined;
+      const text =
+        typeof number === 'number' ? numberToText(number) : typeof number === 'string' ? number.trim() : undefined;
       if (text === undefined || !isNumberText(text)) throw invalid(path, 'NUMBER with a numeric "number"', number);
       return { type, value: text };
     }
@@ -95,7 +96,10 @@ export const fromTypedJson = (path: string, raw: unknown): Value => {
           return { key: entry.key, value: fromTypedJson(`${path}.${entry.key}`, entry.value) };
         });
       } else if (isRecord(dictionary)) {
-        entries = Object.entries(dictionary).map(([key, value]) => ({ key, value: fromTypedJson(`${path}.${key}`, value) }));
+        entries = Object.entries(dictionary).map(([key, value]) => ({
+          key,
+          value: fromTypedJson(`${path}.${key}`, value),
+        }));
       } else {
         throw invalid(path, 'DICTIONARY with a "dictionary" of { key, value } entries', dictionary);
       }
@@ -111,7 +115,10 @@ export const fromTypedJson = (path: string, raw: unknown): Value => {
       if (!isRecord(table)) throw invalid(path, 'TABLE with a "table" { schema, rows }', table);
       const schema = readColumns(path, table.schema);
       if (!Array.isArray(table.rows)) throw invalid(`${path}.rows`, 'an array of rows', table.rows);
-      return { type, value: { schema, rows: table.rows.map((row, index) => readRow(`${path}.rows[${index}]`, row, schema.length)) } };
+      return {
+        type,
+        value: { schema, rows: table.rows.map((row, index) => readRow(`${path}.rows[${index}]`, row, schema.length)) },
+      };
     }
     case 'RECORD': {
       const record = raw.record;
@@ -140,7 +147,10 @@ export const toTypedJson = (value: Value): TypedJson => {
     case 'LIST':
       return { type: value.type, list: value.value.map(toTypedJson) };
     case 'DICTIONARY':
-      return { type: value.type, dictionary: value.value.map(({ key, value: item }) => ({ key, value: toTypedJson(item) })) };
+      return {
+        type: value.type,
+        dictionary: value.value.map(({ key, value: item }) => ({ key, value: toTypedJson(item) })),
+      };
     case 'TABLE':
       return {
         type: value.type,

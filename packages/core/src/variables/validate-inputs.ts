@@ -27,7 +27,11 @@ export interface ValidateOptions {
  * Checks values against a manifest's declared inputs and fills defaults. Every error names the
  * variable and the expected type, so adapters can answer it to the caller as it is.
  */
-export const validateInputs = (declarations: InputDeclarations, values: Values, options: ValidateOptions = {}): Values => {
+export const validateInputs = (
+  declarations: InputDeclarations,
+  values: Values,
+  options: ValidateOptions = {},
+): Values => {
   // Entries, not assignments: `result.__proto__ = …` would set a prototype, not keep a variable.
   const result = new Map<string, Value>();
   for (const [name, value] of Object.entries(values)) {
@@ -45,10 +49,15 @@ export const validateInputs = (declarations: InputDeclarations, values: Values, 
       continue;
     }
     if (value.type !== declaration.type) {
-      throw new VariableError('INVALID_VARIABLE', name, `variable "${name}": expected ${declaration.type}, got ${value.type}`, {
-        expected: declaration.type,
-        actual: value.type,
-      });
+      throw new VariableError(
+        'INVALID_VARIABLE',
+        name,
+        `variable "${name}": expected ${declaration.type}, got ${value.type}`,
+        {
+          expected: declaration.type,
+          actual: value.type,
+        },
+      );
     }
     result.set(name, value);
   }
@@ -68,8 +77,17 @@ export const validateInputs = (declarations: InputDeclarations, values: Values, 
  * Reads a plain JSON object (work item, form fields) into values, each by its declared type; JSON
  * text in a field may nest `maxDepth` levels at most.
  */
-export const valuesFromPlain = (declarations: InputDeclarations, plain: Record<string, unknown>, maxDepth = defaultJsonDepth): Values =>
-  Object.fromEntries(Object.entries(plain).map(([name, raw]) => [name, fromPlainJson(name, raw, own(declarations, name)?.type, maxDepth)]));
+export const valuesFromPlain = (
+  declarations: InputDeclarations,
+  plain: Record<string, unknown>,
+  maxDepth = defaultJsonDepth,
+): Values =>
+  Object.fromEntries(
+    Object.entries(plain).map(([name, raw]) => [
+      name,
+      fromPlainJson(name, raw, own(declarations, name)?.type, maxDepth),
+    ]),
+  );
 
 export const valuesToPlain = (values: Values): Record<string, JsonValue> =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));

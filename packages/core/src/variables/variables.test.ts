@@ -21,12 +21,27 @@ const samples: Record<string, Value> = {
   DATETIME: { type: 'DATETIME', value: '2024-02-19T14:03:18+05:30' },
   LIST: { type: 'LIST', value: [str('a'), num('1'), { type: 'BOOLEAN', value: false }] },
   'LIST nested': { type: 'LIST', value: [{ type: 'LIST', value: [str('x')] }] },
-  DICTIONARY: { type: 'DICTIONARY', value: [{ key: 'city', value: str('San Jose') }, { key: 'zip', value: num('76131') }] },
+  DICTIONARY: {
+    type: 'DICTIONARY',
+    value: [
+      { key: 'city', value: str('San Jose') },
+      { key: 'zip', value: num('76131') },
+    ],
+  },
   TABLE: {
     type: 'TABLE',
-    value: { schema: [{ name: 'name' }, { name: 'age' }], rows: [[str('Ada'), num('36')], [str('Alan'), num('41')]] },
+    value: {
+      schema: [{ name: 'name' }, { name: 'age' }],
+      rows: [
+        [str('Ada'), num('36')],
+        [str('Alan'), num('41')],
+      ],
+    },
   },
-  RECORD: { type: 'RECORD', value: { schema: [{ name: 'id' }, { name: 'ok' }], values: [num('7'), { type: 'BOOLEAN', value: true }] } },
+  RECORD: {
+    type: 'RECORD',
+    value: { schema: [{ name: 'id' }, { name: 'ok' }], values: [num('7'), { type: 'BOOLEAN', value: true }] },
+  },
   FILE: { type: 'FILE', value: { name: 'invoice.png' } },
 };
 
@@ -43,14 +58,31 @@ describe('typed JSON (Automation Anywhere) encoding', () => {
     expect(toTypedJson(str('California'))).toEqual({ type: 'STRING', string: 'California' });
     expect(toTypedJson(num('5'))).toEqual({ type: 'NUMBER', number: '5' });
     expect(toTypedJson({ type: 'BOOLEAN', value: true })).toEqual({ type: 'BOOLEAN', boolean: true });
-    expect(toTypedJson({ type: 'DATETIME', value: '2024-01-01T00:00:00Z' })).toEqual({ type: 'DATETIME', string: '2024-01-01T00:00:00Z' });
+    expect(toTypedJson({ type: 'DATETIME', value: '2024-01-01T00:00:00Z' })).toEqual({
+      type: 'DATETIME',
+      string: '2024-01-01T00:00:00Z',
+    });
     expect(toTypedJson(samples.DICTIONARY as Value)).toEqual({
       type: 'DICTIONARY',
-      dictionary: [{ key: 'city', value: { type: 'STRING', string: 'San Jose' } }, { key: 'zip', value: { type: 'NUMBER', number: '76131' } }],
+      dictionary: [
+        { key: 'city', value: { type: 'STRING', string: 'San Jose' } },
+        { key: 'zip', value: { type: 'NUMBER', number: '76131' } },
+      ],
     });
     expect(toTypedJson(samples.TABLE as Value)).toMatchObject({
       type: 'TABLE',
-      table: { schema: [{ name: 'name' }, { name: 'age' }], rows: [{ values: [{ type: 'STRING', string: 'Ada' }, { type: 'NUMBER', number: '36' }] }, {}] },
+      table: {
+        schema: [{ name: 'name' }, { name: 'age' }],
+        rows: [
+          {
+            values: [
+              { type: 'STRING', string: 'Ada' },
+              { type: 'NUMBER', number: '36' },
+            ],
+          },
+          {},
+        ],
+      },
     });
   });
 
@@ -59,7 +91,10 @@ describe('typed JSON (Automation Anywhere) encoding', () => {
     expect(fromTypedJson('n', { type: 'NUMBER', number: 5 })).toEqual(num('5'));
     expect(fromTypedJson('n', { type: 'NUMBER', number: ' 5.5 ' })).toEqual(num('5.5'));
     expect(fromTypedJson('b', { type: 'BOOLEAN', boolean: 'false' })).toEqual({ type: 'BOOLEAN', value: false });
-    expect(fromTypedJson('l', { type: 'LIST', list: ['a', 'b'] })).toEqual({ type: 'LIST', value: [str('a'), str('b')] });
+    expect(fromTypedJson('l', { type: 'LIST', list: ['a', 'b'] })).toEqual({
+      type: 'LIST',
+      value: [str('a'), str('b')],
+    });
     expect(fromTypedJson('d', { type: 'DICTIONARY', dictionary: { k: { type: 'STRING', string: 'v' } } })).toEqual({
       type: 'DICTIONARY',
       value: [{ key: 'k', value: str('v') }],
@@ -76,10 +111,28 @@ describe('typed JSON (Automation Anywhere) encoding', () => {
     ['items', { type: 'LIST', list: 'a,b' }, /variable "items": expected LIST/],
     ['items', { type: 'LIST', list: [{ type: 'NUMBER', number: 'x' }] }, /variable "items\[0\]": expected NUMBER/],
     ['map', { type: 'DICTIONARY', dictionary: [{ key: 'a' }] }, /variable "map\[0\]"/],
-    ['map', { type: 'DICTIONARY', dictionary: [{ key: 'a', value: 'x' }, { key: 'a', value: 'y' }] }, /variable "map": expected unique dictionary keys/],
-    ['grid', { type: 'TABLE', table: { schema: [{ name: 'a' }], rows: [{ values: [] }] } }, /variable "grid.rows\[0\]": expected a row of 1 values/],
+    [
+      'map',
+      {
+        type: 'DICTIONARY',
+        dictionary: [
+          { key: 'a', value: 'x' },
+          { key: 'a', value: 'y' },
+        ],
+      },
+      /variable "map": expected unique dictionary keys/,
+    ],
+    [
+      'grid',
+      { type: 'TABLE', table: { schema: [{ name: 'a' }], rows: [{ values: [] }] } },
+      /variable "grid.rows\[0\]": expected a row of 1 values/,
+    ],
     ['grid', { type: 'TABLE', table: { rows: [] } }, /variable "grid.schema"/],
-    ['rec', { type: 'RECORD', record: { schema: [{ name: 'a', type: 'NOPE' }], values: [] } }, /variable "rec.schema\[0\].type"/],
+    [
+      'rec',
+      { type: 'RECORD', record: { schema: [{ name: 'a', type: 'NOPE' }], values: [] } },
+      /variable "rec.schema\[0\].type"/,
+    ],
     ['doc', { type: 'FILE', string: '' }, /variable "doc": expected FILE/],
     ['x', { type: 'WINDOW', string: 'a' }, /variable "x.type"/],
     ['x', null, /variable "x": expected a typed value, got null/],
@@ -103,7 +156,10 @@ describe('plain JSON (work item) encoding', () => {
   it('writes plain shapes', () => {
     expect(toPlainJson(num('42'))).toBe(42);
     expect(toPlainJson(num('0.10'))).toBe('0.10');
-    expect(toPlainJson(samples.TABLE as Value)).toEqual([{ name: 'Ada', age: 36 }, { name: 'Alan', age: 41 }]);
+    expect(toPlainJson(samples.TABLE as Value)).toEqual([
+      { name: 'Ada', age: 36 },
+      { name: 'Alan', age: 41 },
+    ]);
     expect(toPlainJson(samples.RECORD as Value)).toEqual({ id: 7, ok: true });
   });
 
@@ -144,7 +200,10 @@ describe('validateInputs', () => {
   };
 
   it('keeps declared values and fills defaults', () => {
-    expect(validateInputs(declarations, { iStrZipCode: str('76131') })).toEqual({ iStrZipCode: str('76131'), retries: num('3') });
+    expect(validateInputs(declarations, { iStrZipCode: str('76131') })).toEqual({
+      iStrZipCode: str('76131'),
+      retries: num('3'),
+    });
   });
 
   it('names a missing required variable and its type', () => {
@@ -152,12 +211,18 @@ describe('validateInputs', () => {
   });
 
   it('names a variable of the wrong type', () => {
-    expect(() => validateInputs(declarations, { iStrZipCode: num('76131') })).toThrow('variable "iStrZipCode": expected STRING, got NUMBER');
+    expect(() => validateInputs(declarations, { iStrZipCode: num('76131') })).toThrow(
+      'variable "iStrZipCode": expected STRING, got NUMBER',
+    );
   });
 
   it('refuses undeclared variables unless told to keep them', () => {
-    expect(() => validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') })).toThrow(/variable "other" is not an input/);
-    expect(validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') }, { allowUnknown: true }).other).toEqual(str('x'));
+    expect(() => validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') })).toThrow(
+      /variable "other" is not an input/,
+    );
+    expect(
+      validateInputs(declarations, { iStrZipCode: str('1'), other: str('x') }, { allowUnknown: true }).other,
+    ).toEqual(str('x'));
   });
 });
 
@@ -166,17 +231,31 @@ describe('names are data', () => {
 
   it('refuses a variable named after Object.prototype as unknown, and keeps it when unknown ones are kept', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
-      expect(() => validateInputs(declarations, { [name]: str('x') })).toThrow(`variable "${name}" is not an input of this automation (inputs: message)`);
+      expect(() => validateInputs(declarations, { [name]: str('x') })).toThrow(
+        `variable "${name}" is not an input of this automation (inputs: message)`,
+      );
     }
-    const kept = validateInputs(declarations, Object.fromEntries([['__proto__', str('a')], ['constructor', str('b')]]), { allowUnknown: true });
+    const kept = validateInputs(
+      declarations,
+      Object.fromEntries([
+        ['__proto__', str('a')],
+        ['constructor', str('b')],
+      ]),
+      { allowUnknown: true },
+    );
     expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
-    expect(Object.entries(kept)).toEqual([['__proto__', str('a')], ['constructor', str('b')]]);
+    expect(Object.entries(kept)).toEqual([
+      ['__proto__', str('a')],
+      ['constructor', str('b')],
+    ]);
   });
 });
 
 describe('values a caller cannot mean', () => {
   it('takes finite NUMBERs only', () => {
-    expect(() => fromTypedJson('amount', { type: 'NUMBER', number: '1e999' })).toThrow('variable "amount": expected NUMBER with a numeric "number"');
+    expect(() => fromTypedJson('amount', { type: 'NUMBER', number: '1e999' })).toThrow(
+      'variable "amount": expected NUMBER with a numeric "number"',
+    );
     expect(() => fromPlainJson('amount', '-1e400', 'NUMBER')).toThrow(VariableError);
     expect(fromPlainJson('amount', '1e300', 'NUMBER')).toEqual(num('1e300'));
   });
@@ -185,14 +264,19 @@ describe('values a caller cannot mean', () => {
     for (const text of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-00-10', '2026-13-01']) {
       expect(() => fromTypedJson('due', { type: 'DATETIME', string: text }), text).toThrow(VariableError);
     }
-    for (const text of ['2028-02-29', '2026-12-31T23:59:59Z', '2026-04-30 10:00']) expect(fromPlainJson('due', text, 'DATETIME')).toEqual({ type: 'DATETIME', value: text });
+    for (const text of ['2028-02-29', '2026-12-31T23:59:59Z', '2026-04-30 10:00'])
+      expect(fromPlainJson('due', text, 'DATETIME')).toEqual({ type: 'DATETIME', value: text });
   });
 
   it('refuses JSON nested past the limit before reading it, naming the variable', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 5000; i++) deep = [deep];
-    expect(() => fromPlainJson('items', deep, 'LIST')).toThrow('variable "items": expected JSON nested at most 64 levels deep, got an array');
-    expect(() => fromPlainJson('items', `${'['.repeat(100)}${']'.repeat(100)}`, 'LIST', 64)).toThrow(/JSON text nested at most 64 levels deep/);
+    expect(() => fromPlainJson('items', deep, 'LIST')).toThrow(
+      'variable "items": expected JSON nested at most 64 levels deep, got an array',
+    );
+    expect(() => fromPlainJson('items', `${'['.repeat(100)}${']'.repeat(100)}`, 'LIST', 64)).toThrow(
+      /JSON text nested at most 64 levels deep/,
+    );
     expect(fromPlainJson('items', `${'['.repeat(10)}${']'.repeat(10)}`, 'LIST').type).toBe('LIST');
     expect(nestsDeeperThan({ a: [{ b: [] }] }, 4)).toBe(false);
     expect(nestsDeeperThan({ a: [{ b: [] }] }, 3)).toBe(true);

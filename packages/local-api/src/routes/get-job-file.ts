@@ -12,5 +12,10 @@ export const getJobFile = (core: Core, skills: Skills) => async (req: Request, r
   const name = segments.join('/');
   const file = job.outputFiles.find((f) => f.name === name);
   if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
-  await sendJobFile(res, jobPaths(job.workDir).outputDir, file.name, () => new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`));
+  await sendJobFile(
+    res,
+    jobPaths(job.workDir).outputDir,
+    file.name,
+    () => new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`),
+  );
 };

@@ -8,11 +8,17 @@ import type { Skills } from '../skills.js';
 import { requiredQuery } from './query.js';
 
 /** Reads `uuid` and `msUnixTime` and finds that job of that skill, or says precisely why not. */
-export const findJob = async (core: Core, skills: Skills, req: Request): Promise<{ job: Job; uuid: string; msUnixTime: string }> => {
+export const findJob = async (
+  core: Core,
+  skills: Skills,
+  req: Request,
+): Promise<{ job: Job; uuid: string; msUnixTime: string }> => {
   const uuid = requiredQuery(req, 'uuid');
   const msUnixTime = requiredQuery(req, 'msUnixTime');
-  if (!/^\d{1,16}$/.test(msUnixTime)) throw new LocalApiError('BAD_REQUEST', `msUnixTime must be a job number (digits), got "${msUnixTime}"`);
-  if (!(await skills.find(uuid))) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+  if (!/^\d{1,16}$/.test(msUnixTime))
+    throw new LocalApiError('BAD_REQUEST', `msUnixTime must be a job number (digits), got "${msUnixTime}"`);
+  if (!(await skills.find(uuid)))
+    throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
   const jobId = await jobIdOf(core, uuid, msUnixTime);
   const job = jobId === undefined ? undefined : await core.jobs.find(jobId);
   if (!job) throw new LocalApiError('NOT_FOUND', `skill ${uuid} has no job ${msUnixTime}`);
@@ -36,7 +42,13 @@ export const getJob = (core: Core, skills: Skills) => async (req: Request, res: 
     exitCode: a.exitCode,
   }));
   // EMILY's documented fields first; `attempt` and `attempts` are botgate's additions.
-  const base = { status: mapJobState(job.state), uuid, msUnixTime, createdAt: job.createdAt.toISOString(), startedAt: job.startedAt?.toISOString() ?? null };
+  const base = {
+    status: mapJobState(job.state),
+    uuid,
+    msUnixTime,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+  };
   const runs = { attempt: job.attempt, attempts };
   if (!isFinal(job.state)) {
     res.json({ ...base, ...runs });

@@ -5,13 +5,15 @@ import { LocalApiError } from '../errors.js';
 export const singleQuery = (req: Request, name: string): string | undefined => {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new LocalApiError('BAD_REQUEST', `query parameter "${name}" must be given once, as text`);
+  if (typeof value !== 'string')
+    throw new LocalApiError('BAD_REQUEST', `query parameter "${name}" must be given once, as text`);
   return value;
 };
 
 export const requiredQuery = (req: Request, name: string): string => {
   const value = singleQuery(req, name);
-  if (value === undefined || value === '') throw new LocalApiError('BAD_REQUEST', `query parameter "${name}" is required`);
+  if (value === undefined || value === '')
+    throw new LocalApiError('BAD_REQUEST', `query parameter "${name}" is required`);
   return value;
 };
 

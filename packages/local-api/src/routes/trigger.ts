@@ -43,7 +43,8 @@ export const receiveUploads = (options: TriggerOptions): RequestHandler[] => {
   ];
 };
 
-const textFields = (body: unknown): Array<[string, unknown]> => (typeof body === 'object' && body !== null ? Object.entries(body as Record<string, unknown>) : []);
+const textFields = (body: unknown): Array<[string, unknown]> =>
+  typeof body === 'object' && body !== null ? Object.entries(body as Record<string, unknown>) : [];
 
 /** `GET|POST /api?uuid=`: queue the skill; answer its `msUnixTime` once the job is committed. */
 export const trigger = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
@@ -52,10 +53,14 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
   describeRequest(res, { automationId: skill.automationId });
   const key = req.get('idempotency-key');
-  if (key !== undefined && (key === '' || key.length > 200)) throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
+  if (key !== undefined && (key === '' || key.length > 200))
+    throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
 
   // Entries, not assignments: a field named `__proto__` is a field, and must not set a prototype.
-  const inputs: Record<string, unknown> = Object.fromEntries([...Object.entries(req.query).filter(([name]) => !reservedQuery.has(name)), ...textFields(req.body)]);
+  const inputs: Record<string, unknown> = Object.fromEntries([
+    ...Object.entries(req.query).filter(([name]) => !reservedQuery.has(name)),
+    ...textFields(req.body),
+  ]);
   const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
   const files: InputFile[] = uploaded.map((file) => ({ name: file.originalname, path: file.path, move: true }));
 
@@ -74,6 +79,10 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   });
   describeRequest(res, { jobId: job.id });
   msUnixTime ??= await msUnixTimeOfJob(core, job.id);
-  if (msUnixTime === undefined) throw new LocalApiError('NOT_FOUND', `the Idempotency-Key was used for job ${job.id}, which is not a local API job`);
+  if (msUnixTime === undefined)
+    throw new LocalApiError(
+      'NOT_FOUND',
+      `the Idempotency-Key was used for job ${job.id}, which is not a local API job`,
+    );
   res.json({ msUnixTime });
 };

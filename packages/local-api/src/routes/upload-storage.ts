@@ -26,12 +26,22 @@ export const createUploadStorage = (totalLimit: number): multer.StorageEngine =>
           size += chunk.length;
           request.uploadedBytes = (request.uploadedBytes ?? 0) + chunk.length;
           if (request.uploadedBytes > totalLimit) {
-            next(Object.assign(new Error(`the request's files are over ${totalLimit} bytes together (uploadTotalLimit)`), { code: 'LIMIT_TOTAL_SIZE' }));
+            next(
+              Object.assign(new Error(`the request's files are over ${totalLimit} bytes together (uploadTotalLimit)`), {
+                code: 'LIMIT_TOTAL_SIZE',
+              }),
+            );
           } else next(null, chunk);
         },
       });
       pipeline(file.stream, count, createWriteStream(path)).then(
-        () => done(null, { destination: request.uploadTemp as string, filename: path.slice(path.lastIndexOf('/') + 1), path, size }),
+        () =>
+          done(null, {
+            destination: request.uploadTemp as string,
+            filename: path.slice(path.lastIndexOf('/') + 1),
+            path,
+            size,
+          }),
         (error: unknown) => {
           file.stream.resume();
           void rm(path, { force: true }).finally(() => done(error as Error));

@@ -61,7 +61,14 @@ export const up = async (knex: Knex): Promise<void> => {
 };
 
 export const down = async (knex: Knex): Promise<void> => {
-  for (const table of ['process_api_delivery_attempts', 'process_api_deliveries', 'process_api_runs', 'process_api_keys', 'process_api_processes', 'process_api_settings']) {
+  for (const table of [
+    'process_api_delivery_attempts',
+    'process_api_deliveries',
+    'process_api_runs',
+    'process_api_keys',
+    'process_api_processes',
+    'process_api_settings',
+  ]) {
     await knex.schema.dropTable(table);
   }
 };

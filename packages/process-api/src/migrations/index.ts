@@ -2,4 +2,7 @@ import type { Migration } from '@botgate/core';
 import * as initial from './0001-process-api.js';
 import * as workItems from './0002-work-items.js';
 
-export const processApiMigrations: Record<string, Migration> = { '0001-process-api': initial, '0002-work-items': workItems };
+export const processApiMigrations: Record<string, Migration> = {
+  '0001-process-api': initial,
+  '0002-work-items': workItems,
+};

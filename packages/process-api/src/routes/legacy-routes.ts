@@ -10,9 +10,19 @@ import { idempotencyKeyOf, payloadOf } from './read-payload.js';
 export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
   const { process, workspaceId } = await authenticateProcessSecret(req, processes);
   describeRequest(res, { automationId: process.automationId });
-  const { run } = await runs.start(process, { payload: payloadOf(req.body, { unwrapVariables: false }) }, { idempotencyKey: idempotencyKeyOf(req) });
+  const { run } = await runs.start(
+    process,
+    { payload: payloadOf(req.body, { unwrapVariables: false }) },
+    { idempotencyKey: idempotencyKeyOf(req) },
+  );
   describeRequest(res, { jobId: run.jobId });
-  res.json({ message: 'OK', processRunId: run.runId, processId: process.processId, workspaceId, workItemId: run.workItemId });
+  res.json({
+    message: 'OK',
+    processRunId: run.runId,
+    processId: process.processId,
+    workspaceId,
+    workItemId: run.workItemId,
+  });
 };
 
 /** `GET /workspace-v1/workspaces/:ws/processes/:pid/runs/:runId`: the contract's status. */

@@ -13,14 +13,22 @@ const findRobotRun = async ({ core, processes, runs, keys }: V1Deps, req: Reques
   const found = await runs.find(process.processId, runId);
   if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
   const attempts = await core.jobs.attempts(found.job);
-  const attempt = robotRunId === undefined ? undefined : attempts.find((a) => robotRunIdOf(found.run, a) === robotRunId);
-  if (robotRunId !== undefined && !attempt) throw new ProcessApiError('NOT_FOUND', `run ${runId} has no robot run ${robotRunId}`);
+  const attempt =
+    robotRunId === undefined ? undefined : attempts.find((a) => robotRunIdOf(found.run, a) === robotRunId);
+  if (robotRunId !== undefined && !attempt)
+    throw new ProcessApiError('NOT_FOUND', `run ${runId} has no robot run ${robotRunId}`);
   return { ...found, process, workspaceId, attempts, attempt };
 };
 
 /** The files a robot run left: the output files, which belong to the run's last attempt (an earlier one's were replaced). */
 const artifactsOf = (run: Run, job: Job, attemptNumber: number) =>
-  attemptNumber === job.attempt ? job.outputFiles.map((file) => ({ id: derivedId(run.runId, 'artifact', file.name), fileName: file.name, fileSize: file.size })) : [];
+  attemptNumber === job.attempt
+    ? job.outputFiles.map((file) => ({
+        id: derivedId(run.runId, 'artifact', file.name),
+        fileName: file.name,
+        fileSize: file.size,
+      }))
+    : [];
 
 /** `GET …/runs/:runId/robotRuns`: the run's robot runs (one per attempt), first to last, as a bare array. */
 export const v1ListRobotRuns = (deps: V1Deps) => async (req: Request, res: Response) => {
@@ -47,17 +55,31 @@ export const v1RobotRunArtifacts = (deps: V1Deps) => async (req: Request, res: R
 export const v1RobotRunArtifactLink = (deps: V1Deps) => async (req: Request, res: Response) => {
   const { run, job, attempt, process } = await findRobotRun(deps, req);
   const { artifactId } = req.params as { artifactId: string };
-  const artifact = artifactsOf(run, job, (attempt as NonNullable<typeof attempt>).number).find((a) => a.id === artifactId);
-  if (!artifact) throw new ProcessApiError('NOT_FOUND', `robot run ${(req.params as { robotRunId: string }).robotRunId} has no artifact ${artifactId}`);
-  const grant = await deps.grants.sign({ kind: 'download', runId: run.runId, processId: process.processId, fileName: artifact.fileName });
-  res.json(`${deps.baseUrl(req)}/process-v1/downloads/${grant}/${artifact.fileName.split('/').map(encodeURIComponent).join('/')}`);
+  const artifact = artifactsOf(run, job, (attempt as NonNullable<typeof attempt>).number).find(
+    (a) => a.id === artifactId,
+  );
+  if (!artifact)
+    throw new ProcessApiError(
+      'NOT_FOUND',
+      `robot run ${(req.params as { robotRunId: string }).robotRunId} has no artifact ${artifactId}`,
+    );
+  const grant = await deps.grants.sign({
+    kind: 'download',
+    runId: run.runId,
+    processId: process.processId,
+    fileName: artifact.fileName,
+  });
+  res.json(
+    `${deps.baseUrl(req)}/process-v1/downloads/${grant}/${artifact.fileName.split('/').map(encodeURIComponent).join('/')}`,
+  );
 };
 
 /** `GET /process-v1/downloads/:grant/<name>`: the file a download grant names, with no key. */
-export const signedDownload = (deps: Pick<V1Deps, 'runs'>, grants: FileGrants) => async (req: Request, res: Response) => {
-  const claims = await grants.verify((req.params as { grant: string }).grant, 'download');
-  const found = await deps.runs.find(claims.processId, claims.runId);
-  const missing = () => new ProcessApiError('NOT_FOUND', `the file "${claims.fileName}" is no longer kept`);
-  if (!found || !found.job.outputFiles.some((file) => file.name === claims.fileName)) throw missing();
-  await sendJobFile(res, jobPaths(found.job.workDir).outputDir, claims.fileName, missing);
-};
+export const signedDownload =
+  (deps: Pick<V1Deps, 'runs'>, grants: FileGrants) => async (req: Request, res: Response) => {
+    const claims = await grants.verify((req.params as { grant: string }).grant, 'download');
+    const found = await deps.runs.find(claims.processId, claims.runId);
+    const missing = () => new ProcessApiError('NOT_FOUND', `the file "${claims.fileName}" is no longer kept`);
+    if (!found || !found.job.outputFiles.some((file) => file.name === claims.fileName)) throw missing();
+    await sendJobFile(res, jobPaths(found.job.workDir).outputDir, claims.fileName, missing);
+  };

@@ -34,7 +34,13 @@ const grantedStorage = (grants: FileGrants, tempDir: string): multer.StorageEngi
         const count = new Transform({
           transform(chunk: Buffer, _encoding, next) {
             size += chunk.length;
-            if (size > grant.fileSize) next(new ProcessApiError('PAYLOAD_TOO_LARGE', `the file is larger than the ${grant.fileSize} bytes its upload was granted for`));
+            if (size > grant.fileSize)
+              next(
+                new ProcessApiError(
+                  'PAYLOAD_TOO_LARGE',
+                  `the file is larger than the ${grant.fileSize} bytes its upload was granted for`,
+                ),
+              );
             else next(null, chunk);
           },
         });
@@ -58,12 +64,26 @@ const grantedStorage = (grants: FileGrants, tempDir: string): multer.StorageEngi
  * workspace key (the grant is the credential). Answers 204 like S3; the file is the work item's
  * once its grant is marked used, in the same transaction.
  */
-export const uploadReceiver = (grants: FileGrants, workItems: WorkItems, tempDir: string, uploadLimit: number): { before: RequestHandler[]; handler: (req: Request, res: Response) => Promise<void> } => ({
-  before: [multer({ storage: grantedStorage(grants, tempDir), limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: uploadLimit } }).single('file')],
+export const uploadReceiver = (
+  grants: FileGrants,
+  workItems: WorkItems,
+  tempDir: string,
+  uploadLimit: number,
+): { before: RequestHandler[]; handler: (req: Request, res: Response) => Promise<void> } => ({
+  before: [
+    multer({
+      storage: grantedStorage(grants, tempDir),
+      limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: uploadLimit },
+    }).single('file'),
+  ],
   async handler(req: Request, res: Response) {
     const request = req as Received;
     const file = req.file;
-    if (!file || !request.grant) throw new ProcessApiError('BAD_REQUEST', 'post the fields of the upload request, then the file in a part named "file"');
+    if (!file || !request.grant)
+      throw new ProcessApiError(
+        'BAD_REQUEST',
+        'post the fields of the upload request, then the file in a part named "file"',
+      );
     try {
       const grant = request.grant;
       const item = await workItems.find(grant.processId, grant.workItemId);

@@ -30,7 +30,8 @@ export const pageLimit = (req: Request, max: number, fallback = Math.min(10, max
   const text = req.query.limit;
   if (text === undefined) return fallback;
   const limit = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(limit >= 1 && limit <= max)) throw new ProcessApiError('BAD_REQUEST', `limit must be a whole number from 1 to ${max}`);
+  if (!(limit >= 1 && limit <= max))
+    throw new ProcessApiError('BAD_REQUEST', `limit must be a whole number from 1 to ${max}`);
   return limit;
 };
 
@@ -42,128 +43,194 @@ const findRun = async (runs: Runs, processId: string, req: Request): Promise<{ r
 };
 
 /** `POST …/runs`: one run; the body is the payload, or `{ "variables": payload }`. */
-export const v1Trigger = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
-  const { run } = await runs.start(process, { payload: payloadOf(req.body, { unwrapVariables: true }) }, { idempotencyKey: idempotencyKeyOf(req) });
-  describeRequest(res, { automationId: process.automationId, jobId: run.jobId });
-  res.json({ id: run.runId, workItemIds: [run.workItemId] });
-};
+export const v1Trigger =
+  ({ processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+    const { run } = await runs.start(
+      process,
+      { payload: payloadOf(req.body, { unwrapVariables: true }) },
+      { idempotencyKey: idempotencyKeyOf(req) },
+    );
+    describeRequest(res, { automationId: process.automationId, jobId: run.jobId });
+    res.json({ id: run.runId, workItemIds: [run.workItemId] });
+  };
 
 /** `POST …/runs-batch`: a JSON array, one run per element. Every element is checked before any run starts. */
-export const v1TriggerBatch = ({ core, processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
-  if (!Array.isArray(req.body) || req.body.length === 0) throw new ProcessApiError('BAD_REQUEST', 'the body must be a non-empty JSON array of payloads');
-  if (req.body.length > 1000) throw new ProcessApiError('PAYLOAD_TOO_LARGE', 'at most 1000 runs per batch');
-  const payloads = (req.body as unknown[]).map((item, index) => payloadOf(item, { unwrapVariables: true }, `element ${index}`));
-  // All or nothing: every element is checked before the first run is queued.
-  payloads.forEach((payload) => declaredInputs(core, process, payload));
-  const key = idempotencyKeyOf(req);
-  const started = [];
-  for (const [index, payload] of payloads.entries()) {
-    started.push(await runs.start(process, { payload }, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` }));
-  }
-  res.json({ data: started.map(({ run }) => ({ id: run.runId, workItemIds: [run.workItemId] })) });
-};
+export const v1TriggerBatch =
+  ({ core, processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+    if (!Array.isArray(req.body) || req.body.length === 0)
+      throw new ProcessApiError('BAD_REQUEST', 'the body must be a non-empty JSON array of payloads');
+    if (req.body.length > 1000) throw new ProcessApiError('PAYLOAD_TOO_LARGE', 'at most 1000 runs per batch');
+    const payloads = (req.body as unknown[]).map((item, index) =>
+      payloadOf(item, { unwrapVariables: true }, `element ${index}`),
+    );
+    // All or nothing: every element is checked before the first run is queued.
+    payloads.forEach((payload) => declaredInputs(core, process, payload));
+    const key = idempotencyKeyOf(req);
+    const started = [];
+    for (const [index, payload] of payloads.entries()) {
+      started.push(
+        await runs.start(process, { payload }, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` }),
+      );
+    }
+    res.json({ data: started.map(({ run }) => ({ id: run.runId, workItemIds: [run.workItemId] })) });
+  };
 
-export const v1GetRun = ({ core, processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-  const { run, job } = await findRun(runs, process.processId, req);
-  res.json(runView(run, job, await core.jobs.attempts(job), process, workspaceId));
-};
+export const v1GetRun =
+  ({ core, processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, req);
+    res.json(runView(run, job, await core.jobs.attempts(job), process, workspaceId));
+  };
 
 /**
  * `GET …/runs?limit=&cursor=`: newest first, a page at a time; `next` is the whole URL of the
  * next page (null on the last), `cursor` there the run number the page ended before.
  */
-export const v1ListRuns = ({ core, processes, runs, keys, baseUrl }: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-  const limit = pageLimit(req, 100);
-  const cursor = req.query.cursor;
-  if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor))) throw new ProcessApiError('BAD_REQUEST', 'cursor must come from the next URL of the page before');
-  const found = await runs.list(process.processId, limit + 1, cursor === undefined ? undefined : Number(cursor));
-  const page = found.slice(0, limit);
-  const data = await Promise.all(page.map(async ({ run, job }) => runView(run, job, await core.jobs.attempts(job), process, workspaceId)));
-  const hasMore = found.length > limit;
-  const next = hasMore ? `${baseUrl(req)}${req.baseUrl}${req.path}?${new URLSearchParams({ limit: String(limit), cursor: String(page.at(-1)?.run.runNo) })}` : null;
-  res.json({ next, has_more: hasMore, data });
-};
+export const v1ListRuns =
+  ({ core, processes, runs, keys, baseUrl }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
+    const limit = pageLimit(req, 100);
+    const cursor = req.query.cursor;
+    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor)))
+      throw new ProcessApiError('BAD_REQUEST', 'cursor must come from the next URL of the page before');
+    const found = await runs.list(process.processId, limit + 1, cursor === undefined ? undefined : Number(cursor));
+    const page = found.slice(0, limit);
+    const data = await Promise.all(
+      page.map(async ({ run, job }) => runView(run, job, await core.jobs.attempts(job), process, workspaceId)),
+    );
+    const hasMore = found.length > limit;
+    const next = hasMore
+      ? `${baseUrl(req)}${req.baseUrl}${req.path}?${new URLSearchParams({ limit: String(limit), cursor: String(page.at(-1)?.run.runNo) })}`
+      : null;
+    res.json({ next, has_more: hasMore, data });
+  };
 
 /** `GET …/runs/:runId/work-items`: the run's input work items, then those the robot wrote (each file downloadable under its name). */
-export const v1WorkItems = ({ processes, runs, keys, workItems }: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
-  const found = await findRun(runs, process.processId, req);
-  const { run, job } = found;
-  const includeData = req.query.includeData === 'true';
-  const items = await workItems.ofRun(run.runId);
-  // Runs from before work items had rows of their own: the job's work item.
-  const inputs =
-    items.length > 0
-      ? items.map((item) => workItemView(item, found, process, workspaceId, includeData))
-      : [{ id: run.workItemId, processRunId: run.runId, state: workItemStateOf(job), files: job.inputFiles.map((f) => ({ name: f.name, size: f.size })), ...(includeData ? { payload: job.workItem ?? {} } : {}) }];
-  const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/work-items`;
-  const outputs = job.outputWorkItems.map((item, index) => {
-    const id = derivedId(run.runId, 'output-work-item', index);
-    return {
-      id,
-      processRunId: run.runId,
-      state: 'PENDING',
-      files: item.files.map((file) => ({ name: file.name, downloadPath: `${base}/${id}/files/${encodeURIComponent(file.name)}` })),
-      ...(includeData ? { payload: item.payload } : {}),
-    };
-  });
-  res.json({ next: null, has_more: false, data: [...inputs, ...outputs] });
-};
+export const v1WorkItems =
+  ({ processes, runs, keys, workItems }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
+    const found = await findRun(runs, process.processId, req);
+    const { run, job } = found;
+    const includeData = req.query.includeData === 'true';
+    const items = await workItems.ofRun(run.runId);
+    // Runs from before work items had rows of their own: the job's work item.
+    const inputs =
+      items.length > 0
+        ? items.map((item) => workItemView(item, found, process, workspaceId, includeData))
+        : [
+            {
+              id: run.workItemId,
+              processRunId: run.runId,
+              state: workItemStateOf(job),
+              files: job.inputFiles.map((f) => ({ name: f.name, size: f.size })),
+              ...(includeData ? { payload: job.workItem ?? {} } : {}),
+            },
+          ];
+    const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/work-items`;
+    const outputs = job.outputWorkItems.map((item, index) => {
+      const id = derivedId(run.runId, 'output-work-item', index);
+      return {
+        id,
+        processRunId: run.runId,
+        state: 'PENDING',
+        files: item.files.map((file) => ({
+          name: file.name,
+          downloadPath: `${base}/${id}/files/${encodeURIComponent(file.name)}`,
+        })),
+        ...(includeData ? { payload: item.payload } : {}),
+      };
+    });
+    res.json({ next: null, has_more: false, data: [...inputs, ...outputs] });
+  };
 
 /** `GET …/runs/:runId/work-items/:workItemId/files/:fileName`: a file of one of the run's work items, input or output, by its name. */
-export const v1WorkItemFile = ({ processes, runs, keys, workItems }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
-  const { run, job } = await findRun(runs, process.processId, req);
-  const { workItemId, fileName } = req.params as { workItemId: string; fileName: string };
-  const missing = () => new ProcessApiError('NOT_FOUND', `work item ${workItemId} of run ${run.runId} has no file "${fileName}"`);
-  const index = job.outputWorkItems.findIndex((_item, i) => derivedId(run.runId, 'output-work-item', i) === workItemId);
-  if (index >= 0) {
-    const file = job.outputWorkItems[index]?.files.find((f) => f.name === fileName);
-    if (!file) throw missing();
-    await sendJobFile(res, job.workDir, file.path, missing);
-    return;
-  }
-  const item = (await workItems.ofRun(run.runId)).find((i) => i.id === workItemId);
-  const stored = item?.files.find((f) => f.name === fileName);
-  if (!item || !stored) throw missing();
-  await sendJobFile(res, workItems.folderOf(item), stored.name, missing);
-};
+export const v1WorkItemFile =
+  ({ processes, runs, keys, workItems }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
+    const { run, job } = await findRun(runs, process.processId, req);
+    const { workItemId, fileName } = req.params as { workItemId: string; fileName: string };
+    const missing = () =>
+      new ProcessApiError('NOT_FOUND', `work item ${workItemId} of run ${run.runId} has no file "${fileName}"`);
+    const index = job.outputWorkItems.findIndex(
+      (_item, i) => derivedId(run.runId, 'output-work-item', i) === workItemId,
+    );
+    if (index >= 0) {
+      const file = job.outputWorkItems[index]?.files.find((f) => f.name === fileName);
+      if (!file) throw missing();
+      await sendJobFile(res, job.workDir, file.path, missing);
+      return;
+    }
+    const item = (await workItems.ofRun(run.runId)).find((i) => i.id === workItemId);
+    const stored = item?.files.find((f) => f.name === fileName);
+    if (!item || !stored) throw missing();
+    await sendJobFile(res, workItems.folderOf(item), stored.name, missing);
+  };
 
-const artifactsOf = (run: Run, job: Job) => job.outputFiles.map((file) => ({ id: derivedId(run.runId, 'artifact', file.name), fileName: file.name, size: file.size }));
+const artifactsOf = (run: Run, job: Job) =>
+  job.outputFiles.map((file) => ({
+    id: derivedId(run.runId, 'artifact', file.name),
+    fileName: file.name,
+    size: file.size,
+  }));
 
 /** `GET …/runs/:runId/artifacts`: the run's output files, each with its download path. */
-export const v1Artifacts = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-  const { run, job } = await findRun(runs, process.processId, req);
-  const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/artifacts`;
-  res.json({
-    next: null,
-    has_more: false,
-    data: artifactsOf(run, job).map((a) => ({ ...a, downloadPath: `${base}/${a.id}/${a.fileName.split('/').map(encodeURIComponent).join('/')}` })),
-  });
-};
+export const v1Artifacts =
+  ({ processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, req);
+    const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/artifacts`;
+    res.json({
+      next: null,
+      has_more: false,
+      data: artifactsOf(run, job).map((a) => ({
+        ...a,
+        downloadPath: `${base}/${a.id}/${a.fileName.split('/').map(encodeURIComponent).join('/')}`,
+      })),
+    });
+  };
 
 /** `GET …/runs/:runId/artifacts/:artifactId/<name>`: one output file. */
-export const v1DownloadArtifact = ({ processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-  const { run, job } = await findRun(runs, process.processId, req);
-  const { artifactId } = req.params as { artifactId: string };
-  const artifact = artifactsOf(run, job).find((a) => a.id === artifactId);
-  if (!artifact) throw new ProcessApiError('NOT_FOUND', `run ${run.runId} has no artifact ${artifactId}`);
-  await sendJobFile(res, jobPaths(job.workDir).outputDir, artifact.fileName, () => new ProcessApiError('NOT_FOUND', `artifact ${artifactId} is no longer on disk`));
-};
+export const v1DownloadArtifact =
+  ({ processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, req);
+    const { artifactId } = req.params as { artifactId: string };
+    const artifact = artifactsOf(run, job).find((a) => a.id === artifactId);
+    if (!artifact) throw new ProcessApiError('NOT_FOUND', `run ${run.runId} has no artifact ${artifactId}`);
+    await sendJobFile(
+      res,
+      jobPaths(job.workDir).outputDir,
+      artifact.fileName,
+      () => new ProcessApiError('NOT_FOUND', `artifact ${artifactId} is no longer on disk`),
+    );
+  };
 
 export const runRequestBody = z.discriminatedUnion(
   'type',
   [
     z.object({ type: z.literal('default') }),
-    z.object({ type: z.literal('workItemIds'), workItemIds: z.array(z.string().min(1)).min(1, 'name at least one work item').max(1000, 'at most 1000 work items') }),
+    z.object({
+      type: z.literal('workItemIds'),
+      workItemIds: z
+        .array(z.string().min(1))
+        .min(1, 'name at least one work item')
+        .max(1000, 'at most 1000 work items'),
+    }),
   ],
-  { error: 'type must be "default" (a run with an empty work item) or "workItemIds" (with workItemIds: the ids of work items made before)' },
+  {
+    error:
+      'type must be "default" (a run with an empty work item) or "workItemIds" (with workItemIds: the ids of work items made before)',
+  },
 );
 
 /**
@@ -171,24 +238,39 @@ export const runRequestBody = z.discriminatedUnion(
  * `{ "type": "workItemIds", "workItemIds": […] }` one run over work items made before, none of
  * which may be in a run already.
  */
-export const v1RunRequest = ({ processes, runs, keys, workItems }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
-  const body = parseInput(runRequestBody, req.body ?? {}, 'body');
-  let started;
-  if (body.type === 'default') started = await runs.start(process, { payload: {} }, { idempotencyKey: idempotencyKeyOf(req) });
-  else {
-    const ids = [...new Set(body.workItemIds)];
-    const items = await workItems.findMany(process.processId, ids);
-    const unknown = ids.filter((id) => !items.some((item) => item.id === id));
-    if (unknown.length > 0) throw new ProcessApiError('NOT_FOUND', `no work item ${unknown.join(', ')} in process ${process.processId}`);
-    const busy = items.filter((item) => item.runId !== null);
-    if (busy.length > 0) throw new ProcessApiError('CONFLICT', `work item ${busy.map((item) => item.id).join(', ')} is in a run already`);
-    // In the order asked for.
-    started = await runs.start(process, { items: ids.map((id) => items.find((item) => item.id === id) as WorkItem), takenFrom: null }, { idempotencyKey: idempotencyKeyOf(req) });
-  }
-  describeRequest(res, { automationId: process.automationId, jobId: started.run.jobId });
-  res.json({ id: started.run.runId, workItemIds: body.type === 'default' ? [started.run.workItemId] : [...new Set(body.workItemIds)] });
-};
+export const v1RunRequest =
+  ({ processes, runs, keys, workItems }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+    const body = parseInput(runRequestBody, req.body ?? {}, 'body');
+    let started;
+    if (body.type === 'default')
+      started = await runs.start(process, { payload: {} }, { idempotencyKey: idempotencyKeyOf(req) });
+    else {
+      const ids = [...new Set(body.workItemIds)];
+      const items = await workItems.findMany(process.processId, ids);
+      const unknown = ids.filter((id) => !items.some((item) => item.id === id));
+      if (unknown.length > 0)
+        throw new ProcessApiError('NOT_FOUND', `no work item ${unknown.join(', ')} in process ${process.processId}`);
+      const busy = items.filter((item) => item.runId !== null);
+      if (busy.length > 0)
+        throw new ProcessApiError(
+          'CONFLICT',
+          `work item ${busy.map((item) => item.id).join(', ')} is in a run already`,
+        );
+      // In the order asked for.
+      started = await runs.start(
+        process,
+        { items: ids.map((id) => items.find((item) => item.id === id) as WorkItem), takenFrom: null },
+        { idempotencyKey: idempotencyKeyOf(req) },
+      );
+    }
+    describeRequest(res, { automationId: process.automationId, jobId: started.run.jobId });
+    res.json({
+      id: started.run.runId,
+      workItemIds: body.type === 'default' ? [started.run.workItemId] : [...new Set(body.workItemIds)],
+    });
+  };
 
 export const stopBody = z.object({
   set_remaining_work_items_as_done: z.boolean().optional(),
@@ -197,11 +279,13 @@ export const stopBody = z.object({
 });
 
 /** `POST …/runs/:runId/stop`: cancels the run: a queued one never starts, a running one is stopped (its process killed). */
-export const v1StopRun = ({ core, processes, runs, keys }: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
-  parseInput(stopBody, req.body ?? {}, 'body');
-  const { job } = await findRun(runs, process.processId, req);
-  describeRequest(res, { automationId: process.automationId, jobId: job.id });
-  await core.jobs.cancel(job.id);
-  res.json({ accepted: true });
-};
+export const v1StopRun =
+  ({ core, processes, runs, keys }: V1Deps) =>
+  async (req: Request, res: Response) => {
+    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+    parseInput(stopBody, req.body ?? {}, 'body');
+    const { job } = await findRun(runs, process.processId, req);
+    describeRequest(res, { automationId: process.automationId, jobId: job.id });
+    await core.jobs.cancel(job.id);
+    res.json({ accepted: true });
+  };

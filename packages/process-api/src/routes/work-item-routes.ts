@@ -29,7 +29,8 @@ const findItem = async ({ workItems }: V1Deps, process: Process, req: Request): 
   return item;
 };
 
-const runOf = async ({ runs }: V1Deps, item: WorkItem) => (item.runId === null ? undefined : runs.find(item.processId, item.runId));
+const runOf = async ({ runs }: V1Deps, item: WorkItem) =>
+  item.runId === null ? undefined : runs.find(item.processId, item.runId);
 
 /** `POST …/work-items` `{ "payload" }`: a work item that waits for a run (`run-request`); its files come through `files/upload`. */
 export const v1CreateWorkItem = (deps: V1Deps) => async (req: Request, res: Response) => {
@@ -45,11 +46,21 @@ export const v1ListWorkItems = (deps: V1Deps) => async (req: Request, res: Respo
   const includeData = includeDataOf(req);
   const limit = pageLimit(req, 100);
   const cursor = req.query.cursor;
-  if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor))) throw new ProcessApiError('BAD_REQUEST', 'cursor must be the nextCursor of the page before');
-  const { items, hasMore } = await deps.workItems.page(process.processId, cursor === undefined ? 0 : Number(cursor), limit);
-  const data = await Promise.all(items.map(async (item) => workItemView(item, await runOf(deps, item), process, workspaceId, includeData)));
+  if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor)))
+    throw new ProcessApiError('BAD_REQUEST', 'cursor must be the nextCursor of the page before');
+  const { items, hasMore } = await deps.workItems.page(
+    process.processId,
+    cursor === undefined ? 0 : Number(cursor),
+    limit,
+  );
+  const data = await Promise.all(
+    items.map(async (item) => workItemView(item, await runOf(deps, item), process, workspaceId, includeData)),
+  );
   const nextCursor = hasMore ? String((items.at(-1) as WorkItem).seq) : null;
-  const next = nextCursor === null ? null : `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${req.path}?${new URLSearchParams({ includeData: String(includeData), limit: String(limit), cursor: nextCursor })}`;
+  const next =
+    nextCursor === null
+      ? null
+      : `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${req.path}?${new URLSearchParams({ includeData: String(includeData), limit: String(limit), cursor: nextCursor })}`;
   res.json({ data, has_more: hasMore, next, nextCursor });
 };
 
@@ -64,7 +75,8 @@ export const v1RetryWorkItem = (deps: V1Deps) => async (req: Request, res: Respo
   const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'write_work_items');
   const item = await findItem(deps, process, req);
   const state = workItemStateOf((await runOf(deps, item))?.job);
-  if (state !== 'FAILED') throw new ProcessApiError('CONFLICT', `work item ${item.id} is ${state}; only a FAILED work item can be retried`);
+  if (state !== 'FAILED')
+    throw new ProcessApiError('CONFLICT', `work item ${item.id} is ${state}; only a FAILED work item can be retried`);
   const started = await deps.runs.start(process, { items: [item], takenFrom: item.runId });
   res.json(workItemView({ ...item, runId: started.run.runId }, started, process, workspaceId, false));
 };
@@ -78,9 +90,23 @@ export const v1RequestUpload = (deps: V1Deps) => async (req: Request, res: Respo
   const { process } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'write_work_items');
   const item = await findItem(deps, process, req);
   const body = parseInput(uploadRequestBody, req.body ?? {}, 'body');
-  if (body.fileSize > deps.uploadLimit) throw new ProcessApiError('PAYLOAD_TOO_LARGE', `fileSize ${body.fileSize} is over the upload limit of ${deps.uploadLimit} bytes`);
+  if (body.fileSize > deps.uploadLimit)
+    throw new ProcessApiError(
+      'PAYLOAD_TOO_LARGE',
+      `fileSize ${body.fileSize} is over the upload limit of ${deps.uploadLimit} bytes`,
+    );
   const fileName = sanitizeFileName(body.fileName);
-  if (item.runId !== null) throw new ProcessApiError('CONFLICT', `work item ${item.id} is in a run already; files are added before its run starts`);
-  const grant = await deps.grants.sign({ kind: 'upload', workItemId: item.id, processId: process.processId, fileName, fileSize: body.fileSize });
+  if (item.runId !== null)
+    throw new ProcessApiError(
+      'CONFLICT',
+      `work item ${item.id} is in a run already; files are added before its run starts`,
+    );
+  const grant = await deps.grants.sign({
+    kind: 'upload',
+    workItemId: item.id,
+    processId: process.processId,
+    fileName,
+    fileSize: body.fileSize,
+  });
   res.json({ url: `${deps.baseUrl(req)}/process-v1/uploads`, fields: { grant } });
 };

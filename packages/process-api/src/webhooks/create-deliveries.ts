@@ -56,7 +56,16 @@ export const createDeliveries = async (core: Core, workspaceId: string, since = 
     });
     const inserted = await core
       .db('process_api_deliveries')
-      .insert({ id, run_id: row.run_id, url: row.webhook_url, body, state: 'pending', attempts: 0, next_attempt_at: now, created_at: now })
+      .insert({
+        id,
+        run_id: row.run_id,
+        url: row.webhook_url,
+        body,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+      })
       .onConflict('run_id')
       .ignore();
     created += Array.isArray(inserted) ? inserted.length : 0;

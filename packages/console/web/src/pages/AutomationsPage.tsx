@@ -81,12 +81,25 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                   <>
                     <CopyText label="uuid" value={a.localApi.uuid} testId={`uuid-${a.id}`} />
                     <CopyText label="curl" value={a.localApi.curl} testId={`local-curl-${a.id}`} />
-                    <button type="button" onClick={() => void act(`local-${a.id}`, async () => void (await api('DELETE', `/automations/${id}/local-api`)))}>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void act(
+                          `local-${a.id}`,
+                          async () => void (await api('DELETE', `/automations/${id}/local-api`)),
+                        )
+                      }
+                    >
                       Remove from API
                     </button>
                   </>
                 ) : (
-                  <button type="button" onClick={() => void act(`local-${a.id}`, async () => void (await api('POST', `/automations/${id}/local-api`)))}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(`local-${a.id}`, async () => void (await api('POST', `/automations/${id}/local-api`)))
+                    }
+                  >
                     Add to API
                   </button>
                 )}
@@ -96,12 +109,17 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                 <p className="muted">
                   process {a.processApi.processId ?? '—'} · {a.processApi.hasSecret ? 'secret set' : 'no secret'}
                 </p>
-                {shown[`secret-${a.id}`]?.map((s) => <CopyText key={s.label} {...s} />)}
+                {shown[`secret-${a.id}`]?.map((s) => (
+                  <CopyText key={s.label} {...s} />
+                ))}
                 <button
                   type="button"
                   onClick={() =>
                     void act(`secret-${a.id}`, async () => {
-                      const made = await api<{ secret: string; curl: string }>('POST', `/automations/${id}/process-api/secret`);
+                      const made = await api<{ secret: string; curl: string }>(
+                        'POST',
+                        `/automations/${id}/process-api/secret`,
+                      );
                       return [
                         { label: 'secret (shown once)', value: made.secret, testId: `secret-${a.id}` },
                         { label: 'curl', value: made.curl, testId: `secret-curl-${a.id}` },
@@ -112,14 +130,24 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                   {a.processApi.hasSecret ? 'Rotate secret' : 'Generate secret'}
                 </button>
                 {a.processApi.hasSecret && (
-                  <button type="button" onClick={() => void act(`secret-${a.id}`, async () => void (await api('DELETE', `/automations/${id}/process-api/secret`)))}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(
+                        `secret-${a.id}`,
+                        async () => void (await api('DELETE', `/automations/${id}/process-api/secret`)),
+                      )
+                    }
+                  >
                     Delete secret
                   </button>
                 )}
               </div>
               <div className="exposure">
                 <h4>Automation Anywhere API Task</h4>
-                <p className="muted">{a.apiTask ? `allocated, concurrency limit ${a.apiTask.concurrencyLimit}` : 'not allocated'}</p>
+                <p className="muted">
+                  {a.apiTask ? `allocated, concurrency limit ${a.apiTask.concurrencyLimit}` : 'not allocated'}
+                </p>
                 {isAdmin && (
                   <div className="row">
                     <label className="inline">
@@ -132,7 +160,16 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                         onChange={(e) => setLimits({ ...limits, [a.id]: Number(e.target.value) })}
                       />
                     </label>
-                    <button type="button" onClick={() => void act(`access-${a.id}`, async () => void (await api('PUT', `/automations/${id}/api-task`, { concurrencyLimit: limit })))}>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void act(
+                          `access-${a.id}`,
+                          async () =>
+                            void (await api('PUT', `/automations/${id}/api-task`, { concurrencyLimit: limit })),
+                        )
+                      }
+                    >
                       {a.apiTask ? 'Change limit' : 'Allocate'}
                     </button>
                   </div>
@@ -142,7 +179,10 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                     type="button"
                     onClick={() =>
                       void act(`access-${a.id}`, async () => {
-                        const access = await api<{ url: string; token: string; curl: string }>('POST', `/automations/${id}/api-task/access`);
+                        const access = await api<{ url: string; token: string; curl: string }>(
+                          'POST',
+                          `/automations/${id}/api-task/access`,
+                        );
                         return [
                           { label: 'URL', value: access.url, testId: `exec-url-${a.id}` },
                           { label: 'X-Authorization', value: access.token, testId: `exec-token-${a.id}` },
@@ -154,7 +194,9 @@ export const AutomationsPage = ({ isAdmin }: { isAdmin: boolean }) => {
                     Generate URL and token
                   </button>
                 )}
-                {shown[`access-${a.id}`]?.map((s) => <CopyText key={s.label} {...s} />)}
+                {shown[`access-${a.id}`]?.map((s) => (
+                  <CopyText key={s.label} {...s} />
+                ))}
               </div>
             </div>
           </article>

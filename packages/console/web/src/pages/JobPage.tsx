@@ -11,7 +11,10 @@ const Files = ({ job, kind, files }: { job: JobDetail; kind: 'input' | 'output';
     <ul>
       {files.map((file) => (
         <li key={file.name}>
-          <a href={`/console/api/jobs/${job.id}/files/${kind}/${file.name.split('/').map(encodeURIComponent).join('/')}`} download>
+          <a
+            href={`/console/api/jobs/${job.id}/files/${kind}/${file.name.split('/').map(encodeURIComponent).join('/')}`}
+            download
+          >
             {file.name}
           </a>{' '}
           <span className="muted">{file.size} bytes</span>

@@ -13,7 +13,9 @@ const adapters = ['local-api', 'process-api', 'api-task', 'console', 'cli'];
 const shownJobs = 200;
 
 const matches = (job: JobSummary, filter: Filter) =>
-  (filter.state === '' || job.state === filter.state) && (filter.automation === '' || job.automationId === filter.automation) && (filter.adapter === '' || job.adapter === filter.adapter);
+  (filter.state === '' || job.state === filter.state) &&
+  (filter.automation === '' || job.automationId === filter.automation) &&
+  (filter.adapter === '' || job.adapter === filter.adapter);
 
 /** The jobs, kept current by the server's job events: no reload, no polling by the page. */
 export const JobsPage = () => {
@@ -73,7 +75,11 @@ export const JobsPage = () => {
       <div className="filters">
         <label>
           State
-          <select aria-label="State" value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as JobState | '' })}>
+          <select
+            aria-label="State"
+            value={filter.state}
+            onChange={(e) => setFilter({ ...filter, state: e.target.value as JobState | '' })}
+          >
             <option value="">any</option>
             {jobStates.map((s) => (
               <option key={s}>{s}</option>
@@ -82,7 +88,11 @@ export const JobsPage = () => {
         </label>
         <label>
           Automation
-          <select aria-label="Automation" value={filter.automation} onChange={(e) => setFilter({ ...filter, automation: e.target.value })}>
+          <select
+            aria-label="Automation"
+            value={filter.automation}
+            onChange={(e) => setFilter({ ...filter, automation: e.target.value })}
+          >
             <option value="">any</option>
             {automations.map((a) => (
               <option key={a}>{a}</option>
@@ -91,7 +101,11 @@ export const JobsPage = () => {
         </label>
         <label>
           Adapter
-          <select aria-label="Adapter" value={filter.adapter} onChange={(e) => setFilter({ ...filter, adapter: e.target.value })}>
+          <select
+            aria-label="Adapter"
+            value={filter.adapter}
+            onChange={(e) => setFilter({ ...filter, adapter: e.target.value })}
+          >
             <option value="">any</option>
             {adapters.map((a) => (
               <option key={a}>{a}</option>

@@ -32,7 +32,9 @@ export const KeysPage = () => {
   return (
     <section>
       <h2>API keys</h2>
-      <p className="muted">Workspace keys of the Process API, sent as <code>Authorization: RC-WSKEY &lt;key&gt;</code>.</p>
+      <p className="muted">
+        Workspace keys of the Process API, sent as <code>Authorization: RC-WSKEY &lt;key&gt;</code>.
+      </p>
       {error && <p className="error">{error}</p>}
       <table>
         <thead>
@@ -59,10 +61,21 @@ export const KeysPage = () => {
         </tbody>
       </table>
       <form className="row" onSubmit={(e) => void add(e)}>
-        <input aria-label="New key name" placeholder="key name" value={name} onChange={(e) => setName(e.target.value)} required />
+        <input
+          aria-label="New key name"
+          placeholder="key name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+        />
         {permissions.map((p) => (
           <label key={p} className="inline">
-            <input type="checkbox" checked={chosen.includes(p)} onChange={(e) => setChosen(e.target.checked ? [...chosen, p] : chosen.filter((c) => c !== p))} /> {p}
+            <input
+              type="checkbox"
+              checked={chosen.includes(p)}
+              onChange={(e) => setChosen(e.target.checked ? [...chosen, p] : chosen.filter((c) => c !== p))}
+            />{' '}
+            {p}
           </label>
         ))}
         <button type="submit">Add key</button>

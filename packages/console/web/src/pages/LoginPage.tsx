@@ -11,7 +11,11 @@ export const LoginPage = ({ onLogin }: { onLogin: (session: { user: User; csrfTo
     event.preventDefault();
     setError('');
     try {
-      const session = await api<{ user: User; csrfToken: string }>('POST', '/login', useKey ? { username, apiKey: secret } : { username, password: secret });
+      const session = await api<{ user: User; csrfToken: string }>(
+        'POST',
+        '/login',
+        useKey ? { username, apiKey: secret } : { username, password: secret },
+      );
       setCsrfToken(session.csrfToken);
       onLogin(session);
     } catch (e) {
@@ -24,11 +28,24 @@ export const LoginPage = ({ onLogin }: { onLogin: (session: { user: User; csrfTo
       <h1>botgate console</h1>
       <label>
         User name
-        <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        <input
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
       </label>
       <label>
         {useKey ? 'API key' : 'Password'}
-        <input name="secret" type="password" autoComplete="current-password" value={secret} onChange={(e) => setSecret(e.target.value)} required />
+        <input
+          name="secret"
+          type="password"
+          autoComplete="current-password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          required
+        />
       </label>
       <label className="inline">
         <input type="checkbox" checked={useKey} onChange={(e) => setUseKey(e.target.checked)} /> Sign in with an API key

@@ -1,9 +1,30 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import { useEffect, useState } from 'react';
 import { Chart as ChartView } from 'react-chartjs-2';
 import { api, type JobState } from '../api';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Legend,
+);
 
 interface Overview {
   counts: Record<JobState, number>;
@@ -52,10 +73,40 @@ export const OverviewPage = () => {
           data={{
             labels,
             datasets: [
-              { type: 'bar', label: 'jobs ended / min', data: minutes.map((m) => m.ended - m.failed), backgroundColor: '#3b82f6', stack: 'jobs', yAxisID: 'jobs' },
-              { type: 'bar', label: 'not succeeded / min', data: minutes.map((m) => m.failed), backgroundColor: '#ef4444', stack: 'jobs', yAxisID: 'jobs' },
-              { type: 'line', label: 'run time (ms)', data: minutes.map((m) => m.runMs), borderColor: '#10b981', backgroundColor: '#10b981', yAxisID: 'ms', spanGaps: true },
-              { type: 'line', label: 'wait in queue (ms)', data: minutes.map((m) => m.waitMs), borderColor: '#f59e0b', backgroundColor: '#f59e0b', yAxisID: 'ms', spanGaps: true },
+              {
+                type: 'bar',
+                label: 'jobs ended / min',
+                data: minutes.map((m) => m.ended - m.failed),
+                backgroundColor: '#3b82f6',
+                stack: 'jobs',
+                yAxisID: 'jobs',
+              },
+              {
+                type: 'bar',
+                label: 'not succeeded / min',
+                data: minutes.map((m) => m.failed),
+                backgroundColor: '#ef4444',
+                stack: 'jobs',
+                yAxisID: 'jobs',
+              },
+              {
+                type: 'line',
+                label: 'run time (ms)',
+                data: minutes.map((m) => m.runMs),
+                borderColor: '#10b981',
+                backgroundColor: '#10b981',
+                yAxisID: 'ms',
+                spanGaps: true,
+              },
+              {
+                type: 'line',
+                label: 'wait in queue (ms)',
+                data: minutes.map((m) => m.waitMs),
+                borderColor: '#f59e0b',
+                backgroundColor: '#f59e0b',
+                yAxisID: 'ms',
+                spanGaps: true,
+              },
             ],
           }}
           options={{
@@ -63,8 +114,20 @@ export const OverviewPage = () => {
             maintainAspectRatio: false,
             scales: {
               x: { stacked: true },
-              jobs: { type: 'linear', position: 'left', stacked: true, beginAtZero: true, title: { display: true, text: 'jobs / min' } },
-              ms: { type: 'linear', position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'ms' } },
+              jobs: {
+                type: 'linear',
+                position: 'left',
+                stacked: true,
+                beginAtZero: true,
+                title: { display: true, text: 'jobs / min' },
+              },
+              ms: {
+                type: 'linear',
+                position: 'right',
+                beginAtZero: true,
+                grid: { drawOnChartArea: false },
+                title: { display: true, text: 'ms' },
+              },
             },
           }}
         />

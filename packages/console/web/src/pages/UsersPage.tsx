@@ -18,7 +18,13 @@ export const UsersPage = ({ self }: { self: string }) => {
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    const user = await run(() => api<UserRow & { apiKey: string }>('POST', '/users', { username: form.username, role: form.role, ...(form.password ? { password: form.password } : {}) }));
+    const user = await run(() =>
+      api<UserRow & { apiKey: string }>('POST', '/users', {
+        username: form.username,
+        role: form.role,
+        ...(form.password ? { password: form.password } : {}),
+      }),
+    );
     if (!user) return;
     setMade({ username: user.username, apiKey: user.apiKey });
     setForm({ username: '', role: 'developer', password: '' });
@@ -59,12 +65,28 @@ export const UsersPage = ({ self }: { self: string }) => {
         </tbody>
       </table>
       <form className="row" onSubmit={(e) => void add(e)}>
-        <input aria-label="New user name" placeholder="user name" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
-        <select aria-label="New user role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+        <input
+          aria-label="New user name"
+          placeholder="user name"
+          value={form.username}
+          onChange={(e) => setForm({ ...form, username: e.target.value })}
+          required
+        />
+        <select
+          aria-label="New user role"
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+        >
           <option value="developer">developer</option>
           <option value="admin">admin</option>
         </select>
-        <input aria-label="New user password" type="password" placeholder="password (optional)" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+        <input
+          aria-label="New user password"
+          type="password"
+          placeholder="password (optional)"
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
         <button type="submit">Add user</button>
       </form>
       {made && <CopyText label={`API key of ${made.username} (shown once)`} value={made.apiKey} testId="new-api-key" />}

@@ -23,8 +23,13 @@ export const createMigrationSource = (migrations: Record<string, Migration>): Kn
 });
 
 export const coreMigrations: Record<string, Migration> = {
-  '0001-jobs': jobs, '0002-work-items': workItems, '0003-claim-function': claimFunction, '0004-queue-indexes': queueIndexes,
-  '0005-attempts': attempts, '0006-change-stamps': changeStamps, '0007-work-items-list': workItemsList,
+  '0001-jobs': jobs,
+  '0002-work-items': workItems,
+  '0003-claim-function': claimFunction,
+  '0004-queue-indexes': queueIndexes,
+  '0005-attempts': attempts,
+  '0006-change-stamps': changeStamps,
+  '0007-work-items-list': workItemsList,
 };
 
 export type { Migration };
