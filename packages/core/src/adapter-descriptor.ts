@@ -1,6 +1,7 @@
-import type { Core } from './create-core.js';
+import type { Core } from './core.js';
 import type { Migration } from './queue/migrations/index.js';
 import type { Transaction } from './queue/database.js';
+import type { RemovedJobRows } from './jobs/removed-job-rows.js';
 
 /**
  * A CLI command an adapter contributes (`botgate local-api add …`), free of any CLI framework:
@@ -18,13 +19,6 @@ export interface AdapterCommand<Result = unknown> {
   options?: Array<{ name: string; description: string }>;
   run(core: Core, args: string[], options: Record<string, string | undefined>): Promise<Result>;
   format(result: Result): string;
-}
-
-/** What an adapter removed of some jobs: rows per table, and folders to remove after the commit. */
-export interface RemovedJobRows {
-  rows: Record<string, number>;
-  /** Relative to the data folder. */
-  folders?: string[];
 }
 
 /** What the server needs to know of an adapter besides its router. */

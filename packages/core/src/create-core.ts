@@ -5,8 +5,10 @@ import { createJobFinisher } from './queue/finish-job.js';
 import { createDispatcher, type StartOptions } from './concurrency/create-dispatcher.js';
 import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
 import type { CoreOptions, ResolvedCoreOptions } from './config.js';
+import type { Core } from './core.js';
 import { createExecutor } from './jobs/create-executor.js';
 import { createJobService } from './jobs/create-job-service.js';
+import { createJobEvents } from './jobs/job-events.js';
 import { retryDelay } from './jobs/retry-delay.js';
 import { createRunningJobs } from './concurrency/running-jobs.js';
 import { silentLogger } from './logger.js';
@@ -52,7 +54,7 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
  * Opens the database (migrating it), loads the catalog and returns botgate's core. Nothing runs
  * until `worker.start()`: CLI commands use the same core without taking jobs.
  */
-export const createCore = async (input: CoreOptions) => {
+export const createCore = async (input: CoreOptions): Promise<Core> => {
   const options = resolveOptions(input);
   const { logger } = options;
   const db = createDatabase(options.database);
@@ -79,8 +81,7 @@ export const createCore = async (input: CoreOptions) => {
     const storage = createStorageHealth(db, options.dataDir, nodeId, logger);
     const stamps = createChangeStamps(db, logger);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
-    // eslint-disable-next-line prefer-const -- the dispatcher and the job service call each other
-    let dispatcher: ReturnType<typeof createDispatcher>;
+    const events = createJobEvents();
     const jobs = createJobService({
       db,
       catalog,
@@ -88,7 +89,7 @@ export const createCore = async (input: CoreOptions) => {
       jsonDepth: options.jsonDepth,
       idempotencyWindowMs: options.idempotencyWindowMs,
       pollMs: options.pollMs,
-      onEnqueued: () => dispatcher.wake(),
+      events,
       isAccepting: () => accepting,
       abortLocal: (id) => registry.abort(id, 'canceled'),
     });
@@ -97,7 +98,7 @@ export const createCore = async (input: CoreOptions) => {
     const finish: JobFinisher = Object.assign((f: Parameters<JobFinisher>[0]) => storage.guard(() => written(f)), {
       written: (f: Parameters<JobFinisher>[0]) => storage.guard(() => written.written(f)),
     });
-    dispatcher = createDispatcher({
+    const dispatcher = createDispatcher({
       db,
       nodeId,
       finish,
@@ -114,8 +115,10 @@ export const createCore = async (input: CoreOptions) => {
       leaseMs: options.leaseMs,
       pollMs: options.pollMs,
       logger,
-      onFinished: jobs.notifyFinished,
+      onFinished: events.finished,
     });
+
+    events.onEnqueued(() => dispatcher.wake());
 
     const executor = createExecutor({
       db,
@@ -127,7 +130,7 @@ export const createCore = async (input: CoreOptions) => {
       registry,
       finish,
       isAccepting: () => accepting,
-      notifyFinished: jobs.notifyFinished,
+      notifyFinished: events.finished,
     });
 
     /** Running jobs whose node died go back to the queue or fail `interrupted`; their leftover processes are killed. */
@@ -226,5 +229,3 @@ export const createCore = async (input: CoreOptions) => {
     throw error;
   }
 };
-
-export type Core = Awaited<ReturnType<typeof createCore>>;

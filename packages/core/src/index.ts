@@ -1,5 +1,7 @@
-export { createCore, type Core } from './create-core.js';
+export { createCore } from './create-core.js';
+export type { Core, CoreJobs, CoreWorker } from './core.js';
 export type { CoreOptions } from './config.js';
+export type { CoreSettings, CoreSettingsInput } from './core-settings.js';
 export {
   BotgateError,
   VariableError,
@@ -51,7 +53,8 @@ export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';
 export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';
-export type { AdapterCommand, AdapterDescriptor, RemovedJobRows } from './adapter-descriptor.js';
+export type { AdapterCommand, AdapterDescriptor } from './adapter-descriptor.js';
+export type { RemovedJobRows } from './jobs/removed-job-rows.js';
 export {
   createDeliveryDispatcher,
   onJobsOf,

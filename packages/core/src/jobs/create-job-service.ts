@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
@@ -9,6 +8,7 @@ import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
 import { validateInputs, valuesFromPlain, type JsonValue, type Values } from '../variables/index.js';
 import type { Job, JobFile } from './job.js';
+import type { JobEvents } from './job-events.js';
 import { isFinal } from './job-state.js';
 import { stageInputFiles, type InputFile } from './stage-input-files.js';
 import { jobActivity, listJobChanges, newestJobId } from '../queue/job-changes.js';
@@ -48,8 +48,8 @@ export interface JobServiceDeps {
   jsonDepth: number;
   idempotencyWindowMs: number;
   pollMs: number;
-  /** Called after a job is committed, so this node's dispatcher looks at once instead of at its next poll. */
-  onEnqueued: () => void;
+  /** Told of each job committed to the queue; it tells of each ended job. */
+  events: JobEvents;
   isAccepting: () => boolean;
   /** Asks this node to stop a job it runs; false when it does not run here. */
   abortLocal: (jobId: number) => boolean;
@@ -57,10 +57,12 @@ export interface JobServiceDeps {
 
 export const createJobService = (deps: JobServiceDeps) => {
   const { db, catalog } = deps;
-  const events = new EventEmitter();
-  events.setMaxListeners(0);
+  const { events } = deps;
   const commitJob = createJobEnqueuer(db);
   const waiting = new Map<number, Set<() => void>>();
+  events.onFinished((job) => {
+    if (isFinal(job.state)) for (const done of [...(waiting.get(job.id) ?? [])]) done();
+  });
 
   const get = async (id: number): Promise<Job> => {
     const job = await getJob(db, id);
@@ -110,7 +112,7 @@ export const createJobService = (deps: JobServiceDeps) => {
           inTransaction: request.inTransaction,
         });
         if (!result.created) await rm(workDir, { recursive: true, force: true });
-        else deps.onEnqueued();
+        else events.enqueued();
         return result;
       } catch (error) {
         await rm(workDir, { recursive: true, force: true });
@@ -211,15 +213,8 @@ export const createJobService = (deps: JobServiceDeps) => {
       return job;
     },
 
-    /** @internal the dispatcher reports each job it has ended. */
-    notifyFinished(job: Job): void {
-      if (isFinal(job.state)) for (const done of [...(waiting.get(job.id) ?? [])]) done();
-      events.emit('finished', job);
-    },
-    onFinished(listener: (job: Job) => void): () => void {
-      events.on('finished', listener);
-      return () => events.off('finished', listener);
-    },
+    /** Listens to every job's end, on this node; answers the function that stops listening. */
+    onFinished: events.onFinished,
   };
   return service;
 };

@@ -1,4 +1,4 @@
-import type { RemovedJobRows } from '../adapter-descriptor.js';
+import type { RemovedJobRows } from '../jobs/removed-job-rows.js';
 import type { Knex } from 'knex';
 import { BotgateError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
