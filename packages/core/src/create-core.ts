@@ -7,7 +7,7 @@ import { createNodeId, isDeadLocalNode } from './concurrency/node-id.js';
 import type { CoreOptions, ResolvedCoreOptions } from './config.js';
 import type { Core } from './core.js';
 import { createExecutor } from './jobs/create-executor.js';
-import { createJobService } from './jobs/create-job-service.js';
+import { createJobService, type RecordedEnqueueRequest } from './jobs/create-job-service.js';
 import { createJobEvents } from './jobs/job-events.js';
 import { retryDelay } from './jobs/retry-delay.js';
 import { createRunningJobs } from './concurrency/running-jobs.js';
@@ -177,6 +177,8 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       jobs: {
         ...jobs,
         enqueue: (request: Parameters<typeof jobs.enqueue>[0]) => storage.guard(() => jobs.enqueue(request)),
+        enqueueRecorded: <Record>(request: RecordedEnqueueRequest<Record>) =>
+          storage.guard(() => jobs.enqueueRecorded(request)),
         rerun: (id: number, adapter: string) => storage.guard(() => jobs.rerun(id, adapter)),
         cancel: (id: number) => storage.guard(() => jobs.cancel(id)),
         execute: (request: Parameters<typeof executor.execute>[0]) => storage.guard(() => executor.execute(request)),

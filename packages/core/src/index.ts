@@ -33,7 +33,7 @@ export {
   type JobState,
   type FinalJobState,
 } from './jobs/job-state.js';
-export type { EnqueueRequest, JobService } from './jobs/create-job-service.js';
+export type { EnqueueRequest, JobService, RecordedEnqueueRequest } from './jobs/create-job-service.js';
 export type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';
 export type { InputFile } from './jobs/stage-input-files.js';
 export { sanitizeFileName } from './jobs/sanitize-file-name.js';

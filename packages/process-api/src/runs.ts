@@ -130,8 +130,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
         process,
         items ? (items[0] as WorkItem).payload : (source as { payload: JsonValue }).payload,
       );
-      let run: Run | undefined;
-      const { job } = await core.jobs.enqueue({
+      const { job, record: run } = await core.jobs.enqueueRecorded({
         automationId: process.automationId,
         adapter: 'process-api',
         plainInputs: declared,
@@ -139,28 +138,29 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
           ? { workItems: items.map((item) => ({ payload: item.payload, files: workItems.inputFiles(item) })) }
           : { workItem: (source as { payload: JsonValue }).payload }),
         ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-        inTransaction: async (tx, created) => {
+        record: async (tx, created) => {
           if (items) {
-            run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);
+            const run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);
             await workItems.take(
               tx,
               items.map((item) => item.id),
               run.runId,
               (source as { takenFrom: string | null }).takenFrom,
             );
-          } else {
-            run = await insert(tx, process.processId, created.id, randomUUID());
-            await workItems.insertForRun(
-              tx,
-              process.processId,
-              run.workItemId,
-              run.runId,
-              (source as { payload: JsonValue }).payload,
-            );
+            return run;
           }
+          const run = await insert(tx, process.processId, created.id, randomUUID());
+          await workItems.insertForRun(
+            tx,
+            process.processId,
+            run.workItemId,
+            run.runId,
+            (source as { payload: JsonValue }).payload,
+          );
+          return run;
         },
+        recordOf: (first) => byJob(first.id),
       });
-      run ??= await byJob(job.id);
       if (!run) throw new Error(`job ${job.id} has no process run`);
       return { run, job };
     },

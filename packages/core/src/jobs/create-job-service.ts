@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
-import type { Database } from '../queue/database.js';
+import type { Database, Transaction } from '../queue/database.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
 import { validateInputs, valuesFromPlain, type JsonValue, type Values } from '../variables/index.js';
@@ -39,6 +39,14 @@ export interface EnqueueRequest {
   workItems?: ReadonlyArray<{ payload: JsonValue; files?: readonly InputFile[] }>;
   /** Adapter rows to commit with the job (see `NewJob.inTransaction`). */
   inTransaction?: NewJob['inTransaction'];
+}
+
+/** A job and the adapter's own record of it (a run, a number the caller is answered with). */
+export interface RecordedEnqueueRequest<Record> extends Omit<EnqueueRequest, 'inTransaction'> {
+  /** Writes the adapter's record of the new job in the job's transaction: an answered record always resolves. */
+  record(tx: Transaction, job: Job): Promise<Record>;
+  /** The record the first trigger wrote, for an idempotent repeat; undefined when that job is not the adapter's. */
+  recordOf(job: Job): Promise<Record | undefined>;
 }
 
 export interface JobServiceDeps {
@@ -118,6 +126,24 @@ export const createJobService = (deps: JobServiceDeps) => {
         await rm(workDir, { recursive: true, force: true });
         throw error;
       }
+    },
+
+    /**
+     * `enqueue`, with the adapter's record of the job written in its transaction; a repeat of an
+     * idempotency key answers the record of the key's first job instead.
+     */
+    async enqueueRecorded<Record>(
+      request: RecordedEnqueueRequest<Record>,
+    ): Promise<{ job: Job; created: boolean; record: Record | undefined }> {
+      const { record: write, recordOf, ...rest } = request;
+      let written: { record: Record } | undefined;
+      const result = await service.enqueue({
+        ...rest,
+        inTransaction: async (tx, job) => {
+          written = { record: await write(tx, job) };
+        },
+      });
+      return { ...result, record: written ? written.record : await recordOf(result.job) };
     },
 
     get,

@@ -64,8 +64,7 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   const uploaded = (req.files as Express.Multer.File[] | undefined) ?? [];
   const files: InputFile[] = uploaded.map((file) => ({ name: file.originalname, path: file.path, move: true }));
 
-  let msUnixTime: string | undefined;
-  const { job } = await core.jobs.enqueue({
+  const { job, record: msUnixTime } = await core.jobs.enqueueRecorded({
     automationId: skill.automationId,
     adapter: 'local-api',
     plainInputs: inputs,
@@ -73,12 +72,10 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
     allowUnknownInputs: true,
     files,
     ...(key === undefined ? {} : { idempotencyKey: key }),
-    inTransaction: async (tx, created) => {
-      msUnixTime = await allocateMsUnixTime(tx, uuid, created.id);
-    },
+    record: (tx, created) => allocateMsUnixTime(tx, uuid, created.id),
+    recordOf: (first) => msUnixTimeOfJob(core, first.id),
   });
   describeRequest(res, { jobId: job.id });
-  msUnixTime ??= await msUnixTimeOfJob(core, job.id);
   if (msUnixTime === undefined)
     throw new LocalApiError(
       'NOT_FOUND',
