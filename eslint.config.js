@@ -32,8 +32,15 @@ export default tseslint.config(
     },
   },
   {
-    // Adapters and the server use only core's public entry.
-    files: ['packages/local-api/**/*.ts', 'packages/process-api/**/*.ts', 'packages/api-task/**/*.ts', 'apps/**/*.ts'],
+    // Adapters, the console and the server use only core's public entry, and reach the database
+    // through core: knex is core's (issue 17's storage seam).
+    files: [
+      'packages/local-api/**/*.ts',
+      'packages/process-api/**/*.ts',
+      'packages/api-task/**/*.ts',
+      'packages/console/**/*.ts',
+      'apps/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -43,6 +50,7 @@ export default tseslint.config(
               group: ['@botgate/core/*', '**/packages/core/src/**'],
               message: 'import @botgate/core, its public entry',
             },
+            { group: ['knex', 'knex/*'], message: "the database is core's: use what @botgate/core exports" },
           ],
         },
       ],

@@ -48,7 +48,7 @@ export { createDatabase, isSqlite, lockKey } from './queue/database.js';
 export { sql } from './queue/sql.js';
 export { createSequence } from './queue/sequence.js';
 export type { Transaction } from './queue/database.js';
-export type { Migration } from './queue/migrations/index.js';
+export type { Migration, MigrationDatabase } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';
 export { parseDuration } from './duration.js';

@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   // Passwords and API keys only as scrypt hashes.
   await knex.schema.createTable('api_task_users', (t) => {
     t.increments('id').primary();
@@ -21,7 +21,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('api_task_allocations');
   await knex.schema.dropTable('api_task_users');
 };

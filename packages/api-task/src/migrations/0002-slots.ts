@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
 /** Real-time runs in flight per allocation and node, so `concurrencyLimit` holds across a cluster. */
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.createTable('api_task_slots', (t) => {
     t.string('allocation_id', 64).notNullable();
     t.string('node_id', 200).notNullable();
@@ -12,6 +12,6 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('api_task_slots');
 };

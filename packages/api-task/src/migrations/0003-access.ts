@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
 /**
  * Access checked against records: each user's access stamp (every token names the one it was
  * signed under), the tokens signed out before they expire, and the failed sign-ins counted by
  * every node (rate-limiter-flexible's table, made here so that it follows the migrations).
  */
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.alterTable('api_task_users', (t) => {
     t.string('access_stamp', 40).notNullable().defaultTo('');
   });
@@ -27,7 +27,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('api_task_login_limits');
   await knex.schema.dropTable('api_task_revoked_tokens');
   await knex.schema.alterTable('api_task_users', (t) => {

@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
 /** Bot deploys (`v3/automations/deploy`): a queued job each, with the Control Room's names for it and where to call back. */
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.createTable('api_task_deployments', (t) => {
     t.string('deployment_id', 64).primary();
     t.integer('job_id').notNullable().unique();
@@ -16,6 +16,6 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('api_task_deployments');
 };

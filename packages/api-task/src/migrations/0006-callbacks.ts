@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
 /** A deploy's callback (`callbackInfo`), kept until delivered (or given up), and every attempt at it. */
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.createTable('api_task_callbacks', (t) => {
     t.string('id', 64).primary();
     t.string('deployment_id', 64).notNullable().unique();
@@ -27,7 +27,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('api_task_callback_attempts');
   await knex.schema.dropTable('api_task_callbacks');
 };

@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   // A skill keeps its uuid for good: removing it from the API only disables it, so adding it
   // again gives callers back the uuid they already have, as EMILY's skill uuid does.
   await knex.schema.createTable('local_api_skills', (t) => {
@@ -17,7 +17,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('local_api_jobs');
   await knex.schema.dropTable('local_api_skills');
 };

@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.createTable('process_api_settings', (t) => {
     t.string('key', 100).primary();
     t.text('value').notNullable();
@@ -60,7 +60,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   for (const table of [
     'process_api_delivery_attempts',
     'process_api_deliveries',

@@ -1,11 +1,11 @@
-import type { Knex } from 'knex';
+import type { MigrationDatabase } from '@botgate/core';
 
 /**
  * Process work items, as Robocorp keeps them: made before a run (`POST …/work-items`, with files
  * uploaded through a grant) or with it (`POST …/runs`), each in at most one run at a time. A
  * grant used once is kept until it expires, so it cannot be used again.
  */
-export const up = async (knex: Knex): Promise<void> => {
+export const up = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.createTable('process_api_work_items', (t) => {
     // The order items were made in: the cursor of their pages.
     t.increments('seq').primary();
@@ -28,7 +28,7 @@ export const up = async (knex: Knex): Promise<void> => {
   });
 };
 
-export const down = async (knex: Knex): Promise<void> => {
+export const down = async (knex: MigrationDatabase): Promise<void> => {
   await knex.schema.dropTable('process_api_used_grants');
   await knex.schema.alterTable('process_api_runs', (t) => {
     t.unique(['work_item_id']);

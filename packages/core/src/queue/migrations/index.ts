@@ -7,9 +7,12 @@ import * as attempts from './0005-attempts.js';
 import * as changeStamps from './0006-change-stamps.js';
 import * as workItemsList from './0007-work-items-list.js';
 
-interface Migration {
-  up: (knex: Knex) => Promise<void>;
-  down: (knex: Knex) => Promise<void>;
+/** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
+export type MigrationDatabase = Knex;
+
+export interface Migration {
+  up: (knex: MigrationDatabase) => Promise<void>;
+  down: (knex: MigrationDatabase) => Promise<void>;
 }
 
 /**
@@ -31,5 +34,3 @@ export const coreMigrations: Record<string, Migration> = {
   '0006-change-stamps': changeStamps,
   '0007-work-items-list': workItemsList,
 };
-
-export type { Migration };
