@@ -53,7 +53,7 @@ describe("Automation Anywhere's deploy callback", () => {
       await waitFor('the first callback (answered 500)', async () => (received.length === 1 ? true : undefined));
       const core = await observe(dataDir, catalog, env);
       await waitFor('the failed attempt to be recorded', async () =>
-        (await core.db('api_task_callback_attempts')).length === 1 ? true : undefined,
+        (await core.store('api-task').table('api_task_callback_attempts')).length === 1 ? true : undefined,
       );
       // Killed before the retry is due (3 s): the callback is a row, the retry survives.
       server.process.kill('SIGKILL');
@@ -81,13 +81,15 @@ describe("Automation Anywhere's deploy callback", () => {
       await waitFor(
         'the delivery to be settled',
         async () =>
-          ((await core.db('api_task_callbacks').first()) as { state: string } | undefined)?.state === 'delivered' ||
-          undefined,
+          ((await core.store('api-task').table('api_task_callbacks').first()) as { state: string } | undefined)
+            ?.state === 'delivered' || undefined,
       );
       expect(
-        ((await core.db('api_task_callback_attempts').orderBy('attempt')) as Array<{ status: number }>).map(
-          (a) => a.status,
-        ),
+        (
+          (await core.store('api-task').table('api_task_callback_attempts').orderBy('attempt')) as Array<{
+            status: number;
+          }>
+        ).map((a) => a.status),
       ).toEqual([500, 200]);
       // Delivered once: nothing more comes.
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -34,7 +34,7 @@ const toAllocation = (row: AllocationRow): Allocation => ({
  * stamped cache of its token's verdict, sees it on the next call on every node.
  */
 export const createAllocations = (core: Core) => {
-  const table = () => core.db<AllocationRow>('api_task_allocations');
+  const table = () => core.store('api-task').table<AllocationRow>('api_task_allocations');
 
   return {
     /** Creates or updates the allocation of the automation with this `fileId`. */

@@ -26,12 +26,13 @@ const callbackBody = (core: Core, deployment: Deployment, job: Parameters<typeof
  */
 export const createCallbackDispatcher = (core: Core, options: CallbackDispatcherOptions = {}) => {
   const deployments = createDeployments(core);
+  const store = core.store('api-task');
   const collect = async (): Promise<void> => {
     for (const { deployment, job } of await deployments.awaitingCallback(500)) {
       if (!isFinal(job.state) || !deployment.callback) continue;
       const now = Date.now();
-      await core
-        .db('api_task_callbacks')
+      await store
+        .table('api_task_callbacks')
         .insert({
           id: randomUUID(),
           deployment_id: deployment.deploymentId,
@@ -47,7 +48,7 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
     }
   };
   return createDeliveryDispatcher({
-    db: core.db,
+    store,
     tables: { deliveries: 'api_task_callbacks', attempts: 'api_task_callback_attempts' },
     collect,
     headersOf: async (delivery) => (await deployments.callbackHeaders(delivery.deployment_id as string)) ?? {},

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, toTypedJson, type Automation, type Core, type Job, type Values } from '@botgate/core';
+import { toTypedJson, type Automation, type Core, type Job, type Values } from '@botgate/core';
 import type { User } from './auth/users.js';
 
 export interface Deployment {
@@ -62,7 +62,7 @@ export const activityStatusOf = (job: Pick<Job, 'state'>): string =>
 
 /** Bot deploys over core jobs: the deploy's row commits with its job. */
 export const createDeployments = (core: Core) => {
-  const table = () => core.db<DeploymentRow>('api_task_deployments');
+  const table = () => core.store('api-task').table<DeploymentRow>('api_task_deployments');
   const withJobs = async (rows: DeploymentRow[]): Promise<Array<{ deployment: Deployment; job: Job }>> => {
     const found = await Promise.all(
       rows.map(async (row) => ({ deployment: toDeployment(row), job: await core.jobs.find(Number(row.job_id)) })),
@@ -91,14 +91,13 @@ export const createDeployments = (core: Core) => {
         callback_headers: options.callback ? JSON.stringify(options.callback.headers) : null,
         created_at: now.getTime(),
       };
-      const { job } = await core.jobs.enqueue({
+      const { job } = await core.jobs.enqueueRecorded({
         automationId: automation.id,
         adapter: 'api-task',
         inputs,
-        inTransaction: async (tx, created) => {
+        record: async (tx, created) => {
           row.job_id = created.id;
-          await sql(
-            tx,
+          await tx.query(
             'INSERT INTO api_task_deployments (deployment_id, job_id, file_id, automation_name, user_id, username, callback_url, callback_headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [
               row.deployment_id,
@@ -113,13 +112,16 @@ export const createDeployments = (core: Core) => {
             ],
           );
         },
+        // No idempotency key: every deploy is a new job.
+        recordOf: async () => undefined,
       });
       return { deployment: toDeployment(row), job };
     },
     /** Deploys with a callback not written yet, oldest first. */
     async awaitingCallback(limit: number): Promise<Array<{ deployment: Deployment; job: Job }>> {
       const rows = (await core
-        .db('api_task_deployments as d')
+        .store('api-task')
+        .table('api_task_deployments as d')
         .leftJoin('api_task_callbacks as c', 'c.deployment_id', 'd.deployment_id')
         .whereNull('c.id')
         .whereNotNull('d.callback_url')

@@ -91,13 +91,16 @@ export const apiTaskDescriptor: AdapterDescriptor = {
   openApi: apiTaskOpenApi,
   // A deploy's record goes with its job.
   async removeJobRows(tx, jobIds) {
-    const deployments = () => tx('api_task_deployments').whereIn('job_id', jobIds).select('deployment_id');
-    const callbacks = () => tx('api_task_callbacks').whereIn('deployment_id', deployments()).select('id');
+    const deployments = () => tx.table('api_task_deployments').whereIn('job_id', jobIds).select('deployment_id');
+    const callbacks = () => tx.table('api_task_callbacks').whereIn('deployment_id', deployments()).select('id');
     return {
       rows: {
-        api_task_callback_attempts: await tx('api_task_callback_attempts').whereIn('delivery_id', callbacks()).delete(),
-        api_task_callbacks: await tx('api_task_callbacks').whereIn('deployment_id', deployments()).delete(),
-        api_task_deployments: await tx('api_task_deployments').whereIn('job_id', jobIds).delete(),
+        api_task_callback_attempts: await tx
+          .table('api_task_callback_attempts')
+          .whereIn('delivery_id', callbacks())
+          .delete(),
+        api_task_callbacks: await tx.table('api_task_callbacks').whereIn('deployment_id', deployments()).delete(),
+        api_task_deployments: await tx.table('api_task_deployments').whereIn('job_id', jobIds).delete(),
       },
     };
   },

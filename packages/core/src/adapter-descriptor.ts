@@ -1,6 +1,6 @@
 import type { Core } from './core.js';
 import type { Migration } from './queue/migrations/index.js';
-import type { Transaction } from './queue/database.js';
+import type { StoreTransaction } from './store/adapter-store.js';
 import type { RemovedJobRows } from './jobs/removed-job-rows.js';
 
 /**
@@ -36,7 +36,7 @@ export interface AdapterDescriptor {
    * folders of its own that go with them (removed once the transaction has committed).
    * @default nothing (the adapter keeps no row per job)
    */
-  removeJobRows?(tx: Transaction, jobIds: readonly number[]): Promise<RemovedJobRows>;
+  removeJobRows?(tx: StoreTransaction, jobIds: readonly number[]): Promise<RemovedJobRows>;
   /** The OpenAPI 3.1 document of the adapter's routes, made from the table its router mounts. */
   openApi(): Record<string, unknown>;
 }

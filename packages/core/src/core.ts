@@ -4,9 +4,10 @@ import type { CoreSettings } from './core-settings.js';
 import type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';
 import type { JobService } from './jobs/create-job-service.js';
 import type { ChangeStamps } from './queue/change-stamps.js';
-import type { Database } from './queue/database.js';
 import type { Readiness } from './queue/readiness.js';
 import type { StorageHealth } from './queue/storage-health.js';
+import type { ConcurrencySlots } from './concurrency/concurrency-slots.js';
+import type { AdapterStore } from './store/adapter-store.js';
 import type * as variables from './variables/index.js';
 
 /** Core's jobs: the job service, with a run now, outside the queue, for callers that wait for its end. */
@@ -37,8 +38,10 @@ export interface Core {
   readonly variables: typeof variables;
   /** Change stamps: caches of adapters' records that every node invalidates on the next call after a change. */
   readonly stamps: ChangeStamps;
-  /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
-  readonly db: Database;
+  /** An adapter's own tables (named `<adapter>_…`, `-` as `_`): the only database an adapter sees. */
+  store(adapter: string): AdapterStore;
+  /** Concurrency limits that hold on every node together (an allocation's `concurrencyLimit`). */
+  readonly slots: Pick<ConcurrencySlots, 'enter'>;
   /** Whether this node can serve (the server's `/readyz`). */
   readiness(): Promise<Readiness>;
   /**

@@ -11,9 +11,11 @@ import { createJobService, type RecordedEnqueueRequest } from './jobs/create-job
 import { createJobEvents } from './jobs/job-events.js';
 import { retryDelay } from './jobs/retry-delay.js';
 import { createRunningJobs } from './concurrency/running-jobs.js';
+import { createConcurrencySlots } from './concurrency/concurrency-slots.js';
+import { createAdapterStore, type JoinableStore } from './store/adapter-store.js';
 import { silentLogger } from './logger.js';
 import { createChangeStamps } from './queue/change-stamps.js';
-import { createDatabase } from './queue/database.js';
+import { createDatabase, type Database, type Transaction } from './queue/database.js';
 import { deleteFinishedJobs } from './queue/job-queries.js';
 import { migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
@@ -50,6 +52,11 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
   };
 };
 
+const databases = new WeakMap<Core, Database>();
+
+/** Core's own knex handle, for core's tests and benchmarks only: adapters get `core.store(name)`. */
+export const databaseOf = (core: Core): Database => databases.get(core) as Database;
+
 /**
  * Opens the database (migrating it), loads the catalog and returns botgate's core. Nothing runs
  * until `worker.start()`: CLI commands use the same core without taking jobs.
@@ -82,6 +89,13 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
     const stamps = createChangeStamps(db, logger);
     const registry = createRunningJobs({ db, nodeId, leaseMs: options.leaseMs, pollMs: options.pollMs, logger });
     const events = createJobEvents();
+    const stores = new Map<string, JoinableStore>();
+    const storeOf = (adapter: string): JoinableStore => {
+      let store = stores.get(adapter);
+      if (!store) stores.set(adapter, (store = createAdapterStore(db, adapter)));
+      return store;
+    };
+    const slots = createConcurrencySlots(db, nodeId, options.leaseMs);
     const jobs = createJobService({
       db,
       catalog,
@@ -92,6 +106,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       events,
       isAccepting: () => accepting,
       abortLocal: (id) => registry.abort(id, 'canceled'),
+      storeOf,
     });
     const written = createJobFinisher(db);
     // Every job end goes through the storage guard: a failed write makes this node unready.
@@ -153,9 +168,12 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();
     };
 
-    const adapterRows = options.adapters.flatMap((adapter) =>
-      adapter.removeJobRows ? [adapter.removeJobRows.bind(adapter)] : [],
-    );
+    const adapterRows = options.adapters.flatMap((adapter) => {
+      const { removeJobRows } = adapter;
+      if (!removeJobRows) return [];
+      const store = storeOf(adapter.name);
+      return [(tx: Transaction, ids: readonly number[]) => removeJobRows.call(adapter, store.joined(tx), ids)];
+    });
     const removeExpired = async (): Promise<void> => {
       const { folders, removed } = await deleteFinishedJobs(db, Date.now() - options.retentionMs, adapterRows);
       // Jobs' folders are absolute; adapters' are relative to the data folder.
@@ -170,7 +188,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
         logger.error({ err: error }, 'maintenance failed'),
       );
 
-    return {
+    const core: Core = {
       options,
       nodeId,
       catalog,
@@ -188,8 +206,8 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       variables,
       /** Change stamps: caches of adapters' records that every node invalidates on the next call after a change. */
       stamps,
-      /** The knex instance, for adapters' own tables (prefixed with the adapter's name). */
-      db,
+      store: storeOf,
+      slots,
       /** Whether this node can serve (the server's `/readyz`). */
       readiness: () => checkReadiness(db, options.adapters, storage),
       /**
@@ -223,9 +241,12 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
         if (workerStarted) await dispatcher.stop();
         await registry.drain(graceMs);
         await Promise.all([runners.module.close(), runners.command.close(), stamps.close()]);
+        slots.close();
         await db.destroy();
       },
     };
+    databases.set(core, db);
+    return core;
   } catch (error) {
     await db.destroy();
     throw error;

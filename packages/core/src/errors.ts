@@ -18,6 +18,7 @@ export const errorCodes = [
   'STORAGE_FULL',
   'STORAGE_UNAVAILABLE',
   'DATABASE_NEWER',
+  'CONCURRENCY_LIMIT',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { waitFor } from '@botgate/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCore, isSqlite, type Core } from '../src/index.js';
+import { createCore, type Core } from '../src/index.js';
+import { databaseOf } from '../src/create-core.js';
+import { isSqlite } from '../src/queue/database.js';
 import { fixtureCatalog, useDatabase, useTempDir } from './helpers.js';
 
 const newDir = useTempDir('botgate-stamps-');
@@ -50,7 +52,7 @@ describe('change stamps', () => {
     // This node: on the very next call.
     expect(await cacheA.get('k', load)).toBe('second');
     // Another node: SQLite reads the stamp each call, so the next call sees it; PostgreSQL hears the notification sent at commit.
-    if (isSqlite(b.db)) expect(await cacheB.get('k', load)).toBe('second');
+    if (isSqlite(databaseOf(b))) expect(await cacheB.get('k', load)).toBe('second');
     await waitFor(
       'node B to see the change',
       async () => ((await cacheB.get('k', load)) === 'second' ? true : undefined),

@@ -13,16 +13,15 @@ describe('group commit', () => {
     const core = await openCore();
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        core.jobs.enqueue({
+        core.jobs.enqueueRecorded({
           automationId: 'echo',
           adapter: 'test',
           plainInputs: { message: `m${i}` },
-          inTransaction: async (tx, job) => {
+          record: async (tx, job) => {
             if (i === 7) throw new Error('the adapter refused job 7');
-            await tx('jobs')
-              .where({ id: job.id })
-              .update({ metadata: JSON.stringify({ i }) });
+            await tx.query('UPDATE jobs SET metadata = ? WHERE id = ?', [JSON.stringify({ i }), job.id]);
           },
+          recordOf: async () => undefined,
         }),
       ),
     );

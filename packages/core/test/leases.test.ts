@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { databaseOf } from '../src/create-core.js';
 import { waitFor } from '@botgate/testing';
 import { useCore, useTempDir } from './helpers.js';
 
@@ -15,8 +16,7 @@ describe('leases of the jobs a node runs', () => {
     });
     const job = await waitFor('the run to be written', async () => (await core.jobs.list({ state: 'running' }))[0]);
     // As if this node had stalled past its lease: recovery must not take its own live job.
-    await core
-      .db('jobs')
+    await databaseOf(core)('jobs')
       .where({ id: job.id })
       .update({ lease_expires_at: Date.now() - 1000 });
     await core.recover();
@@ -35,8 +35,7 @@ describe('leases of the jobs a node runs', () => {
       timeoutMs: 120_000,
     });
     const job = await waitFor('the run to be written', async () => (await core.jobs.list({ state: 'running' }))[0]);
-    await core
-      .db('jobs')
+    await databaseOf(core)('jobs')
       .where({ id: job.id })
       .update({ lease_owner: 'elsewhere/1/taken-over', lease_expires_at: Date.now() + 60_000 });
     await expect(running).rejects.toMatchObject({ code: 'JOB_LOST' });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
+import { databaseOf } from '../src/create-core.js';
 import type { TestDatabase } from '@botgate/testing';
 import { BotgateError, createCore, type AdapterDescriptor, type Core, type CoreOptions } from '../src/index.js';
 import { fixtureCatalog, useDatabase, useTempDir } from './helpers.js';
@@ -51,9 +52,9 @@ describe('migrations', () => {
         expect(results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []))).toEqual([]);
         for (const core of cores) expect(await core.readiness()).toMatchObject({ ready: true, pendingMigrations: [] });
         // Each migration ran once, by whichever core came first.
-        const names = await (cores[0] as Core).db('botgate_migrations').pluck('name');
+        const names = await databaseOf(cores[0] as Core)('botgate_migrations').pluck('name');
         expect(names.length).toBe(new Set(names).size);
-        expect(await (cores[0] as Core).db('beta_migrations').pluck('name')).toEqual(['0001-beta-things']);
+        expect(await databaseOf(cores[0] as Core)('beta_migrations').pluck('name')).toEqual(['0001-beta-things']);
       } finally {
         await closeAll(cores);
       }
@@ -64,10 +65,16 @@ describe('migrations', () => {
     const database = await newDatabase();
     const sharedDir = newDir();
     const first = await createCore(optionsOn(database.config, sharedDir));
-    await first
-      .db('botgate_migrations')
-      .insert({ name: '0099-from-the-future', batch: 99, migration_time: new Date() });
-    await first.db('beta_migrations').insert({ name: '0042-beta-later', batch: 99, migration_time: new Date() });
+    await databaseOf(first)('botgate_migrations').insert({
+      name: '0099-from-the-future',
+      batch: 99,
+      migration_time: new Date(),
+    });
+    await databaseOf(first)('beta_migrations').insert({
+      name: '0042-beta-later',
+      batch: 99,
+      migration_time: new Date(),
+    });
     // A node still running when a newer one migrated: unready, saying why, not an error.
     expect(await first.readiness()).toMatchObject({
       ready: false,

@@ -37,4 +37,5 @@ export const baseStatuses: Readonly<Record<ErrorCode | HttpErrorCode, number>> =
   UNSUPPORTED_MEDIA_TYPE: 415,
   SHUTTING_DOWN: 503,
   DATABASE_NEWER: 503,
+  CONCURRENCY_LIMIT: 429,
 };

@@ -38,6 +38,6 @@ export const localApiDescriptor: AdapterDescriptor = {
   openApi: localApiOpenApi,
   // A job's msUnixTime.
   removeJobRows: async (tx, jobIds) => ({
-    rows: { local_api_jobs: await tx('local_api_jobs').whereIn('job_id', jobIds).delete() },
+    rows: { local_api_jobs: await tx.table('local_api_jobs').whereIn('job_id', jobIds).delete() },
   }),
 };

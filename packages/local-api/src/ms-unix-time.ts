@@ -1,11 +1,10 @@
-import { createSequence, sql, type Core, type Transaction } from '@botgate/core';
+import { createSequence, type Core, type StoreTransaction } from '@botgate/core';
 
 // Two nodes numbering the same skill at once must not both read the same last number.
 const numbers = createSequence({
   lockPrefix: 'local-api',
   readLast: async (tx, uuid) => {
-    const [row] = await sql<{ last: number | string | null }>(
-      tx,
+    const [row] = await tx.query<{ last: number | string | null }>(
       'SELECT max(ms_unix_time) AS last FROM local_api_jobs WHERE uuid = ?',
       [uuid],
     );
@@ -18,23 +17,24 @@ const numbers = createSequence({
  * when triggers come faster than the clock (or the clock stepped back). It is written in the
  * job's own transaction, so an answered number always resolves, even after a crash.
  */
-export const allocateMsUnixTime = async (tx: Transaction, uuid: string, jobId: number): Promise<string> => {
+export const allocateMsUnixTime = async (tx: StoreTransaction, uuid: string, jobId: number): Promise<string> => {
   const next = await numbers.next(tx, uuid, Date.now());
-  await sql(tx, 'INSERT INTO local_api_jobs (uuid, ms_unix_time, job_id) VALUES (?, ?, ?)', [uuid, next, jobId]);
+  await tx.query('INSERT INTO local_api_jobs (uuid, ms_unix_time, job_id) VALUES (?, ?, ?)', [uuid, next, jobId]);
   return String(next);
 };
 
 export const msUnixTimeOfJob = async (core: Core, jobId: number): Promise<string | undefined> => {
-  const row = (await core.db('local_api_jobs').where({ job_id: jobId }).first('ms_unix_time')) as
+  const row = (await core.store('local-api').table('local_api_jobs').where({ job_id: jobId }).first('ms_unix_time')) as
     { ms_unix_time: number | string } | undefined;
   return row === undefined ? undefined : String(row.ms_unix_time);
 };
 
 export const jobIdOf = async (core: Core, uuid: string, msUnixTime: string): Promise<number | undefined> => {
-  const [row] = await sql<{ job_id: number | string }>(
-    core.db,
-    'SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?',
-    [uuid, Number(msUnixTime)],
-  );
+  const [row] = await core
+    .store('local-api')
+    .query<{ job_id: number | string }>('SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?', [
+      uuid,
+      Number(msUnixTime),
+    ]);
   return row === undefined ? undefined : Number(row.job_id);
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, sql, type Core } from '@botgate/core';
+import { BotgateError, type Core } from '@botgate/core';
 
 export interface Skill {
   uuid: string;
@@ -15,7 +15,8 @@ interface SkillRow {
 
 /** EMILY's "Add to API": which automations the local API may trigger, each under its uuid. */
 export const createSkills = (core: Core) => {
-  const table = () => core.db<SkillRow>('local_api_skills');
+  const store = core.store('local-api');
+  const table = () => store.table<SkillRow>('local_api_skills');
   const toSkill = (row: SkillRow): Skill => ({
     uuid: row.uuid,
     automationId: row.automation_id,
@@ -48,7 +49,7 @@ export const createSkills = (core: Core) => {
     },
     /** The added skill with this uuid whose automation is still in the catalog. */
     async find(uuid: string): Promise<Skill | undefined> {
-      const [row] = await sql<SkillRow>(core.db, 'SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [
+      const [row] = await store.query<SkillRow>('SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [
         uuid,
         true,
       ]);

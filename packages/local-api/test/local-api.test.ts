@@ -119,7 +119,7 @@ describe('the contract', () => {
     expect(new Set(numbers).size).toBe(200);
     // Every answered number is the one stored for its job; no two triggers share one.
     const jobs = await api.core.jobs.list({ limit: 500, order: 'asc' });
-    const stored = await api.core.db('local_api_jobs').select('ms_unix_time');
+    const stored = await api.core.store('local-api').table('local_api_jobs').select('ms_unix_time');
     const inCommitOrder = stored.map((r: { ms_unix_time: number | string }) => Number(r.ms_unix_time));
     expect(new Set(inCommitOrder.map(String))).toEqual(new Set(numbers));
     expect(jobs).toHaveLength(200);
@@ -206,7 +206,11 @@ describe('bad input', () => {
     expect((await json(await fetch(`${api.url}/api/job?uuid=${other}&msUnixTime=${body.msUnixTime}`))).status).toBe(
       404,
     );
-    const readd = await api.core.db('local_api_skills').where({ automation_id: 'zip-code' }).first();
+    const readd = await api.core
+      .store('local-api')
+      .table('local_api_skills')
+      .where({ automation_id: 'zip-code' })
+      .first();
     expect(readd.uuid).toBe(other);
   });
 

@@ -140,17 +140,20 @@ export const createProcessApiDescriptor = (context: ProcessApiCommandContext): A
   // A job's run, its completion webhook deliveries and their attempts.
   async removeJobRows(tx, jobIds) {
     // Fresh subqueries each time: a knex builder is changed by being used.
-    const runs = () => tx('process_api_runs').whereIn('job_id', jobIds).select('run_id');
-    const deliveries = () => tx('process_api_deliveries').whereIn('run_id', runs()).select('id');
+    const runs = () => tx.table('process_api_runs').whereIn('job_id', jobIds).select('run_id');
+    const deliveries = () => tx.table('process_api_deliveries').whereIn('run_id', runs()).select('id');
     // A run's work items go with it, and the files they were uploaded with.
-    const items = (await tx('process_api_work_items').whereIn('run_id', runs()).select('id')) as Array<{ id: string }>;
+    const items = (await tx.table('process_api_work_items').whereIn('run_id', runs()).select('id')) as Array<{
+      id: string;
+    }>;
     const rows = {
-      process_api_delivery_attempts: await tx('process_api_delivery_attempts')
+      process_api_delivery_attempts: await tx
+        .table('process_api_delivery_attempts')
         .whereIn('delivery_id', deliveries())
         .delete(),
-      process_api_deliveries: await tx('process_api_deliveries').whereIn('run_id', runs()).delete(),
-      process_api_work_items: await tx('process_api_work_items').whereIn('run_id', runs()).delete(),
-      process_api_runs: await tx('process_api_runs').whereIn('job_id', jobIds).delete(),
+      process_api_deliveries: await tx.table('process_api_deliveries').whereIn('run_id', runs()).delete(),
+      process_api_work_items: await tx.table('process_api_work_items').whereIn('run_id', runs()).delete(),
+      process_api_runs: await tx.table('process_api_runs').whereIn('job_id', jobIds).delete(),
     };
     return { rows, folders: items.map((item) => workItemFolder(item.id)) };
   },

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Core, Transaction } from '@botgate/core';
+import type { Core, StoreTransaction } from '@botgate/core';
 import jwt from 'jsonwebtoken';
 import { ProcessApiError } from './errors.js';
 
@@ -23,11 +23,16 @@ export const createFileGrants = (core: Core, { lifetimeMs = 600_000 } = {}) => {
   const keyOf = () =>
     (key ??= (async () => {
       await core
-        .db('process_api_settings')
+        .store('process-api')
+        .table('process_api_settings')
         .insert({ key: 'grant_key', value: randomBytes(32).toString('base64url') })
         .onConflict('key')
         .ignore();
-      const row = (await core.db('process_api_settings').where({ key: 'grant_key' }).first()) as { value: string };
+      const row = (await core
+        .store('process-api')
+        .table('process_api_settings')
+        .where({ key: 'grant_key' })
+        .first()) as { value: string };
       return Buffer.from(row.value, 'base64url');
     })().catch((error: unknown) => {
       key = undefined;
@@ -65,9 +70,10 @@ export const createFileGrants = (core: Core, { lifetimeMs = 600_000 } = {}) => {
       return claims as Extract<Signed, { kind: K }>;
     },
     /** Marks an upload grant used, in the transaction that keeps its file; a second use is refused. */
-    async useOnce(tx: Transaction, claims: { jti: string; exp: number }): Promise<void> {
-      await tx('process_api_used_grants').where('expires_at', '<', Date.now()).delete();
-      const inserted = await tx('process_api_used_grants')
+    async useOnce(tx: StoreTransaction, claims: { jti: string; exp: number }): Promise<void> {
+      await tx.table('process_api_used_grants').where('expires_at', '<', Date.now()).delete();
+      const inserted = await tx
+        .table('process_api_used_grants')
         .insert({ jti: claims.jti, expires_at: claims.exp * 1000 })
         .onConflict('jti')
         .ignore()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, sql, type Core } from '@botgate/core';
+import { BotgateError, type Core } from '@botgate/core';
 import { hashSecret, newSecret } from './secrets.js';
 
 export interface Process {
@@ -27,7 +27,8 @@ interface ProcessRow {
  * or made once), and per automation a process id made once, its Process API secret and webhook.
  */
 export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
-  const table = () => core.db<ProcessRow>('process_api_processes');
+  const store = core.store('process-api');
+  const table = () => store.table<ProcessRow>('process_api_processes');
   let ready: Promise<string> | undefined;
 
   const setUp = async (): Promise<string> => {
@@ -35,11 +36,13 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     if (rows.length > 0) await table().insert(rows).onConflict('automation_id').ignore();
     if (configuredWorkspaceId !== undefined) return configuredWorkspaceId;
     await core
-      .db('process_api_settings')
+      .store('process-api')
+      .table('process_api_settings')
       .insert({ key: 'workspace_id', value: randomUUID() })
       .onConflict('key')
       .ignore();
-    return ((await core.db('process_api_settings').where({ key: 'workspace_id' }).first()) as { value: string }).value;
+    return ((await store.table('process_api_settings').where({ key: 'workspace_id' }).first()) as { value: string })
+      .value;
   };
 
   /** The workspace id, once every automation has its process row. */
@@ -73,7 +76,7 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     /** A process of the catalog with this id, or undefined. */
     async find(processId: string): Promise<Process | undefined> {
       await workspaceId();
-      const [row] = await sql<ProcessRow>(core.db, 'SELECT * FROM process_api_processes WHERE process_id = ?', [
+      const [row] = await store.query<ProcessRow>('SELECT * FROM process_api_processes WHERE process_id = ?', [
         processId,
       ]);
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;

@@ -1,14 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   createSequence,
-  sql,
   validateInputs,
   valuesFromPlain,
   type Core,
   type Job,
   type JobAttempt,
   type JsonValue,
-  type Transaction,
+  type StoreTransaction,
 } from '@botgate/core';
 import { ProcessApiError } from './errors.js';
 import { durationOf, mapJobState } from './map-job-state.js';
@@ -67,8 +66,7 @@ export const declaredInputs = (core: Core, process: Process, payload: JsonValue)
 const runNumbers = createSequence({
   lockPrefix: 'process-api',
   readLast: async (tx, processId) => {
-    const [row] = await sql<{ n: number | string | null }>(
-      tx,
+    const [row] = await tx.query<{ n: number | string | null }>(
       'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?',
       [processId],
     );
@@ -81,9 +79,10 @@ export type RunSource = { payload: JsonValue } | { items: WorkItem[]; takenFrom:
 
 /** Process runs over core jobs: Robocorp's ids and run numbers, written in the job's own transaction with its work items. */
 export const createRuns = (core: Core, workItems: WorkItems) => {
-  const table = () => core.db<RunRow>('process_api_runs');
+  const store = core.store('process-api');
+  const table = () => store.table<RunRow>('process_api_runs');
 
-  const insert = async (tx: Transaction, processId: string, jobId: number, workItemId: string): Promise<Run> => {
+  const insert = async (tx: StoreTransaction, processId: string, jobId: number, workItemId: string): Promise<Run> => {
     const runNo = await runNumbers.next(tx, processId);
     const row: RunRow = {
       run_id: randomUUID(),
@@ -93,8 +92,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
       run_no: runNo,
       created_at: Date.now(),
     };
-    await sql(
-      tx,
+    await tx.query(
       'INSERT INTO process_api_runs (run_id, job_id, process_id, work_item_id, run_no, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       [row.run_id, row.job_id, row.process_id, row.work_item_id, row.run_no, row.created_at],
     );
@@ -165,7 +163,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
       return { run, job };
     },
     async find(processId: string, runId: string): Promise<{ run: Run; job: Job } | undefined> {
-      const [row] = await sql<RunRow>(core.db, 'SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [
+      const [row] = await store.query<RunRow>('SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [
         runId,
         processId,
       ]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql, type Core, type InputFile, type JsonValue, type Transaction } from '@botgate/core';
+import type { Core, InputFile, JsonValue, StoreTransaction } from '@botgate/core';
 import { ProcessApiError } from './errors.js';
 
 export interface WorkItemFile {
@@ -48,7 +48,8 @@ const toWorkItem = (row: WorkItemRow): WorkItem => ({
  * A run takes items in its own transaction, and only items no run has: two runs never share one.
  */
 export const createWorkItems = (core: Core) => {
-  const table = () => core.db<WorkItemRow>('process_api_work_items');
+  const store = core.store('process-api');
+  const table = () => store.table<WorkItemRow>('process_api_work_items');
   const folderOf = (id: string) => join(core.options.dataDir, workItemFolder(id));
 
   return {
@@ -67,14 +68,13 @@ export const createWorkItems = (core: Core) => {
     },
     /** The item a trigger's run is made with, in that run's transaction. */
     async insertForRun(
-      tx: Transaction,
+      tx: StoreTransaction,
       processId: string,
       id: string,
       runId: string,
       payload: JsonValue,
     ): Promise<void> {
-      await sql(
-        tx,
+      await tx.query(
         'INSERT INTO process_api_work_items (id, process_id, run_id, payload, files, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         [id, processId, runId, JSON.stringify(payload), '[]', Date.now()],
       );
@@ -83,8 +83,8 @@ export const createWorkItems = (core: Core) => {
      * Gives these items to a run, in its transaction: each must still be without a run (or, for
      * a retry, in the run it failed in), else the whole run is refused.
      */
-    async take(tx: Transaction, ids: readonly string[], runId: string, from: string | null): Promise<void> {
-      const query = tx('process_api_work_items').whereIn('id', ids);
+    async take(tx: StoreTransaction, ids: readonly string[], runId: string, from: string | null): Promise<void> {
+      const query = tx.table('process_api_work_items').whereIn('id', ids);
       const taken = await (from === null ? query.whereNull('run_id') : query.where({ run_id: from })).update({
         run_id: runId,
       });
@@ -125,14 +125,14 @@ export const createWorkItems = (core: Core) => {
       name: string,
       temp: string,
       size: number,
-      inTransaction: (tx: Transaction) => Promise<void>,
+      inTransaction: (tx: StoreTransaction) => Promise<void>,
     ): Promise<void> {
       await mkdir(folderOf(item.id), { recursive: true });
       const staged = join(folderOf(item.id), `.upload-${randomUUID()}`);
       await rename(temp, staged);
       try {
-        await core.db.transaction(async (tx) => {
-          const row = (await tx<WorkItemRow>('process_api_work_items').where({ id: item.id }).first()) as
+        await store.transaction(async (tx) => {
+          const row = (await tx.table<WorkItemRow>('process_api_work_items').where({ id: item.id }).first()) as
             WorkItemRow | undefined;
           if (!row || row.run_id !== null)
             throw new ProcessApiError(
@@ -140,7 +140,8 @@ export const createWorkItems = (core: Core) => {
               `work item ${item.id} is in a run already; files are added before its run starts`,
             );
           const files = (JSON.parse(row.files) as WorkItemFile[]).filter((file) => file.name !== name);
-          await tx('process_api_work_items')
+          await tx
+            .table('process_api_work_items')
             .where({ id: item.id })
             .update({ files: JSON.stringify([...files, { name, size }]) });
           await inTransaction(tx);

@@ -32,7 +32,7 @@ const toKey = (row: KeyRow): WorkspaceKey => ({
 
 /** Workspace API keys of the process-v1 API (`Authorization: RC-WSKEY <key>`), kept as hashes. */
 export const createWorkspaceKeys = (core: Core) => {
-  const table = () => core.db<KeyRow>('process_api_keys');
+  const table = () => core.store('process-api').table<KeyRow>('process_api_keys');
   return {
     async add(name: string, wanted: string[]): Promise<WorkspaceKey & { key: string }> {
       if (!/^[\w.-]{1,100}$/.test(name))

@@ -202,12 +202,13 @@ describe('completion webhooks', () => {
         },
       });
       const delivery = await waitFor('the delivery to be settled', async () => {
-        const row = await api.core.db('process_api_deliveries').first();
+        const row = await api.core.store('process-api').table('process_api_deliveries').first();
         return row?.state === 'delivered' ? row : undefined;
       });
       expect(delivery).toMatchObject({ attempts: 2, last_status: 200 });
       const attempts = await api.core
-        .db('process_api_delivery_attempts')
+        .store('process-api')
+        .table('process_api_delivery_attempts')
         .orderBy('attempt')
         .select('attempt', 'status', 'error');
       expect(attempts).toEqual([

@@ -16,7 +16,7 @@ const setUp = async (automationId: string, permissions = everything) => {
 
 const jobOfRun = async (api: Harness, runId: string) =>
   waitFor(`the job of run ${runId}`, async () => {
-    const row = (await api.core.db('process_api_runs').where({ run_id: runId }).first()) as
+    const row = (await api.core.store('process-api').table('process_api_runs').where({ run_id: runId }).first()) as
       { job_id: number } | undefined;
     return row ? api.core.jobs.get(Number(row.job_id)) : undefined;
   });
@@ -329,7 +329,11 @@ describe('process work items and runs: bad input', () => {
       return fetch(grant.url, { method: 'POST', headers: { 'content-type': contentType }, body }).then(json);
     };
     const key = Buffer.from(
-      ((await api.core.db('process_api_settings').where({ key: 'grant_key' }).first()) as { value: string }).value,
+      (
+        (await api.core.store('process-api').table('process_api_settings').where({ key: 'grant_key' }).first()) as {
+          value: string;
+        }
+      ).value,
       'base64url',
     );
     const claims = jwt.decode(grant.fields.grant as string) as Record<string, unknown>;

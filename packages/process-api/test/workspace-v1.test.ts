@@ -140,7 +140,7 @@ describe('workspace-v1: the contract text, per-process secret', () => {
       status: 403,
       body: { error: 'FORBIDDEN', message: 'Process API access is not enabled for this process' },
     });
-    const stored = await api.core.db('process_api_processes').select('secret_hash');
+    const stored = await api.core.store('process-api').table('process_api_processes').select('secret_hash');
     expect(JSON.stringify(stored)).not.toContain(other.secret);
 
     const unknownRun = await fetch(`${url(api.workspaceId, other.processId)}/not-a-run`, {

@@ -30,7 +30,8 @@ const open = <T>(verdict: Verdict<T>): T => {
 export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allocations: Allocations) => {
   const userVerdicts = core.stamps.cache<Verdict<User>>(accessTopic);
   const executionVerdicts = core.stamps.cache<Verdict<{ user: User; allocation: Allocation }>>(accessTopic);
-  const revoked = () => core.db<{ jti: string; expires_at: number }>('api_task_revoked_tokens');
+  const store = core.store('api-task');
+  const revoked = () => store.table<{ jti: string; expires_at: number }>('api_task_revoked_tokens');
 
   const currentUser = async (claims: { sub: string; ver: string; jti: string }): Promise<User> => {
     const id = Number(claims.sub);

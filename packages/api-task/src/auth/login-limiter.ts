@@ -1,10 +1,5 @@
-import { isSqlite, type Core } from '@botgate/core';
-import {
-  RateLimiterPostgres,
-  RateLimiterSQLite,
-  type RateLimiterAbstract,
-  type RateLimiterRes,
-} from 'rate-limiter-flexible';
+import type { Core } from '@botgate/core';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiTaskError } from '../errors.js';
 
 export interface LoginLimits {
@@ -28,19 +23,9 @@ const table = 'api_task_login_limits';
  */
 export const createLoginLimiter = (core: Core, limits: LoginLimits) => {
   const duration = Math.max(1, Math.round(limits.windowMs / 1000));
-  const limiter = (keyPrefix: string, points: number, clearExpiredByTimeout = false): RateLimiterAbstract => {
-    const options = {
-      storeClient: core.db,
-      storeType: 'knex',
-      tableName: table,
-      tableCreated: true,
-      keyPrefix,
-      points,
-      duration,
-      clearExpiredByTimeout,
-    };
-    return isSqlite(core.db) ? new RateLimiterSQLite(options) : new RateLimiterPostgres(options);
-  };
+  const store = core.store('api-task');
+  const limiter = (keyPrefix: string, points: number, clearExpiredByTimeout = false): RateLimiterAbstract =>
+    store.rateLimiter({ table, keyPrefix, points, durationSeconds: duration, clearExpiredByTimeout });
   const perUserAndAddress = limiter('login-user-address', limits.attempts, true);
   const perUser = limiter('login-user', limits.attemptsPerUser);
   const perAddress = limiter('login-address', limits.attemptsPerAddress);

@@ -57,7 +57,7 @@ const checkPassword = (password: string): string => {
 
 /** Automation Anywhere's users: an admin allocates, a developer generates execution URLs. */
 export const createUsers = (core: Core) => {
-  const table = () => core.db<UserRow>('api_task_users');
+  const table = () => core.store('api-task').table<UserRow>('api_task_users');
   const existing = async (username: string): Promise<UserRow> => {
     const row = await table().where({ username }).first();
     if (!row) throw new BotgateError('INVALID_CONFIG', `no user "${username}"`);

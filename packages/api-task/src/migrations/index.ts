@@ -5,6 +5,7 @@ import * as access from './0003-access.js';
 import * as singleLogin from './0004-single-login.js';
 import * as deployments from './0005-deployments.js';
 import * as callbacks from './0006-callbacks.js';
+import * as coreSlots from './0007-core-slots.js';
 
 export const apiTaskMigrations: Record<string, Migration> = {
   '0001-api-task': initial,
@@ -13,4 +14,5 @@ export const apiTaskMigrations: Record<string, Migration> = {
   '0004-single-login': singleLogin,
   '0005-deployments': deployments,
   '0006-callbacks': callbacks,
+  '0007-core-slots': coreSlots,
 };

@@ -1,4 +1,4 @@
-import type { Database } from '../queue/database.js';
+import type { AdapterStore } from '../store/adapter-store.js';
 import type { Job } from '../jobs/job.js';
 import { silentLogger, type Logger } from '../logger.js';
 
@@ -28,7 +28,8 @@ export interface DeliveryTuning {
 }
 
 export interface DeliveryDispatcherOptions extends DeliveryTuning {
-  db: Database;
+  /** The adapter's store, whose tables these are. */
+  store: AdapterStore;
   /** The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at, last_status, last_error, delivered_at`) and their attempts (`delivery_id, attempt, at, status, error, duration_ms`). */
   tables: { deliveries: string; attempts: string };
   /** Writes a delivery row for every event due that has none yet (derived from the database, so an event of a run that ended just before a crash is still written after the restart). `since` bounds the look after the first. */
@@ -48,7 +49,7 @@ export interface DeliveryDispatcherOptions extends DeliveryTuning {
  * restarts. Each adapter keeps its own tables and says how events become rows.
  */
 export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => {
-  const { db, tables } = options;
+  const { store, tables } = options;
   const logger = options.logger ?? silentLogger;
   const what = options.what ?? 'delivery';
   const pollMs = options.pollMs ?? 1000;
@@ -81,7 +82,7 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       error = (cause as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause as Error).message;
     }
     const now = Date.now();
-    await db(tables.attempts).insert({
+    await store.table(tables.attempts).insert({
       delivery_id: delivery.id,
       attempt: number,
       at: started,
@@ -90,7 +91,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       duration_ms: now - started,
     });
     if (error === null) {
-      await db(tables.deliveries)
+      await store
+        .table(tables.deliveries)
         .where({ id: delivery.id })
         .update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
       options.onAttempt?.('delivered');
@@ -98,7 +100,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
     const givenUp = number >= maxAttempts;
     const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
-    await db(tables.deliveries)
+    await store
+      .table(tables.deliveries)
       .where({ id: delivery.id })
       .update({
         state: givenUp ? 'failed' : 'pending',
@@ -117,14 +120,16 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     lastSweep = Date.now();
     await options.collect(since);
     const now = Date.now();
-    const due = (await db(tables.deliveries)
+    const due = (await store
+      .table(tables.deliveries)
       .where({ state: 'pending' })
       .where('next_attempt_at', '<=', now)
       .orderBy('next_attempt_at')
       .limit(20)) as DeliveryRow[];
     await Promise.all(
       due.map(async (delivery) => {
-        const claimed = await db(tables.deliveries)
+        const claimed = await store
+          .table(tables.deliveries)
           .where({ id: delivery.id, state: 'pending', next_attempt_at: delivery.next_attempt_at })
           .update({ next_attempt_at: now + timeoutMs + 5000 });
         if (claimed > 0) await attempt({ ...delivery, attempts: Number(delivery.attempts) });

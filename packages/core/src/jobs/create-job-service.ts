@@ -3,9 +3,18 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
-import type { Database, Transaction } from '../queue/database.js';
+import type { Database } from '../queue/database.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
-import { countJobs, getJob, listJobs, requestCancel, type JobFilter } from '../queue/job-queries.js';
+import {
+  countJobs,
+  getJob,
+  listEndedJobs,
+  listJobs,
+  requestCancel,
+  type EndedCursor,
+  type JobFilter,
+} from '../queue/job-queries.js';
+import type { JoinableStore, StoreTransaction } from '../store/adapter-store.js';
 import { validateInputs, valuesFromPlain, type JsonValue, type Values } from '../variables/index.js';
 import type { Job, JobFile } from './job.js';
 import type { JobEvents } from './job-events.js';
@@ -37,14 +46,15 @@ export interface EnqueueRequest {
    * name it was given, whatever name the job's folder gave it.
    */
   workItems?: ReadonlyArray<{ payload: JsonValue; files?: readonly InputFile[] }>;
-  /** Adapter rows to commit with the job (see `NewJob.inTransaction`). */
-  inTransaction?: NewJob['inTransaction'];
 }
 
 /** A job and the adapter's own record of it (a run, a number the caller is answered with). */
-export interface RecordedEnqueueRequest<Record> extends Omit<EnqueueRequest, 'inTransaction'> {
-  /** Writes the adapter's record of the new job in the job's transaction: an answered record always resolves. */
-  record(tx: Transaction, job: Job): Promise<Record>;
+export interface RecordedEnqueueRequest<Record> extends EnqueueRequest {
+  /**
+   * Writes the adapter's record of the new job in the job's transaction (on the store of the
+   * request's `adapter`): an answered record always resolves.
+   */
+  record(tx: StoreTransaction, job: Job): Promise<Record>;
   /** The record the first trigger wrote, for an idempotent repeat; undefined when that job is not the adapter's. */
   recordOf(job: Job): Promise<Record | undefined>;
 }
@@ -61,6 +71,8 @@ export interface JobServiceDeps {
   isAccepting: () => boolean;
   /** Asks this node to stop a job it runs; false when it does not run here. */
   abortLocal: (jobId: number) => boolean;
+  /** The store of an adapter, whose records join the job's transaction. */
+  storeOf: (adapter: string) => JoinableStore;
 }
 
 export const createJobService = (deps: JobServiceDeps) => {
@@ -78,55 +90,60 @@ export const createJobService = (deps: JobServiceDeps) => {
     return job;
   };
 
+  /** Adapter rows to commit with the job: see `NewJob.inTransaction`. */
+  const enqueueWith = async (
+    request: EnqueueRequest,
+    inTransaction?: NewJob['inTransaction'],
+  ): Promise<{ job: Job; created: boolean }> => {
+    if (!deps.isAccepting()) throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
+    const automation = catalog.get(request.automationId);
+    const given = request.plainInputs
+      ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth)
+      : (request.inputs ?? {});
+    const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
+    const workDir = join(deps.dataDir, 'jobs', randomUUID());
+    const itemFiles = request.workItems?.map((item) => item.files ?? []) ?? [];
+    const files = [...(request.files ?? []), ...itemFiles.flat()];
+    try {
+      const inputFiles = files.length > 0 ? await stageInputFiles(workDir, files) : [];
+      // Staged in order: an item's files are the next ones after the request's own and the items' before it.
+      let next = request.files?.length ?? 0;
+      const workItems = request.workItems?.map((item, index) => ({
+        payload: item.payload,
+        files: Object.fromEntries(
+          (itemFiles[index] ?? []).map((file) => [file.name, (inputFiles[next++] as JobFile).name]),
+        ),
+      }));
+      const result = await commitJob({
+        automationId: automation.id,
+        adapter: request.adapter,
+        inputs,
+        inputFiles,
+        workDir,
+        maxAttempts: automation.retries + 1,
+        idempotencyKey: request.idempotencyKey,
+        idempotencyWindowMs: deps.idempotencyWindowMs,
+        metadata: request.metadata,
+        workItem: workItems ? workItems[0]?.payload : request.workItem,
+        workItems,
+        inTransaction,
+      });
+      if (!result.created) await rm(workDir, { recursive: true, force: true });
+      else events.enqueued();
+      return result;
+    } catch (error) {
+      await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  };
+
   const service = {
     /**
      * Validates, stages the files, and commits a queued job; when this returns, the job is durable.
      * Concurrent calls share one commit (group commit).
      * @throws VariableError naming the variable, BotgateError AUTOMATION_NOT_FOUND or SHUTTING_DOWN
      */
-    async enqueue(request: EnqueueRequest): Promise<{ job: Job; created: boolean }> {
-      if (!deps.isAccepting())
-        throw new BotgateError('SHUTTING_DOWN', 'botgate is shutting down and takes no new jobs');
-      const automation = catalog.get(request.automationId);
-      const given = request.plainInputs
-        ? valuesFromPlain(automation.inputs, request.plainInputs, deps.jsonDepth)
-        : (request.inputs ?? {});
-      const inputs = validateInputs(automation.inputs, given, { allowUnknown: request.allowUnknownInputs ?? false });
-      const workDir = join(deps.dataDir, 'jobs', randomUUID());
-      const itemFiles = request.workItems?.map((item) => item.files ?? []) ?? [];
-      const files = [...(request.files ?? []), ...itemFiles.flat()];
-      try {
-        const inputFiles = files.length > 0 ? await stageInputFiles(workDir, files) : [];
-        // Staged in order: an item's files are the next ones after the request's own and the items' before it.
-        let next = request.files?.length ?? 0;
-        const workItems = request.workItems?.map((item, index) => ({
-          payload: item.payload,
-          files: Object.fromEntries(
-            (itemFiles[index] ?? []).map((file) => [file.name, (inputFiles[next++] as JobFile).name]),
-          ),
-        }));
-        const result = await commitJob({
-          automationId: automation.id,
-          adapter: request.adapter,
-          inputs,
-          inputFiles,
-          workDir,
-          maxAttempts: automation.retries + 1,
-          idempotencyKey: request.idempotencyKey,
-          idempotencyWindowMs: deps.idempotencyWindowMs,
-          metadata: request.metadata,
-          workItem: workItems ? workItems[0]?.payload : request.workItem,
-          workItems,
-          inTransaction: request.inTransaction,
-        });
-        if (!result.created) await rm(workDir, { recursive: true, force: true });
-        else events.enqueued();
-        return result;
-      } catch (error) {
-        await rm(workDir, { recursive: true, force: true });
-        throw error;
-      }
-    },
+    enqueue: (request: EnqueueRequest): Promise<{ job: Job; created: boolean }> => enqueueWith(request),
 
     /**
      * `enqueue`, with the adapter's record of the job written in its transaction; a repeat of an
@@ -136,18 +153,19 @@ export const createJobService = (deps: JobServiceDeps) => {
       request: RecordedEnqueueRequest<Record>,
     ): Promise<{ job: Job; created: boolean; record: Record | undefined }> {
       const { record: write, recordOf, ...rest } = request;
+      const store = deps.storeOf(request.adapter);
       let written: { record: Record } | undefined;
-      const result = await service.enqueue({
-        ...rest,
-        inTransaction: async (tx, job) => {
-          written = { record: await write(tx, job) };
-        },
+      const result = await enqueueWith(rest, async (tx, job) => {
+        written = { record: await write(store.joined(tx), job) };
       });
       return { ...result, record: written ? written.record : await recordOf(result.job) };
     },
 
     get,
     find: (id: number) => getJob(db, id),
+    /** Jobs of `adapter` that ended at or after `since`, earliest end first; `after` continues from a page's last job. */
+    ended: (filter: { adapter: string; since: number; after?: EndedCursor | undefined; limit: number }) =>
+      listEndedJobs(db, filter),
     /** Every run of a job, first to last: its ended attempts, and the one under way while it runs. */
     async attempts(job: Job): Promise<JobAttempt[]> {
       const ended = job.attempt === 0 ? [] : await listAttempts(db, job.id);

@@ -2,11 +2,13 @@ import type { RemovedJobRows } from '../jobs/removed-job-rows.js';
 import type { Knex } from 'knex';
 import { BotgateError } from '../errors.js';
 import type { Job } from '../jobs/job.js';
-import { isJobState, statesLeadingTo, type JobState } from '../jobs/job-state.js';
+import { isFinal, isJobState, jobStates, statesLeadingTo, type JobState } from '../jobs/job-state.js';
 import { transitionJobs } from './transition.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
+
+const finalStates = jobStates.filter(isFinal);
 
 export const getJob = async (db: Database, id: number): Promise<Job | undefined> => {
   const [row] = await sql<JobRow>(db, 'SELECT * FROM jobs WHERE id = ?', [id]);
@@ -38,6 +40,30 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
     .orderBy('id', filter.order ?? 'desc')
     .limit(filter.limit ?? 100)
     .offset(filter.offset ?? 0)) as JobRow[];
+  return rows.map(jobFromRow);
+};
+
+/** Where a page of ended jobs stopped: the last job's end and id. */
+export interface EndedCursor {
+  finishedAt: number;
+  id: number;
+}
+
+/**
+ * Jobs of one adapter that ended at or after `since`, the earliest end first (the finished-at
+ * index): what an adapter derives its events from (webhooks, callbacks). `after` continues a page.
+ */
+export const listEndedJobs = async (
+  db: Database,
+  filter: { adapter: string; since: number; after?: EndedCursor | undefined; limit: number },
+): Promise<Job[]> => {
+  const after = filter.after ?? { finishedAt: filter.since, id: 0 };
+  const rows = await sql<JobRow>(
+    db,
+    `SELECT * FROM jobs WHERE finished_at >= ? AND adapter = ? AND (finished_at > ? OR (finished_at = ? AND id > ?))
+     AND state IN (${finalStates.map(() => '?').join(', ')}) ORDER BY finished_at, id LIMIT ?`,
+    [filter.since, filter.adapter, after.finishedAt, after.finishedAt, after.id, ...finalStates, filter.limit],
+  );
   return rows.map(jobFromRow);
 };
 

@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import { lockKey } from './database.js';
+import type { StoreTransaction } from '../store/adapter-store.js';
 
 /**
  * Numbers handed out per key (an EMILY skill's `msUnixTime`, a Robocorp process's run number)
@@ -10,13 +9,13 @@ import { lockKey } from './database.js';
  */
 export const createSequence = (options: {
   lockPrefix: string;
-  readLast: (tx: Knex.Transaction, key: string) => Promise<number>;
+  readLast: (tx: StoreTransaction, key: string) => Promise<number>;
 }) => {
-  const lastInTransaction = new WeakMap<Knex.Transaction, Map<string, number>>();
+  const lastInTransaction = new WeakMap<StoreTransaction, Map<string, number>>();
   return {
     /** The key's next number: one past its last, or `atLeast` when that is larger. */
-    async next(tx: Knex.Transaction, key: string, atLeast = 0): Promise<number> {
-      await lockKey(tx, `${options.lockPrefix}:${key}`);
+    async next(tx: StoreTransaction, key: string, atLeast = 0): Promise<number> {
+      await tx.lock(`${options.lockPrefix}:${key}`);
       let numbers = lastInTransaction.get(tx);
       if (!numbers) lastInTransaction.set(tx, (numbers = new Map()));
       const last = numbers.get(key) ?? (await options.readLast(tx, key));

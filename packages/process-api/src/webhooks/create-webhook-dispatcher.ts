@@ -14,10 +14,12 @@ export interface WebhookDispatcherOptions extends DeliveryTuning {
  */
 export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: WebhookDispatcherOptions = {}) => {
   const processes = createProcesses(core, workspaceId);
+  const store = core.store('process-api');
 
   const secretOf = async (runId: string): Promise<string | undefined> => {
     const row = (await core
-      .db('process_api_runs as r')
+      .store('process-api')
+      .table('process_api_runs as r')
       .join('process_api_processes as p', 'p.process_id', 'r.process_id')
       .where('r.run_id', runId)
       .first('p.webhook_secret')) as { webhook_secret: string | null } | undefined;
@@ -25,9 +27,9 @@ export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: 
   };
 
   return createDeliveryDispatcher({
-    db: core.db,
+    store,
     tables: { deliveries: 'process_api_deliveries', attempts: 'process_api_delivery_attempts' },
-    collect: async (since) => createDeliveries(core, await processes.workspaceId(), since),
+    collect: async (since) => createDeliveries(core, store, await processes.workspaceId(), since),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const secret = await secretOf(delivery.run_id as string);
       return secret ? { 'x-rc-signature': sign(delivery.body, secret) } : {};

@@ -6,6 +6,7 @@ import * as queueIndexes from './0004-queue-indexes.js';
 import * as attempts from './0005-attempts.js';
 import * as changeStamps from './0006-change-stamps.js';
 import * as workItemsList from './0007-work-items-list.js';
+import * as concurrencySlots from './0008-concurrency-slots.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -33,4 +34,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0005-attempts': attempts,
   '0006-change-stamps': changeStamps,
   '0007-work-items-list': workItemsList,
+  '0008-concurrency-slots': concurrencySlots,
 };

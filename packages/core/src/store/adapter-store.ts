@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { BotgateError } from '../errors.js';
+import { lockKey, type Database } from '../queue/database.js';
+import { sql } from '../queue/sql.js';
+import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+
+/** Statements on an adapter's own tables. */
+export interface StoreQueries {
+  /**
+   * One statement in SQL both databases read (`?` placeholders), answering its rows. On SQLite it
+   * is prepared once and run straight on the driver: the hot paths' statements (a trigger's
+   * insert, a status lookup) cost less than knex's builder would.
+   */
+  query<Row>(text: string, bindings?: readonly unknown[]): Promise<Row[]>;
+  /** knex's query builder on one of the adapter's own tables (`name` or `name as alias`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type -- knex's own row type bound and default
+  table<Row extends {} = any>(name: string): Knex.QueryBuilder<Row, Row[]>;
+}
+
+/**
+ * An adapter's statements inside one transaction: one it opened, or the job insert's
+ * (`enqueueRecorded`'s `record`, retention's `removeJobRows`), so its rows commit or vanish with
+ * the job's.
+ */
+export interface StoreTransaction extends StoreQueries {
+  /** Holds `key` until the transaction ends, on every node: an advisory lock on PostgreSQL; SQLite's one writer already serialises. */
+  lock(key: string): Promise<void>;
+}
+
+/**
+ * What core gives an adapter of the database: its own tables (their names begin with the
+ * adapter's name, `-` written `_`) and transactions over them. The dialects' differences stay in
+ * core; core's own tables are reached only through core's functions (`core.jobs`).
+ */
+export interface AdapterStore extends StoreQueries {
+  /** The adapter's table names begin with it: `local_api_` for `local-api`. */
+  readonly prefix: string;
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** rate-limiter-flexible's counter on one of the adapter's tables, shared by every node (sign-in attempts). */
+  rateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
+}
+
+/** Core's side of a store: the view of a transaction core opened (the job insert, retention), one per transaction so a batch shares it. */
+export interface JoinableStore extends AdapterStore {
+  joined(tx: Knex.Transaction): StoreTransaction;
+}
+
+export const prefixOf = (adapter: string): string => `${adapter.replace(/-/g, '_')}_`;
+
+export const createAdapterStore = (db: Database, adapter: string): JoinableStore => {
+  const prefix = prefixOf(adapter);
+  const own = (name: string): string => {
+    if (!name.startsWith(prefix))
+      throw new BotgateError(
+        'INVALID_CONFIG',
+        `adapter ${adapter} may use only its own tables (${prefix}…), not "${name}"`,
+      );
+    return name;
+  };
+  const views = new WeakMap<Knex.Transaction, StoreTransaction>();
+  const joined = (tx: Knex.Transaction): StoreTransaction => {
+    let view = views.get(tx);
+    if (!view) {
+      view = {
+        query: (text, bindings) => sql(tx, text, bindings),
+        table: (name) => tx(own(name)),
+        lock: (key) => lockKey(tx, key),
+      };
+      views.set(tx, view);
+    }
+    return view;
+  };
+  return {
+    prefix,
+    query: (text, bindings) => sql(db, text, bindings),
+    table: (name) => db(own(name)),
+    transaction: (work) => db.transaction((tx) => work(joined(tx))),
+    rateLimiter: (options) => createRateLimiter(db, { ...options, table: own(options.table) }),
+    joined,
+  };
+};
