@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CoreOptions, Logger } from '@botgate/core';
-import { adaptersOf } from './adapters.js';
+import { adaptersOf } from './adapter-runtimes.js';
 import type { Config } from './load-config.js';
 
 /**

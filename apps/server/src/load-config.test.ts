@@ -21,9 +21,9 @@ describe('loadConfig', () => {
       catalog: join(dir, 'examples'),
       concurrency: 8,
       shutdownGrace: 30_000,
-      localApi: { userId: 'botgate' },
+      sections: { localApi: { userId: 'botgate' } },
     });
-    expect(config.localApi.token).toBeUndefined();
+    expect(config.sections.localApi).not.toHaveProperty('token');
   });
 
   it('lays BOTGATE_* over the file, nested keys included, and resolves paths from the file', () => {
@@ -39,7 +39,11 @@ describe('loadConfig', () => {
       },
     });
     expect(config).toMatchObject({ port: 4100, dataDir: join(dir, 'state'), retention: 2 * 86_400_000 });
-    expect(config.localApi).toEqual({ userId: 'alice', token: 'a-token-of-16-chars', allow: ['10.0.0.0/8', '::1'] });
+    expect(config.sections.localApi).toEqual({
+      userId: 'alice',
+      token: 'a-token-of-16-chars',
+      allow: ['10.0.0.0/8', '::1'],
+    });
   });
 
   it('reads a yes/no setting from YAML or from text', () => {

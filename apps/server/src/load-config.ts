@@ -1,22 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { durationSchema } from '@botgate/core';
+import { settingTypes, type AnyAdapterModule } from '@botgate/http';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { adapterModules } from './adapters.js';
 
-const port = z.coerce.number().int().min(0).max(65535);
-// A list in YAML, or comma-separated text in an environment variable.
-const textList = z.preprocess(
-  (raw) =>
-    typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : raw,
-  z.array(z.string().min(1)),
-);
-const positiveInt = z.coerce.number().int().positive();
+const { port, positiveInt, duration: durationSchema } = settingTypes;
 
 /** Every key of `botgate.yaml`; each can be overridden by `BOTGATE_<KEY>` (camelCase becomes UPPER_SNAKE). */
 const configSchema = z.strictObject({
@@ -66,68 +55,10 @@ const configSchema = z.strictObject({
   jwtSecret: z.string().min(32, 'use a secret of at least 32 characters').optional(),
   /** @default 'info' */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** EMILY.RPA's API Trigger (`/api`). */
-  localApi: z
-    .strictObject({
-      /** Shown by `GET /api`. @default 'botgate' */
-      userId: z.string().min(1).default('botgate'),
-      /** When set, every call needs `Authorization: Bearer <token>` or `?token=`. */
-      token: z.string().min(16, 'use a token of at least 16 characters').optional(),
-      /** When set, only these addresses or CIDR ranges may call. */
-      allow: textList.optional(),
-    })
-    .default({ userId: 'botgate' }),
-  /** Robocorp's Process API (`/workspace-v1`, `/process-v1`). */
-  processApi: z
-    .strictObject({
-      /** The workspace every automation belongs to. @default an id made once and kept */
-      workspaceId: z
-        .string()
-        .regex(/^[\w-]{1,64}$/, 'use 1 to 64 letters, digits, _ or -')
-        .optional(),
-      /** Bytes of a JSON request body. @default 1048576 */
-      bodyLimit: positiveInt.default(1024 * 1024),
-      /** The first webhook retry waits this long, each next one twice as long. @default 5s */
-      webhookRetry: durationSchema.default(5000),
-      /** The URL printed in `process-api secret`'s curl line. @default http://<host>:<port> */
-      publicUrl: z.url().optional(),
-    })
-    .default({ bodyLimit: 1024 * 1024, webhookRetry: 5000 }),
-  /** Automation Anywhere's API Task real-time endpoint (`/v1/authentication`, `/orchestrator/v1/hotbot`, `/hotbot`). */
-  apiTask: z
-    .strictObject({
-      /** A user token's lifetime. @default 20m */
-      tokenLifetime: durationSchema.default(1_200_000),
-      /** An execution token's lifetime. @default 12h */
-      executionTokenLifetime: durationSchema.default(43_200_000),
-      /** The real-time limit of one execution. @default 60s */
-      realtimeLimit: durationSchema.default(60_000),
-      /** Base of the execution URLs handed out. @default the address each request came to */
-      publicUrl: z.url().optional(),
-      /** Failed sign-ins per user from one address within `loginWindow` before 429. @default 5 */
-      loginAttempts: positiveInt.default(5),
-      /** Failed sign-ins per user from all addresses within `loginWindow` before 429. @default 20 */
-      loginAttemptsPerUser: positiveInt.default(20),
-      /** Failed sign-ins from one address for all users within `loginWindow` before 429 (password spraying). @default 20 */
-      loginAttemptsPerAddress: positiveInt.default(20),
-      /** @default 15m */
-      loginWindow: durationSchema.default(900_000),
-      /** The first retry of a deploy's callback waits this long, each next one twice as long. @default 5s */
-      callbackRetry: durationSchema.default(5000),
-    })
-    .default({
-      tokenLifetime: 1_200_000,
-      executionTokenLifetime: 43_200_000,
-      realtimeLimit: 60_000,
-      loginAttempts: 5,
-      loginAttemptsPerUser: 20,
-      loginAttemptsPerAddress: 20,
-      loginWindow: 900_000,
-      callbackRetry: 5000,
-    }),
 });
 
-export type Config = z.output<typeof configSchema>;
+/** The server's own keys, and each adapter's section (`localApi:`) as its schema parsed it, by section. */
+export type Config = z.output<typeof configSchema> & { sections: Record<string, unknown> };
 
 /** Configuration keys that name paths: relative ones are taken from the folder of the file that sets them. */
 const pathKeys = ['dataDir', 'catalog'] as const;
@@ -138,30 +69,45 @@ export class ConfigError extends Error {
 
 const upperSnake = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
+/** The whole schema: the server's keys and each adapter's section. */
+const schemaWith = (adapters: readonly AnyAdapterModule[]) =>
+  configSchema.extend(Object.fromEntries(adapters.map((adapter) => [adapter.section, adapter.settings])));
+
 /** Every setting as a key path with its variable: `localApi.userId` is `BOTGATE_LOCAL_API_USER_ID`. */
-const settings: Array<{ path: string[]; env: string }> = Object.entries(configSchema.shape).flatMap(([key, schema]) => {
-  let inner: unknown = schema;
-  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap();
-  return inner instanceof z.ZodObject
-    ? Object.keys(inner.shape).map((sub) => ({
-        path: [key, sub],
-        env: `BOTGATE_${upperSnake(key)}_${upperSnake(sub)}`,
-      }))
-    : [{ path: [key], env: `BOTGATE_${upperSnake(key)}` }];
-});
+const settingsOf = (schema: z.ZodObject): Array<{ path: string[]; env: string }> =>
+  Object.entries(schema.shape).flatMap(([key, schema]) => {
+    let inner: unknown = schema;
+    while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional)
+      inner = inner.unwrap();
+    return inner instanceof z.ZodObject
+      ? Object.keys(inner.shape).map((sub) => ({
+          path: [key, sub],
+          env: `BOTGATE_${upperSnake(key)}_${upperSnake(sub)}`,
+        }))
+      : [{ path: [key], env: `BOTGATE_${upperSnake(key)}` }];
+  });
 
 export interface LoadConfigOptions {
   /** `--config`; when given, the file must exist. */
   path?: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** @default the adapters the server registers */
+  adapters?: readonly AnyAdapterModule[];
 }
 
 /**
  * Reads `botgate.yaml` (optional unless named), lays `BOTGATE_*` variables over it and validates
  * the whole once. Errors name the file or variable and the key.
  */
-export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { configPath: string | undefined } => {
+export const loadConfig = ({
+  path,
+  env,
+  cwd,
+  adapters = adapterModules,
+}: LoadConfigOptions): Config & { configPath: string | undefined } => {
+  const schema = schemaWith(adapters);
+  const settings = settingsOf(schema);
   const configPath = resolve(cwd, path ?? 'botgate.yaml');
   const sources = new Map<string, string>();
   let raw: Record<string, unknown> = {};
@@ -199,7 +145,7 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
       raw[key] = { ...(typeof raw[key] === 'object' && raw[key] !== null ? (raw[key] as object) : {}), [sub]: value };
     sources.set(setting.path.join('.'), name);
   }
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path.slice(0, 2).join('.');
@@ -210,9 +156,13 @@ export const loadConfig = ({ path, env, cwd }: LoadConfigOptions): Config & { co
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const config = parsed.data;
+  const config = parsed.data as z.output<typeof configSchema> & Record<string, unknown>;
   for (const key of pathKeys) config[key] = resolve(cwd, config[key]);
-  return { ...config, configPath: existsSync(configPath) ? configPath : undefined };
+  const sections = Object.fromEntries(adapters.map((adapter) => [adapter.section, config[adapter.section]]));
+  const server = Object.fromEntries(
+    Object.entries(config).filter(([key]) => !Object.hasOwn(sections, key)),
+  ) as z.output<typeof configSchema>;
+  return { ...server, sections, configPath: existsSync(configPath) ? configPath : undefined };
 };
 
 // Set by botgate itself for the commands it runs; they are not settings.

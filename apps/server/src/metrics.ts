@@ -30,10 +30,10 @@ export const createMetrics = (core: Core) => {
     buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
     registers: [registry],
   });
-  const webhooks = new Counter({
+  const deliveries = new Counter({
     name: 'botgate_webhook_deliveries_total',
-    help: 'Process API webhook attempts sent by this node, by outcome (delivered, retrying, failed)',
-    labelNames: ['outcome'],
+    help: 'Webhook and callback attempts sent by this node, by adapter and outcome (delivered, retrying, failed)',
+    labelNames: ['adapter', 'outcome'],
     registers: [registry],
   });
   new Gauge({
@@ -78,8 +78,8 @@ export const createMetrics = (core: Core) => {
       requests.inc({ adapter, operation, status: String(status) });
       durations.observe({ adapter, operation }, seconds);
     },
-    webhookAttempt(outcome: 'delivered' | 'retrying' | 'failed'): void {
-      webhooks.inc({ outcome });
+    deliveryAttempt(adapter: string, outcome: 'delivered' | 'retrying' | 'failed'): void {
+      deliveries.inc({ adapter, outcome });
     },
     close: offFinished,
   };

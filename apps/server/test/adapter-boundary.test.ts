@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore, createDatabase } from '@botgate/core';
-import { adaptersOf } from '../src/adapters.js';
+import { adaptersOf } from '../src/adapter-runtimes.js';
 import { loadConfig } from '../src/load-config.js';
 import { repoRoot } from './helpers.js';
 
@@ -46,14 +46,14 @@ const schemaOfMigratedDatabase = async (): Promise<Map<string, Set<string>>> => 
   }
 };
 
+const withoutComments = (source: string): string =>
+  source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+
 /** String literals of a source file, comments left out: what reaches the database as SQL or as a knex table or column name. */
 const literalsOf = (source: string): string[] =>
-  [
-    ...source
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/(^|\s)\/\/.*$/gm, '$1')
-      .matchAll(/'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`|"((?:[^"\\\n]|\\.)*)"/g),
-  ].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  [...withoutComments(source).matchAll(/'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`|"((?:[^"\\\n]|\\.)*)"/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? '',
+  );
 
 /**
  * A literal that is a table name (`'jobs'`, `'jobs as j'`), a qualified column (`'j.finished_at'`),
@@ -103,6 +103,25 @@ describe('the adapter boundary', () => {
           for (const column of columnsNamed(literal))
             if (coreOnlyColumns.has(column)) findings.push(`${where}: names core's column ${column} in '${literal}'`);
         }
+      }
+    }
+    expect(findings).toEqual([]);
+  });
+
+  it("names each adapter only in its own folder and in the server's list of adapters", () => {
+    const names = adapterPackages.flatMap((name) => [
+      name,
+      name.replace(/-/g, '_'),
+      name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()),
+    ]);
+    const pattern = new RegExp(`(?<![\\w-])(${names.join('|')})(?![\\w-])`, 'g');
+    const findings: string[] = [];
+    for (const folder of ['packages/core/src', 'packages/http/src', 'packages/testing/src', 'apps/server/src']) {
+      for (const file of sourcesOf(join(repoRoot, folder))) {
+        const where = relative(repoRoot, file);
+        if (where === 'apps/server/src/adapters.ts' || /\.test\.ts$/.test(where)) continue;
+        for (const match of withoutComments(readFileSync(file, 'utf8')).matchAll(pattern))
+          findings.push(`${where}: names ${match[1]}`);
       }
     }
     expect(findings).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCore, isFinal, type Core, type Job } from '@botgate/core';
 import { createTestDatabase, useTestRoot, waitFor, type TestDatabase } from '@botgate/testing';
-import { adaptersOf } from '../src/adapters.js';
+import { adaptersOf } from '../src/adapter-runtimes.js';
 import { loadConfig } from '../src/load-config.js';
 import { afterAll, expect } from 'vitest';
 

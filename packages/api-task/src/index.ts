@@ -18,3 +18,4 @@ export {
   type CallbackDispatcher,
   type CallbackDispatcherOptions,
 } from './callback-dispatcher.js';
+export { apiTask } from './adapter.js';

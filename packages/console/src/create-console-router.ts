@@ -25,10 +25,18 @@ import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } fro
 import { overview } from './routes/overview.js';
 import { createSessions } from './session.js';
 
+/** The console sides of the adapters the server started (`AdapterRuntime.console`), by adapter name. */
+interface AdapterSides {
+  'api-task'?: { access: ApiTaskAccess; publicUrl?: string | undefined };
+  'process-api'?: { workspaceId?: string | undefined; publicUrl?: string | undefined };
+}
+
 export interface ConsoleOptions extends ApiTaskAccessOptions {
-  /** The process-api workspace, as the adapter is configured. */
+  /** Each adapter's console side, by name, as the server started them. */
+  adapters?: Record<string, unknown>;
+  /** The process-api workspace, as the adapter is configured. @default the process-api side's */
   workspaceId?: string | undefined;
-  /** Base of the URLs and curl lines the console shows. @default the address the browser used */
+  /** Base of the URLs and curl lines the console shows. @default the adapters' public URL, or the address the browser used */
   publicUrl?: string | undefined;
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
@@ -61,17 +69,20 @@ const pageHeaders: RequestHandler = (_req, res, next) => {
  * the web app that uses it. Mount it at the root.
  */
 export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): Router & { close(): void } => {
-  const apiTask = options.access ?? createApiTaskAccess(core, options);
+  const sides = (options.adapters ?? {}) as AdapterSides;
+  const apiTask = options.access ?? sides['api-task']?.access ?? createApiTaskAccess(core, options);
+  const workspaceId = options.workspaceId ?? sides['process-api']?.workspaceId;
+  const publicUrl = options.publicUrl ?? sides['api-task']?.publicUrl ?? sides['process-api']?.publicUrl;
   const pollMs = options.pollMs ?? 500;
   const context: ConsoleContext = {
     core,
     skills: createSkills(core),
-    processes: createProcesses(core, options.workspaceId),
+    processes: createProcesses(core, workspaceId),
     workspaceKeys: createWorkspaceKeys(core),
     apiTask,
     feed: createJobFeed(core, pollMs),
     streams: new Set(),
-    publicUrl: options.publicUrl,
+    publicUrl,
   };
   const sessions = createSessions(apiTask, { lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000 });
   const anyone = sessions.require(['admin', 'developer']);

@@ -20,3 +20,12 @@ export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-docume
 export { sendJobFile } from './send-job-file.js';
 export { parseInput } from './parse-input.js';
 export { jsonBody, type JsonBodyOptions } from './json-body.js';
+export {
+  defineAdapter,
+  type AdapterContext,
+  type AdapterModule,
+  type AdapterRuntime,
+  type AnyAdapterModule,
+  type SharedSettings,
+} from './define-adapter.js';
+export { settingTypes } from './setting-types.js';

@@ -13,3 +13,4 @@ export { processApiContract, processApiOpenApi } from './contract.js';
 export { createProcesses, type Process, type Processes } from './processes.js';
 export { createWorkspaceKeys, type WorkspaceKey, type WorkspaceKeys } from './workspace-keys.js';
 export { triggerCurl } from './trigger-curl.js';
+export { processApi } from './adapter.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { adaptersOf } from '../adapters.js';
+import { adaptersOf } from '../adapter-runtimes.js';
 import { loadConfig } from '../load-config.js';
 import { withCore, type GlobalOptions } from './context.js';
 import { printJson } from './format.js';

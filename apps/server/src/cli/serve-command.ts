@@ -1,7 +1,7 @@
 import { createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
-import { adaptersOf, createAdapterRouters, createApiTaskAccessOf, startAdapterServices } from '../adapters.js';
+import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
 import { createApiDocsRouter } from '../api-docs.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
@@ -20,18 +20,14 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const logger = createLogger(config.logLevel);
       const core = await createCore(coreOptionsOf(config, process.env, logger));
       const metrics = createMetrics(core);
-      // One api-task access for its router and the console: an allocation changed in the console
-      // applies at once, and failed sign-ins count together.
-      const apiTaskAccess = createApiTaskAccessOf(core, config);
+      const adapters = startAdapters(core, config, logger, metrics);
       const consoleRouter = createConsoleRouter(core, {
-        access: apiTaskAccess,
-        workspaceId: config.processApi.workspaceId,
-        publicUrl: config.apiTask.publicUrl ?? config.processApi.publicUrl,
+        adapters: Object.fromEntries(adapters.map((adapter) => [adapter.name, adapter.console])),
         logger,
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.
       const routers = [
-        ...createAdapterRouters(core, config, logger, apiTaskAccess),
+        ...adapters.map((adapter) => adapter.router),
         consoleRouter,
         createApiDocsRouter(adaptersOf(config)),
       ];
@@ -57,7 +53,8 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         throw error;
       }
       if (config.worker) await core.worker.start();
-      const services = startAdapterServices(core, config, logger, metrics);
+      const services = adapters.flatMap((adapter) => (adapter.services ? [adapter.services] : []));
+      for (const service of services) service.start();
       logger.info(
         {
           port,
@@ -81,7 +78,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
           'shutting down: no new triggers, running jobs get the grace period',
         );
         // Events of runs that end during the grace period are sent by the next start, which looks for them.
-        await services.stop();
+        await Promise.all(services.map((service) => service.stop()));
         consoleRouter.close();
         await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
         logger.info('stopped');
