@@ -25,6 +25,8 @@ const settings = z
     loginWindow: settingTypes.duration.default(900_000),
     /** The first retry of a deploy's callback waits this long, each next one twice as long. @default 5s */
     callbackRetry: settingTypes.duration.default(5000),
+    /** Bytes of a JSON request body. @default 1048576 */
+    bodyLimit: settingTypes.positiveInt.default(1024 * 1024),
   })
   .prefault({});
 
@@ -51,6 +53,7 @@ export const apiTask = defineAdapter({
         access,
         realtimeLimitMs: own.realtimeLimit,
         publicUrl: own.publicUrl,
+        bodyLimit: own.bodyLimit,
         logger,
       }),
       services: createCallbackDispatcher(core, {

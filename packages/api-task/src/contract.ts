@@ -1,5 +1,5 @@
 import { variableTypes } from '@botgate/core';
-import { openApiDocument, type RouteDoc } from '@botgate/http';
+import { idempotencyKeyHeader, openApiDocument, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 import { accessDetailsBody } from './routes/access-details.js';
 import { createBody, listBody } from './routes/allocation-routes.js';
@@ -201,6 +201,7 @@ export const apiTaskContract = {
     description:
       'Answered once the run is recorded. `callbackInfo.url` gets a POST when the run ends (`callbackInfo.headers` as its headers).',
     security: userToken,
+    headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader }),
     body: { content: { 'application/json': deployBody } },
     responses: {
       200: { description: 'The deploy', schema: z.object({ deploymentId: z.string(), automationName: z.string() }) },

@@ -75,8 +75,12 @@ export const createDeployments = (core: Core) => {
       automation: Automation,
       inputs: Values,
       user: User,
-      options: { automationName?: string | undefined; callback?: Deployment['callback'] },
-    ): Promise<{ deployment: Deployment; job: Job }> {
+      options: {
+        automationName?: string | undefined;
+        callback?: Deployment['callback'];
+        idempotencyKey?: string | undefined;
+      },
+    ): Promise<{ deployment: Deployment | undefined; job: Job }> {
       const now = new Date();
       const row: DeploymentRow = {
         deployment_id: randomUUID(),
@@ -91,10 +95,11 @@ export const createDeployments = (core: Core) => {
         callback_headers: options.callback ? JSON.stringify(options.callback.headers) : null,
         created_at: now.getTime(),
       };
-      const { job } = await core.jobs.enqueueRecorded({
+      const { job, record } = await core.jobs.enqueueRecorded({
         automationId: automation.id,
         adapter: 'api-task',
         inputs,
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
         record: async (tx, created) => {
           row.job_id = created.id;
           await tx.query(
@@ -111,11 +116,15 @@ export const createDeployments = (core: Core) => {
               row.created_at,
             ],
           );
+          return toDeployment(row);
         },
-        // No idempotency key: every deploy is a new job.
-        recordOf: async () => undefined,
+        // A repeated Idempotency-Key: the deploy its first job made (none when that job is not a deploy).
+        recordOf: async (first) => {
+          const found = await table().where({ job_id: first.id }).first();
+          return found ? toDeployment(found) : undefined;
+        },
       });
-      return { deployment: toDeployment(row), job };
+      return { deployment: record, job };
     },
     /** Deploys with a callback not written yet, oldest first. */
     async awaitingCallback(limit: number): Promise<Array<{ deployment: Deployment; job: Job }>> {

@@ -1,10 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createCore, type Core } from '@botgate/core';
-import { createTestDatabase, useTestRoot } from '@botgate/testing';
-import express from 'express';
-import { apiTaskDescriptor, createApiTaskRouter, createUsers, type ApiTaskOptions } from '../src/index.js';
+import { startAdapter } from '@botgate/conformance';
+import type { Core } from '@botgate/core';
+import { useTestRoot } from '@botgate/testing';
+import { apiTask, createUsers } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -27,31 +25,38 @@ export interface Harness {
 
 let userCount = 0;
 
-/** The router alone in a bare express app over a real core on a fresh SQLite file. */
-export const startApiTask = async (options: ApiTaskOptions = {}): Promise<Harness> => {
-  const dataDir = join(root, `data-${++made}`);
-  const database = await createTestDatabase();
-  const core = await createCore({
-    dataDir,
+const ms = (value: number | undefined) => (value === undefined ? undefined : `${value}ms`);
+
+/** The adapter alone in a bare express app over a real core on a fresh database (the conformance kit's `startAdapter`). */
+export const startApiTask = async (
+  options: {
+    bodyLimit?: number;
+    loginAttempts?: number;
+    realtimeLimitMs?: number;
+    tokenLifetimeMs?: number;
+    executionTokenLifetimeMs?: number;
+  } = {},
+): Promise<Harness> => {
+  const settings = Object.fromEntries(
+    Object.entries({
+      bodyLimit: options.bodyLimit,
+      loginAttempts: options.loginAttempts,
+      realtimeLimit: ms(options.realtimeLimitMs),
+      tokenLifetime: ms(options.tokenLifetimeMs),
+      executionTokenLifetime: ms(options.executionTokenLifetimeMs),
+    }).filter(([, value]) => value !== undefined),
+  );
+  const started = await startAdapter(apiTask, {
+    settings,
     catalogDir: examples,
-    commandEnv: process.env,
-    pollMs: 100,
-    ...(database.config ? { database: database.config } : {}),
-    adapters: [apiTaskDescriptor],
-  });
-  await core.worker.start();
-  const app = express();
-  app.use(createApiTaskRouter(core, options));
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    dataDir: join(root, `data-${++made}`),
   });
   cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await core.close({ graceMs: 0 });
-    await database.drop();
+    await started.close();
+    await started.database.drop();
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { core, url, dataDir } = started;
+
   const post: Harness['post'] = async (path, body, token, method = 'POST') => {
     const response = await fetch(path.startsWith('http') ? path : `${url}${path}`, {
       method,

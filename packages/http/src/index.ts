@@ -29,3 +29,4 @@ export {
   type SharedSettings,
 } from './define-adapter.js';
 export { settingTypes } from './setting-types.js';
+export { idempotencyKeyHeader, idempotencyKeyOf } from './idempotency-key.js';

@@ -1,4 +1,4 @@
-import { openApiDocument, type RouteDoc } from '@botgate/http';
+import { idempotencyKeyHeader, openApiDocument, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 
 const error = z
@@ -72,14 +72,7 @@ export const localApiContract = {
       'Without `uuid`: the queue overview. With `uuid`: queues that skill; every other query parameter is an input variable. Answers the job number `msUnixTime`.',
     security: ['bearer', 'queryToken'],
     query: z.object({ uuid: uuid.optional(), token }).catchall(z.string()),
-    headers: z.object({
-      'Idempotency-Key': z
-        .string()
-        .min(1)
-        .max(200)
-        .optional()
-        .meta({ description: 'A retried trigger with the same key answers the same job' }),
-    }),
+    headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader }),
     responses: {
       ...triggerResponses,
       200: {
@@ -97,7 +90,7 @@ export const localApiContract = {
       'Queues the skill; multipart files land in the job’s working folder, fields (multipart, form or JSON) and query parameters are input variables.',
     security: ['bearer', 'queryToken'],
     query: z.object({ uuid, token }).catchall(z.string()),
-    headers: z.object({ 'Idempotency-Key': z.string().min(1).max(200).optional() }),
+    headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader }),
     body: {
       required: false,
       content: {

@@ -1,10 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createCore, type Core, type Job } from '@botgate/core';
-import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
-import express from 'express';
-import { createLocalApiRouter, localApiDescriptor, type LocalApiOptions } from '../src/index.js';
+import { startAdapter } from '@botgate/conformance';
+import type { Core, Job } from '@botgate/core';
+import { useTestRoot, waitFor } from '@botgate/testing';
+import { createSkills, localApi } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -20,51 +18,37 @@ const { root, cleanups } = useTestRoot('botgate-local-api-');
 let made = 0;
 
 /**
- * The router alone, in a bare express app on a free port, over a real core on a fresh SQLite
- * file: what a user embedding the adapter as a library gets.
+ * The adapter alone, in a bare express app on a free port, over a real core on a fresh database
+ * (the conformance kit's `startAdapter`): what a user embedding the adapter as a library gets.
  */
-export const startLocalApi = async (options: LocalApiOptions = {}, catalogDir = examples): Promise<Harness> => {
-  const dataDir = join(root, `data-${++made}`);
-  const database = await createTestDatabase();
-  const core = await createCore({
-    dataDir,
+export const startLocalApi = async (
+  options: { userId?: string; token?: string; allow?: string[]; uploadLimit?: number } = {},
+  catalogDir = examples,
+): Promise<Harness> => {
+  const { uploadLimit, ...settings } = options;
+  const started = await startAdapter(localApi, {
+    settings,
     catalogDir,
-    commandEnv: process.env,
-    pollMs: 100,
-    ...(database.config ? { database: database.config } : {}),
-    adapters: [localApiDescriptor],
+    dataDir: join(root, `data-${++made}`),
+    ...(uploadLimit === undefined ? {} : { shared: { uploadLimit, uploadTotalLimit: 4 * uploadLimit } }),
   });
-  await core.worker.start();
-  const app = express();
-  app.use(createLocalApiRouter(core, options));
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  cleanups.push(async () => {
+    await started.close();
+    await started.database.drop();
   });
+  const skills = createSkills(started.core);
   const uuids = new Map<string, string>();
-  const harness: Harness = {
-    core,
-    dataDir,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  return {
+    core: started.core,
+    dataDir: started.dataDir,
+    url: started.url,
     async uuidOf(automationId) {
       let uuid = uuids.get(automationId);
-      if (!uuid) {
-        const [add] = localApiDescriptor.commands.filter((c) => c.path[0] === 'add');
-        uuid = ((await add?.run(core, [automationId], {})) as { uuid: string }).uuid;
-        uuids.set(automationId, uuid);
-      }
+      if (!uuid) uuids.set(automationId, (uuid = (await skills.add(automationId)).uuid));
       return uuid;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await core.close({ graceMs: 0 });
-    },
+    close: started.close,
   };
-  cleanups.push(async () => {
-    await harness.close();
-    await database.drop();
-  });
-  return harness;
 };
 
 export { waitFor };

@@ -1,4 +1,4 @@
-import { openApiDocument, type RouteDoc } from '@botgate/http';
+import { idempotencyKeyHeader, openApiDocument, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 
 const error = z.object({ error: z.string(), message: z.string() });
@@ -15,14 +15,7 @@ const processId = z.string().meta({ description: 'The process id, shown when its
 const runId = z.string().meta({ description: 'A run id a trigger answered' });
 const processParams = z.object({ workspaceId, processId });
 const runParams = processParams.extend({ runId });
-const idempotency = z.object({
-  'Idempotency-Key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: 'A retried trigger with the same key answers the same run' }),
-});
+const idempotency = z.object({ 'Idempotency-Key': idempotencyKeyHeader });
 const workItem = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).meta({
   description:
     'The work item payload: a JSON object, or an array (one work item whose payload is that array; [] is an empty payload)',

@@ -1,17 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createCore, type Core, type Job } from '@botgate/core';
-import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
+import { startAdapter } from '@botgate/conformance';
+import type { Core, Job } from '@botgate/core';
+import { useTestRoot, waitFor } from '@botgate/testing';
 import express from 'express';
-import {
-  createProcessApiCommands,
-  createProcessApiRouter,
-  createWebhookDispatcher,
-  processApiMigrations,
-  processApiOpenApi,
-  type ProcessApiOptions,
-} from '../src/index.js';
+import { createProcessApiCommands, processApi } from '../src/index.js';
 
 export const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -38,43 +32,24 @@ export interface Harness {
   processId: (automationId: string) => Promise<string>;
 }
 
-/** The router alone in a bare express app over a real core on a fresh SQLite file. */
+/**
+ * The adapter alone in a bare express app over a real core on a fresh database, its webhooks
+ * sent (the conformance kit's `startAdapter`).
+ */
 export const startProcessApi = async (
-  options: ProcessApiOptions & { webhookRetryMs?: number } = {},
+  options: { workspaceId?: string; bodyLimit?: number; publicUrl?: string; webhookRetryMs?: number } = {},
 ): Promise<Harness> => {
-  const dataDir = join(root, `data-${++made}`);
-  const database = await createTestDatabase();
-  const core = await createCore({
-    dataDir,
+  const { webhookRetryMs, ...settings } = options;
+  const started = await startAdapter(processApi, {
+    settings: { webhookRetry: `${webhookRetryMs ?? 300}ms`, ...settings },
     catalogDir: examples,
-    commandEnv: process.env,
-    pollMs: 100,
-    ...(database.config ? { database: database.config } : {}),
-    adapters: [
-      {
-        name: 'process-api',
-        migrations: processApiMigrations,
-        migrationTable: 'process_api_migrations',
-        commands: [],
-        openApi: processApiOpenApi,
-      },
-    ],
+    dataDir: join(root, `data-${++made}`),
   });
-  await core.worker.start();
-  const webhooks = createWebhookDispatcher(core, {
-    pollMs: 100,
-    retryBaseMs: options.webhookRetryMs ?? 300,
-    workspaceId: options.workspaceId,
-  });
-  webhooks.start();
-  const app = express();
-  app.use(createProcessApiRouter(core, options));
-  const { url } = await listen(app);
   cleanups.push(async () => {
-    await webhooks.stop();
-    await core.close({ graceMs: 0 });
-    await database.drop();
+    await started.close();
+    await started.database.drop();
   });
+  const { core, url } = started;
   const commands = createProcessApiCommands({ baseUrl: url, workspaceId: options.workspaceId });
   const command = async <T>(path: string, args: string[] = [], opts: Record<string, string> = {}): Promise<T> => {
     const found = commands.find((c) => c.path.join(' ') === path);

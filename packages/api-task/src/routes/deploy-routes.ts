@@ -1,5 +1,5 @@
 import { fromTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
-import { parseInput } from '@botgate/http';
+import { idempotencyKeyOf, parseInput } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { User, Users } from '../auth/users.js';
@@ -30,6 +30,7 @@ export const deployBody = z.object({
  */
 export const deploy = (core: Core, users: Users, deployments: Deployments) => async (req: Request, res: Response) => {
   const body = parseInput(deployBody, req.body ?? {}, 'body');
+  const idempotencyKey = idempotencyKeyOf(req);
   const automation = core.catalog.findByFileId(Number(body.fileId));
   if (!automation) throw new ApiTaskError('NOT_FOUND', `no file ${body.fileId} in the repository`, {}, 'fileId');
   const runAs = body.runAsUserIds ?? [];
@@ -57,10 +58,13 @@ export const deploy = (core: Core, users: Users, deployments: Deployments) => as
   const callback = body.callbackInfo?.url
     ? { url: body.callbackInfo.url, headers: body.callbackInfo.headers ?? {} }
     : null;
-  const { deployment } = await deployments.deploy(automation, inputs, res.locals.user as User, {
+  const { deployment, job } = await deployments.deploy(automation, inputs, res.locals.user as User, {
     automationName: body.automationName ?? undefined,
     callback,
+    idempotencyKey,
   });
+  if (!deployment)
+    throw new ApiTaskError('NOT_FOUND', `the Idempotency-Key was used for job ${job.id}, which is not a deploy`);
   res.json({ deploymentId: deployment.deploymentId, automationName: deployment.automationName });
 };
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core, InputFile } from '@botgate/core';
-import { describeRequest } from '@botgate/http';
+import { describeRequest, idempotencyKeyOf } from '@botgate/http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { LocalApiError } from '../errors.js';
@@ -52,9 +52,7 @@ export const trigger = (core: Core, skills: Skills) => async (req: Request, res:
   const skill = await skills.find(uuid);
   if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
   describeRequest(res, { automationId: skill.automationId });
-  const key = req.get('idempotency-key');
-  if (key !== undefined && (key === '' || key.length > 200))
-    throw new LocalApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
+  const key = idempotencyKeyOf(req);
 
   // Entries, not assignments: a field named `__proto__` is a field, and must not set a prototype.
   const inputs: Record<string, unknown> = Object.fromEntries([

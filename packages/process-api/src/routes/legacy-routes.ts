@@ -4,7 +4,8 @@ import { authenticateProcessSecret } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
 import type { Processes } from '../processes.js';
 import { legacyRunView, type Runs } from '../runs.js';
-import { idempotencyKeyOf, payloadOf } from './read-payload.js';
+import { idempotencyKeyOf } from '@botgate/http';
+import { payloadOf } from './read-payload.js';
 
 /** `POST /workspace-v1/workspaces/:ws/processes/:pid/runs`: the contract's trigger. */
 export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {

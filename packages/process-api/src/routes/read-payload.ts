@@ -1,5 +1,5 @@
 import { acceptBodies, jsonBody } from '@botgate/http';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { JsonValue } from '@botgate/core';
 import { ProcessApiError } from '../errors.js';
 
@@ -35,11 +35,4 @@ export const payloadOf = (
     );
   if (unwrapVariables && Object.keys(body).length === 1 && isObject(body.variables)) return body.variables as JsonValue;
   return body as JsonValue;
-};
-
-export const idempotencyKeyOf = (req: Request): string | undefined => {
-  const key = req.get('idempotency-key');
-  if (key !== undefined && (key === '' || key.length > 200))
-    throw new ProcessApiError('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 characters');
-  return key;
 };

@@ -10,7 +10,8 @@ import { declaredInputs, derivedId, runView, type Run, type Runs } from '../runs
 import { workItemStateOf, workItemView } from '../work-item-view.js';
 import type { WorkItem, WorkItems } from '../work-items.js';
 import type { WorkspaceKeys } from '../workspace-keys.js';
-import { idempotencyKeyOf, payloadOf } from './read-payload.js';
+import { idempotencyKeyOf } from '@botgate/http';
+import { payloadOf } from './read-payload.js';
 
 export interface V1Deps {
   core: Core;
