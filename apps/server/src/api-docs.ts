@@ -25,7 +25,7 @@ const page = `<!doctype html>
  * Each adapter's OpenAPI document at `/openapi/<adapter>.json`, and Swagger UI over all of them at
  * `/docs`, served from the installed package (no CDN: servers often have no way out).
  */
-export const createApiDocsRouter = (adapters: readonly AdapterDescriptor[]): Router => {
+export const createApiDocsRouter = (adapters: ReadonlyArray<Pick<AdapterDescriptor, 'name' | 'openApi'>>): Router => {
   // Made at the first request, not at start: the three documents take ~80 ms of zod to JSON
   // Schema, which every start would pay (bench suite 7, cold start).
   const made = new Map<string, Record<string, unknown>>();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { apiTaskContract, createApiTaskRouter } from '@botgate/api-task';
+import { consoleContract } from '@botgate/console';
 import { createLocalApiRouter, localApiContract } from '@botgate/local-api';
 import { createProcessApiRouter, processApiContract } from '@botgate/process-api';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -56,6 +57,21 @@ describe('OpenAPI documents and /docs', () => {
         expect(documentedRoutes(document).sort()).toEqual([...new Set(mounted)].sort());
       }
       expect((await fetch(`${server.url}/openapi/nothing.json`)).status).toBe(404);
+
+      // The console's API, mounted from its own route table: documented, and a wrong method is 405.
+      const consoleDocument = (await (await fetch(`${server.url}/openapi/console.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const consoleValidation = await new Validator().validate(consoleDocument as never);
+      expect(consoleValidation, JSON.stringify(consoleValidation.errors)).toMatchObject({ valid: true });
+      expect(documentedRoutes(consoleDocument)).toContain('GET /console/api/jobs/{id}/files/{kind}/{name}');
+      expect(documentedRoutes(consoleDocument)).toHaveLength(Object.keys(consoleContract).length);
+      const wrong = await fetch(`${server.url}/console/api/session`, { method: 'DELETE' });
+      expect([wrong.status, wrong.headers.get('allow'), await wrong.json()]).toEqual([
+        405,
+        'GET',
+        { error: 'METHOD_NOT_ALLOWED', message: 'DELETE is not allowed here; use GET' },
+      ]);
 
       const page = await fetch(`${server.url}/docs`);
       expect(page.status).toBe(200);

@@ -79,6 +79,8 @@ const activity = z.object({
 });
 const readFailures = { 400: failure('A malformed body, filter or sort'), 401: failure('No or an invalid token') };
 
+const sendToken = 'send the token to check as ?token=';
+
 export const apiTaskContract = {
   authenticate: {
     method: 'post',
@@ -112,7 +114,9 @@ export const apiTaskContract = {
     path: '/v1/authentication/token',
     operation: 'authenticate',
     summary: 'Whether a user token is valid',
-    query: z.object({ token: z.string().min(1) }),
+    query: z.object({
+      token: z.string({ error: sendToken }).min(1, sendToken).meta({ description: 'The token to check' }),
+    }),
     responses: {
       200: {
         description: 'Valid now (signed, unexpired, not signed out, its user unchanged) or not',

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createApiTaskAccess, type ApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, handle, jsonBody, operation } from '@botgate/http';
+import { acceptBodies, jsonBody, mountRoutes, operation } from '@botgate/http';
 import { createSkills } from '@botgate/local-api';
 import { createProcesses, createWorkspaceKeys } from '@botgate/process-api';
 import express, { Router, type RequestHandler } from 'express';
 import type { ConsoleContext } from './console-context.js';
+import { consoleApiBase, consoleContract } from './contract.js';
 import { ConsoleError, createConsoleErrorHandler } from './errors.js';
 import { createJobFeed } from './job-feed.js';
 import { addKey, addUser, listKeys, listUsers, removeKey, removeUser } from './routes/admin.js';
@@ -93,33 +94,33 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
     acceptBodies(['application/json'], 'send Content-Type: application/json'),
     ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }),
   );
-  api.post('/login', handle(sessions.login));
-  api.post('/logout', handle(sessions.logout));
-  api.get('/session', handle(sessions.current));
-
-  api.get('/automations', anyone, handle(listAutomations(context)));
-  api.post('/automations/:id/local-api', anyone, handle(addToLocalApi(context)));
-  api.delete('/automations/:id/local-api', anyone, handle(removeFromLocalApi(context)));
-  api.post('/automations/:id/process-api/secret', anyone, handle(generateSecret(context)));
-  api.delete('/automations/:id/process-api/secret', anyone, handle(deleteSecret(context)));
-  api.put('/automations/:id/api-task', admin, handle(allocate(context)));
-  api.post('/automations/:id/api-task/access', anyone, handle(executionAccess(context)));
-
-  api.get('/jobs', anyone, handle(listJobs(context)));
-  api.get('/jobs/events', anyone, jobEvents(context));
-  api.get('/jobs/:id', anyone, handle(getJob(context)));
-  api.get('/jobs/:id/log', anyone, handle(jobLog(context, Math.max(100, pollMs / 2))));
-  api.get('/jobs/:id/files/:kind/*name', anyone, handle(downloadJobFile(context)));
-  api.post('/jobs/:id/cancel', anyone, handle(cancelJob(context)));
-  api.post('/jobs/:id/rerun', anyone, handle(rerunJob(context)));
-  api.get('/overview', anyone, handle(overview(context)));
-
-  api.get('/users', admin, handle(listUsers(context)));
-  api.post('/users', admin, handle(addUser(context)));
-  api.delete('/users/:username', admin, handle(removeUser(context)));
-  api.get('/keys', admin, handle(listKeys(context)));
-  api.post('/keys', admin, handle(addKey(context)));
-  api.delete('/keys/:name', admin, handle(removeKey(context)));
+  const c = consoleContract;
+  mountRoutes(api, 'console', [
+    { ...c.login, handler: sessions.login },
+    { ...c.logout, handler: sessions.logout },
+    { ...c.session, handler: sessions.current },
+    { ...c.automations, before: [anyone], handler: listAutomations(context) },
+    { ...c.addToLocalApi, before: [anyone], handler: addToLocalApi(context) },
+    { ...c.removeFromLocalApi, before: [anyone], handler: removeFromLocalApi(context) },
+    { ...c.generateSecret, before: [anyone], handler: generateSecret(context) },
+    { ...c.deleteSecret, before: [anyone], handler: deleteSecret(context) },
+    { ...c.allocate, before: [admin], handler: allocate(context) },
+    { ...c.executionAccess, before: [anyone], handler: executionAccess(context) },
+    { ...c.jobs, before: [anyone], handler: listJobs(context) },
+    { ...c.jobEvents, before: [anyone], handler: async (req, res) => jobEvents(context)(req, res) },
+    { ...c.job, before: [anyone], handler: getJob(context) },
+    { ...c.jobLog, before: [anyone], handler: jobLog(context, Math.max(100, pollMs / 2)) },
+    { ...c.jobFile, before: [anyone], handler: downloadJobFile(context) },
+    { ...c.cancel, before: [anyone], handler: cancelJob(context) },
+    { ...c.rerun, before: [anyone], handler: rerunJob(context) },
+    { ...c.overview, before: [anyone], handler: overview(context) },
+    { ...c.users, before: [admin], handler: listUsers(context) },
+    { ...c.addUser, before: [admin], handler: addUser(context) },
+    { ...c.removeUser, before: [admin], handler: removeUser(context) },
+    { ...c.keys, before: [admin], handler: listKeys(context) },
+    { ...c.addKey, before: [admin], handler: addKey(context) },
+    { ...c.removeKey, before: [admin], handler: removeKey(context) },
+  ]);
 
   api.use((req, _res, next) =>
     next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
@@ -128,7 +129,7 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
 
   const webDir = options.webDir ?? defaultWebDir();
   const router = Router();
-  router.use('/console/api', operation('console', 'other'), api);
+  router.use(consoleApiBase, operation('console', 'other'), api);
   router.get('/console', (req, res, next) =>
     req.originalUrl === '/console' ? res.redirect(301, '/console/') : next(),
   );

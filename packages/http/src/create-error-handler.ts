@@ -1,6 +1,7 @@
 import { isBotgateError, storageFailureOf, type Logger, type StorageHealth } from '@botgate/core';
 import type { ErrorRequestHandler, Request } from 'express';
 import { HttpError } from './http-error.js';
+import { baseStatuses } from './statuses.js';
 
 interface ParserError {
   status?: number;
@@ -116,3 +117,12 @@ export const createPlainErrorHandler = (
     adapter,
     storage,
   });
+
+/**
+ * The error middleware factory of a contract whose errors are `{ error, message }`: the shared
+ * statuses and the contract's own codes (`extra`).
+ */
+export const plainErrorHandler =
+  (adapter: string, extra: Readonly<Record<string, number>> = {}) =>
+  (logger: Logger, storage?: ErrorHandlerOptions['storage']): ErrorRequestHandler =>
+    createPlainErrorHandler(adapter, { ...baseStatuses, ...extra }, logger, storage);

@@ -2,6 +2,7 @@ export { HttpError } from './http-error.js';
 export {
   createErrorHandler,
   createPlainErrorHandler,
+  plainErrorHandler,
   fromParserError,
   type ErrorHandlerOptions,
 } from './create-error-handler.js';
@@ -16,6 +17,7 @@ export {
   type RouteDoc,
   type RouteSpec,
 } from './route-table.js';
+export { parseRouteInput, queryParam, type InputOf, type RouteInput } from './route-input.js';
 export { openApiDocument, openApiPath, type OpenApiInfo } from './openapi-document.js';
 export { sendJobFile } from './send-job-file.js';
 export { parseInput } from './parse-input.js';

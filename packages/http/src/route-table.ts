@@ -1,7 +1,8 @@
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { handle, methodNotAllowed } from './guards.js';
 import { operation } from './request-facts.js';
+import { parseRouteInput, type RouteInput } from './route-input.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
@@ -42,17 +43,26 @@ export interface RouteDoc {
 export interface RouteSpec extends RouteDoc {
   /** Middleware before the handler (authentication, body parsers). */
   before?: RequestHandler[];
-  handler: Parameters<typeof handle>[0];
+  /** Given the path parameters, query and headers its schemas parsed (see `InputOf` for their types). */
+  handler(req: Request, res: Response, input: RouteInput): Promise<void>;
 }
 
-/** Mounts a contract's routes in order, each path answering 405 with `Allow` for other methods. */
+/**
+ * Mounts a contract's routes in order, each path answering 405 with `Allow` for other methods.
+ * Its handler is given the path parameters, query and headers parsed with its schemas when it
+ * reads them (after it has checked the caller), a mismatch answering 400 in the adapter's shape.
+ */
 export const mountRoutes = (router: Router, adapter: string, routes: readonly RouteSpec[]): void => {
   const byPath = new Map<string, RouteSpec[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   for (const [path, specs] of byPath) {
     const chain = router.route(path);
     for (const spec of specs)
-      chain[spec.method](operation(adapter, spec.operation), ...(spec.before ?? []), handle(spec.handler));
+      chain[spec.method](
+        operation(adapter, spec.operation),
+        ...(spec.before ?? []),
+        handle((req, res) => spec.handler(req, res, parseRouteInput(spec, req))),
+      );
     chain.all(methodNotAllowed(specs.map((spec) => spec.method.toUpperCase()).join(', ')));
   }
 };

@@ -1,4 +1,4 @@
-import { idempotencyKeyHeader, openApiDocument, type RouteDoc } from '@botgate/http';
+import { idempotencyKeyHeader, openApiDocument, queryParam, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
 
 const error = z
@@ -8,11 +8,12 @@ const failure = (description: string) => ({ description, schema: error });
 const unauthorized = failure('A token is configured and none or a wrong one was sent');
 const forbidden = failure('The caller’s address is not allowed');
 
-const uuid = z.string().meta({ description: 'The skill’s uuid, shown when it is added to the API' });
-const msUnixTime = z
-  .string()
-  .regex(/^\d{1,16}$/)
+const uuid = queryParam('uuid').meta({ description: 'The skill’s uuid, shown when it is added to the API' });
+const msUnixTime = queryParam('msUnixTime')
+  .regex(/^\d{1,16}$/, { error: (issue) => `msUnixTime must be a job number (digits), got "${String(issue.input)}"` })
   .meta({ description: 'The job number a trigger answered' });
+// Every other query parameter is an input variable: text, or repeated.
+const inputVariable = z.union([z.string(), z.array(z.string())]);
 const token = z
   .string()
   .optional()
@@ -71,7 +72,7 @@ export const localApiContract = {
     description:
       'Without `uuid`: the queue overview. With `uuid`: queues that skill; every other query parameter is an input variable. Answers the job number `msUnixTime`.',
     security: ['bearer', 'queryToken'],
-    query: z.object({ uuid: uuid.optional(), token }).catchall(z.string()),
+    query: z.object({ uuid: uuid.optional(), token }).catchall(inputVariable),
     headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader }),
     responses: {
       ...triggerResponses,
@@ -89,7 +90,7 @@ export const localApiContract = {
     description:
       'Queues the skill; multipart files land in the job’s working folder, fields (multipart, form or JSON) and query parameters are input variables.',
     security: ['bearer', 'queryToken'],
-    query: z.object({ uuid, token }).catchall(z.string()),
+    query: z.object({ uuid, token }).catchall(inputVariable),
     headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader }),
     body: {
       required: false,

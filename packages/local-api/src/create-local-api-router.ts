@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, describeRequest, jsonBody, mountRoutes, operation } from '@botgate/http';
+import { acceptBodies, describeRequest, jsonBody, mountRoutes, operation, type InputOf } from '@botgate/http';
 import { parse as parseQueryString } from 'node:querystring';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
@@ -67,9 +67,10 @@ export const createLocalApiRouter = (core: Core, options: LocalApiOptions = {}):
   mountRoutes(router, 'local-api', [
     {
       ...localApiContract.overviewOrTrigger,
-      handler: async (req, res) => {
+      handler: async (req, res, input) => {
         // Without a uuid it is EMILY's queue overview, with one a trigger.
-        if (req.query.uuid !== undefined) return triggerSkill(req, res);
+        if (req.query.uuid !== undefined)
+          return triggerSkill(req, res, input as InputOf<typeof localApiContract.trigger>);
         describeRequest(res, { adapter: 'local-api', operation: 'overview' });
         return overview(req, res);
       },

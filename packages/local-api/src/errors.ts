@@ -1,14 +1,7 @@
-import type { Logger, StorageHealth } from '@botgate/core';
-import { baseStatuses, createPlainErrorHandler, HttpError, type HttpErrorCode } from '@botgate/http';
+import { HttpError, plainErrorHandler, type HttpErrorCode } from '@botgate/http';
 
-/** Errors only this adapter raises (HTTP concerns core does not know). */
-export type LocalApiErrorCode = HttpErrorCode;
-
-export class LocalApiError extends HttpError<LocalApiErrorCode> {}
-
-/** The one table from error codes (core's, the HTTP edge's and ours) to HTTP statuses: the shared one. */
-const statuses: Readonly<Record<string, number>> = baseStatuses;
+/** Errors only this adapter raises (HTTP concerns core does not know): the shared codes. */
+export class LocalApiError extends HttpError<HttpErrorCode> {}
 
 /** Every error as `{ error, message }` with its status; anything unknown is logged and answered 500. */
-export const createLocalApiErrorHandler = (logger: Logger, storage?: StorageHealth) =>
-  createPlainErrorHandler('local-api', statuses, logger, storage);
+export const createLocalApiErrorHandler = plainErrorHandler('local-api');

@@ -98,10 +98,23 @@ const processView = z.object({
 });
 const workItemParams = processParams.extend({ workItemId: z.string() });
 const robotRunParams = runParams.extend({ robotRunId: z.string() });
-const includeData = z.object({ includeData: z.enum(['true', 'false']).optional() });
-const limitQuery = z.object({
-  limit: z.string().regex(/^\d+$/).optional().meta({ description: '1 to 100; default 10' }),
+const includeData = z.object({
+  includeData: z
+    .enum(['true', 'false'], { error: 'includeData must be true or false' })
+    .optional()
+    .meta({ description: 'Whether each item carries its payload and files' }),
 });
+const limitRule = 'limit must be a whole number from 1 to 100';
+const limit = z
+  .string({ error: limitRule })
+  .regex(/^\d+$/, limitRule)
+  .refine((text) => Number(text) >= 1 && Number(text) <= 100, limitRule)
+  .optional()
+  .meta({ description: '1 to 100; default 10' });
+const limitQuery = z.object({ limit });
+/** A page's cursor: the number the page before ends on. */
+const cursor = (rule: string, description: string) =>
+  z.string({ error: rule }).regex(/^\d+$/, rule).optional().meta({ description });
 const conflict = { 409: failure('The work item or run is in the wrong state for this call') };
 
 const workspace = '/process-v1/workspaces/:workspaceId';
@@ -180,7 +193,10 @@ export const processApiContract = {
     security: ['workspaceKey'],
     params: processParams,
     query: limitQuery.extend({
-      cursor: z.string().optional().meta({ description: 'As the next URL of the page before carries it' }),
+      cursor: cursor(
+        'cursor must come from the next URL of the page before',
+        'As the next URL of the page before carries it',
+      ),
     }),
     responses: { 200: { description: 'Runs, newest first, a page at a time', schema: pagedBy(run) }, ...keyFailures },
   },
@@ -424,8 +440,8 @@ export const processApiContract = {
     security: ['workspaceKey'],
     params: processParams,
     query: includeData.extend({
-      limit: z.string().optional(),
-      cursor: z.string().optional().meta({ description: 'The nextCursor of the page before' }),
+      limit,
+      cursor: cursor('cursor must be the nextCursor of the page before', 'The nextCursor of the page before'),
     }),
     responses: {
       200: { description: 'A page', schema: pagedBy(processWorkItem).extend({ nextCursor: z.string().nullable() }) },

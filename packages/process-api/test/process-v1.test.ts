@@ -152,6 +152,27 @@ describe('process-v1: workspace keys', () => {
   });
 });
 
+describe('process-v1: query parameters', () => {
+  it('answers a malformed limit, cursor or includeData 400 by the route table, after the key is checked', async () => {
+    const api = await startProcessApi();
+    const { key } = await api.command<{ key: string }>('key add', ['pages'], allPermissions);
+    const base = `${api.url}/process-v1/workspaces/${api.workspaceId}/processes/${await api.processId('echo')}`;
+    const read = (path: string, headers: Record<string, string> = { authorization: `RC-WSKEY ${key}` }) =>
+      fetch(`${base}${path}`, { headers }).then(json);
+    const refused = (message: string) => ({ status: 400, body: { error: 'BAD_REQUEST', message } });
+    const limitRule = 'limit must be a whole number from 1 to 100';
+    expect(await read('/runs?limit=0')).toEqual(refused(limitRule));
+    expect(await read('/runs?limit=101')).toEqual(refused(limitRule));
+    expect(await read('/runs?limit=ten')).toEqual(refused(limitRule));
+    expect(await read('/runs?limit=1&limit=2')).toEqual(refused(limitRule));
+    expect(await read('/runs?cursor=abc')).toEqual(refused('cursor must come from the next URL of the page before'));
+    expect(await read('/work-items?cursor=-1')).toEqual(refused('cursor must be the nextCursor of the page before'));
+    expect(await read('/work-items?includeData=yes')).toEqual(refused('includeData must be true or false'));
+    expect(await read('/work-items?limit=100&includeData=true')).toMatchObject({ status: 200 });
+    expect(await read('/runs?limit=0', {})).toMatchObject({ status: 401 });
+  });
+});
+
 describe('completion webhooks', () => {
   it('signs each event, retries after a 500, and records every attempt', async () => {
     const received: Array<{ body: string; signature: string | undefined }> = [];

@@ -1,4 +1,4 @@
-import { createConsoleRouter } from '@botgate/console';
+import { consoleOpenApi, createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
 import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
@@ -29,7 +29,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const routers = [
         ...adapters.map((adapter) => adapter.router),
         consoleRouter,
-        createApiDocsRouter(adaptersOf(config)),
+        createApiDocsRouter([...adaptersOf(config), { name: 'console', openApi: consoleOpenApi }]),
       ];
       const server = createServer({
         core,

@@ -1,10 +1,10 @@
-import { parseInput } from '@botgate/http';
+import { parseInput, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { readToken } from '../auth/read-token.js';
 import type { User } from '../auth/users.js';
-import { ApiTaskError } from '../errors.js';
 import { credentials, type ApiTaskAccess } from '../execution-access.js';
+import type { apiTaskContract } from '../contract.js';
 
 export const refreshBody = z.object({ token: z.string().min(1) });
 
@@ -30,12 +30,10 @@ export const refresh = (access: ApiTaskAccess) => async (req: Request, res: Resp
 };
 
 /** `GET /v1/authentication/token?token=`: whether a user token is still valid, as `{ "valid": … }`. */
-export const validate = (access: ApiTaskAccess) => async (req: Request, res: Response) => {
-  const { token } = req.query;
-  if (typeof token !== 'string' || token === '')
-    throw new ApiTaskError('BAD_REQUEST', 'send the token to check as ?token=', {}, 'token');
-  res.json({ valid: await access.check.isValidUserToken(token) });
-};
+export const validate =
+  (access: ApiTaskAccess) => async (_req: Request, res: Response, input: InputOf<typeof apiTaskContract.validate>) => {
+    res.json({ valid: await access.check.isValidUserToken(input.query.token) });
+  };
 
 /** `POST /v1/authentication/logout`: the token of `X-Authorization` is refused from now on, on every node; 204. */
 export const logout = (access: ApiTaskAccess) => async (req: Request, res: Response) => {

@@ -18,7 +18,7 @@ export const listUsers = (context: ConsoleContext) => async (_req: Request, res:
   res.json((await context.apiTask.users.list()).map(userView));
 };
 
-const newUser = z.object({
+export const newUser = z.object({
   username: z.string().min(1).max(100),
   role: z.enum(roles as ['admin', 'developer']),
   password: z.string().min(8, 'at least 8 characters').max(200).optional(),
@@ -48,7 +48,7 @@ export const listKeys = (context: ConsoleContext) => async (_req: Request, res: 
   res.json((await context.workspaceKeys.list()).map(keyView));
 };
 
-const newKey = z.object({ name: z.string().min(1).max(100), permissions: z.array(z.enum(permissions)).min(1) });
+export const newKey = z.object({ name: z.string().min(1).max(100), permissions: z.array(z.enum(permissions)).min(1) });
 
 /** A Process API workspace key (`Authorization: RC-WSKEY …`); shown in this answer only. */
 export const addKey = (context: ConsoleContext) => async (req: Request, res: Response) => {

@@ -80,7 +80,7 @@ export const deleteSecret = (context: ConsoleContext) => async (req: Request, re
   res.status(204).end();
 };
 
-const allocationBody = z.object({ concurrencyLimit: z.number().int().min(1).max(1000) });
+export const allocationBody = z.object({ concurrencyLimit: z.number().int().min(1).max(1000) });
 
 /** Automation Anywhere's "Add API Task to Cloud" with its concurrency limit (admin). */
 export const allocate = (context: ConsoleContext) => async (req: Request, res: Response) => {

@@ -6,7 +6,7 @@ import { openEventStream, sendEvent, type ConsoleContext } from '../console-cont
 import { ConsoleError } from '../errors.js';
 import { summaryOf } from '../job-summary.js';
 
-const filterQuery = z.object({
+export const filterQuery = z.object({
   state: z.enum(jobStates).optional(),
   automation: z.string().min(1).optional(),
   adapter: z.string().min(1).optional(),

@@ -1,21 +1,23 @@
 import { jobPaths, type Core } from '@botgate/core';
-import { sendJobFile } from '@botgate/http';
+import { sendJobFile, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
+import type { localApiContract } from '../contract.js';
 import type { Skills } from '../skills.js';
 import { findJob } from './get-job.js';
 
 /** `GET /api/job/files/<name>`: one output file of a job; only names the job listed are served. */
-export const getJobFile = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
-  const { job } = await findJob(core, skills, req);
-  const segments = (req.params as { name?: string[] }).name ?? [];
-  const name = segments.join('/');
-  const file = job.outputFiles.find((f) => f.name === name);
-  if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
-  await sendJobFile(
-    res,
-    jobPaths(job.workDir).outputDir,
-    file.name,
-    () => new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`),
-  );
-};
+export const getJobFile =
+  (core: Core, skills: Skills) => async (req: Request, res: Response, input: InputOf<typeof localApiContract.file>) => {
+    const { job } = await findJob(core, skills, input.query);
+    const segments = (req.params as { name?: string[] }).name ?? [];
+    const name = segments.join('/');
+    const file = job.outputFiles.find((f) => f.name === name);
+    if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
+    await sendJobFile(
+      res,
+      jobPaths(job.workDir).outputDir,
+      file.name,
+      () => new LocalApiError('NOT_FOUND', `output file "${name}" is no longer on disk`),
+    );
+  };

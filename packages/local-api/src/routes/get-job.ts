@@ -1,22 +1,18 @@
 import { isFinal, toPlainJson, type Core, type Job } from '@botgate/core';
-import { describeRequest } from '@botgate/http';
+import { describeRequest, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
 import { mapJobState } from '../map-job-state.js';
 import { jobIdOf } from '../ms-unix-time.js';
 import type { Skills } from '../skills.js';
-import { requiredQuery } from './query.js';
+import type { localApiContract } from '../contract.js';
 
-/** Reads `uuid` and `msUnixTime` and finds that job of that skill, or says precisely why not. */
+/** The job of a skill named by a status or file call's `uuid` and `msUnixTime` (checked by the route's schema), or says precisely why not. */
 export const findJob = async (
   core: Core,
   skills: Skills,
-  req: Request,
+  { uuid, msUnixTime }: InputOf<typeof localApiContract.status>['query'],
 ): Promise<{ job: Job; uuid: string; msUnixTime: string }> => {
-  const uuid = requiredQuery(req, 'uuid');
-  const msUnixTime = requiredQuery(req, 'msUnixTime');
-  if (!/^\d{1,16}$/.test(msUnixTime))
-    throw new LocalApiError('BAD_REQUEST', `msUnixTime must be a job number (digits), got "${msUnixTime}"`);
   if (!(await skills.find(uuid)))
     throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
   const jobId = await jobIdOf(core, uuid, msUnixTime);
@@ -29,45 +25,47 @@ export const findJob = async (
  * `GET /api/job`: EMILY's `status`, then what EMILY leaves out: how a finished job ended, its
  * error, output variables and output files with their download links.
  */
-export const getJob = (core: Core, skills: Skills) => async (req: Request, res: Response) => {
-  const { job, uuid, msUnixTime } = await findJob(core, skills, req);
-  describeRequest(res, { automationId: job.automationId, jobId: job.id });
-  const attempts = (await core.jobs.attempts(job)).map((a) => ({
-    number: a.number,
-    state: a.state,
-    startedAt: a.startedAt?.toISOString() ?? null,
-    finishedAt: a.endedAt?.toISOString() ?? null,
-    errorCode: a.errorCode,
-    error: a.error,
-    exitCode: a.exitCode,
-  }));
-  // EMILY's documented fields first; `attempt` and `attempts` are botgate's additions.
-  const base = {
-    status: mapJobState(job.state),
-    uuid,
-    msUnixTime,
-    createdAt: job.createdAt.toISOString(),
-    startedAt: job.startedAt?.toISOString() ?? null,
+export const getJob =
+  (core: Core, skills: Skills) =>
+  async (req: Request, res: Response, input: InputOf<typeof localApiContract.status>) => {
+    const { job, uuid, msUnixTime } = await findJob(core, skills, input.query);
+    describeRequest(res, { automationId: job.automationId, jobId: job.id });
+    const attempts = (await core.jobs.attempts(job)).map((a) => ({
+      number: a.number,
+      state: a.state,
+      startedAt: a.startedAt?.toISOString() ?? null,
+      finishedAt: a.endedAt?.toISOString() ?? null,
+      errorCode: a.errorCode,
+      error: a.error,
+      exitCode: a.exitCode,
+    }));
+    // EMILY's documented fields first; `attempt` and `attempts` are botgate's additions.
+    const base = {
+      status: mapJobState(job.state),
+      uuid,
+      msUnixTime,
+      createdAt: job.createdAt.toISOString(),
+      startedAt: job.startedAt?.toISOString() ?? null,
+    };
+    const runs = { attempt: job.attempt, attempts };
+    if (!isFinal(job.state)) {
+      res.json({ ...base, ...runs });
+      return;
+    }
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const query = `uuid=${encodeURIComponent(uuid)}&msUnixTime=${msUnixTime}`;
+    res.json({
+      ...base,
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+      result: job.state,
+      error: job.error,
+      exitCode: job.exitCode,
+      outputs: Object.fromEntries(Object.entries(job.outputs).map(([name, value]) => [name, toPlainJson(value)])),
+      files: job.outputFiles.map((file) => ({
+        name: file.name,
+        size: file.size,
+        url: `${origin}/api/job/files/${file.name.split('/').map(encodeURIComponent).join('/')}?${query}`,
+      })),
+      ...runs,
+    });
   };
-  const runs = { attempt: job.attempt, attempts };
-  if (!isFinal(job.state)) {
-    res.json({ ...base, ...runs });
-    return;
-  }
-  const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  const query = `uuid=${encodeURIComponent(uuid)}&msUnixTime=${msUnixTime}`;
-  res.json({
-    ...base,
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    result: job.state,
-    error: job.error,
-    exitCode: job.exitCode,
-    outputs: Object.fromEntries(Object.entries(job.outputs).map(([name, value]) => [name, toPlainJson(value)])),
-    files: job.outputFiles.map((file) => ({
-      name: file.name,
-      size: file.size,
-      url: `${origin}/api/job/files/${file.name.split('/').map(encodeURIComponent).join('/')}?${query}`,
-    })),
-    ...runs,
-  });
-};

@@ -1,5 +1,6 @@
 import { jobPaths, type Core, type Job } from '@botgate/core';
-import { describeRequest, parseInput, sendJobFile } from '@botgate/http';
+import { describeRequest, idempotencyKeyOf, parseInput, sendJobFile, type InputOf } from '@botgate/http';
+import type { processApiContract } from '../contract.js';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import { authenticateWorkspaceKey } from '../authenticate.js';
@@ -10,7 +11,6 @@ import { declaredInputs, derivedId, runView, type Run, type Runs } from '../runs
 import { workItemStateOf, workItemView } from '../work-item-view.js';
 import type { WorkItem, WorkItems } from '../work-items.js';
 import type { WorkspaceKeys } from '../workspace-keys.js';
-import { idempotencyKeyOf } from '@botgate/http';
 import { payloadOf } from './read-payload.js';
 
 export interface V1Deps {
@@ -26,15 +26,8 @@ export interface V1Deps {
   baseUrl: (req: Request) => string;
 }
 
-/** `limit`: a whole number from 1 to `max`; `fallback` when not given. */
-export const pageLimit = (req: Request, max: number, fallback = Math.min(10, max)): number => {
-  const text = req.query.limit;
-  if (text === undefined) return fallback;
-  const limit = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(limit >= 1 && limit <= max))
-    throw new ProcessApiError('BAD_REQUEST', `limit must be a whole number from 1 to ${max}`);
-  return limit;
-};
+/** A page's `limit` as its route's schema checked it (1 to 100); 10 when not given. */
+export const pageLimit = (query: { limit?: string | undefined }): number => Number(query.limit ?? 10);
 
 const findRun = async (runs: Runs, processId: string, req: Request): Promise<{ run: Run; job: Job }> => {
   const { runId } = req.params as { runId: string };
@@ -94,12 +87,10 @@ export const v1GetRun =
  */
 export const v1ListRuns =
   ({ core, processes, runs, keys, baseUrl }: V1Deps) =>
-  async (req: Request, res: Response) => {
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.listRuns>) => {
     const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-    const limit = pageLimit(req, 100);
-    const cursor = req.query.cursor;
-    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor)))
-      throw new ProcessApiError('BAD_REQUEST', 'cursor must come from the next URL of the page before');
+    const { cursor } = input.query;
+    const limit = pageLimit(input.query);
     const found = await runs.list(process.processId, limit + 1, cursor === undefined ? undefined : Number(cursor));
     const page = found.slice(0, limit);
     const data = await Promise.all(
@@ -115,11 +106,11 @@ export const v1ListRuns =
 /** `GET …/runs/:runId/work-items`: the run's input work items, then those the robot wrote (each file downloadable under its name). */
 export const v1WorkItems =
   ({ processes, runs, keys, workItems }: V1Deps) =>
-  async (req: Request, res: Response) => {
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.workItems>) => {
     const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
     const found = await findRun(runs, process.processId, req);
     const { run, job } = found;
-    const includeData = req.query.includeData === 'true';
+    const includeData = input.query.includeData === 'true';
     const items = await workItems.ofRun(run.runId);
     // Runs from before work items had rows of their own: the job's work item.
     const inputs =

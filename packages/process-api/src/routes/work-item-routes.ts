@@ -1,5 +1,6 @@
 import { sanitizeFileName, type JsonValue } from '@botgate/core';
-import { parseInput } from '@botgate/http';
+import { parseInput, type InputOf } from '@botgate/http';
+import type { processApiContract } from '../contract.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { authenticateWorkspaceKey } from '../authenticate.js';
@@ -14,13 +15,6 @@ export const uploadRequestBody = z.object({
   fileName: z.string().min(1, 'name the file').max(255),
   fileSize: z.number().int('a whole number of bytes').min(0, 'a whole number of bytes'),
 });
-
-const includeDataOf = (req: Request): boolean => {
-  const value = req.query.includeData;
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ProcessApiError('BAD_REQUEST', 'includeData must be true or false');
-};
 
 const findItem = async ({ workItems }: V1Deps, process: Process, req: Request): Promise<WorkItem> => {
   const { workItemId } = req.params as { workItemId: string };
@@ -41,34 +35,35 @@ export const v1CreateWorkItem = (deps: V1Deps) => async (req: Request, res: Resp
 };
 
 /** `GET …/work-items?includeData=&limit=&cursor=`: the process's work items, oldest first, a page at a time. */
-export const v1ListWorkItems = (deps: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
-  const includeData = includeDataOf(req);
-  const limit = pageLimit(req, 100);
-  const cursor = req.query.cursor;
-  if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor)))
-    throw new ProcessApiError('BAD_REQUEST', 'cursor must be the nextCursor of the page before');
-  const { items, hasMore } = await deps.workItems.page(
-    process.processId,
-    cursor === undefined ? 0 : Number(cursor),
-    limit,
-  );
-  const data = await Promise.all(
-    items.map(async (item) => workItemView(item, await runOf(deps, item), process, workspaceId, includeData)),
-  );
-  const nextCursor = hasMore ? String((items.at(-1) as WorkItem).seq) : null;
-  const next =
-    nextCursor === null
-      ? null
-      : `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${req.path}?${new URLSearchParams({ includeData: String(includeData), limit: String(limit), cursor: nextCursor })}`;
-  res.json({ data, has_more: hasMore, next, nextCursor });
-};
+export const v1ListWorkItems =
+  (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.listWorkItems>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
+    const { cursor } = input.query;
+    const includeData = input.query.includeData === 'true';
+    const limit = pageLimit(input.query);
+    const { items, hasMore } = await deps.workItems.page(
+      process.processId,
+      cursor === undefined ? 0 : Number(cursor),
+      limit,
+    );
+    const data = await Promise.all(
+      items.map(async (item) => workItemView(item, await runOf(deps, item), process, workspaceId, includeData)),
+    );
+    const nextCursor = hasMore ? String((items.at(-1) as WorkItem).seq) : null;
+    const next =
+      nextCursor === null
+        ? null
+        : `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}${req.path}?${new URLSearchParams({ includeData: String(includeData), limit: String(limit), cursor: nextCursor })}`;
+    res.json({ data, has_more: hasMore, next, nextCursor });
+  };
 
-export const v1GetWorkItem = (deps: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
-  const item = await findItem(deps, process, req);
-  res.json(workItemView(item, await runOf(deps, item), process, workspaceId, includeDataOf(req)));
-};
+export const v1GetWorkItem =
+  (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.getWorkItem>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
+    const item = await findItem(deps, process, req);
+    const includeData = input.query.includeData === 'true';
+    res.json(workItemView(item, await runOf(deps, item), process, workspaceId, includeData));
+  };
 
 /** `POST …/work-items/{id}/retry`: a FAILED item is processed again, in a new run of the same process. */
 export const v1RetryWorkItem = (deps: V1Deps) => async (req: Request, res: Response) => {

@@ -3,6 +3,8 @@ import { authenticateWorkspace, authenticateWorkspaceKey } from '../authenticate
 import type { Process } from '../processes.js';
 import { runView } from '../runs.js';
 import { pageLimit, type V1Deps } from './v1-routes.js';
+import type { InputOf } from '@botgate/http';
+import type { processApiContract } from '../contract.js';
 
 const processView = (process: Process, workspaceId: string) => ({
   id: process.processId,
@@ -34,9 +36,9 @@ export const v1GetProcess =
 /** `GET /process-v1/workspaces/:ws/pruns?limit=`: the newest runs of every process, as a bare array (the library iterates it). */
 export const v1WorkspaceRuns =
   ({ core, processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.workspaceRuns>) => {
     const { workspaceId } = await authenticateWorkspace(req, keys, processes, 'read_runs');
-    const limit = pageLimit(req, 100);
+    const limit = pageLimit(input.query);
     const all = await processes.list();
     const found = await runs.listAll(
       all.map((process) => process.processId),
