@@ -116,7 +116,14 @@ describe('the adapter boundary', () => {
     ]);
     const pattern = new RegExp(`(?<![\\w-])(${names.join('|')})(?![\\w-])`, 'g');
     const findings: string[] = [];
-    for (const folder of ['packages/core/src', 'packages/http/src', 'packages/testing/src', 'apps/server/src']) {
+    for (const folder of [
+      'packages/core/src',
+      'packages/http/src',
+      'packages/testing/src',
+      'packages/conformance/src',
+      'packages/console/src',
+      'apps/server/src',
+    ]) {
       for (const file of sourcesOf(join(repoRoot, folder))) {
         const where = relative(repoRoot, file);
         if (where === 'apps/server/src/adapters.ts' || /\.test\.ts$/.test(where)) continue;

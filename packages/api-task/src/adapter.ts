@@ -1,6 +1,7 @@
 import { defineAdapter, settingTypes } from '@botgate/http';
 import { z } from 'zod';
 import { createCallbackDispatcher } from './callback-dispatcher.js';
+import { createApiTaskPanel } from './console-panel.js';
 import { createApiTaskRouter } from './create-api-task-router.js';
 import { apiTaskDescriptor } from './descriptor.js';
 import { createApiTaskAccess } from './execution-access.js';
@@ -62,7 +63,7 @@ export const apiTask = defineAdapter({
         logger,
         onAttempt: onDeliveryAttempt,
       }),
-      console: { access, publicUrl: own.publicUrl },
+      console: createApiTaskPanel(core, access, { publicUrl: own.publicUrl }),
     };
   },
 });

@@ -1,26 +1,16 @@
-import type { ApiTaskAccess } from '@botgate/api-task';
 import type { Core } from '@botgate/core';
-import type { Skills } from '@botgate/local-api';
-import type { Processes, WorkspaceKeys } from '@botgate/process-api';
+import type { ConsolePanel } from '@botgate/http';
 import type { Request, Response } from 'express';
 import type { JobFeed } from './job-feed.js';
 
-/** What the console's routes work with: the core and each adapter's management side. */
+/** What the console's routes work with: the core and each adapter's panel. */
 export interface ConsoleContext {
   core: Core;
-  skills: Skills;
-  processes: Processes;
-  workspaceKeys: WorkspaceKeys;
-  apiTask: ApiTaskAccess;
+  panels: readonly ConsolePanel[];
   feed: JobFeed;
   /** Open event streams, ended when the server shuts down (they would keep it from closing). */
   streams: Set<Response>;
-  /** The address clients use, for the URLs and curl lines shown; the request's own when unset. */
-  publicUrl: string | undefined;
 }
-
-export const baseUrlOf = (context: ConsoleContext, req: Request): string =>
-  (context.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
 
 /** Starts a server-sent event stream that lasts until the browser leaves or the console closes. */
 export const openEventStream = (context: ConsoleContext, req: Request, res: Response, onClose: () => void): void => {

@@ -1,48 +1,32 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createApiTaskAccess, type ApiTaskAccess, type ApiTaskAccessOptions } from '@botgate/api-task';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, jsonBody, mountRoutes, operation } from '@botgate/http';
-import { createSkills } from '@botgate/local-api';
-import { createProcesses, createWorkspaceKeys } from '@botgate/process-api';
+import {
+  acceptBodies,
+  jsonBody,
+  mountRoutes,
+  operation,
+  type ConsolePanel,
+  type RouteDoc,
+  type RouteSpec,
+} from '@botgate/http';
 import express, { Router, type RequestHandler } from 'express';
 import type { ConsoleContext } from './console-context.js';
-import { consoleApiBase, consoleContract } from './contract.js';
+import { consoleApiBase, consoleContract, consoleOpenApi } from './contract.js';
 import { ConsoleError, createConsoleErrorHandler } from './errors.js';
 import { createJobFeed } from './job-feed.js';
-import { addKey, addUser, listKeys, listUsers, removeKey, removeUser } from './routes/admin.js';
-import {
-  addToLocalApi,
-  allocate,
-  deleteSecret,
-  executionAccess,
-  generateSecret,
-  listAutomations,
-  removeFromLocalApi,
-} from './routes/automations.js';
+import { listAutomations } from './routes/automations.js';
 import { jobLog } from './routes/job-log.js';
 import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
 import { overview } from './routes/overview.js';
 import { createSessions } from './session.js';
 
-/** The console sides of the adapters the server started (`AdapterRuntime.console`), by adapter name. */
-interface AdapterSides {
-  'api-task'?: { access: ApiTaskAccess; publicUrl?: string | undefined };
-  'process-api'?: { workspaceId?: string | undefined; publicUrl?: string | undefined };
-}
-
-export interface ConsoleOptions extends ApiTaskAccessOptions {
-  /** Each adapter's console side, by name, as the server started them. */
-  adapters?: Record<string, unknown>;
-  /** The process-api workspace, as the adapter is configured. @default the process-api side's */
-  workspaceId?: string | undefined;
-  /** Base of the URLs and curl lines the console shows. @default the adapters' public URL, or the address the browser used */
-  publicUrl?: string | undefined;
+export interface ConsoleOptions {
+  /** The panels of the adapters the server started (`AdapterRuntime.console`); one of them signs operators in. */
+  panels: readonly ConsolePanel[];
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
-  /** The api-task adapter's users, tokens and allocations, shared with its router. @default made from these options */
-  access?: ApiTaskAccess;
   /** How often live views look for changes. @default 500 */
   pollMs?: number;
   /** The built web app. @default this package's `dist/web` */
@@ -65,27 +49,24 @@ const pageHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * The operator console at `/console`: its JSON API under `/console/api` (sessions of api-task
- * users, automations and their exposure per adapter, live jobs, overview, users and keys) and
- * the web app that uses it. Mount it at the root.
+ * The operator console at `/console`: its JSON API under `/console/api` (sessions of the operators
+ * one adapter signs in, automations and their exposure per adapter, live jobs, overview, and each
+ * adapter's panel: its actions, users, keys) and the web app that uses it. Mount it at the root.
  */
-export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): Router & { close(): void } => {
-  const sides = (options.adapters ?? {}) as AdapterSides;
-  const apiTask = options.access ?? sides['api-task']?.access ?? createApiTaskAccess(core, options);
-  const workspaceId = options.workspaceId ?? sides['process-api']?.workspaceId;
-  const publicUrl = options.publicUrl ?? sides['api-task']?.publicUrl ?? sides['process-api']?.publicUrl;
+export const createConsoleRouter = (
+  core: Core,
+  options: ConsoleOptions,
+): Router & { close(): void; openApi(): Record<string, unknown> } => {
+  const operators = options.panels.find((panel) => panel.operators)?.operators;
+  if (!operators) throw new Error('the console needs an adapter whose panel signs operators in');
   const pollMs = options.pollMs ?? 500;
   const context: ConsoleContext = {
     core,
-    skills: createSkills(core),
-    processes: createProcesses(core, workspaceId),
-    workspaceKeys: createWorkspaceKeys(core),
-    apiTask,
+    panels: options.panels,
     feed: createJobFeed(core, pollMs),
     streams: new Set(),
-    publicUrl,
   };
-  const sessions = createSessions(apiTask, { lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000 });
+  const sessions = createSessions(operators, { lifetimeMs: options.sessionLifetimeMs ?? 8 * 3_600_000 });
   const anyone = sessions.require(['admin', 'developer']);
   const admin = sessions.require(['admin']);
 
@@ -95,17 +76,12 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
     ...jsonBody({ limit: '100kb', maxDepth: core.options.jsonDepth }),
   );
   const c = consoleContract;
-  mountRoutes(api, 'console', [
-    { ...c.login, handler: sessions.login },
+  const guards = { anyone, admin };
+  const routes: RouteSpec[] = [
+    { ...c.login, body: { content: { 'application/json': operators.credentials } }, handler: sessions.login },
     { ...c.logout, handler: sessions.logout },
     { ...c.session, handler: sessions.current },
     { ...c.automations, before: [anyone], handler: listAutomations(context) },
-    { ...c.addToLocalApi, before: [anyone], handler: addToLocalApi(context) },
-    { ...c.removeFromLocalApi, before: [anyone], handler: removeFromLocalApi(context) },
-    { ...c.generateSecret, before: [anyone], handler: generateSecret(context) },
-    { ...c.deleteSecret, before: [anyone], handler: deleteSecret(context) },
-    { ...c.allocate, before: [admin], handler: allocate(context) },
-    { ...c.executionAccess, before: [anyone], handler: executionAccess(context) },
     { ...c.jobs, before: [anyone], handler: listJobs(context) },
     { ...c.jobEvents, before: [anyone], handler: async (req, res) => jobEvents(context)(req, res) },
     { ...c.job, before: [anyone], handler: getJob(context) },
@@ -114,13 +90,12 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
     { ...c.cancel, before: [anyone], handler: cancelJob(context) },
     { ...c.rerun, before: [anyone], handler: rerunJob(context) },
     { ...c.overview, before: [anyone], handler: overview(context) },
-    { ...c.users, before: [admin], handler: listUsers(context) },
-    { ...c.addUser, before: [admin], handler: addUser(context) },
-    { ...c.removeUser, before: [admin], handler: removeUser(context) },
-    { ...c.keys, before: [admin], handler: listKeys(context) },
-    { ...c.addKey, before: [admin], handler: addKey(context) },
-    { ...c.removeKey, before: [admin], handler: removeKey(context) },
-  ]);
+    // Each adapter's actions, behind the guard its route asks for.
+    ...options.panels.flatMap((panel) =>
+      panel.routes.map(({ access, ...route }) => ({ ...route, before: [guards[access], ...(route.before ?? [])] })),
+    ),
+  ];
+  mountRoutes(api, 'console', routes);
 
   api.use((req, _res, next) =>
     next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
@@ -150,7 +125,10 @@ export const createConsoleRouter = (core: Core, options: ConsoleOptions = {}): R
         .json({ error: 'NOT_BUILT', message: `the console's web app is not built (${webDir}); run npm run build` });
     else res.status(404).json({ error: 'NOT_FOUND', message: 'no such console page' });
   });
+  // Made when first asked for, as the adapters' documents are (zod to JSON Schema costs a start).
+  let document: Record<string, unknown> | undefined;
   return Object.assign(router, {
+    openApi: () => (document ??= consoleOpenApi(routes as RouteDoc[])),
     /** Ends the live streams, so the server can close. */
     close() {
       context.feed.close();

@@ -23,7 +23,14 @@ export { sendJobFile } from './send-job-file.js';
 export { parseInput } from './parse-input.js';
 export { jsonBody, type JsonBodyOptions } from './json-body.js';
 export {
+  automationNamed,
+  baseUrlOf,
+  consoleOperatorOf,
   defineAdapter,
+  type ConsoleOperator,
+  type ConsoleOperators,
+  type ConsolePanel,
+  type ConsoleRoute,
   type AdapterContext,
   type AdapterModule,
   type AdapterRuntime,

@@ -1,6 +1,7 @@
 import { defineAdapter, settingTypes } from '@botgate/http';
 import { z } from 'zod';
 import { createLocalApiRouter } from './create-local-api-router.js';
+import { createLocalApiPanel } from './console-panel.js';
 import { localApiDescriptor } from './descriptor.js';
 
 /** EMILY.RPA's API Trigger (`/api`), as the server registers it. */
@@ -27,5 +28,6 @@ export const localApi = defineAdapter({
       uploadTotalLimit: shared.uploadTotalLimit,
       logger,
     }),
+    console: createLocalApiPanel(core),
   }),
 });

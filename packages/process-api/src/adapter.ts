@@ -1,6 +1,7 @@
 import { defineAdapter, settingTypes, type SharedSettings } from '@botgate/http';
 import { z } from 'zod';
 import { createProcessApiRouter } from './create-process-api-router.js';
+import { createProcessApiPanel } from './console-panel.js';
 import { createProcessApiDescriptor } from './descriptor.js';
 import { createWebhookDispatcher } from './webhooks/create-webhook-dispatcher.js';
 
@@ -46,6 +47,6 @@ export const processApi = defineAdapter({
       logger,
       onAttempt: onDeliveryAttempt,
     }),
-    console: { workspaceId: own.workspaceId, publicUrl: own.publicUrl },
+    console: createProcessApiPanel(core, { workspaceId: own.workspaceId, publicUrl: own.publicUrl }),
   }),
 });

@@ -1,4 +1,4 @@
-import { consoleOpenApi, createConsoleRouter } from '@botgate/console';
+import { createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
 import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
@@ -22,14 +22,14 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const metrics = createMetrics(core);
       const adapters = startAdapters(core, config, logger, metrics);
       const consoleRouter = createConsoleRouter(core, {
-        adapters: Object.fromEntries(adapters.map((adapter) => [adapter.name, adapter.console])),
+        panels: adapters.flatMap((adapter) => (adapter.console ? [adapter.console] : [])),
         logger,
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.
       const routers = [
         ...adapters.map((adapter) => adapter.router),
         consoleRouter,
-        createApiDocsRouter([...adaptersOf(config), { name: 'console', openApi: consoleOpenApi }]),
+        createApiDocsRouter([...adaptersOf(config), { name: 'console', openApi: consoleRouter.openApi }]),
       ];
       const server = createServer({
         core,

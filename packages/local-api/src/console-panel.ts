@@ -1,0 +1,56 @@
+import type { Core } from '@botgate/core';
+import { automationNamed, baseUrlOf, type ConsolePanel, type ResponseSpec } from '@botgate/http';
+import { z } from 'zod';
+import { createSkills } from './skills.js';
+
+const curlOf = (base: string, uuid: string) => `curl "${base}/api?uuid=${uuid}"`;
+const error = z.object({ error: z.string(), message: z.string() });
+const failure = (description: string): ResponseSpec => ({ description, schema: error });
+const params = z.object({ id: z.string().meta({ description: 'The automation id (its folder name)' }) });
+
+/** EMILY's "Add to API" in the console: each automation's uuid and a ready call. */
+export const createLocalApiPanel = (core: Core): ConsolePanel => {
+  const skills = createSkills(core);
+  return {
+    section: 'localApi',
+    async exposure(base) {
+      const added = new Map((await skills.list()).map((skill) => [skill.automationId, skill.uuid]));
+      return Object.fromEntries(
+        core.catalog.list().map((automation) => {
+          const uuid = added.get(automation.id);
+          return [automation.id, uuid === undefined ? null : { uuid, curl: curlOf(base, uuid) }];
+        }),
+      );
+    },
+    routes: [
+      {
+        method: 'post',
+        path: '/automations/:id/local-api',
+        operation: 'expose',
+        summary: 'EMILY’s “Add to API”: the uuid and a ready call',
+        security: ['session'],
+        params,
+        responses: { 200: { description: 'The uuid and curl line' }, 404: failure('No such automation') },
+        access: 'anyone',
+        async handler(req, res, input) {
+          const skill = await skills.add(automationNamed(core, input.params.id).id);
+          res.json({ uuid: skill.uuid, curl: curlOf(baseUrlOf(req), skill.uuid) });
+        },
+      },
+      {
+        method: 'delete',
+        path: '/automations/:id/local-api',
+        operation: 'expose',
+        summary: 'Take the automation off the local API',
+        security: ['session'],
+        params,
+        responses: { 204: { description: 'Done' }, 404: failure('No such automation, or it is not added') },
+        access: 'anyone',
+        async handler(_req, res, input) {
+          await skills.remove(automationNamed(core, input.params.id).id);
+          res.status(204).end();
+        },
+      },
+    ],
+  };
+};
