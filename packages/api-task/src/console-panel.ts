@@ -7,15 +7,13 @@ import {
   parseInput,
   type ConsoleOperator,
   type ConsolePanel,
-  type ResponseSpec,
+  automationParams,
+  consoleFailure,
 } from '@botgate/http';
 import { z } from 'zod';
 import { roles, type User } from './auth/users.js';
 import { credentials, type ApiTaskAccess } from './execution-access.js';
 
-const error = z.object({ error: z.string(), message: z.string() });
-const failure = (description: string): ResponseSpec => ({ description, schema: error });
-const automation = z.object({ id: z.string().meta({ description: 'The automation id (its folder name)' }) });
 const allocationBody = z.object({ concurrencyLimit: z.number().int().min(1).max(1000) });
 const newUser = z.object({
   username: z.string().min(1).max(100),
@@ -77,12 +75,12 @@ export const createApiTaskPanel = (
       operation: 'expose',
       summary: 'Allocate the automation as an API Task, with its concurrency limit',
       security: ['session'],
-      params: automation,
+      params: automationParams,
       body: { content: { 'application/json': allocationBody } },
       responses: {
         200: { description: 'The allocation' },
-        400: failure('A bad limit'),
-        404: failure('No such automation'),
+        400: consoleFailure('A bad limit'),
+        404: consoleFailure('No such automation'),
       },
       access: 'admin',
       async handler(req, res, input) {
@@ -101,8 +99,8 @@ export const createApiTaskPanel = (
       operation: 'expose',
       summary: 'The API Task’s execution URL and an `X-Authorization` token, as accessdetails gives them',
       security: ['session'],
-      params: automation,
-      responses: { 200: { description: 'The URL, token and curl line' }, 404: failure('Not allocated') },
+      params: automationParams,
+      responses: { 200: { description: 'The URL, token and curl line' }, 404: consoleFailure('Not allocated') },
       access: 'anyone',
       async handler(req, res, input) {
         const found = automationNamed(core, input.params.id);
@@ -136,7 +134,7 @@ export const createApiTaskPanel = (
       summary: 'A new user; its API key is in this answer only',
       security: ['session'],
       body: { content: { 'application/json': newUser } },
-      responses: { 201: { description: 'The user and its API key' }, 400: failure('A bad user') },
+      responses: { 201: { description: 'The user and its API key' }, 400: consoleFailure('A bad user') },
       access: 'admin',
       async handler(req, res) {
         const body = parseInput(newUser, req.body, 'body');
@@ -151,7 +149,7 @@ export const createApiTaskPanel = (
       summary: 'Remove a user: its tokens and sessions end at once',
       security: ['session'],
       params: z.object({ username: z.string() }),
-      responses: { 204: { description: 'Done' }, 400: failure('Yourself'), 404: failure('No such user') },
+      responses: { 204: { description: 'Done' }, 400: consoleFailure('Yourself'), 404: consoleFailure('No such user') },
       access: 'admin',
       async handler(_req, res, input) {
         const username = String(input.params.username);

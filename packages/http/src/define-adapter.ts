@@ -1,8 +1,8 @@
 import type { AdapterDescriptor, Automation, Core, Logger } from '@botgate/core';
 import type { Request, Response, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError } from './http-error.js';
-import type { RouteSpec } from './route-table.js';
+import type { ResponseSpec, RouteSpec } from './route-table.js';
 
 /** The server's own settings an adapter may read, parsed once by the server. */
 export interface SharedSettings {
@@ -116,3 +116,13 @@ export const automationNamed = (core: Core, id: unknown): Automation => {
 /** Where the caller reached this server, for the URLs and curl lines shown; `publicUrl` when one is set. */
 export const baseUrlOf = (req: Request, publicUrl?: string): string =>
   (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, '');
+
+const consoleError = z.object({ error: z.string(), message: z.string() });
+
+/** A console route's refusal, documented as the console writes its errors (`{ error, message }`). */
+export const consoleFailure = (description: string): ResponseSpec => ({ description, schema: consoleError });
+
+/** The `:id` of a console route about one automation. */
+export const automationParams = z.object({
+  id: z.string().meta({ description: 'The automation id (its folder name)' }),
+});

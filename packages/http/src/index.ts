@@ -24,6 +24,8 @@ export { parseInput } from './parse-input.js';
 export { jsonBody, type JsonBodyOptions } from './json-body.js';
 export {
   automationNamed,
+  automationParams,
+  consoleFailure,
   baseUrlOf,
   consoleOperatorOf,
   defineAdapter,

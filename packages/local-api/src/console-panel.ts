@@ -1,12 +1,8 @@
 import type { Core } from '@botgate/core';
-import { automationNamed, baseUrlOf, type ConsolePanel, type ResponseSpec } from '@botgate/http';
-import { z } from 'zod';
+import { automationNamed, baseUrlOf, type ConsolePanel, automationParams, consoleFailure } from '@botgate/http';
 import { createSkills } from './skills.js';
 
 const curlOf = (base: string, uuid: string) => `curl "${base}/api?uuid=${uuid}"`;
-const error = z.object({ error: z.string(), message: z.string() });
-const failure = (description: string): ResponseSpec => ({ description, schema: error });
-const params = z.object({ id: z.string().meta({ description: 'The automation id (its folder name)' }) });
 
 /** EMILY's "Add to API" in the console: each automation's uuid and a ready call. */
 export const createLocalApiPanel = (core: Core): ConsolePanel => {
@@ -29,8 +25,8 @@ export const createLocalApiPanel = (core: Core): ConsolePanel => {
         operation: 'expose',
         summary: 'EMILY’s “Add to API”: the uuid and a ready call',
         security: ['session'],
-        params,
-        responses: { 200: { description: 'The uuid and curl line' }, 404: failure('No such automation') },
+        params: automationParams,
+        responses: { 200: { description: 'The uuid and curl line' }, 404: consoleFailure('No such automation') },
         access: 'anyone',
         async handler(req, res, input) {
           const skill = await skills.add(automationNamed(core, input.params.id).id);
@@ -43,8 +39,8 @@ export const createLocalApiPanel = (core: Core): ConsolePanel => {
         operation: 'expose',
         summary: 'Take the automation off the local API',
         security: ['session'],
-        params,
-        responses: { 204: { description: 'Done' }, 404: failure('No such automation, or it is not added') },
+        params: automationParams,
+        responses: { 204: { description: 'Done' }, 404: consoleFailure('No such automation, or it is not added') },
         access: 'anyone',
         async handler(_req, res, input) {
           await skills.remove(automationNamed(core, input.params.id).id);

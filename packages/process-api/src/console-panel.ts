@@ -1,13 +1,17 @@
 import type { Core } from '@botgate/core';
-import { automationNamed, baseUrlOf, parseInput, type ConsolePanel, type ResponseSpec } from '@botgate/http';
+import {
+  automationNamed,
+  baseUrlOf,
+  parseInput,
+  type ConsolePanel,
+  automationParams,
+  consoleFailure,
+} from '@botgate/http';
 import { z } from 'zod';
 import { createProcesses } from './processes.js';
 import { triggerCurl } from './trigger-curl.js';
 import { createWorkspaceKeys, permissions } from './workspace-keys.js';
 
-const error = z.object({ error: z.string(), message: z.string() });
-const failure = (description: string): ResponseSpec => ({ description, schema: error });
-const automation = z.object({ id: z.string().meta({ description: 'The automation id (its folder name)' }) });
 const newKey = z.object({ name: z.string().min(1).max(100), permissions: z.array(z.enum(permissions)).min(1) });
 
 const keyView = (key: { name: string; permissions: readonly string[]; createdAt: Date }) => ({
@@ -49,8 +53,8 @@ export const createProcessApiPanel = (
         operation: 'expose',
         summary: 'A new Process API secret (shown once) and a ready curl line',
         security: ['session'],
-        params: automation,
-        responses: { 200: { description: 'The secret' }, 404: failure('No such automation') },
+        params: automationParams,
+        responses: { 200: { description: 'The secret' }, 404: consoleFailure('No such automation') },
         access: 'anyone',
         async handler(req, res, input) {
           const { process, secret } = await processes.rotateSecret(automationNamed(core, input.params.id).id);
@@ -69,8 +73,8 @@ export const createProcessApiPanel = (
         operation: 'expose',
         summary: 'Delete the Process API secret: its access ends at once',
         security: ['session'],
-        params: automation,
-        responses: { 204: { description: 'Done' }, 404: failure('No such automation') },
+        params: automationParams,
+        responses: { 204: { description: 'Done' }, 404: consoleFailure('No such automation') },
         access: 'anyone',
         async handler(_req, res, input) {
           await processes.deleteSecret(automationNamed(core, input.params.id).id);
@@ -96,7 +100,7 @@ export const createProcessApiPanel = (
         summary: 'A new workspace key (`Authorization: RC-WSKEY …`); shown in this answer only',
         security: ['session'],
         body: { content: { 'application/json': newKey } },
-        responses: { 201: { description: 'The key' }, 400: failure('A bad key') },
+        responses: { 201: { description: 'The key' }, 400: consoleFailure('A bad key') },
         access: 'admin',
         async handler(req, res) {
           const body = parseInput(newKey, req.body, 'body');
@@ -111,7 +115,7 @@ export const createProcessApiPanel = (
         summary: 'Remove a workspace key: its access ends at once',
         security: ['session'],
         params: z.object({ name: z.string() }),
-        responses: { 204: { description: 'Done' }, 404: failure('No such key') },
+        responses: { 204: { description: 'Done' }, 404: consoleFailure('No such key') },
         access: 'admin',
         async handler(_req, res, input) {
           await keys.remove(String(input.params.name));
