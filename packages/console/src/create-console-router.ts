@@ -90,9 +90,13 @@ export const createConsoleRouter = (
     { ...c.cancel, before: [anyone], handler: cancelJob(context) },
     { ...c.rerun, before: [anyone], handler: rerunJob(context) },
     { ...c.overview, before: [anyone], handler: overview(context) },
-    // Each adapter's actions, behind the guard its route asks for.
+    // Each adapter's actions: signed in, behind the guard its route asks for.
     ...options.panels.flatMap((panel) =>
-      panel.routes.map(({ access, ...route }) => ({ ...route, before: [guards[access], ...(route.before ?? [])] })),
+      panel.routes.map(({ access, ...route }) => ({
+        ...route,
+        security: ['session'],
+        before: [guards[access], ...(route.before ?? [])],
+      })),
     ),
   ];
   mountRoutes(api, 'console', routes);

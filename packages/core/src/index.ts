@@ -49,7 +49,7 @@ export { createSequence } from './queue/sequence.js';
 export type { AdapterStore, StoreQueries, StoreTransaction } from './store/adapter-store.js';
 export type { RateLimiterOptions } from './store/rate-limiter.js';
 export { ConcurrencyLimitError, type ConcurrencySlots } from './concurrency/concurrency-slots.js';
-export type { EndedCursor } from './queue/job-queries.js';
+export type { EndedCursor, EndedJob } from './queue/job-queries.js';
 export type { Migration, MigrationDatabase } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export * from './variables/index.js';

@@ -63,7 +63,7 @@ export interface ConsoleOperators {
   session(token: string): Promise<{ operator: ConsoleOperator; csrf: string; end(): Promise<void> }>;
 }
 
-/** A console route of an adapter: who may call it (`anyone` signed in, or an `admin`). */
+/** A console route of an adapter: who may call it (`anyone` signed in, or an `admin`); the console documents its session security. */
 export type ConsoleRoute = RouteSpec & { access: 'anyone' | 'admin' };
 
 /** What an adapter brings to the operator console: its part of each automation, its actions and, for one, the operators. */

@@ -163,7 +163,7 @@ export const createJobService = (deps: JobServiceDeps) => {
 
     get,
     find: (id: number) => getJob(db, id),
-    /** Jobs of `adapter` that ended at or after `since`, earliest end first; `after` continues from a page's last job. */
+    /** Ids and ends of the jobs of `adapter` that ended at or after `since`, earliest end first; `after` continues from a page's last one. */
     ended: (filter: { adapter: string; since: number; after?: EndedCursor | undefined; limit: number }) =>
       listEndedJobs(db, filter),
     /** Every run of a job, first to last: its ended attempts, and the one under way while it runs. */

@@ -43,28 +43,33 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
   return rows.map(jobFromRow);
 };
 
-/** Where a page of ended jobs stopped: the last job's end and id. */
-export interface EndedCursor {
-  finishedAt: number;
+/** An ended job as a page of `listEndedJobs` has it: enough to look up what an adapter keeps of it. */
+export interface EndedJob {
   id: number;
+  /** ms since the epoch. */
+  finishedAt: number;
 }
+
+/** Where a page of ended jobs stopped: its last job. */
+export type EndedCursor = EndedJob;
 
 /**
  * Jobs of one adapter that ended at or after `since`, the earliest end first (the finished-at
- * index): what an adapter derives its events from (webhooks, callbacks). `after` continues a page.
+ * index), as ids and ends only: what an adapter derives its events from (webhooks, callbacks),
+ * reading whole jobs only for the few it has an event for. `after` continues a page.
  */
 export const listEndedJobs = async (
   db: Database,
   filter: { adapter: string; since: number; after?: EndedCursor | undefined; limit: number },
-): Promise<Job[]> => {
+): Promise<EndedJob[]> => {
   const after = filter.after ?? { finishedAt: filter.since, id: 0 };
-  const rows = await sql<JobRow>(
+  const rows = await sql<{ id: number | string; finished_at: number | string }>(
     db,
-    `SELECT * FROM jobs WHERE finished_at >= ? AND adapter = ? AND (finished_at > ? OR (finished_at = ? AND id > ?))
+    `SELECT id, finished_at FROM jobs WHERE finished_at >= ? AND adapter = ? AND (finished_at > ? OR (finished_at = ? AND id > ?))
      AND state IN (${finalStates.map(() => '?').join(', ')}) ORDER BY finished_at, id LIMIT ?`,
     [filter.since, filter.adapter, after.finishedAt, after.finishedAt, after.id, ...finalStates, filter.limit],
   );
-  return rows.map(jobFromRow);
+  return rows.map((row) => ({ id: Number(row.id), finishedAt: Number(row.finished_at) }));
 };
 
 export const countJobs = async (

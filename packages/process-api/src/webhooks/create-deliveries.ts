@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AdapterStore, Core, EndedCursor, Job } from '@botgate/core';
+import type { AdapterStore, Core, EndedCursor, EndedJob, Job } from '@botgate/core';
 import { durationOf, mapJobState } from '../map-job-state.js';
 
 interface PendingRow {
@@ -75,9 +75,11 @@ export const createDeliveries = async (
         'r.job_id',
       )) as PendingRow[];
     for (const row of rows) {
-      const job = byId.get(Number(row.job_id)) as Job;
       // A run that ended before its process's webhook was set has no event.
-      if ((job.finishedAt?.getTime() ?? 0) < Number(row.webhook_created_at)) continue;
+      if ((byId.get(Number(row.job_id)) as EndedJob).finishedAt < Number(row.webhook_created_at)) continue;
+      // Whole jobs only for the runs that get an event.
+      const job = await core.jobs.find(Number(row.job_id));
+      if (!job) continue;
       const id = randomUUID();
       const now = Date.now();
       const inserted = await store
@@ -97,8 +99,7 @@ export const createDeliveries = async (
       created += Array.isArray(inserted) ? inserted.length : 0;
     }
     if (jobs.length < page) break;
-    const last = jobs.at(-1) as Job;
-    after = { finishedAt: last.finishedAt?.getTime() ?? from, id: last.id };
+    after = jobs.at(-1) as EndedJob;
   }
   return created;
 };
