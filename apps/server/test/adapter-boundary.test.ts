@@ -122,6 +122,7 @@ describe('the adapter boundary', () => {
       'packages/testing/src',
       'packages/conformance/src',
       'packages/console/src',
+      'packages/console/web/src',
       'apps/server/src',
     ]) {
       for (const file of sourcesOf(join(repoRoot, folder))) {

@@ -140,12 +140,25 @@ describe('the operator console in Chromium', () => {
 
     await page.goto(`${server.url}/console/#/users`);
     await page.getByRole('cell', { name: 'dev', exact: true }).waitFor();
+    // The adapters' pages are drawn from their panels: an optional password left empty is not sent.
+    await page.getByLabel('New user name').fill('eve');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    expect(await page.getByTestId('new-api-key').textContent()).toMatch(/\S{20,}/);
+    await page.getByText('API key of eve (shown once)').waitFor();
+    const rowOf = (name: string) => page.locator('tr', { has: page.getByRole('cell', { name, exact: true }) });
+    expect(await rowOf('ada').getByRole('button', { name: 'Remove' }).count()).toBe(0);
+    await rowOf('eve').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => rowOf('eve').count()).toBe(0);
     await shoot(page, 'users');
     await page.goto(`${server.url}/console/#/keys`);
     await page.getByLabel('New key name').fill('ci');
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByTestId('new-workspace-key').waitFor();
+    await rowOf('ci').waitFor();
+    expect(await rowOf('ci').textContent()).toContain('trigger_processes, read_runs');
     await shoot(page, 'api-keys');
+    await rowOf('ci').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => rowOf('ci').count()).toBe(0);
 
     // The API reference renders from this server alone: Swagger UI and the OpenAPI documents.
     const outside: string[] = [];

@@ -10,6 +10,7 @@ import {
   automationParams,
   consoleFailure,
 } from '@botgate/http';
+import { cardOf, usersPage } from './console-views.js';
 import { z } from 'zod';
 import { roles, type User } from './auth/users.js';
 import { credentials, type ApiTaskAccess } from './execution-access.js';
@@ -40,19 +41,18 @@ export const createApiTaskPanel = (
   { publicUrl }: { publicUrl?: string | undefined },
 ): ConsolePanel => ({
   section: 'apiTask',
-  async exposure() {
+  async exposure({ operator }) {
     const { list } = await access.allocations.page(0, 100_000);
     const byAutomation = new Map(list.map((allocation) => [allocation.automationId, allocation]));
     return Object.fromEntries(
       core.catalog.list().map((automation) => {
         const allocation = byAutomation.get(automation.id);
-        return [
-          automation.id,
-          allocation ? { allocationId: allocation.id, concurrencyLimit: allocation.concurrencyLimit } : null,
-        ];
+        const data = allocation ? { allocationId: allocation.id, concurrencyLimit: allocation.concurrencyLimit } : null;
+        return [automation.id, { data, card: cardOf(automation.id, data, operator.role === 'admin') }];
       }),
     );
   },
+  pages: [usersPage],
   operators: {
     credentials,
     async signIn(body, address, session) {

@@ -46,6 +46,22 @@ export const consoleContract = {
     security: session,
     responses: { ...ok('The automations'), ...signedIn },
   },
+  pages: {
+    method: 'get',
+    path: '/pages',
+    operation: 'automations',
+    summary: 'The pages the adapters add to the console: a list of what each keeps, a form to add, a way to remove',
+    security: session,
+    responses: { ...ok('The pages'), ...signedIn },
+  },
+  origins: {
+    method: 'get',
+    path: '/origins',
+    operation: 'jobs',
+    summary: 'What starts jobs, as a job’s `adapter` names it: each adapter, the CLI, the console',
+    security: session,
+    responses: { ...ok('The names'), ...signedIn },
+  },
   jobs: {
     method: 'get',
     path: '/jobs',

@@ -16,7 +16,7 @@ import type { ConsoleContext } from './console-context.js';
 import { consoleApiBase, consoleContract, consoleOpenApi } from './contract.js';
 import { ConsoleError, createConsoleErrorHandler } from './errors.js';
 import { createJobFeed } from './job-feed.js';
-import { listAutomations } from './routes/automations.js';
+import { listAutomations, listPages } from './routes/automations.js';
 import { jobLog } from './routes/job-log.js';
 import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
 import { overview } from './routes/overview.js';
@@ -25,6 +25,8 @@ import { createSessions } from './session.js';
 export interface ConsoleOptions {
   /** The panels of the adapters the server started (`AdapterRuntime.console`); one of them signs operators in. */
   panels: readonly ConsolePanel[];
+  /** What else starts jobs, as their `adapter` names it (each adapter, the CLI): the jobs list's filter offers these and `console`. */
+  origins?: readonly string[];
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
   /** How often live views look for changes. @default 500 */
@@ -82,6 +84,12 @@ export const createConsoleRouter = (
     { ...c.logout, handler: sessions.logout },
     { ...c.session, handler: sessions.current },
     { ...c.automations, before: [anyone], handler: listAutomations(context) },
+    { ...c.pages, before: [anyone], handler: listPages(context) },
+    {
+      ...c.origins,
+      before: [anyone],
+      handler: async (_req, res) => void res.json([...(options.origins ?? []), 'console']),
+    },
     { ...c.jobs, before: [anyone], handler: listJobs(context) },
     { ...c.jobEvents, before: [anyone], handler: async (req, res) => jobEvents(context)(req, res) },
     { ...c.job, before: [anyone], handler: getJob(context) },

@@ -28,11 +28,15 @@ export {
   consoleFailure,
   baseUrlOf,
   consoleOperatorOf,
-  defineAdapter,
   type ConsoleOperator,
   type ConsoleOperators,
   type ConsolePanel,
   type ConsoleRoute,
+  type Exposure,
+} from './console-panel.js';
+export type { AnswerValue, CardAction, PageField, PanelCard, PanelPage, ShownValue } from './console-view.js';
+export {
+  defineAdapter,
   type AdapterContext,
   type AdapterModule,
   type AdapterRuntime,

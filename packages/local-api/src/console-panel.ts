@@ -1,20 +1,46 @@
 import type { Core } from '@botgate/core';
-import { automationNamed, baseUrlOf, type ConsolePanel, automationParams, consoleFailure } from '@botgate/http';
+import {
+  automationNamed,
+  automationParams,
+  baseUrlOf,
+  consoleFailure,
+  type ConsolePanel,
+  type PanelCard,
+} from '@botgate/http';
 import { createSkills } from './skills.js';
 
 const curlOf = (base: string, uuid: string) => `curl "${base}/api?uuid=${uuid}"`;
+
+/** EMILY's switch: on the API with a uuid and a ready call, or not. */
+const cardOf = (id: string, added: { uuid: string; curl: string } | null): PanelCard => {
+  const path = `/automations/${encodeURIComponent(id)}/local-api`;
+  return {
+    title: 'EMILY local API',
+    notes: [],
+    values: added
+      ? [
+          { label: 'uuid', value: added.uuid, testId: `uuid-${id}` },
+          { label: 'curl', value: added.curl, testId: `local-curl-${id}` },
+        ]
+      : [],
+    actions: [
+      added ? { label: 'Remove from API', method: 'DELETE', path } : { label: 'Add to API', method: 'POST', path },
+    ],
+  };
+};
 
 /** EMILY's "Add to API" in the console: each automation's uuid and a ready call. */
 export const createLocalApiPanel = (core: Core): ConsolePanel => {
   const skills = createSkills(core);
   return {
     section: 'localApi',
-    async exposure(base) {
+    async exposure({ baseUrl }) {
       const added = new Map((await skills.list()).map((skill) => [skill.automationId, skill.uuid]));
       return Object.fromEntries(
         core.catalog.list().map((automation) => {
           const uuid = added.get(automation.id);
-          return [automation.id, uuid === undefined ? null : { uuid, curl: curlOf(base, uuid) }];
+          const data = uuid === undefined ? null : { uuid, curl: curlOf(baseUrl, uuid) };
+          return [automation.id, { data, card: cardOf(automation.id, data) }];
         }),
       );
     },

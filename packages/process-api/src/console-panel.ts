@@ -7,6 +7,7 @@ import {
   automationParams,
   consoleFailure,
 } from '@botgate/http';
+import { cardOf, keysPage } from './console-views.js';
 import { z } from 'zod';
 import { createProcesses } from './processes.js';
 import { triggerCurl } from './trigger-curl.js';
@@ -35,17 +36,16 @@ export const createProcessApiPanel = (
       return Object.fromEntries(
         core.catalog.list().map((automation) => {
           const process = byAutomation.get(automation.id);
-          return [
-            automation.id,
-            {
-              workspaceId: workspace,
-              processId: process?.processId ?? null,
-              hasSecret: (process?.secretHash ?? null) !== null,
-            },
-          ];
+          const data = {
+            workspaceId: workspace,
+            processId: process?.processId ?? null,
+            hasSecret: (process?.secretHash ?? null) !== null,
+          };
+          return [automation.id, { data, card: cardOf(automation.id, data) }];
         }),
       );
     },
+    pages: [keysPage],
     routes: [
       {
         method: 'post',

@@ -23,6 +23,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const adapters = startAdapters(core, config, logger, metrics);
       const consoleRouter = createConsoleRouter(core, {
         panels: adapters.flatMap((adapter) => (adapter.console ? [adapter.console] : [])),
+        origins: [...adaptersOf(config).map((adapter) => adapter.name), 'cli'],
         logger,
       });
       // The vendors' APIs first: they are the hot path, and express tries routers in order.

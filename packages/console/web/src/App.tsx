@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import { api, setCsrfToken, type User } from './api';
+import { api, setCsrfToken, type ConsolePage, type User } from './api';
 import { AutomationsPage } from './pages/AutomationsPage';
 import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
-import { KeysPage } from './pages/KeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
-import { UsersPage } from './pages/UsersPage';
+import { PanelPageView } from './pages/PanelPageView';
 import { useRoute } from './use-route';
 
 interface Session {
@@ -14,16 +13,16 @@ interface Session {
   csrfToken: string;
 }
 
-const pages = [
+// The console's own pages; the adapters' come from GET /pages.
+const ownPages = [
   { path: '/overview', title: 'Overview', admin: false },
   { path: '/automations', title: 'Automations', admin: false },
   { path: '/jobs', title: 'Jobs', admin: false },
-  { path: '/users', title: 'Users', admin: true },
-  { path: '/keys', title: 'API keys', admin: true },
 ];
 
 export const App = () => {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [panelPages, setPanelPages] = useState<ConsolePage[]>([]);
   const route = useRoute();
 
   useEffect(() => {
@@ -32,7 +31,11 @@ export const App = () => {
       .catch(() => setSession(null));
   }, []);
   useEffect(() => {
-    if (session) setCsrfToken(session.csrfToken);
+    if (!session) return;
+    setCsrfToken(session.csrfToken);
+    api<ConsolePage[]>('GET', '/pages')
+      .then(setPanelPages)
+      .catch(() => setPanelPages([]));
   }, [session]);
 
   if (session === undefined) return null;
@@ -40,14 +43,18 @@ export const App = () => {
 
   const isAdmin = session.user.role === 'admin';
   const job = route.match(/^\/jobs\/(\d+)$/);
+  const panelPage = panelPages.find((p) => `/${p.path}` === route);
+  const pages = [
+    ...ownPages,
+    ...panelPages.map((p) => ({ path: `/${p.path}`, title: p.title, admin: p.access === 'admin' })),
+  ];
   const page = pages.find((p) => p.path === route);
   let body;
   if (job) body = <JobPage id={Number(job[1])} />;
   else if (page?.admin && !isAdmin) body = <p className="notice">This page is for admins only.</p>;
-  else if (route === '/automations') body = <AutomationsPage isAdmin={isAdmin} />;
+  else if (panelPage) body = <PanelPageView key={panelPage.path} page={panelPage} self={session.user.username} />;
+  else if (route === '/automations') body = <AutomationsPage />;
   else if (route === '/jobs') body = <JobsPage />;
-  else if (route === '/users') body = <UsersPage self={session.user.username} />;
-  else if (route === '/keys') body = <KeysPage />;
   else body = <OverviewPage />;
 
   const logout = async () => {

@@ -1,3 +1,5 @@
+import type { PanelCard, PanelPage } from '@botgate/http';
+
 /** The console's JSON API: same origin, the session cookie, and the CSRF token on every write. */
 let csrfToken = '';
 
@@ -86,6 +88,9 @@ export interface JobDetail extends JobSummary {
   attempts: JobAttempt[];
 }
 
+/** An adapter's card of an automation; `section` names the adapter's part. */
+export type AutomationCard = PanelCard & { section: string };
+
 export interface AutomationView {
   id: string;
   name: string;
@@ -97,9 +102,16 @@ export interface AutomationView {
   timeoutMs: number;
   fileId: number;
   repositoryPath: string;
-  localApi: { uuid: string; curl: string } | null;
-  processApi: { workspaceId: string; processId: string | null; hasSecret: boolean };
-  apiTask: { allocationId: string; concurrencyLimit: number } | null;
+  cards: AutomationCard[];
 }
+
+export type ConsolePage = PanelPage & { section: string };
+
+/** Fills `{field}` in a page's or card's template from a row or an answer. */
+export const fill = (template: string, values: Record<string, unknown>, encode = false): string =>
+  template.replace(/\{(\w+)\}/g, (_, field: string) => {
+    const value = String(values[field] ?? '');
+    return encode ? encodeURIComponent(value) : value;
+  });
 
 export const isFinal = (state: JobState): boolean => state !== 'queued' && state !== 'running';

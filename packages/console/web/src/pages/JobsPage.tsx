@@ -9,7 +9,6 @@ interface Filter {
   adapter: string;
 }
 
-const adapters = ['local-api', 'process-api', 'api-task', 'console', 'cli'];
 const shownJobs = 200;
 
 const matches = (job: JobSummary, filter: Filter) =>
@@ -22,12 +21,16 @@ export const JobsPage = () => {
   const [filter, setFilter] = useState<Filter>({ state: '', automation: '', adapter: '' });
   const [jobs, setJobs] = useState<JobSummary[]>([]);
   const [automations, setAutomations] = useState<string[]>([]);
+  const [adapters, setAdapters] = useState<string[]>([]);
   const [live, setLive] = useState(false);
   const [error, setError] = useState('');
 
   useEffect(() => {
     api<AutomationView[]>('GET', '/automations')
       .then((list) => setAutomations(list.map((a) => a.id)))
+      .catch(() => {});
+    api<string[]>('GET', '/origins')
+      .then(setAdapters)
       .catch(() => {});
   }, []);
 
