@@ -260,6 +260,15 @@ describe('the operator console in Chromium', () => {
     expect(form.status).toBe(415);
     expect((await fetch(`${server.url}/console/api/jobs`)).status).toBe(401);
     expect((await fetch(`${server.url}/console/api/jobs?state=nope`, { headers: { cookie } })).status).toBe(400);
+    // Path parameters are checked by the route table's schemas, before the handler runs.
+    for (const [path, message] of [
+      ['/jobs/abc', 'job id must be a positive integer, got "abc"'],
+      ['/jobs/0/log', 'job id must be a positive integer, got "0"'],
+      ['/jobs/1/files/other/report.txt', 'path parameter "kind": Invalid option: expected one of "input"|"output"'],
+    ]) {
+      const bad = await fetch(`${server.url}/console/api${path}`, { headers: { cookie } });
+      expect([bad.status, await bad.json()]).toEqual([400, { error: 'BAD_REQUEST', message }]);
+    }
     const badPath = await fetch(`${server.url}/console/api/automations/%ZZ/local-api`, {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrfToken },

@@ -1,6 +1,6 @@
+import { jobStates } from '@botgate/core';
 import { openApiDocument, type ResponseSpec, type RouteDoc } from '@botgate/http';
 import { z } from 'zod';
-import { filterQuery } from './routes/jobs.js';
 
 /** Where the console's API is mounted; the table's paths are below it. */
 export const consoleApiBase = '/console/api';
@@ -10,7 +10,22 @@ const failure = (description: string): ResponseSpec => ({ description, schema: e
 const signedIn = { 401: failure('Not signed in, or the session ended'), 403: failure('A bad CSRF token') };
 const ok = (description: string): Record<number, ResponseSpec> => ({ 200: { description } });
 const done: Record<number, ResponseSpec> = { 204: { description: 'Done' } };
-const job = z.object({ id: z.string().meta({ description: 'The job id' }) });
+const filterQuery = z.object({
+  state: z.enum(jobStates).optional(),
+  automation: z.string().min(1).optional(),
+  adapter: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+const job = z.object({
+  id: z
+    .string()
+    .refine((id) => /^\d+$/.test(id) && Number.isSafeInteger(Number(id)) && Number(id) > 0, {
+      error: (issue) => `job id must be a positive integer, got "${String(issue.input)}"`,
+    })
+    .transform(Number)
+    .meta({ description: 'The job id' }),
+});
 const session = ['session'];
 
 /** The console's own API; each adapter's panel adds its routes (`ConsolePanel.routes`). */

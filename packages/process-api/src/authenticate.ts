@@ -12,13 +12,13 @@ const header = 'robocloud-process-secret';
  */
 export const authenticateProcessSecret = async (
   req: Request,
+  { workspaceId: ws, processId }: { workspaceId: string; processId: string },
   processes: Processes,
 ): Promise<{ process: Process; workspaceId: string }> => {
   const query = req.query[header];
   const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
   if (presented === undefined || presented === '')
     throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
-  const { workspaceId: ws, processId } = req.params as { workspaceId: string; processId: string };
   const workspaceId = await processes.workspaceId();
   const process = ws === workspaceId ? await processes.find(processId) : undefined;
   const matches = secretMatches(presented, process?.secretHash);
@@ -40,6 +40,7 @@ export const authenticateProcessSecret = async (
 /** The process-v1 check of a workspace-wide call: `Authorization: RC-WSKEY <key>` with the permission it needs, for this workspace. */
 export const authenticateWorkspace = async (
   req: Request,
+  { workspaceId: ws }: { workspaceId: string },
   keys: WorkspaceKeys,
   processes: Processes,
   permission: Permission,
@@ -53,7 +54,6 @@ export const authenticateWorkspace = async (
   if (!key) throw new ProcessApiError('FORBIDDEN', 'the workspace key is not valid');
   if (!key.permissions.includes(permission))
     throw new ProcessApiError('FORBIDDEN', `the key "${key.name}" lacks the ${permission} permission`);
-  const { workspaceId: ws } = req.params as { workspaceId: string };
   const workspaceId = await processes.workspaceId();
   if (ws !== workspaceId) throw new ProcessApiError('NOT_FOUND', `no workspace ${ws}`);
   return { workspaceId };
@@ -62,12 +62,13 @@ export const authenticateWorkspace = async (
 /** The process-v1 check of a call on one process: the workspace's, then the process. */
 export const authenticateWorkspaceKey = async (
   req: Request,
+  params: { workspaceId: string; processId: string },
   keys: WorkspaceKeys,
   processes: Processes,
   permission: Permission,
 ): Promise<{ process: Process; workspaceId: string }> => {
-  const { workspaceId } = await authenticateWorkspace(req, keys, processes, permission);
-  const { processId } = req.params as { processId: string };
+  const { workspaceId } = await authenticateWorkspace(req, params, keys, processes, permission);
+  const { processId } = params;
   const process = await processes.find(processId);
   if (!process) throw new ProcessApiError('NOT_FOUND', `no process ${processId} in workspace ${workspaceId}`);
   return { process, workspaceId };

@@ -1,9 +1,10 @@
 import { fromTypedJson, toTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
-import { describeRequest } from '@botgate/http';
+import { describeRequest, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import type { AccessCheck } from '../auth/access-check.js';
 import { readToken } from '../auth/read-token.js';
 import type { ConcurrencyGate } from '../concurrency-gate.js';
+import type { apiTaskContract } from '../contract.js';
 import { ApiTaskError } from '../errors.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -17,8 +18,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export const execute =
   (core: Core, check: AccessCheck, gate: ConcurrencyGate, realtimeLimitMs: number) =>
-  async (req: Request, res: Response) => {
-    const { allocationId } = req.params as { allocationId: string };
+  async (req: Request, res: Response, input: InputOf<typeof apiTaskContract.execute>) => {
+    const { allocationId } = input.params;
     const { allocation } = await check.execution(readToken(req), allocationId);
     const automation = core.catalog.get(allocation.automationId);
     describeRequest(res, { automationId: automation.id });

@@ -1,6 +1,7 @@
 import type { Automation, Core } from '@botgate/core';
-import { parseInput } from '@botgate/http';
+import { parseInput, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
+import type { apiTaskContract } from '../contract.js';
 import { ApiTaskError } from '../errors.js';
 import { listPage, listQuery } from '../list-query.js';
 
@@ -39,20 +40,22 @@ const fileFields = [
  * public workspace's bots, with the Control Room's filter, sort and page. botgate has no private
  * workspaces: that list is empty.
  */
-export const listFiles = (core: Core) => async (req: Request, res: Response) => {
-  const { workspaceType } = req.params as { workspaceType: string };
-  const kind = workspaceType.toLowerCase();
-  if (kind !== 'public' && kind !== 'private')
-    throw new ApiTaskError('NOT_FOUND', `no workspace "${workspaceType}"; use public or private`);
-  const query = parseInput(listQuery, req.body ?? {}, 'body');
-  const records = kind === 'public' ? core.catalog.list().map(fileRecord) : [];
-  res.json(listPage(records, query, fileFields, { field: 'name', direction: 'asc' }));
-};
+export const listFiles =
+  (core: Core) => async (req: Request, res: Response, input: InputOf<typeof apiTaskContract.listFiles>) => {
+    const { workspaceType } = input.params;
+    const kind = workspaceType.toLowerCase();
+    if (kind !== 'public' && kind !== 'private')
+      throw new ApiTaskError('NOT_FOUND', `no workspace "${workspaceType}"; use public or private`);
+    const query = parseInput(listQuery, req.body ?? {}, 'body');
+    const records = kind === 'public' ? core.catalog.list().map(fileRecord) : [];
+    res.json(listPage(records, query, fileFields, { field: 'name', direction: 'asc' }));
+  };
 
 /** `GET /v2/repository/files/{id}`: one file. */
-export const getFile = (core: Core) => async (req: Request, res: Response) => {
-  const { fileId } = req.params as { fileId: string };
-  const automation = /^\d+$/.test(fileId) ? core.catalog.findByFileId(Number(fileId)) : undefined;
-  if (!automation) throw new ApiTaskError('NOT_FOUND', `no file ${fileId} in the repository`, {}, 'fileId');
-  res.json(fileRecord(automation));
-};
+export const getFile =
+  (core: Core) => async (_req: Request, res: Response, input: InputOf<typeof apiTaskContract.getFile>) => {
+    const { fileId } = input.params;
+    const automation = /^\d+$/.test(fileId) ? core.catalog.findByFileId(Number(fileId)) : undefined;
+    if (!automation) throw new ApiTaskError('NOT_FOUND', `no file ${fileId} in the repository`, {}, 'fileId');
+    res.json(fileRecord(automation));
+  };

@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { isFinal, jobPaths } from '@botgate/core';
+import type { InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
+import type { consoleContract } from '../contract.js';
 import { openEventStream, sendEvent, type ConsoleContext } from '../console-context.js';
-import { ConsoleError } from '../errors.js';
 
 /** Bytes appended to a file since `offset` (none when it does not exist yet). */
 const readFrom = async (path: string, offset: number): Promise<Buffer> => {
@@ -29,9 +30,8 @@ const readFrom = async (path: string, offset: number): Promise<Buffer> => {
  * from the live file in its folder, every `pollMs`); once it has ended, the log it keeps, then
  * `end` with its final state.
  */
-export const jobLog = (context: ConsoleContext, pollMs: number) => async (req: Request, res: Response) => {
-  const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ConsoleError('BAD_REQUEST', 'job id must be a positive integer');
+export const jobLog = (context: ConsoleContext, pollMs: number) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobLog>) => {
+  const { id } = input.params;
   let job = await context.core.jobs.get(id);
   let closed = false;
   openEventStream(context, req, res, () => {

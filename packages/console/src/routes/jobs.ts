@@ -1,31 +1,17 @@
-import { jobPaths, jobStates, toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/core';
-import { parseInput, sendJobFile } from '@botgate/http';
+import { jobPaths, toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/core';
+import { sendJobFile, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import type { consoleContract } from '../contract.js';
 import { openEventStream, sendEvent, type ConsoleContext } from '../console-context.js';
 import { ConsoleError } from '../errors.js';
 import { summaryOf } from '../job-summary.js';
-
-export const filterQuery = z.object({
-  state: z.enum(jobStates).optional(),
-  automation: z.string().min(1).optional(),
-  adapter: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-});
-
-const jobIdOf = (req: Request): number => {
-  const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0)
-    throw new ConsoleError('BAD_REQUEST', `job id must be a positive integer, got "${String(req.params.id)}"`);
-  return id;
-};
 
 const plain = (values: Values) =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** The jobs, newest first, filtered by state, automation and adapter. */
-export const listJobs = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const filter = parseInput(filterQuery, req.query, 'query');
+export const listJobs = (context: ConsoleContext) => async (_req: Request, res: Response, input: InputOf<typeof consoleContract.jobs>) => {
+  const filter = input.query;
   const jobs = await context.core.jobs.list({
     state: filter.state,
     automationId: filter.automation,
@@ -54,17 +40,15 @@ const detailOf = async (context: ConsoleContext, job: Job) => ({
   })),
 });
 
-export const getJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.json(await detailOf(context, await context.core.jobs.get(jobIdOf(req))));
+export const getJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.job>) => {
+  res.json(await detailOf(context, await context.core.jobs.get(input.params.id)));
 };
 
 /** One input or output file of a job; only names the job lists are served. */
-export const downloadJobFile = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  const job = await context.core.jobs.get(jobIdOf(req));
-  const kind = req.params.kind;
-  const name = ((req.params as { name?: string[] }).name ?? []).join('/');
-  const files = kind === 'output' ? job.outputFiles : kind === 'input' ? job.inputFiles : undefined;
-  if (files === undefined) throw new ConsoleError('NOT_FOUND', `files are "input" or "output", not "${String(kind)}"`);
+export const downloadJobFile = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobFile>) => {
+  const job = await context.core.jobs.get(input.params.id);
+  const { kind, name } = input.params;
+  const files = kind === 'output' ? job.outputFiles : job.inputFiles;
   const file = files.find((f) => f.name === name);
   if (!file) throw new ConsoleError('NOT_FOUND', `job ${job.id} has no ${kind} file "${name}"`);
   const dir = kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir;
@@ -76,13 +60,13 @@ export const downloadJobFile = (context: ConsoleContext) => async (req: Request,
   );
 };
 
-export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.json(await detailOf(context, await context.core.jobs.cancel(jobIdOf(req))));
+export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.cancel>) => {
+  res.json(await detailOf(context, await context.core.jobs.cancel(input.params.id)));
 };
 
 /** The same automation again, with the job's inputs and files, as a new job. */
-export const rerunJob = (context: ConsoleContext) => async (req: Request, res: Response) => {
-  res.status(201).json(await detailOf(context, await context.core.jobs.rerun(jobIdOf(req), 'console')));
+export const rerunJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.rerun>) => {
+  res.status(201).json(await detailOf(context, await context.core.jobs.rerun(input.params.id, 'console')));
 };
 
 /** Server-sent events: `jobs` with every job that changed, from any node, until the browser leaves. */

@@ -38,11 +38,10 @@ export const listenChannel = (
   let listening = false;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
-  const client = db.client as { acquireRawConnection(): Promise<PgConnection> };
 
   const connect = async (): Promise<void> => {
     try {
-      const raw = await client.acquireRawConnection();
+      const raw = (await db.client.acquireRawConnection()) as PgConnection;
       if (closed) {
         await raw.end();
         return;

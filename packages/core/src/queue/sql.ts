@@ -42,15 +42,22 @@ export const sql = async <Row>(
   bindings: readonly unknown[] = [],
 ): Promise<Row[]> => {
   if (!isSqlite(db)) return rawRows<Row>(db, text, bindings);
-  const client = db.client as {
-    acquireConnection(): Promise<SqliteConnection>;
-    releaseConnection(connection: SqliteConnection): Promise<unknown>;
-  };
-  const connection = await client.acquireConnection();
+  return onSqliteConnection(db, async (connection) => onConnection(connection, text, bindings) as Row[]);
+};
+
+/**
+ * The one SQLite connection, taken from knex's pool and given back, through the pool API knex's
+ * `Client` declares (`acquireConnection`, `releaseConnection`): nothing else runs on it meanwhile.
+ */
+const onSqliteConnection = async <T>(
+  db: Database | Knex.Transaction,
+  use: (connection: SqliteConnection & { inTransaction: boolean }) => Promise<T>,
+): Promise<T> => {
+  const connection = (await db.client.acquireConnection()) as SqliteConnection & { inTransaction: boolean };
   try {
-    return onConnection(connection, text, bindings) as Row[];
+    return await use(connection);
   } finally {
-    await client.releaseConnection(connection);
+    await db.client.releaseConnection(connection);
   }
 };
 
@@ -69,12 +76,7 @@ export const transaction = async <T>(db: Database, work: (query: Query) => Promi
     return db.transaction((tx) =>
       work(<Row>(text: string, bindings: readonly unknown[] = []) => rawRows<Row>(tx, text, bindings)),
     );
-  const client = db.client as {
-    acquireConnection(): Promise<SqliteConnection & { inTransaction: boolean }>;
-    releaseConnection(connection: SqliteConnection): Promise<unknown>;
-  };
-  const connection = await client.acquireConnection();
-  try {
+  return onSqliteConnection(db, async (connection) => {
     onConnection(connection, 'BEGIN', []);
     try {
       const result = await work(
@@ -87,7 +89,5 @@ export const transaction = async <T>(db: Database, work: (query: Query) => Promi
       if (connection.inTransaction) onConnection(connection, 'ROLLBACK', []);
       throw error;
     }
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  });
 };

@@ -8,10 +8,10 @@ import { findJob } from './get-job.js';
 
 /** `GET /api/job/files/<name>`: one output file of a job; only names the job listed are served. */
 export const getJobFile =
-  (core: Core, skills: Skills) => async (req: Request, res: Response, input: InputOf<typeof localApiContract.file>) => {
+  (core: Core, skills: Skills) =>
+  async (_req: Request, res: Response, input: InputOf<typeof localApiContract.file>) => {
     const { job } = await findJob(core, skills, input.query);
-    const segments = (req.params as { name?: string[] }).name ?? [];
-    const name = segments.join('/');
+    const { name } = input.params;
     const file = job.outputFiles.find((f) => f.name === name);
     if (!file) throw new LocalApiError('NOT_FOUND', `job has no output file "${name}"`);
     await sendJobFile(

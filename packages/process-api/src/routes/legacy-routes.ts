@@ -1,4 +1,5 @@
-import { describeRequest } from '@botgate/http';
+import { describeRequest, type InputOf } from '@botgate/http';
+import type { processApiContract } from '../contract.js';
 import type { Request, Response } from 'express';
 import { authenticateProcessSecret } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
@@ -8,30 +9,34 @@ import { idempotencyKeyOf } from '@botgate/http';
 import { payloadOf } from './read-payload.js';
 
 /** `POST /workspace-v1/workspaces/:ws/processes/:pid/runs`: the contract's trigger. */
-export const legacyTrigger = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateProcessSecret(req, processes);
-  describeRequest(res, { automationId: process.automationId });
-  const { run } = await runs.start(
-    process,
-    { payload: payloadOf(req.body, { unwrapVariables: false }) },
-    { idempotencyKey: idempotencyKeyOf(req) },
-  );
-  describeRequest(res, { jobId: run.jobId });
-  res.json({
-    message: 'OK',
-    processRunId: run.runId,
-    processId: process.processId,
-    workspaceId,
-    workItemId: run.workItemId,
-  });
-};
+export const legacyTrigger =
+  (processes: Processes, runs: Runs) =>
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.legacyTrigger>) => {
+    const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes);
+    describeRequest(res, { automationId: process.automationId });
+    const { run } = await runs.start(
+      process,
+      { payload: payloadOf(req.body, { unwrapVariables: false }) },
+      { idempotencyKey: idempotencyKeyOf(req) },
+    );
+    describeRequest(res, { jobId: run.jobId });
+    res.json({
+      message: 'OK',
+      processRunId: run.runId,
+      processId: process.processId,
+      workspaceId,
+      workItemId: run.workItemId,
+    });
+  };
 
 /** `GET /workspace-v1/workspaces/:ws/processes/:pid/runs/:runId`: the contract's status. */
-export const legacyGetRun = (processes: Processes, runs: Runs) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateProcessSecret(req, processes);
-  const { runId } = req.params as { runId: string };
-  const found = await runs.find(process.processId, runId);
-  if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
-  describeRequest(res, { automationId: process.automationId, jobId: found.job.id });
-  res.json(legacyRunView(found.run, found.job, workspaceId));
-};
+export const legacyGetRun =
+  (processes: Processes, runs: Runs) =>
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.legacyGetRun>) => {
+    const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes);
+    const { runId } = input.params;
+    const found = await runs.find(process.processId, runId);
+    if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
+    describeRequest(res, { automationId: process.automationId, jobId: found.job.id });
+    res.json(legacyRunView(found.run, found.job, workspaceId));
+  };

@@ -29,8 +29,11 @@ export interface V1Deps {
 /** A page's `limit` as its route's schema checked it (1 to 100); 10 when not given. */
 export const pageLimit = (query: { limit?: string | undefined }): number => Number(query.limit ?? 10);
 
-const findRun = async (runs: Runs, processId: string, req: Request): Promise<{ run: Run; job: Job }> => {
-  const { runId } = req.params as { runId: string };
+const findRun = async (
+  runs: Runs,
+  processId: string,
+  { runId }: { runId: string },
+): Promise<{ run: Run; job: Job }> => {
   const found = await runs.find(processId, runId);
   if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${processId}`);
   return found;
@@ -39,8 +42,8 @@ const findRun = async (runs: Runs, processId: string, req: Request): Promise<{ r
 /** `POST …/runs`: one run; the body is the payload, or `{ "variables": payload }`. */
 export const v1Trigger =
   ({ processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.trigger>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
     const { run } = await runs.start(
       process,
       { payload: payloadOf(req.body, { unwrapVariables: true }) },
@@ -53,8 +56,8 @@ export const v1Trigger =
 /** `POST …/runs-batch`: a JSON array, one run per element. Every element is checked before any run starts. */
 export const v1TriggerBatch =
   ({ core, processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.triggerBatch>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
     if (!Array.isArray(req.body) || req.body.length === 0)
       throw new ProcessApiError('BAD_REQUEST', 'the body must be a non-empty JSON array of payloads');
     if (req.body.length > 1000) throw new ProcessApiError('PAYLOAD_TOO_LARGE', 'at most 1000 runs per batch');
@@ -75,9 +78,9 @@ export const v1TriggerBatch =
 
 export const v1GetRun =
   ({ core, processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, req);
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.getRun>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, input.params);
     res.json(runView(run, job, await core.jobs.attempts(job), process, workspaceId));
   };
 
@@ -88,7 +91,7 @@ export const v1GetRun =
 export const v1ListRuns =
   ({ core, processes, runs, keys, baseUrl }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.listRuns>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
     const { cursor } = input.query;
     const limit = pageLimit(input.query);
     const found = await runs.list(process.processId, limit + 1, cursor === undefined ? undefined : Number(cursor));
@@ -107,8 +110,14 @@ export const v1ListRuns =
 export const v1WorkItems =
   ({ processes, runs, keys, workItems }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.workItems>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
-    const found = await findRun(runs, process.processId, req);
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      keys,
+      processes,
+      'read_work_items',
+    );
+    const found = await findRun(runs, process.processId, input.params);
     const { run, job } = found;
     const includeData = input.query.includeData === 'true';
     const items = await workItems.ofRun(run.runId);
@@ -145,10 +154,10 @@ export const v1WorkItems =
 /** `GET …/runs/:runId/work-items/:workItemId/files/:fileName`: a file of one of the run's work items, input or output, by its name. */
 export const v1WorkItemFile =
   ({ processes, runs, keys, workItems }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_work_items');
-    const { run, job } = await findRun(runs, process.processId, req);
-    const { workItemId, fileName } = req.params as { workItemId: string; fileName: string };
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.workItemFile>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_work_items');
+    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { workItemId, fileName } = input.params;
     const missing = () =>
       new ProcessApiError('NOT_FOUND', `work item ${workItemId} of run ${run.runId} has no file "${fileName}"`);
     const index = job.outputWorkItems.findIndex(
@@ -176,9 +185,9 @@ const artifactsOf = (run: Run, job: Job) =>
 /** `GET …/runs/:runId/artifacts`: the run's output files, each with its download path. */
 export const v1Artifacts =
   ({ processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, req);
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.artifacts>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, input.params);
     const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/artifacts`;
     res.json({
       next: null,
@@ -193,10 +202,10 @@ export const v1Artifacts =
 /** `GET …/runs/:runId/artifacts/:artifactId/<name>`: one output file. */
 export const v1DownloadArtifact =
   ({ processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, req);
-    const { artifactId } = req.params as { artifactId: string };
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.downloadArtifact>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
+    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { artifactId } = input.params;
     const artifact = artifactsOf(run, job).find((a) => a.id === artifactId);
     if (!artifact) throw new ProcessApiError('NOT_FOUND', `run ${run.runId} has no artifact ${artifactId}`);
     await sendJobFile(
@@ -232,8 +241,8 @@ export const runRequestBody = z.discriminatedUnion(
  */
 export const v1RunRequest =
   ({ processes, runs, keys, workItems }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.runRequest>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
     const body = parseInput(runRequestBody, req.body ?? {}, 'body');
     let started;
     if (body.type === 'default')
@@ -273,10 +282,10 @@ export const stopBody = z.object({
 /** `POST …/runs/:runId/stop`: cancels the run: a queued one never starts, a running one is stopped (its process killed). */
 export const v1StopRun =
   ({ core, processes, runs, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process } = await authenticateWorkspaceKey(req, keys, processes, 'trigger_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.stopRun>) => {
+    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
     parseInput(stopBody, req.body ?? {}, 'body');
-    const { job } = await findRun(runs, process.processId, req);
+    const { job } = await findRun(runs, process.processId, input.params);
     describeRequest(res, { automationId: process.automationId, jobId: job.id });
     await core.jobs.cancel(job.id);
     res.json({ accepted: true });

@@ -16,8 +16,11 @@ export const uploadRequestBody = z.object({
   fileSize: z.number().int('a whole number of bytes').min(0, 'a whole number of bytes'),
 });
 
-const findItem = async ({ workItems }: V1Deps, process: Process, req: Request): Promise<WorkItem> => {
-  const { workItemId } = req.params as { workItemId: string };
+const findItem = async (
+  { workItems }: V1Deps,
+  process: Process,
+  { workItemId }: { workItemId: string },
+): Promise<WorkItem> => {
   const item = await workItems.find(process.processId, workItemId);
   if (!item) throw new ProcessApiError('NOT_FOUND', `no work item ${workItemId} in process ${process.processId}`);
   return item;
@@ -27,17 +30,30 @@ const runOf = async ({ runs }: V1Deps, item: WorkItem) =>
   item.runId === null ? undefined : runs.find(item.processId, item.runId);
 
 /** `POST …/work-items` `{ "payload" }`: a work item that waits for a run (`run-request`); its files come through `files/upload`. */
-export const v1CreateWorkItem = (deps: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'write_work_items');
-  const { payload } = parseInput(newWorkItemBody, req.body ?? {}, 'body');
-  const item = await deps.workItems.create(process.processId, (payload ?? {}) as JsonValue);
-  res.json({ id: item.id });
-};
+export const v1CreateWorkItem =
+  (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.createWorkItem>) => {
+    const { process } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      deps.keys,
+      deps.processes,
+      'write_work_items',
+    );
+    const { payload } = parseInput(newWorkItemBody, req.body ?? {}, 'body');
+    const item = await deps.workItems.create(process.processId, (payload ?? {}) as JsonValue);
+    res.json({ id: item.id });
+  };
 
 /** `GET …/work-items?includeData=&limit=&cursor=`: the process's work items, oldest first, a page at a time. */
 export const v1ListWorkItems =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.listWorkItems>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      deps.keys,
+      deps.processes,
+      'read_work_items',
+    );
     const { cursor } = input.query;
     const includeData = input.query.includeData === 'true';
     const limit = pageLimit(input.query);
@@ -59,49 +75,69 @@ export const v1ListWorkItems =
 
 export const v1GetWorkItem =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.getWorkItem>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'read_work_items');
-    const item = await findItem(deps, process, req);
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      deps.keys,
+      deps.processes,
+      'read_work_items',
+    );
+    const item = await findItem(deps, process, input.params);
     const includeData = input.query.includeData === 'true';
     res.json(workItemView(item, await runOf(deps, item), process, workspaceId, includeData));
   };
 
 /** `POST …/work-items/{id}/retry`: a FAILED item is processed again, in a new run of the same process. */
-export const v1RetryWorkItem = (deps: V1Deps) => async (req: Request, res: Response) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'write_work_items');
-  const item = await findItem(deps, process, req);
-  const state = workItemStateOf((await runOf(deps, item))?.job);
-  if (state !== 'FAILED')
-    throw new ProcessApiError('CONFLICT', `work item ${item.id} is ${state}; only a FAILED work item can be retried`);
-  const started = await deps.runs.start(process, { items: [item], takenFrom: item.runId });
-  res.json(workItemView({ ...item, runId: started.run.runId }, started, process, workspaceId, false));
-};
+export const v1RetryWorkItem =
+  (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.retryWorkItem>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      deps.keys,
+      deps.processes,
+      'write_work_items',
+    );
+    const item = await findItem(deps, process, input.params);
+    const state = workItemStateOf((await runOf(deps, item))?.job);
+    if (state !== 'FAILED')
+      throw new ProcessApiError('CONFLICT', `work item ${item.id} is ${state}; only a FAILED work item can be retried`);
+    const started = await deps.runs.start(process, { items: [item], takenFrom: item.runId });
+    res.json(workItemView({ ...item, runId: started.run.runId }, started, process, workspaceId, false));
+  };
 
 /**
  * `POST …/work-items/{id}/files/upload` `{ fileName, fileSize }`: where and how to post the file,
  * in the shape of a pre-signed S3 POST: `url` is botgate's upload endpoint and `fields` carry a
  * signed grant for this item, name and size, used once within `lifetimeMs`.
  */
-export const v1RequestUpload = (deps: V1Deps) => async (req: Request, res: Response) => {
-  const { process } = await authenticateWorkspaceKey(req, deps.keys, deps.processes, 'write_work_items');
-  const item = await findItem(deps, process, req);
-  const body = parseInput(uploadRequestBody, req.body ?? {}, 'body');
-  if (body.fileSize > deps.uploadLimit)
-    throw new ProcessApiError(
-      'PAYLOAD_TOO_LARGE',
-      `fileSize ${body.fileSize} is over the upload limit of ${deps.uploadLimit} bytes`,
+export const v1RequestUpload =
+  (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.requestUpload>) => {
+    const { process } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      deps.keys,
+      deps.processes,
+      'write_work_items',
     );
-  const fileName = sanitizeFileName(body.fileName);
-  if (item.runId !== null)
-    throw new ProcessApiError(
-      'CONFLICT',
-      `work item ${item.id} is in a run already; files are added before its run starts`,
-    );
-  const grant = await deps.grants.sign({
-    kind: 'upload',
-    workItemId: item.id,
-    processId: process.processId,
-    fileName,
-    fileSize: body.fileSize,
-  });
-  res.json({ url: `${deps.baseUrl(req)}/process-v1/uploads`, fields: { grant } });
-};
+    const item = await findItem(deps, process, input.params);
+    const body = parseInput(uploadRequestBody, req.body ?? {}, 'body');
+    if (body.fileSize > deps.uploadLimit)
+      throw new ProcessApiError(
+        'PAYLOAD_TOO_LARGE',
+        `fileSize ${body.fileSize} is over the upload limit of ${deps.uploadLimit} bytes`,
+      );
+    const fileName = sanitizeFileName(body.fileName);
+    if (item.runId !== null)
+      throw new ProcessApiError(
+        'CONFLICT',
+        `work item ${item.id} is in a run already; files are added before its run starts`,
+      );
+    const grant = await deps.grants.sign({
+      kind: 'upload',
+      workItemId: item.id,
+      processId: process.processId,
+      fileName,
+      fileSize: body.fileSize,
+    });
+    res.json({ url: `${deps.baseUrl(req)}/process-v1/uploads`, fields: { grant } });
+  };

@@ -16,8 +16,8 @@ const processView = (process: Process, workspaceId: string) => ({
 /** `GET /process-v1/workspaces/:ws/processes`: every process of the workspace (an automation of the catalog each). */
 export const v1ListProcesses =
   ({ processes, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { workspaceId } = await authenticateWorkspace(req, keys, processes, 'read_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.listProcesses>) => {
+    const { workspaceId } = await authenticateWorkspace(req, input.params, keys, processes, 'read_processes');
     res.json({
       next: null,
       has_more: false,
@@ -28,8 +28,14 @@ export const v1ListProcesses =
 /** `GET /process-v1/workspaces/:ws/processes/:pid`: one process. */
 export const v1GetProcess =
   ({ processes, keys }: V1Deps) =>
-  async (req: Request, res: Response) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, keys, processes, 'read_processes');
+  async (req: Request, res: Response, input: InputOf<typeof processApiContract.getProcess>) => {
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      keys,
+      processes,
+      'read_processes',
+    );
     res.json(processView(process, workspaceId));
   };
 
@@ -37,7 +43,7 @@ export const v1GetProcess =
 export const v1WorkspaceRuns =
   ({ core, processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.workspaceRuns>) => {
-    const { workspaceId } = await authenticateWorkspace(req, keys, processes, 'read_runs');
+    const { workspaceId } = await authenticateWorkspace(req, input.params, keys, processes, 'read_runs');
     const limit = pageLimit(input.query);
     const all = await processes.list();
     const found = await runs.listAll(
