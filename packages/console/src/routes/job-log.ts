@@ -30,36 +30,38 @@ const readFrom = async (path: string, offset: number): Promise<Buffer> => {
  * from the live file in its folder, every `pollMs`); once it has ended, the log it keeps, then
  * `end` with its final state.
  */
-export const jobLog = (context: ConsoleContext, pollMs: number) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobLog>) => {
-  const { id } = input.params;
-  let job = await context.core.jobs.get(id);
-  let closed = false;
-  openEventStream(context, req, res, () => {
-    closed = true;
-  });
-  const send = (event: string, data: unknown) => sendEvent(res, event, data);
-  let offset = 0;
-  const live = jobPaths(job.workDir).log;
-  // A character split across two reads is sent whole with the second.
-  const decoder = new StringDecoder('utf8');
-  try {
-    while (!closed && !res.writableEnded && !isFinal(job.state)) {
-      const chunk = await readFrom(live, offset);
-      if (chunk.length > 0) {
-        offset += chunk.length;
-        send('log', { text: decoder.write(chunk), live: true });
+export const jobLog =
+  (context: ConsoleContext, pollMs: number) =>
+  async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobLog>) => {
+    const { id } = input.params;
+    let job = await context.core.jobs.get(id);
+    let closed = false;
+    openEventStream(context, req, res, () => {
+      closed = true;
+    });
+    const send = (event: string, data: unknown) => sendEvent(res, event, data);
+    let offset = 0;
+    const live = jobPaths(job.workDir).log;
+    // A character split across two reads is sent whole with the second.
+    const decoder = new StringDecoder('utf8');
+    try {
+      while (!closed && !res.writableEnded && !isFinal(job.state)) {
+        const chunk = await readFrom(live, offset);
+        if (chunk.length > 0) {
+          offset += chunk.length;
+          send('log', { text: decoder.write(chunk), live: true });
+        }
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        job = await context.core.jobs.get(id);
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      job = await context.core.jobs.get(id);
+      if (closed || res.writableEnded) return;
+      // The kept log is the tail of everything; what was shown live is replaced by it.
+      send('log', { text: job.log, live: false });
+      send('end', { state: job.state, error: job.error });
+    } catch (error) {
+      // Headers are sent: the stream says what went wrong and ends; the browser reconnects.
+      send('failure', { message: (error as Error).message });
+    } finally {
+      res.end();
     }
-    if (closed || res.writableEnded) return;
-    // The kept log is the tail of everything; what was shown live is replaced by it.
-    send('log', { text: job.log, live: false });
-    send('end', { state: job.state, error: job.error });
-  } catch (error) {
-    // Headers are sent: the stream says what went wrong and ends; the browser reconnects.
-    send('failure', { message: (error as Error).message });
-  } finally {
-    res.end();
-  }
-};
+  };

@@ -10,16 +10,17 @@ const plain = (values: Values) =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
 /** The jobs, newest first, filtered by state, automation and adapter. */
-export const listJobs = (context: ConsoleContext) => async (_req: Request, res: Response, input: InputOf<typeof consoleContract.jobs>) => {
-  const filter = input.query;
-  const jobs = await context.core.jobs.list({
-    state: filter.state,
-    automationId: filter.automation,
-    adapter: filter.adapter,
-    limit: filter.limit,
-  });
-  res.json(jobs.map(summaryOf));
-};
+export const listJobs =
+  (context: ConsoleContext) => async (_req: Request, res: Response, input: InputOf<typeof consoleContract.jobs>) => {
+    const filter = input.query;
+    const jobs = await context.core.jobs.list({
+      state: filter.state,
+      automationId: filter.automation,
+      adapter: filter.adapter,
+      limit: filter.limit,
+    });
+    res.json(jobs.map(summaryOf));
+  };
 
 const detailOf = async (context: ConsoleContext, job: Job) => ({
   ...summaryOf(job),
@@ -40,34 +41,38 @@ const detailOf = async (context: ConsoleContext, job: Job) => ({
   })),
 });
 
-export const getJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.job>) => {
-  res.json(await detailOf(context, await context.core.jobs.get(input.params.id)));
-};
+export const getJob =
+  (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.job>) => {
+    res.json(await detailOf(context, await context.core.jobs.get(input.params.id)));
+  };
 
 /** One input or output file of a job; only names the job lists are served. */
-export const downloadJobFile = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobFile>) => {
-  const job = await context.core.jobs.get(input.params.id);
-  const { kind, name } = input.params;
-  const files = kind === 'output' ? job.outputFiles : job.inputFiles;
-  const file = files.find((f) => f.name === name);
-  if (!file) throw new ConsoleError('NOT_FOUND', `job ${job.id} has no ${kind} file "${name}"`);
-  const dir = kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir;
-  await sendJobFile(
-    res,
-    dir,
-    file.name,
-    () => new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`),
-  );
-};
+export const downloadJobFile =
+  (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.jobFile>) => {
+    const job = await context.core.jobs.get(input.params.id);
+    const { kind, name } = input.params;
+    const files = kind === 'output' ? job.outputFiles : job.inputFiles;
+    const file = files.find((f) => f.name === name);
+    if (!file) throw new ConsoleError('NOT_FOUND', `job ${job.id} has no ${kind} file "${name}"`);
+    const dir = kind === 'output' ? jobPaths(job.workDir).outputDir : job.workDir;
+    await sendJobFile(
+      res,
+      dir,
+      file.name,
+      () => new ConsoleError('NOT_FOUND', `${kind} file "${name}" is no longer on disk`),
+    );
+  };
 
-export const cancelJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.cancel>) => {
-  res.json(await detailOf(context, await context.core.jobs.cancel(input.params.id)));
-};
+export const cancelJob =
+  (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.cancel>) => {
+    res.json(await detailOf(context, await context.core.jobs.cancel(input.params.id)));
+  };
 
 /** The same automation again, with the job's inputs and files, as a new job. */
-export const rerunJob = (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.rerun>) => {
-  res.status(201).json(await detailOf(context, await context.core.jobs.rerun(input.params.id, 'console')));
-};
+export const rerunJob =
+  (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.rerun>) => {
+    res.status(201).json(await detailOf(context, await context.core.jobs.rerun(input.params.id, 'console')));
+  };
 
 /** Server-sent events: `jobs` with every job that changed, from any node, until the browser leaves. */
 export const jobEvents = (context: ConsoleContext) => (req: Request, res: Response) => {
