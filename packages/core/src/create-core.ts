@@ -19,6 +19,7 @@ import { createDatabase, type Database, type Transaction } from './queue/databas
 import { deleteFinishedJobs } from './queue/job-queries.js';
 import { migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
+import { closeReader } from './queue/sqlite-reader.js';
 import { createStorageHealth } from './queue/storage-health.js';
 import type { JobFinisher } from './queue/finish-job.js';
 import { recoverJobs } from './queue/recover-jobs.js';
@@ -242,12 +243,14 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
         await registry.drain(graceMs);
         await Promise.all([runners.module.close(), runners.command.close(), stamps.close()]);
         slots.close();
+        closeReader(db);
         await db.destroy();
       },
     };
     databases.set(core, db);
     return core;
   } catch (error) {
+    closeReader(db);
     await db.destroy();
     throw error;
   }

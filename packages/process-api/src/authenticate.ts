@@ -41,8 +41,7 @@ export const authenticateProcessSecret = async (
 export const authenticateWorkspace = async (
   req: Request,
   { workspaceId: ws }: { workspaceId: string },
-  keys: WorkspaceKeys,
-  processes: Processes,
+  { keys, processes }: { keys: WorkspaceKeys; processes: Processes },
   permission: Permission,
 ): Promise<{ workspaceId: string }> => {
   const presented = req.get('authorization')?.match(/^RC-WSKEY\s+(\S+)$/i)?.[1];
@@ -63,13 +62,12 @@ export const authenticateWorkspace = async (
 export const authenticateWorkspaceKey = async (
   req: Request,
   params: { workspaceId: string; processId: string },
-  keys: WorkspaceKeys,
-  processes: Processes,
+  deps: { keys: WorkspaceKeys; processes: Processes },
   permission: Permission,
 ): Promise<{ process: Process; workspaceId: string }> => {
-  const { workspaceId } = await authenticateWorkspace(req, params, keys, processes, permission);
+  const { workspaceId } = await authenticateWorkspace(req, params, deps, permission);
   const { processId } = params;
-  const process = await processes.find(processId);
+  const process = await deps.processes.find(processId);
   if (!process) throw new ProcessApiError('NOT_FOUND', `no process ${processId} in workspace ${workspaceId}`);
   return { process, workspaceId };
 };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isSqlite, rawRows, type Database } from './database.js';
+import { readerOf } from './sqlite-reader.js';
 
 interface SqliteStatement {
   reader: boolean;
@@ -42,6 +43,10 @@ export const sql = async <Row>(
   bindings: readonly unknown[] = [],
 ): Promise<Row[]> => {
   if (!isSqlite(db)) return rawRows<Row>(db, text, bindings);
+  // A lookup outside a transaction reads on the read-only connection, without waiting for the writer.
+  const reader = db.isTransaction ? null : readerOf(db);
+  const statement = reader?.prepare(text);
+  if (statement?.readonly && statement.reader) return statement.all(bindings.map(sqliteBinding)) as Row[];
   return onSqliteConnection(db, async (connection) => onConnection(connection, text, bindings) as Row[]);
 };
 

@@ -13,7 +13,7 @@ const findRobotRun = async (
   req: Request,
   params: { workspaceId: string; processId: string; runId: string; robotRunId?: string },
 ) => {
-  const { process, workspaceId } = await authenticateWorkspaceKey(req, params, keys, processes, 'read_runs');
+  const { process, workspaceId } = await authenticateWorkspaceKey(req, params, { keys, processes }, 'read_runs');
   const { runId, robotRunId } = params;
   const found = await runs.find(process.processId, runId);
   if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);

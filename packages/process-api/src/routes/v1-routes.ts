@@ -10,7 +10,7 @@ import type { FileGrants } from '../file-grants.js';
 import { declaredInputs, derivedId, runView, type Run, type Runs } from '../runs.js';
 import { workItemStateOf, workItemView } from '../work-item-view.js';
 import type { WorkItem, WorkItems } from '../work-items.js';
-import type { WorkspaceKeys } from '../workspace-keys.js';
+import type { Permission, WorkspaceKeys } from '../workspace-keys.js';
 import { payloadOf } from './read-payload.js';
 
 export interface V1Deps {
@@ -39,11 +39,22 @@ const findRun = async (
   return found;
 };
 
+/** The run a call names, once the call's key has passed its check for `permission` on the run's process. */
+const authorizedRun = async (
+  deps: Pick<V1Deps, 'keys' | 'processes' | 'runs'>,
+  req: Request,
+  params: { workspaceId: string; processId: string; runId: string },
+  permission: Permission,
+) => {
+  const { process, workspaceId } = await authenticateWorkspaceKey(req, params, deps, permission);
+  return { process, workspaceId, ...(await findRun(deps.runs, process.processId, params)) };
+};
+
 /** `POST …/runs`: one run; the body is the payload, or `{ "variables": payload }`. */
 export const v1Trigger =
   ({ processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.trigger>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
+    const { process } = await authenticateWorkspaceKey(req, input.params, { keys, processes }, 'trigger_processes');
     const { run } = await runs.start(
       process,
       { payload: payloadOf(req.body, { unwrapVariables: true }) },
@@ -57,7 +68,7 @@ export const v1Trigger =
 export const v1TriggerBatch =
   ({ core, processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.triggerBatch>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
+    const { process } = await authenticateWorkspaceKey(req, input.params, { keys, processes }, 'trigger_processes');
     if (!Array.isArray(req.body) || req.body.length === 0)
       throw new ProcessApiError('BAD_REQUEST', 'the body must be a non-empty JSON array of payloads');
     if (req.body.length > 1000) throw new ProcessApiError('PAYLOAD_TOO_LARGE', 'at most 1000 runs per batch');
@@ -79,8 +90,12 @@ export const v1TriggerBatch =
 export const v1GetRun =
   ({ core, processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.getRun>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { process, workspaceId, run, job } = await authorizedRun(
+      { keys, processes, runs },
+      req,
+      input.params,
+      'read_runs',
+    );
     res.json(runView(run, job, await core.jobs.attempts(job), process, workspaceId));
   };
 
@@ -91,7 +106,12 @@ export const v1GetRun =
 export const v1ListRuns =
   ({ core, processes, runs, keys, baseUrl }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.listRuns>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
+    const { process, workspaceId } = await authenticateWorkspaceKey(
+      req,
+      input.params,
+      { keys, processes },
+      'read_runs',
+    );
     const { cursor } = input.query;
     const limit = pageLimit(input.query);
     const found = await runs.list(process.processId, limit + 1, cursor === undefined ? undefined : Number(cursor));
@@ -110,14 +130,12 @@ export const v1ListRuns =
 export const v1WorkItems =
   ({ processes, runs, keys, workItems }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.workItems>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(
+    const { process, workspaceId, ...found } = await authorizedRun(
+      { keys, processes, runs },
       req,
       input.params,
-      keys,
-      processes,
       'read_work_items',
     );
-    const found = await findRun(runs, process.processId, input.params);
     const { run, job } = found;
     const includeData = input.query.includeData === 'true';
     const items = await workItems.ofRun(run.runId);
@@ -155,8 +173,7 @@ export const v1WorkItems =
 export const v1WorkItemFile =
   ({ processes, runs, keys, workItems }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.workItemFile>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_work_items');
-    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { run, job } = await authorizedRun({ keys, processes, runs }, req, input.params, 'read_work_items');
     const { workItemId, fileName } = input.params;
     const missing = () =>
       new ProcessApiError('NOT_FOUND', `work item ${workItemId} of run ${run.runId} has no file "${fileName}"`);
@@ -186,8 +203,12 @@ const artifactsOf = (run: Run, job: Job) =>
 export const v1Artifacts =
   ({ processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.artifacts>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { process, workspaceId, run, job } = await authorizedRun(
+      { keys, processes, runs },
+      req,
+      input.params,
+      'read_runs',
+    );
     const base = `/process-v1/workspaces/${workspaceId}/processes/${process.processId}/runs/${run.runId}/artifacts`;
     res.json({
       next: null,
@@ -203,8 +224,7 @@ export const v1Artifacts =
 export const v1DownloadArtifact =
   ({ processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.downloadArtifact>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'read_runs');
-    const { run, job } = await findRun(runs, process.processId, input.params);
+    const { run, job } = await authorizedRun({ keys, processes, runs }, req, input.params, 'read_runs');
     const { artifactId } = input.params;
     const artifact = artifactsOf(run, job).find((a) => a.id === artifactId);
     if (!artifact) throw new ProcessApiError('NOT_FOUND', `run ${run.runId} has no artifact ${artifactId}`);
@@ -242,7 +262,7 @@ export const runRequestBody = z.discriminatedUnion(
 export const v1RunRequest =
   ({ processes, runs, keys, workItems }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.runRequest>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
+    const { process } = await authenticateWorkspaceKey(req, input.params, { keys, processes }, 'trigger_processes');
     const body = parseInput(runRequestBody, req.body ?? {}, 'body');
     let started;
     if (body.type === 'default')
@@ -283,7 +303,7 @@ export const stopBody = z.object({
 export const v1StopRun =
   ({ core, processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.stopRun>) => {
-    const { process } = await authenticateWorkspaceKey(req, input.params, keys, processes, 'trigger_processes');
+    const { process } = await authenticateWorkspaceKey(req, input.params, { keys, processes }, 'trigger_processes');
     parseInput(stopBody, req.body ?? {}, 'body');
     const { job } = await findRun(runs, process.processId, input.params);
     describeRequest(res, { automationId: process.automationId, jobId: job.id });

@@ -32,13 +32,7 @@ const runOf = async ({ runs }: V1Deps, item: WorkItem) =>
 /** `POST …/work-items` `{ "payload" }`: a work item that waits for a run (`run-request`); its files come through `files/upload`. */
 export const v1CreateWorkItem =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.createWorkItem>) => {
-    const { process } = await authenticateWorkspaceKey(
-      req,
-      input.params,
-      deps.keys,
-      deps.processes,
-      'write_work_items',
-    );
+    const { process } = await authenticateWorkspaceKey(req, input.params, deps, 'write_work_items');
     const { payload } = parseInput(newWorkItemBody, req.body ?? {}, 'body');
     const item = await deps.workItems.create(process.processId, (payload ?? {}) as JsonValue);
     res.json({ id: item.id });
@@ -47,13 +41,7 @@ export const v1CreateWorkItem =
 /** `GET …/work-items?includeData=&limit=&cursor=`: the process's work items, oldest first, a page at a time. */
 export const v1ListWorkItems =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.listWorkItems>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(
-      req,
-      input.params,
-      deps.keys,
-      deps.processes,
-      'read_work_items',
-    );
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, deps, 'read_work_items');
     const { cursor } = input.query;
     const includeData = input.query.includeData === 'true';
     const limit = pageLimit(input.query);
@@ -75,13 +63,7 @@ export const v1ListWorkItems =
 
 export const v1GetWorkItem =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.getWorkItem>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(
-      req,
-      input.params,
-      deps.keys,
-      deps.processes,
-      'read_work_items',
-    );
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, deps, 'read_work_items');
     const item = await findItem(deps, process, input.params);
     const includeData = input.query.includeData === 'true';
     res.json(workItemView(item, await runOf(deps, item), process, workspaceId, includeData));
@@ -90,13 +72,7 @@ export const v1GetWorkItem =
 /** `POST …/work-items/{id}/retry`: a FAILED item is processed again, in a new run of the same process. */
 export const v1RetryWorkItem =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.retryWorkItem>) => {
-    const { process, workspaceId } = await authenticateWorkspaceKey(
-      req,
-      input.params,
-      deps.keys,
-      deps.processes,
-      'write_work_items',
-    );
+    const { process, workspaceId } = await authenticateWorkspaceKey(req, input.params, deps, 'write_work_items');
     const item = await findItem(deps, process, input.params);
     const state = workItemStateOf((await runOf(deps, item))?.job);
     if (state !== 'FAILED')
@@ -112,13 +88,7 @@ export const v1RetryWorkItem =
  */
 export const v1RequestUpload =
   (deps: V1Deps) => async (req: Request, res: Response, input: InputOf<typeof processApiContract.requestUpload>) => {
-    const { process } = await authenticateWorkspaceKey(
-      req,
-      input.params,
-      deps.keys,
-      deps.processes,
-      'write_work_items',
-    );
+    const { process } = await authenticateWorkspaceKey(req, input.params, deps, 'write_work_items');
     const item = await findItem(deps, process, input.params);
     const body = parseInput(uploadRequestBody, req.body ?? {}, 'body');
     if (body.fileSize > deps.uploadLimit)

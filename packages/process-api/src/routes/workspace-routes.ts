@@ -17,7 +17,7 @@ const processView = (process: Process, workspaceId: string) => ({
 export const v1ListProcesses =
   ({ processes, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.listProcesses>) => {
-    const { workspaceId } = await authenticateWorkspace(req, input.params, keys, processes, 'read_processes');
+    const { workspaceId } = await authenticateWorkspace(req, input.params, { keys, processes }, 'read_processes');
     res.json({
       next: null,
       has_more: false,
@@ -32,8 +32,7 @@ export const v1GetProcess =
     const { process, workspaceId } = await authenticateWorkspaceKey(
       req,
       input.params,
-      keys,
-      processes,
+      { keys, processes },
       'read_processes',
     );
     res.json(processView(process, workspaceId));
@@ -43,7 +42,7 @@ export const v1GetProcess =
 export const v1WorkspaceRuns =
   ({ core, processes, runs, keys }: V1Deps) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.workspaceRuns>) => {
-    const { workspaceId } = await authenticateWorkspace(req, input.params, keys, processes, 'read_runs');
+    const { workspaceId } = await authenticateWorkspace(req, input.params, { keys, processes }, 'read_runs');
     const limit = pageLimit(input.query);
     const all = await processes.list();
     const found = await runs.listAll(
