@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childJson } from './child-json.mjs';
 import { botgate, botgateBin, root, startServer } from './processes.mjs';
 
 export const createBotgateEnv = (extra = {}) => {
@@ -72,3 +73,40 @@ export const startBotgate = (env, nodeArgs = []) =>
     ...env,
     BOTGATE_LOG_LEVEL: env.BOTGATE_LOG_LEVEL === 'warn' ? 'info' : env.BOTGATE_LOG_LEVEL,
   });
+
+/**
+ * An API node (`worker: false`) over a SQLite file seeded with `jobs` finished `echo` jobs, and
+ * the status paths of a job from the middle of the table: EMILY's `jobPath`, Robocorp's
+ * `runPath` (with its `runHeaders`). `stop()` stops it and removes its data.
+ */
+export const startSeededStatusServer = async (jobs, nodeArgs = []) => {
+  const msBase = 1_700_000_000_000;
+  const { env, dataDir, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
+  try {
+    const routes = await exposeAutomation(env, 'echo');
+    await childJson(join(root, 'bench/workers/seed-jobs.mjs'), {
+      filename: join(dataDir, 'botgate.sqlite'),
+      jobs,
+      state: 'finished',
+      automationId: 'echo',
+      uuid: routes.uuid,
+      processId: routes.runsPath.split('/')[5],
+      msBase,
+    });
+    const server = await startBotgate(env, nodeArgs);
+    const middle = Math.floor(jobs / 4) * 2;
+    return {
+      server,
+      jobPath: `/api/job?uuid=${routes.uuid}&msUnixTime=${msBase + middle + 1}`,
+      runPath: `${routes.runsPath}/00000000-0000-4000-8000-${String(middle).padStart(12, '0')}`,
+      runHeaders: { 'robocloud-process-secret': routes.secret },
+      stop: async () => {
+        await server.stop();
+        cleanup();
+      },
+    };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+};

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 export const root = new URL('../..', import.meta.url).pathname;
 export const botgateBin = join(root, 'apps/server/bin/botgate.js');
 
-/** Starts `node <args>` and resolves once it prints `{"port": …}`; `rssMb()` reads its resident memory. */
+/** Starts `node <args>` and resolves once it prints `{"port": …}`; `rssMb()` reads its resident memory, `cpuMs()` its CPU time. */
 export const startServer = (args, env = process.env) =>
   new Promise((resolve, reject) => {
     const started = performance.now();
@@ -30,6 +30,12 @@ export const startServer = (args, env = process.env) =>
         url: `http://127.0.0.1:${port}`,
         startMs: performance.now() - started,
         rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024,
+        // CPU time it has used (user + system; Linux counts in ticks of 10 ms): per request, a
+        // figure a shared machine's slow moments move far less than a rate.
+        cpuMs: () => {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done();

@@ -2,61 +2,41 @@
 // and with 1,000,000 finished jobs in the SQLite file, against bare express answering the same
 // bytes; and the server's memory with 100,000 jobs queued while it works through them.
 import { join } from 'node:path';
-import { createBotgateEnv, exposeAutomation, startBotgate } from '../lib/botgate-server.mjs';
+import { createBotgateEnv, startBotgate, startSeededStatusServer } from '../lib/botgate-server.mjs';
 import { childJson } from '../lib/child-json.mjs';
 import { botgate, load, root, startServer } from '../lib/processes.mjs';
 import { figure } from '../lib/report.mjs';
 
 const suite = '4. scale';
 const seed = (options) => childJson(join(root, 'bench/workers/seed-jobs.mjs'), options);
-const msBase = 1_700_000_000_000;
 
 const statusLatency = async (jobs, seconds) => {
-  const { env, dataDir, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
+  const seeded = await startSeededStatusServer(jobs);
+  const servers = [];
   try {
-    const routes = await exposeAutomation(env, 'echo');
-    await seed({
-      filename: join(dataDir, 'botgate.sqlite'),
-      jobs,
-      state: 'finished',
-      automationId: 'echo',
-      uuid: routes.uuid,
-      processId: routes.runsPath.split('/')[5],
-      msBase,
+    const { server, jobPath, runPath, runHeaders: headers } = seeded;
+    const answers = {
+      status: await (await fetch(`${server.url}${jobPath}`)).json(),
+      runStatus: await (await fetch(`${server.url}${runPath}`, { headers })).json(),
+    };
+    const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], {
+      ...process.env,
+      BENCH_ANSWERS: JSON.stringify(answers),
     });
-    const server = await startBotgate(env);
-    const servers = [server];
-    try {
-      // A job from the middle of the table.
-      const middle = Math.floor(jobs / 4) * 2;
-      const jobPath = `/api/job?uuid=${routes.uuid}&msUnixTime=${msBase + middle + 1}`;
-      const runPath = `${routes.runsPath}/00000000-0000-4000-8000-${String(middle).padStart(12, '0')}`;
-      const headers = { 'robocloud-process-secret': routes.secret };
-      const answers = {
-        status: await (await fetch(`${server.url}${jobPath}`)).json(),
-        runStatus: await (await fetch(`${server.url}${runPath}`, { headers })).json(),
-      };
-      const express = await startServer([`${root}/bench/servers/baseline-express.mjs`], {
-        ...process.env,
-        BENCH_ANSWERS: JSON.stringify(answers),
-      });
-      servers.push(express);
-      const measure = async (url, withHeaders) => {
-        const options = { url, connections: 16, ...(withHeaders ? { headers } : {}) };
-        await load({ ...options, duration: 1 });
-        return load({ ...options, duration: seconds });
-      };
-      return {
-        job: await measure(`${server.url}${jobPath}`, false),
-        jobBare: await measure(`${express.url}${jobPath}`, false),
-        run: await measure(`${server.url}${runPath}`, true),
-        runBare: await measure(`${express.url}${runPath}`, true),
-      };
-    } finally {
-      await Promise.all(servers.map((s) => s.stop()));
-    }
+    servers.push(express);
+    const measure = async (url, withHeaders) => {
+      const options = { url, connections: 16, ...(withHeaders ? { headers } : {}) };
+      await load({ ...options, duration: 1 });
+      return load({ ...options, duration: seconds });
+    };
+    return {
+      job: await measure(`${server.url}${jobPath}`, false),
+      jobBare: await measure(`${express.url}${jobPath}`, false),
+      run: await measure(`${server.url}${runPath}`, true),
+      runBare: await measure(`${express.url}${runPath}`, true),
+    };
   } finally {
-    cleanup();
+    await Promise.all([seeded.stop(), ...servers.map((s) => s.stop())]);
   }
 };
 

@@ -21,6 +21,9 @@ const page = `<!doctype html>
 </html>
 `;
 
+/** Where the API reference answers. */
+export const apiDocsPaths = ['/openapi', '/docs'] as const;
+
 /**
  * Each adapter's OpenAPI document at `/openapi/<adapter>.json`, and Swagger UI over all of them at
  * `/docs`, served from the installed package (no CDN: servers often have no way out).

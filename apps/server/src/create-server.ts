@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '@botgate/core';
-import { baseStatuses, createPlainErrorHandler } from '@botgate/http';
-import express, { type Express, type Router } from 'express';
+import { baseStatuses, createPlainErrorHandler, dispatchByPath, type PathRouter } from '@botgate/http';
+import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 import { requestLog } from './request-log.js';
@@ -10,8 +10,8 @@ import { requestLog } from './request-log.js';
 export interface ServerOptions {
   core: Core;
   logger: Logger;
-  /** The adapters', the console's and the API reference's routers, mounted at the root in this order. */
-  routers: Router[];
+  /** The adapters', the console's and the API reference's routers, each given only the requests under its paths. */
+  routers: PathRouter[];
   metrics: Metrics;
   /** Node's HTTP timeouts, in milliseconds (see load-config.ts). */
   timeouts: { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number };
@@ -44,7 +44,8 @@ export const createServer = ({ core, logger, routers, metrics, timeouts }: Serve
     next();
   });
 
-  app.get('/healthz', async (_req, res) => {
+  const health = Router();
+  health.get('/healthz', async (_req, res) => {
     const counts = await core.jobs.counts();
     res.json({
       status: 'ok',
@@ -56,18 +57,18 @@ export const createServer = ({ core, logger, routers, metrics, timeouts }: Serve
   });
 
   // Ready to serve: the database answers and has every migration this code knows.
-  app.get('/readyz', async (_req, res) => {
+  health.get('/readyz', async (_req, res) => {
     const readiness = await core.readiness();
     res
       .status(readiness.ready && !draining ? 200 : 503)
       .json({ ...readiness, ready: readiness.ready && !draining, draining });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  health.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  for (const router of routers) app.use(router);
+  app.use(dispatchByPath([{ paths: ['/healthz', '/readyz', '/metrics'], router: health }, ...routers]));
 
   app.use((req, res) => {
     res.status(404).json({ error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` });

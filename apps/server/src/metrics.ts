@@ -72,11 +72,27 @@ export const createMetrics = (core: Core) => {
       );
   });
 
+  // Label sets are few (adapter × operation × status): each one's children are bound once, so a
+  // request counts without prom-client hashing its labels again.
+  const bound = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  const boundOf = (adapter: string, operation: string, status: number) => {
+    const key = `${adapter} ${operation} ${status}`;
+    let children = bound.get(key);
+    if (!children) {
+      const counter = requests.labels(adapter, operation, String(status));
+      const histogram = durations.labels(adapter, operation);
+      children = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      bound.set(key, children);
+    }
+    return children;
+  };
+
   return {
     registry,
     request(adapter: string, operation: string, status: number, seconds: number): void {
-      requests.inc({ adapter, operation, status: String(status) });
-      durations.observe({ adapter, operation }, seconds);
+      const children = boundOf(adapter, operation, status);
+      children.count();
+      children.observe(seconds);
     },
     deliveryAttempt(adapter: string, outcome: 'delivered' | 'retrying' | 'failed'): void {
       deliveries.inc({ adapter, outcome });

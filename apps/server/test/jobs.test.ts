@@ -201,6 +201,30 @@ describe('server and configuration', () => {
       const missing = await fetch(`${server.url}/nope`);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({ error: 'NOT_FOUND', message: 'no route for GET /nope' });
+      // Each request goes to the router whose path it lies under (whole segments, any case, as
+      // express matches), and that router's own 404 answers what it does not know.
+      const answers = await Promise.all(
+        ['/apix', '/API', '/api/nope?uuid=x', '/Process-V1/nope', '/v1/authentication/nope', '/docs', '/healthz/x'].map(
+          async (path) => {
+            const response = await fetch(`${server.url}${path}`);
+            const text = await response.text();
+            return [
+              path,
+              response.status,
+              text.startsWith('{') ? (JSON.parse(text) as { message?: string }).message : 'html',
+            ];
+          },
+        ),
+      );
+      expect(answers).toEqual([
+        ['/apix', 404, 'no route for GET /apix'],
+        ['/API', 200, undefined],
+        ['/api/nope?uuid=x', 404, 'no local API route GET /api/nope'],
+        ['/Process-V1/nope', 404, 'no Process API route GET /Process-V1/nope'],
+        ['/v1/authentication/nope', 404, 'no API Task route GET /v1/authentication/nope'],
+        ['/docs', 200, 'html'],
+        ['/healthz/x', 404, 'no route for GET /healthz/x'],
+      ]);
     } finally {
       server.process.kill('SIGTERM');
       await server.exited;

@@ -2,7 +2,7 @@ import { defineAdapter, settingTypes } from '@botgate/http';
 import { z } from 'zod';
 import { createCallbackDispatcher } from './callback-dispatcher.js';
 import { createApiTaskPanel } from './console-panel.js';
-import { createApiTaskRouter } from './create-api-task-router.js';
+import { apiTaskPaths, createApiTaskRouter } from './create-api-task-router.js';
 import { apiTaskDescriptor } from './descriptor.js';
 import { createApiTaskAccess } from './execution-access.js';
 
@@ -57,6 +57,7 @@ export const apiTask = defineAdapter({
         bodyLimit: own.bodyLimit,
         logger,
       }),
+      paths: apiTaskPaths,
       services: createCallbackDispatcher(core, {
         pollMs: shared.pollMs,
         retryBaseMs: own.callbackRetry,

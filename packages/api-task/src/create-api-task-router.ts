@@ -59,7 +59,7 @@ const requireRole =
   };
 
 /** Every path under these is the Control Room's: unknown routes and wrong methods there answer in its error shape too. */
-const apiTaskBases = [
+export const apiTaskPaths = [
   '/v1/authentication',
   '/orchestrator/v1/hotbot',
   '/hotbot',
@@ -68,7 +68,7 @@ const apiTaskBases = [
   '/v2/repository',
   '/v3/automations',
   '/v3/activity',
-];
+] as const;
 
 const jsonOnly = (limit: number, maxDepth: number): RequestHandler[] => [
   acceptBodies(['application/json'], 'send Content-Type: application/json'),
@@ -91,7 +91,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   const deployer = requireRole(access, ['admin', 'developer'], 'deploying bots and reading their activity');
   const deployments = createDeployments(core);
   const router = Router();
-  for (const base of apiTaskBases) router.use(base, operation('api-task', 'other'));
+  for (const base of apiTaskPaths) router.use(base, operation('api-task', 'other'));
 
   mountRoutes(router, 'api-task', [
     { ...apiTaskContract.authenticate, before: json, handler: authenticate(access) },
@@ -120,7 +120,7 @@ export const createApiTaskRouter = (core: Core, options: ApiTaskOptions = {}): R
   ]);
 
   const errors = createApiTaskErrorHandler(options.logger ?? silentLogger, core.storage);
-  for (const base of apiTaskBases) {
+  for (const base of apiTaskPaths) {
     router.use(base, (req, _res, next) =>
       next(new ApiTaskError('NOT_FOUND', `no API Task route ${req.method} ${req.originalUrl.split('?')[0]}`)),
     );

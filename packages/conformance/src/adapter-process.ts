@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCore, type DatabaseConfig } from '@botgate/core';
-import type { AnyAdapterModule } from '@botgate/http';
+import { dispatchByPath, type AnyAdapterModule } from '@botgate/http';
 import express from 'express';
 import { sharedSettingsFor } from './start-adapter.js';
 
@@ -31,7 +31,8 @@ const core = await createCore({
 // An API node: a job answered here waits in the queue, where a restart must find it.
 const runtime = adapter.start({ core, settings, shared, logger: core.options.logger, onDeliveryAttempt: () => {} });
 const app = express();
-app.use(runtime.router);
+// As the server mounts it: only the requests under the paths it declares reach its router.
+app.use(dispatchByPath([runtime]));
 const server: Server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });

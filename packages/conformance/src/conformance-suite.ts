@@ -5,7 +5,7 @@ import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLeakGuard } from './leak-guard.js';
 import { startAdapterProcess } from './start-adapter-process.js';
-import { databaseConfigOf, startAdapter, type StartedAdapter } from './start-adapter.js';
+import { databaseConfigOf, sharedSettingsFor, startAdapter, type StartedAdapter } from './start-adapter.js';
 
 /** A request the suite sends: to a path of the adapter, with the fixture's credentials. */
 export interface ProbeRequest {
@@ -108,6 +108,19 @@ export const conformanceSuite = <Fixture>(spec: ConformanceSpec<Fixture>): void 
       expect(await countJobs(main.core)).toBe(jobs);
       const other = await spec.trigger(main.url, fixture, `${key}-other`);
       expect(other.id).not.toBe(first.id);
+    });
+
+    it('declares the paths of every route its OpenAPI document has (the server routes by them)', () => {
+      const claimed = main.runtime.paths.map((path) => path.toLowerCase());
+      const documented = Object.keys(
+        (spec.adapter.describe(spec.adapter.settings.parse(spec.settings ?? {}), sharedSettingsFor(root, 100)).openApi()
+          .paths ?? {}) as Record<string, unknown>,
+      );
+      expect(documented.length).toBeGreaterThan(0);
+      const unclaimed = documented.filter(
+        (path) => !claimed.some((base) => path.toLowerCase() === base || path.toLowerCase().startsWith(`${base}/`)),
+      );
+      expect(unclaimed).toEqual([]);
     });
 
     it("answers an unknown route 404 in the contract's error shape", async () => {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions, type DatabaseConfig } from '@botgate/core';
-import type { AdapterRuntime, AnyAdapterModule, SharedSettings } from '@botgate/http';
+import { dispatchByPath, type AdapterRuntime, type AnyAdapterModule, type SharedSettings } from '@botgate/http';
 import { createTestDatabase, type TestDatabase } from '@botgate/testing';
 import express from 'express';
 import { track } from './leak-guard.js';
@@ -74,7 +74,8 @@ export const startAdapter = async (
   const runtime = adapter.start({ core, settings, shared, logger: core.options.logger, onDeliveryAttempt: () => {} });
   runtime.services?.start();
   const app = express();
-  app.use(runtime.router);
+  // As the server mounts it: only the requests under the paths it declares reach its router.
+  app.use(dispatchByPath([runtime]));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -3,6 +3,8 @@ import { openApiDocument, type ResponseSpec, type RouteDoc } from '@botgate/http
 import { z } from 'zod';
 
 /** Where the console's API is mounted; the table's paths are below it. */
+/** Where the console answers: its web app, and its API under `consoleApiBase`. */
+export const consolePaths = ['/console'] as const;
 export const consoleApiBase = '/console/api';
 
 const error = z.object({ error: z.string(), message: z.string() });

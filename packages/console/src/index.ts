@@ -1,3 +1,3 @@
 export { createConsoleRouter, type ConsoleOptions } from './create-console-router.js';
 export { csrfHeader, sessionCookie } from './session.js';
-export { consoleContract, consoleOpenApi } from './contract.js';
+export { consoleContract, consoleOpenApi, consolePaths } from './contract.js';

@@ -32,6 +32,8 @@ export interface AdapterContext<Settings> {
 /** An adapter started over a core: its routes, and what runs beside them. */
 export interface AdapterRuntime {
   router: Router;
+  /** The path prefixes its router answers under: the server hands it those requests and no others. */
+  paths: readonly string[];
   /** Background work (webhooks, callbacks): started with the workers, stopped before the core closes. */
   services?: { start(): void; stop(): Promise<void> };
   /** The adapter's part of the operator console. */

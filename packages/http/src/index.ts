@@ -43,5 +43,6 @@ export {
   type AnyAdapterModule,
   type SharedSettings,
 } from './define-adapter.js';
+export { dispatchByPath, type PathRouter } from './path-dispatch.js';
 export { settingTypes } from './setting-types.js';
 export { idempotencyKeyHeader, idempotencyKeyOf } from './idempotency-key.js';

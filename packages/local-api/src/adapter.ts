@@ -1,6 +1,6 @@
 import { defineAdapter, settingTypes } from '@botgate/http';
 import { z } from 'zod';
-import { createLocalApiRouter } from './create-local-api-router.js';
+import { createLocalApiRouter, localApiPaths } from './create-local-api-router.js';
 import { createLocalApiPanel } from './console-panel.js';
 import { localApiDescriptor } from './descriptor.js';
 
@@ -28,6 +28,7 @@ export const localApi = defineAdapter({
       uploadTotalLimit: shared.uploadTotalLimit,
       logger,
     }),
+    paths: localApiPaths,
     console: createLocalApiPanel(core),
   }),
 });

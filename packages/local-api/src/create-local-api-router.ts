@@ -29,6 +29,9 @@ export interface LocalApiOptions {
   logger?: Logger;
 }
 
+/** Where EMILY's API Trigger answers: every path under it is the local API's. */
+export const localApiPaths = ['/api'] as const;
+
 /** Request bodies EMILY's callers send: multipart (files and fields), form fields, or JSON fields. */
 const parseBody = (maxDepth: number): RequestHandler[] => [
   // Read by node's querystring, not express's qs, which drops a field named `__proto__`.

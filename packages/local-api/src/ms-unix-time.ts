@@ -29,12 +29,14 @@ export const msUnixTimeOfJob = async (core: Core, jobId: number): Promise<string
   return row === undefined ? undefined : String(row.ms_unix_time);
 };
 
-export const jobIdOf = async (core: Core, uuid: string, msUnixTime: string): Promise<number | undefined> => {
-  const [row] = await core
+/**
+ * The job a skill's `msUnixTime` names, with its runs, while the skill is added: one statement
+ * (the status lookup's whole read).
+ */
+export const jobOfNumber = (core: Core, uuid: string, msUnixTime: string) =>
+  core
     .store('local-api')
-    .query<{ job_id: number | string }>('SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?', [
-      uuid,
-      Number(msUnixTime),
-    ]);
-  return row === undefined ? undefined : Number(row.job_id);
-};
+    .findJob(
+      'SELECT n.job_id FROM local_api_jobs n JOIN local_api_skills s ON s.uuid = n.uuid WHERE n.uuid = ? AND n.ms_unix_time = ? AND s.enabled = ?',
+      [uuid, Number(msUnixTime), true],
+    );

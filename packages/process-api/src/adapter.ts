@@ -1,6 +1,6 @@
 import { defineAdapter, settingTypes, type SharedSettings } from '@botgate/http';
 import { z } from 'zod';
-import { createProcessApiRouter } from './create-process-api-router.js';
+import { createProcessApiRouter, processApiPaths } from './create-process-api-router.js';
 import { createProcessApiPanel } from './console-panel.js';
 import { createProcessApiDescriptor } from './descriptor.js';
 import { createWebhookDispatcher } from './webhooks/create-webhook-dispatcher.js';
@@ -40,6 +40,7 @@ export const processApi = defineAdapter({
       publicUrl: own.publicUrl,
       logger,
     }),
+    paths: processApiPaths,
     services: createWebhookDispatcher(core, {
       workspaceId: own.workspaceId,
       pollMs: shared.pollMs,

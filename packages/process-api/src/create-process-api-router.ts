@@ -54,6 +54,9 @@ export interface ProcessApiOptions {
   logger?: Logger;
 }
 
+/** The two APIs' roots: every path under them answers in the Process API's error shape. */
+export const processApiPaths = ['/workspace-v1', '/process-v1'] as const;
+
 /**
  * Robocorp's Process API over a botgate core: the per-process-secret API of the contract under
  * `/workspace-v1`, and the workspace-key API under `/process-v1`. Mount it at the root. Completion
@@ -73,7 +76,7 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
   // What RPA.Robocorp.Process sends with data=json.dumps(…): JSON without a Content-Type.
   const untypedJson = readJsonBody(options.bodyLimit ?? 1024 * 1024, core.options.jsonDepth, { untyped: true });
   const router = Router();
-  for (const base of ['/workspace-v1', '/process-v1']) router.use(base, operation('process-api', 'other'));
+  for (const base of processApiPaths) router.use(base, operation('process-api', 'other'));
 
   mountRoutes(router, 'process-api', [
     { ...processApiContract.legacyTrigger, before: json, handler: legacyTrigger(processes, runs) },
@@ -107,7 +110,7 @@ export const createProcessApiRouter = (core: Core, options: ProcessApiOptions = 
     },
   ]);
 
-  for (const base of ['/workspace-v1', '/process-v1']) {
+  for (const base of processApiPaths) {
     router.use(base, (req, _res, next) =>
       next(new ProcessApiError('NOT_FOUND', `no Process API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
     );

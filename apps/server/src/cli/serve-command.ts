@@ -1,8 +1,8 @@
-import { createConsoleRouter } from '@botgate/console';
+import { consolePaths, createConsoleRouter } from '@botgate/console';
 import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
 import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
-import { createApiDocsRouter } from '../api-docs.js';
+import { apiDocsPaths, createApiDocsRouter } from '../api-docs.js';
 import { coreOptionsOf } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { loadConfig } from '../load-config.js';
@@ -26,11 +26,13 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         origins: [...adaptersOf(config).map((adapter) => adapter.name), 'cli'],
         logger,
       });
-      // The vendors' APIs first: they are the hot path, and express tries routers in order.
       const routers = [
-        ...adapters.map((adapter) => adapter.router),
-        consoleRouter,
-        createApiDocsRouter([...adaptersOf(config), { name: 'console', openApi: consoleRouter.openApi }]),
+        ...adapters,
+        { paths: consolePaths, router: consoleRouter },
+        {
+          paths: apiDocsPaths,
+          router: createApiDocsRouter([...adaptersOf(config), { name: 'console', openApi: consoleRouter.openApi }]),
+        },
       ];
       const server = createServer({
         core,

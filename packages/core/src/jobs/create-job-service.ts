@@ -21,7 +21,7 @@ import type { JobEvents } from './job-events.js';
 import { isFinal } from './job-state.js';
 import { stageInputFiles, type InputFile } from './stage-input-files.js';
 import { jobActivity, listJobChanges, newestJobId } from '../queue/job-changes.js';
-import { listAttempts } from '../queue/job-attempts.js';
+import { listAttempts, withCurrentAttempt } from '../queue/job-attempts.js';
 import type { JobAttempt } from './job.js';
 
 export interface EnqueueRequest {
@@ -168,20 +168,7 @@ export const createJobService = (deps: JobServiceDeps) => {
       listEndedJobs(db, filter),
     /** Every run of a job, first to last: its ended attempts, and the one under way while it runs. */
     async attempts(job: Job): Promise<JobAttempt[]> {
-      const ended = job.attempt === 0 ? [] : await listAttempts(db, job.id);
-      if (job.state !== 'running') return ended;
-      const current: JobAttempt = {
-        number: job.attempt,
-        node: job.leaseOwner,
-        startedAt: job.startedAt,
-        endedAt: null,
-        state: 'running',
-        errorCode: null,
-        error: null,
-        exitCode: null,
-        log: '',
-      };
-      return [...ended, current];
+      return withCurrentAttempt(job, job.attempt === 0 ? [] : await listAttempts(db, job.id));
     },
     list: (filter?: JobFilter) => listJobs(db, filter),
     counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),

@@ -1,4 +1,4 @@
-import type { JobAttempt, AttemptState } from '../jobs/job.js';
+import type { Job, JobAttempt, AttemptState } from '../jobs/job.js';
 import type { Database } from './database.js';
 import { sql, type Query } from './sql.js';
 
@@ -16,16 +16,20 @@ export interface EndedAttempt {
   log: string;
 }
 
-interface AttemptRow {
-  number: number;
-  node_id: string | null;
-  started_at: number | string | null;
-  ended_at: number | string;
-  state: AttemptState;
-  error_code: string | null;
-  error: string | null;
-  exit_code: number | null;
-  log: string;
+/** An attempt's columns, read as `a.…` under these names (beside a job's own, in `getJobWithAttempts`). */
+export const attemptColumns =
+  'a.number AS a_number, a.node_id AS a_node_id, a.started_at AS a_started_at, a.ended_at AS a_ended_at, a.state AS a_state, a.error_code AS a_error_code, a.error AS a_error, a.exit_code AS a_exit_code, a.log AS a_log';
+
+export interface AttemptRow {
+  a_number: number | string;
+  a_node_id: string | null;
+  a_started_at: number | string | null;
+  a_ended_at: number | string;
+  a_state: AttemptState;
+  a_error_code: string | null;
+  a_error: string | null;
+  a_exit_code: number | null;
+  a_log: string;
 }
 
 const columns = [
@@ -67,22 +71,43 @@ export const insertAttempts = async (query: Query, attempts: readonly EndedAttem
 
 const toDate = (value: number | string | null): Date | null => (value === null ? null : new Date(Number(value)));
 
+export const attemptFromRow = (row: AttemptRow): JobAttempt => ({
+  number: Number(row.a_number),
+  node: row.a_node_id,
+  startedAt: toDate(row.a_started_at),
+  endedAt: toDate(row.a_ended_at),
+  state: row.a_state,
+  errorCode: row.a_error_code as JobAttempt['errorCode'],
+  error: row.a_error,
+  exitCode: row.a_exit_code,
+  log: row.a_log,
+});
+
 /** A job's ended attempts, first to last. */
-export const listAttempts = async (db: Database, jobId: number): Promise<JobAttempt[]> => {
-  const rows = await sql<AttemptRow>(
-    db,
-    'SELECT number, node_id, started_at, ended_at, state, error_code, error, exit_code, log FROM job_attempts WHERE job_id = ? ORDER BY number, id',
-    [jobId],
-  );
-  return rows.map((row) => ({
-    number: Number(row.number),
-    node: row.node_id,
-    startedAt: toDate(row.started_at),
-    endedAt: toDate(row.ended_at),
-    state: row.state,
-    errorCode: row.error_code as JobAttempt['errorCode'],
-    error: row.error,
-    exitCode: row.exit_code,
-    log: row.log,
-  }));
-};
+export const listAttempts = async (db: Database, jobId: number): Promise<JobAttempt[]> =>
+  (
+    await sql<AttemptRow>(
+      db,
+      `SELECT ${attemptColumns} FROM job_attempts a WHERE a.job_id = ? ORDER BY a.number, a.id`,
+      [jobId],
+    )
+  ).map(attemptFromRow);
+
+/** Every run of a job, first to last: its ended attempts, and the one under way while it runs. */
+export const withCurrentAttempt = (job: Job, ended: JobAttempt[]): JobAttempt[] =>
+  job.state !== 'running'
+    ? ended
+    : [
+        ...ended,
+        {
+          number: job.attempt,
+          node: job.leaseOwner,
+          startedAt: job.startedAt,
+          endedAt: null,
+          state: 'running',
+          errorCode: null,
+          error: null,
+          exitCode: null,
+          log: '',
+        },
+      ];

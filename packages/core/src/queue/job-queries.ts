@@ -1,7 +1,8 @@
 import type { RemovedJobRows } from '../jobs/removed-job-rows.js';
 import type { Knex } from 'knex';
 import { BotgateError } from '../errors.js';
-import type { Job } from '../jobs/job.js';
+import type { Job, JobAttempt } from '../jobs/job.js';
+import { attemptColumns, attemptFromRow, withCurrentAttempt, type AttemptRow } from './job-attempts.js';
 import { isFinal, isJobState, jobStates, statesLeadingTo, type JobState } from '../jobs/job-state.js';
 import { transitionJobs } from './transition.js';
 import type { Database } from './database.js';
@@ -13,6 +14,28 @@ const finalStates = jobStates.filter(isFinal);
 export const getJob = async (db: Database, id: number): Promise<Job | undefined> => {
   const [row] = await sql<JobRow>(db, 'SELECT * FROM jobs WHERE id = ?', [id]);
   return row ? jobFromRow(row) : undefined;
+};
+
+/**
+ * The job whose id `select` answers (one statement on an adapter's own tables, selecting one
+ * `job_id`), with every run of it: one statement for what took four (the adapter's row, the job,
+ * its attempts).
+ */
+export const findJobWithAttempts = async (
+  db: Database,
+  select: string,
+  bindings: readonly unknown[],
+): Promise<{ job: Job; attempts: JobAttempt[] } | undefined> => {
+  const rows = await sql<JobRow & AttemptRow>(
+    db,
+    `SELECT j.*, ${attemptColumns} FROM jobs j LEFT JOIN job_attempts a ON a.job_id = j.id WHERE j.id = (${select}) ORDER BY a.number, a.id`,
+    bindings,
+  );
+  const [first] = rows;
+  if (!first) return undefined;
+  const job = jobFromRow(first);
+  const ended = rows.flatMap((row) => (row.a_number === null ? [] : [attemptFromRow(row)]));
+  return { job, attempts: withCurrentAttempt(job, ended) };
 };
 
 export interface JobFilter {

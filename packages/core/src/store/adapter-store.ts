@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { BotgateError } from '../errors.js';
 import { lockKey, type Database } from '../queue/database.js';
+import { findJobWithAttempts } from '../queue/job-queries.js';
 import { sql } from '../queue/sql.js';
+import type { Job, JobAttempt } from '../jobs/job.js';
 import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 
 /** Statements on an adapter's own tables. */
@@ -37,6 +39,12 @@ export interface AdapterStore extends StoreQueries {
   /** The adapter's table names begin with it: `local_api_` for `local-api`. */
   readonly prefix: string;
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * The job whose id `select` answers (a statement on the adapter's own tables selecting one
+   * `job_id`: `SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?`) with every
+   * run of it, first to last, read in one statement: a status lookup's whole read.
+   */
+  findJob(select: string, bindings?: readonly unknown[]): Promise<{ job: Job; attempts: JobAttempt[] } | undefined>;
   /** rate-limiter-flexible's counter on one of the adapter's tables, shared by every node (sign-in attempts). */
   rateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
 }
@@ -76,6 +84,7 @@ export const createAdapterStore = (db: Database, adapter: string): JoinableStore
     query: (text, bindings) => sql(db, text, bindings),
     table: (name) => db(own(name)),
     transaction: (work) => db.transaction((tx) => work(joined(tx))),
+    findJob: (select, bindings = []) => findJobWithAttempts(db, select, bindings),
     rateLimiter: (options) => createRateLimiter(db, { ...options, table: own(options.table) }),
     joined,
   };

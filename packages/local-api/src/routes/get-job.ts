@@ -1,24 +1,24 @@
-import { isFinal, toPlainJson, type Core, type Job } from '@botgate/core';
+import { isFinal, toPlainJson, type Core, type Job, type JobAttempt } from '@botgate/core';
 import { describeRequest, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
 import { mapJobState } from '../map-job-state.js';
-import { jobIdOf } from '../ms-unix-time.js';
+import { jobOfNumber } from '../ms-unix-time.js';
 import type { Skills } from '../skills.js';
 import type { localApiContract } from '../contract.js';
 
-/** The job of a skill named by a status or file call's `uuid` and `msUnixTime` (checked by the route's schema), or says precisely why not. */
+/** The job of a skill named by a status or file call's `uuid` and `msUnixTime` (checked by the route's schema), with its runs, or says precisely why not. */
 export const findJob = async (
   core: Core,
   skills: Skills,
   { uuid, msUnixTime }: InputOf<typeof localApiContract.status>['query'],
-): Promise<{ job: Job; uuid: string; msUnixTime: string }> => {
+): Promise<{ job: Job; attempts: JobAttempt[]; uuid: string; msUnixTime: string }> => {
+  const found = await jobOfNumber(core, uuid, msUnixTime);
+  // A skill's jobs are of its automation: one that left the catalog takes the skill with it.
+  if (found && core.catalog.find(found.job.automationId)) return { ...found, uuid, msUnixTime };
   if (!(await skills.find(uuid)))
     throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
-  const jobId = await jobIdOf(core, uuid, msUnixTime);
-  const job = jobId === undefined ? undefined : await core.jobs.find(jobId);
-  if (!job) throw new LocalApiError('NOT_FOUND', `skill ${uuid} has no job ${msUnixTime}`);
-  return { job, uuid, msUnixTime };
+  throw new LocalApiError('NOT_FOUND', `skill ${uuid} has no job ${msUnixTime}`);
 };
 
 /**
@@ -28,9 +28,10 @@ export const findJob = async (
 export const getJob =
   (core: Core, skills: Skills) =>
   async (req: Request, res: Response, input: InputOf<typeof localApiContract.status>) => {
-    const { job, uuid, msUnixTime } = await findJob(core, skills, input.query);
+    const found = await findJob(core, skills, input.query);
+    const { job, uuid, msUnixTime } = found;
     describeRequest(res, { automationId: job.automationId, jobId: job.id });
-    const attempts = (await core.jobs.attempts(job)).map((a) => ({
+    const attempts = found.attempts.map((a) => ({
       number: a.number,
       state: a.state,
       startedAt: a.startedAt?.toISOString() ?? null,
