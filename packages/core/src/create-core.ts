@@ -229,6 +229,9 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
             );
           }
           dispatcher.start(startOptions);
+          // A worker warms the module threads once it is up, off the path to its first answer.
+          if (catalog.list().some((a) => a.run.kind === 'module' && a.run.isolation !== 'none'))
+            setImmediate(() => runners.module.warm());
         },
         /** Jobs this node runs now, queued and real-time. */
         get running(): number {

@@ -1,5 +1,5 @@
 import BetterSqlite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { isSqlite, type Database } from './database.js';
 
 /** One name for every botgate migration run on a database: core's and every adapter's share it. */
@@ -27,7 +27,9 @@ export const withMigrationLock = async <T>(db: Database, run: () => Promise<T>):
  * held. Ending the session releases the lock, so there is no unlock to forget.
  */
 const withAdvisoryLock = async <T>(db: Database, run: () => Promise<T>): Promise<T> => {
-  const client = new pg.Client(db.client.config.connection as string | pg.ClientConfig);
+  // Loaded here, not at the top: a node on SQLite never needs the PostgreSQL driver (cold start).
+  const { default: driver } = await import('pg');
+  const client = new driver.Client(db.client.config.connection as string | pg.ClientConfig);
   // A connection dropped while migrating would otherwise be an uncaught 'error' event and kill
   // the process; the migration itself runs on knex's connections and reports its own failures.
   client.on('error', () => {});

@@ -60,25 +60,33 @@ const runHere = async (
  * `isolation: none` run on the main thread instead, without the thread hop.
  * See docs/decisions/0002-module-isolation.md for the measured cost.
  */
-export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
-  const pool = new Piscina({
-    filename: threadFile,
-    minThreads: Math.min(options.minThreads, options.maxThreads),
-    maxThreads: options.maxThreads,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 60_000,
-  });
+export const createModuleRunner = (options: ModuleRunnerOptions): Runner & { warm(): void } => {
   // A thread's output by the id its task carries (module-worker.mjs), to the job that printed it.
   const printing = new Map<number, ModuleOutput>();
   let lastOutputId = 0;
-  pool.on('message', (message: { outputId: number; bytes: Uint8Array }) =>
-    printing.get(message.outputId)?.write(message.bytes),
-  );
+  // Made when first needed (`warm()` or a threaded run), not with the core: starting its threads
+  // cost every start, and the CLI's and an API node's never run a module in a thread.
+  let pool: Piscina | undefined;
+  let closed = false;
+  const poolOf = (): Piscina => {
+    if (pool) return pool;
+    pool = new Piscina({
+      filename: threadFile,
+      minThreads: Math.min(options.minThreads, options.maxThreads),
+      maxThreads: options.maxThreads,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+    });
+    pool.on('message', (message: { outputId: number; bytes: Uint8Array }) =>
+      printing.get(message.outputId)?.write(message.bytes),
+    );
+    return pool;
+  };
   const runInThread = async (task: Task, output: ModuleOutput, signal: AbortSignal): Promise<Called> => {
     const outputId = ++lastOutputId;
     printing.set(outputId, output);
     try {
-      const called = (await pool.run({ ...task, outputId }, { signal })) as Called & { printed: number };
+      const called = (await poolOf().run({ ...task, outputId }, { signal })) as Called & { printed: number };
       await output.received(called.printed);
       return called;
     } finally {
@@ -174,8 +182,13 @@ export const createModuleRunner = (options: ModuleRunnerOptions): Runner => {
         output.end();
       }
     },
+    /** Starts the warm threads now, ahead of the first job that needs one. */
+    warm() {
+      if (!closed) poolOf();
+    },
     async close() {
-      await pool.destroy();
+      closed = true;
+      await pool?.destroy();
     },
   };
 };
