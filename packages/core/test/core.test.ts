@@ -144,6 +144,28 @@ describe('module runner isolation', () => {
     const most = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
     expect(most).toBe(2);
   });
+
+  it('claims from the automation whose job has waited longest, never past the slots the node has free', async () => {
+    const core = await openCore({ concurrency: 1 });
+    const order = ['slow', 'echo', 'echo', 'slow', 'echo', 'slow'];
+    const queued = [];
+    for (const automationId of order)
+      queued.push(
+        await core.jobs.enqueue({
+          automationId,
+          adapter: 'test',
+          plainInputs: automationId === 'slow' ? { ms: 30 } : { message: 'm' },
+        }),
+      );
+    await core.worker.start();
+    const jobs = await Promise.all(queued.map((q) => core.jobs.wait(q.job.id, { timeoutMs: 10_000 })));
+    expect(jobs.map((j) => j.state)).toEqual(order.map(() => 'succeeded'));
+    // One slot: each job starts only after the one queued before it has ended, whatever its automation.
+    for (let i = 1; i < jobs.length; i++) {
+      const [before, job] = [jobs[i - 1] as Job, jobs[i] as Job];
+      expect(job.startedAt?.getTime()).toBeGreaterThanOrEqual(before.finishedAt?.getTime() as number);
+    }
+  });
 });
 
 describe('jobs', () => {

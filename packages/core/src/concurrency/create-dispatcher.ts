@@ -2,7 +2,13 @@ import PQueue from 'p-queue';
 import type { Automation } from '../catalog/automation.js';
 import type { Job } from '../jobs/job.js';
 import { runJob, type RunJobDeps } from '../jobs/run-job.js';
-import { claimJobs, queuedAutomations, unknownQueuedAutomations } from '../queue/claim-jobs.js';
+import {
+  claimJobs,
+  claimQueued,
+  queuedAutomations,
+  unknownQueuedAutomations,
+  type ClaimWanted,
+} from '../queue/claim-jobs.js';
 import type { Database } from '../queue/database.js';
 import { failQueuedJobs } from '../queue/job-queries.js';
 import { listenForJobs } from '../queue/job-notifications.js';
@@ -95,28 +101,34 @@ export const createDispatcher = (options: DispatcherOptions) => {
   };
 
   const fill = async (): Promise<void> => {
-    if (options.concurrency - busy(global) <= 0) return;
-    const withRoom = options.automationIds().filter((id) => {
-      const automation = options.findAutomation(id);
-      return automation !== undefined && busy(queueOf(automation)) < automation.concurrency;
-    });
-    for (const automationId of await queuedAutomations(db, withRoom)) {
-      if (stopping) return;
+    const free = options.concurrency - busy(global);
+    if (free <= 0) return;
+    const wanted: ClaimWanted[] = [];
+    for (const automationId of options.automationIds()) {
+      const automation = options.findAutomation(automationId);
+      if (!automation) continue;
+      const limit = Math.min(free, automation.concurrency - busy(queueOf(automation)));
+      if (limit > 0) wanted.push({ automationId, limit, concurrency: automation.concurrency });
+    }
+    if (onlyJobIds) return fillOnly(wanted);
+    for (const job of await claimQueued(db, { automations: wanted, free, nodeId, leaseMs: options.leaseMs })) {
+      start(job, options.findAutomation(job.automationId) as Automation);
+    }
+  };
+
+  /** The CLI's `run --wait`: its own jobs, one claim each. */
+  const fillOnly = async (wanted: readonly ClaimWanted[]): Promise<void> => {
+    for (const automationId of await queuedAutomations(
+      db,
+      wanted.map((w) => w.automationId),
+    )) {
+      const want = wanted.find((w) => w.automationId === automationId) as ClaimWanted;
       const automation = options.findAutomation(automationId) as Automation;
-      const globalFree = options.concurrency - busy(global);
-      if (globalFree <= 0) return;
-      const limit = Math.min(globalFree, automation.concurrency - busy(queueOf(automation)));
-      if (limit <= 0) continue;
-      const ids = onlyJobIds ? [...onlyJobIds] : [undefined];
-      for (const onlyJobId of ids) {
-        const claimed = await claimJobs(db, {
-          automationId,
-          limit,
-          concurrency: automation.concurrency,
-          nodeId,
-          leaseMs: options.leaseMs,
-          onlyJobId,
-        });
+      for (const onlyJobId of onlyJobIds ?? []) {
+        if (stopping) return;
+        const limit = Math.min(options.concurrency - busy(global), want.concurrency - busy(queueOf(automation)));
+        if (limit <= 0) break;
+        const claimed = await claimJobs(db, { ...want, limit, nodeId, leaseMs: options.leaseMs, onlyJobId });
         for (const job of claimed) {
           onlyJobIds?.delete(job.id);
           start(job, automation);

@@ -68,6 +68,54 @@ export const claimJobs = async (db: Database, request: ClaimRequest): Promise<Jo
   return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
 };
 
+export interface ClaimWanted {
+  automationId: string;
+  /** Slots this node has free for the automation. */
+  limit: number;
+  /** The automation's concurrency across every process on this database. */
+  concurrency: number;
+}
+
+export interface ClaimQueuedRequest {
+  automations: readonly ClaimWanted[];
+  /** Slots this node has free, all automations together. */
+  free: number;
+  nodeId: string;
+  leaseMs: number;
+}
+
+/**
+ * A dispatcher's look for work: of the automations with room, those with queued jobs are
+ * claimed from, the one waiting longest first, never past `free` jobs in all. On PostgreSQL it
+ * is one call of `botgate_claim_next` (migration 0009), one round trip however many automations
+ * there are; on SQLite, where a statement costs microseconds, the heads and then each claim.
+ */
+export const claimQueued = async (db: Database, request: ClaimQueuedRequest): Promise<Job[]> => {
+  const { automations, nodeId, leaseMs } = request;
+  if (request.free <= 0 || automations.length === 0) return [];
+  if (!isSqlite(db)) {
+    const wanted = automations.map((a) => ({ automation_id: a.automationId, lim: a.limit, conc: a.concurrency }));
+    const rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_claim_next(?, ?, ?, ?)', [
+      JSON.stringify(wanted),
+      request.free,
+      nodeId,
+      leaseMs,
+    ]);
+    return rows.map(jobFromRow).sort((a, b) => a.id - b.id);
+  }
+  const byId = new Map(automations.map((a) => [a.automationId, a]));
+  const claimed: Job[] = [];
+  let free = request.free;
+  for (const automationId of await queuedAutomations(db, [...byId.keys()])) {
+    if (free <= 0) break;
+    const wanted = byId.get(automationId) as ClaimWanted;
+    const jobs = await claimJobs(db, { ...wanted, limit: Math.min(free, wanted.limit), nodeId, leaseMs });
+    free -= jobs.length;
+    claimed.push(...jobs);
+  }
+  return claimed;
+};
+
 /**
  * Of the given automations, those with queued jobs, the one waiting longest first, so no
  * automation starves the others. One index seek per automation: a scan of all queued jobs would

@@ -3,10 +3,10 @@ import type { InputWorkItem, Job } from '../jobs/job.js';
 import type { JsonValue } from '../variables/index.js';
 import type { Values } from '../variables/index.js';
 import { createBatcher } from './batcher.js';
-import { durable, type Database } from './database.js';
+import { durable, isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
-import { notifyJobs } from './job-notifications.js';
+import { jobsChannel } from './job-notifications.js';
 
 export interface NewJob {
   automationId: string;
@@ -29,35 +29,91 @@ export interface NewJob {
 
 export type Enqueued = { job: Job; created: boolean };
 
-const insertJob = `INSERT INTO jobs (automation_id, adapter, state, inputs, input_files, outputs, output_files, log, attempt, max_attempts,
-  idempotency_key, work_dir, cancel_requested, metadata, work_item, work_items, created_at)
-  VALUES (?, ?, 'queued', ?, ?, '{}', '[]', '', 0, ?, ?, ?, false, ?, ?, ?, ?) RETURNING *`;
+// A queued job's own values: column and type, in the order of the insert's bindings.
+const queuedColumns = [
+  ['automation_id', 'TEXT'],
+  ['adapter', 'TEXT'],
+  ['inputs', 'TEXT'],
+  ['input_files', 'TEXT'],
+  ['max_attempts', 'INTEGER'],
+  ['idempotency_key', 'TEXT'],
+  ['work_dir', 'TEXT'],
+  ['metadata', 'TEXT'],
+  ['work_item', 'TEXT'],
+  ['work_items', 'TEXT'],
+  ['created_at', 'BIGINT'],
+] as const;
+const names = queuedColumns.map(([name]) => name).join(', ');
+const fixedColumns = 'state, outputs, output_files, log, attempt, cancel_requested';
+const fixedValues = "'queued', '{}', '[]', '', 0, false";
+
+const insertJob = `INSERT INTO jobs (${names}, ${fixedColumns})
+  VALUES (${queuedColumns.map(() => '?').join(', ')}, ${fixedValues}) RETURNING *`;
+
+/**
+ * PostgreSQL: a whole batch in one statement, its values one JSON parameter, the nodes told in
+ * the same statement (at commit). Ids are drawn in the batch's order; `ord` says which row is
+ * whose.
+ */
+const insertJobs = `WITH v AS MATERIALIZED (
+    SELECT nextval(pg_get_serial_sequence('jobs', 'id')) AS id, r.*
+      FROM (SELECT * FROM json_to_recordset(CAST(? AS json))
+              AS r(ord integer, ${queuedColumns.map(([name, type]) => `${name} ${type}`).join(', ')}) ORDER BY ord) AS r),
+  ins AS (INSERT INTO jobs (id, ${names}, ${fixedColumns}) SELECT id, ${names}, ${fixedValues} FROM v RETURNING *)
+  SELECT ins.*, v.ord, pg_notify('${jobsChannel}', ins.automation_id) FROM ins JOIN v ON v.id = ins.id`;
+
+const valuesOf = (job: NewJob, now: number): unknown[] => [
+  job.automationId,
+  job.adapter,
+  JSON.stringify(job.inputs),
+  JSON.stringify(job.inputFiles),
+  job.maxAttempts,
+  job.idempotencyKey ?? null,
+  job.workDir,
+  JSON.stringify(job.metadata ?? {}),
+  job.workItem === undefined ? null : JSON.stringify(job.workItem),
+  job.workItems === undefined ? null : JSON.stringify(job.workItems),
+  now,
+];
+
+/** PostgreSQL: inserts the batch's jobs in one statement and answers their rows in the batch's order. */
+const insertQueuedRows = async (
+  db: Database | Knex.Transaction,
+  jobs: readonly NewJob[],
+  now: number,
+): Promise<JobRow[]> => {
+  const records = jobs.map((job, ord) =>
+    Object.fromEntries([['ord', ord], ...valuesOf(job, now).map((value, i) => [queuedColumns[i]?.[0], value])]),
+  );
+  const rows = await rawRows<JobRow & { ord: number }>(db, insertJobs, [JSON.stringify(records)]);
+  const byOrd = new Map(rows.map((row) => [row.ord, row]));
+  return jobs.map((_, ord) => {
+    const row = byOrd.get(ord);
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  });
+};
 
 /** What `insertQueuedJob` left for after the commit: the new job, or the key's first job to look up. */
 export type Inserted = { row: JobRow } | { duplicateOf: { automationId: string; key: string } };
 
 /**
- * Inserts one queued job inside `tx` (the caller commits). With an idempotency key, a live key
- * keeps nothing new: the row just inserted is deleted again and the key's first job is answered
- * after the commit. No exception for that case, so one duplicate does not undo a whole batch.
+ * Inserts one queued job inside `tx` (the caller commits), then what belongs with it.
  */
-export const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: number): Promise<Inserted> => {
+const insertQueuedJob = async (tx: Knex.Transaction, job: NewJob, now: number): Promise<Inserted> => {
   // The insert comes first so SQLite takes its write lock at once; a read first would let two
   // processes both see "no key" and one of them fail to upgrade its lock.
-  const [inserted] = await sql<JobRow>(tx, insertJob, [
-    job.automationId,
-    job.adapter,
-    JSON.stringify(job.inputs),
-    JSON.stringify(job.inputFiles),
-    job.maxAttempts,
-    job.idempotencyKey ?? null,
-    job.workDir,
-    JSON.stringify(job.metadata ?? {}),
-    job.workItem === undefined ? null : JSON.stringify(job.workItem),
-    job.workItems === undefined ? null : JSON.stringify(job.workItems),
-    now,
-  ]);
+  const [inserted] = await sql<JobRow>(tx, insertJob, valuesOf(job, now));
   if (!inserted) throw new Error('insert returned no row');
+  return withInserted(tx, job, inserted, now);
+};
+
+/**
+ * What commits with a job just inserted. With an idempotency key, a live key keeps nothing new:
+ * the row is deleted again and the key's first job is answered after the commit. No exception
+ * for that case, so one duplicate does not undo a whole batch.
+ */
+const withInserted = async (tx: Knex.Transaction, job: NewJob, inserted: JobRow, now: number): Promise<Inserted> => {
   if (job.idempotencyKey !== undefined) {
     const claimed = await tx('idempotency_keys')
       .insert({
@@ -97,12 +153,24 @@ export const enqueuedOf = async (db: Database, inserted: Inserted): Promise<Enqu
  */
 export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promise<Inserted[]> => {
   const now = Date.now();
-  const results = await db.transaction(async (tx) => {
-    const inserted: Inserted[] = [];
-    for (const job of jobs) inserted.push(await insertQueuedJob(tx, job, now));
-    for (const automationId of new Set(jobs.map((job) => job.automationId))) await notifyJobs(tx, automationId);
-    return inserted;
-  });
+  let results: Inserted[];
+  if (isSqlite(db)) {
+    results = await db.transaction(async (tx) => {
+      const inserted: Inserted[] = [];
+      for (const job of jobs) inserted.push(await insertQueuedJob(tx, job, now));
+      return inserted;
+    });
+  } else if (jobs.every((job) => job.idempotencyKey === undefined && job.inTransaction === undefined)) {
+    // Nothing else commits with these jobs: one statement, atomic by itself, is one round trip.
+    results = (await insertQueuedRows(db, jobs, now)).map((row) => ({ row }));
+  } else {
+    results = await db.transaction(async (tx) => {
+      const rows = await insertQueuedRows(tx, jobs, now);
+      const inserted: Inserted[] = [];
+      for (const [i, job] of jobs.entries()) inserted.push(await withInserted(tx, job, rows[i] as JobRow, now));
+      return inserted;
+    });
+  }
   await durable(db);
   return results;
 };

@@ -1,19 +1,14 @@
-import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { isSqlite, type Database } from './database.js';
+import type { Database } from './database.js';
 import { listenChannel, type ChannelListener } from './pg-listener.js';
 
-export const jobsChannel = 'botgate_jobs';
-
 /**
- * Tells every node that an automation has work (a job queued, or a running job ended and freed a
- * slot). Inside a transaction, PostgreSQL delivers it at commit, never for a rolled-back job.
- * SQLite has no other node to tell.
+ * PostgreSQL's channel for "an automation has work" (a job queued, or a running job ended and
+ * freed a slot), its payload the automation's id. The statements that queue or end jobs notify in
+ * the same statement, so it is delivered at commit and never for a rolled-back job. SQLite has no
+ * other node to tell.
  */
-export const notifyJobs = async (db: Database | Knex.Transaction, automationId: string): Promise<void> => {
-  if (isSqlite(db)) return;
-  await db.raw('SELECT pg_notify(?, ?)', [jobsChannel, automationId]);
-};
+export const jobsChannel = 'botgate_jobs';
 
 /**
  * Wakes this node's dispatcher when another node queues work, so idle nodes pick jobs up at once

@@ -7,6 +7,7 @@ import * as attempts from './0005-attempts.js';
 import * as changeStamps from './0006-change-stamps.js';
 import * as workItemsList from './0007-work-items-list.js';
 import * as concurrencySlots from './0008-concurrency-slots.js';
+import * as claimNext from './0009-claim-next.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -35,4 +36,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0006-change-stamps': changeStamps,
   '0007-work-items-list': workItemsList,
   '0008-concurrency-slots': concurrencySlots,
+  '0009-claim-next': claimNext,
 };
