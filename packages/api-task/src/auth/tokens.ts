@@ -49,6 +49,7 @@ export interface TokenOptions {
 // Pinned: a token that says `alg: none`, or RS256 with our key as a "public key", is refused.
 const algorithm = 'HS256';
 const issuer = 'botgate';
+const maxVerified = 10_000;
 
 export const createTokens = (options: TokenOptions) => {
   // A KeyObject made once: given raw bytes, jsonwebtoken tries them as a public key on every
@@ -62,7 +63,17 @@ export const createTokens = (options: TokenOptions) => {
       expiresIn: Math.max(1, Math.round(lifetimeMs / 1000)),
     });
 
+  // A token's signature is checked once: the same bytes under the same key verify the same way
+  // until their `exp` (checked here on every call, as jsonwebtoken does). Only tokens that
+  // verified are kept, so a flood of forged ones fills nothing; whether a token still opens
+  // anything (its user, its stamp, a sign-out) is the access check's, on every call.
+  const verified = new Map<string, jwt.JwtPayload>();
   const verify = (token: string): jwt.JwtPayload => {
+    const known = verified.get(token);
+    if (known) {
+      if (known.exp === undefined || Math.floor(Date.now() / 1000) < known.exp) return known;
+      verified.delete(token);
+    }
     try {
       const payload = jwt.verify(token, key, { algorithms: [algorithm], issuer });
       // Tokens signed before access stamps existed name none: their users sign in again.
@@ -73,6 +84,8 @@ export const createTokens = (options: TokenOptions) => {
         typeof payload.ver !== 'string'
       )
         throw new Error('not a botgate token');
+      if (verified.size >= maxVerified) verified.delete(verified.keys().next().value as string);
+      verified.set(token, Object.freeze(payload));
       return payload;
     } catch (error) {
       const expired = error instanceof jwt.TokenExpiredError;
