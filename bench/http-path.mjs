@@ -1,5 +1,5 @@
 // What each layer of the HTTP path costs: `node bench/http-path.mjs [seconds=4] [rounds=2]` loads
-// EMILY's `GET /api/job` (16 connections) on bare express, then on botgate's frame one layer at a
+// EMILY's `GET /api/job` (16 connections) on bare node:http and bare express, then on botgate's frame one layer at a
 // time (bench/servers/http-layers.mjs: fixed bytes, no database), then on `botgate serve` over a
 // SQLite file of 1,000 finished jobs; rounds alternate so a noisy machine moves every row alike.
 // Prints each row's best rate, and the server's CPU time per request (the least of the rounds)
@@ -10,7 +10,9 @@ import { load, root, startServer } from './lib/processes.mjs';
 const seconds = Number(process.argv[2] ?? 4);
 const rounds = Number(process.argv[3] ?? 2);
 const layers = [
-  ['express', 'bare express 5, one route'],
+  ['node', 'bare node:http, the same bytes'],
+  ['send', 'express 5, one route, answered with writeHead/end'],
+  ['express', 'bare express 5, one route (res.json)'],
   ['log', '+ request log and metrics'],
   ['server', "the server's frame (log, drain check, path dispatch, 404, errors)"],
   ['table', '+ the route as its table mounts it (labels, 405, parsed query)'],

@@ -1,6 +1,8 @@
 // botgate's HTTP path one layer at a time, answering EMILY's `GET /api/job` with fixed bytes (no
 // database), so bench/http-path.mjs can price each layer against the one below it:
-//   express  bare express 5, one route
+//   node     bare node:http answering the same bytes (the floor under express)
+//   send     express 5, one route that writes its answer with node's writeHead/end
+//   express  bare express 5, one route answering with res.json
 //   log      + the request log and metrics (apps/server's requestLog, a real pino and prom-client)
 //   server   the server's whole frame (createServer: log, drain check, path dispatch, 404, errors)
 //   table    + the local-api route as its route table mounts it (operation labels, 405, schema-parsed query)
@@ -8,6 +10,7 @@
 import { mountRoutes, operation } from '@botgate/http';
 import { localApiContract } from '@botgate/local-api';
 import express, { Router } from 'express';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from '../../apps/server/dist/create-server.js';
 import { createLogger } from '../../apps/server/dist/logger.js';
 import { createMetrics } from '../../apps/server/dist/metrics.js';
@@ -42,8 +45,25 @@ const tableRouter = () => {
   return router;
 };
 
+const listenOn = (server) => (port) =>
+  new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server.address().port)));
+const body = Buffer.from(JSON.stringify(answer));
+const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length };
+
 let listen;
-if (layer === 'express' || layer === 'log') {
+if (layer === 'node') {
+  listen = listenOn(
+    createHttpServer((req, res) => {
+      if (req.method === 'GET' && req.url.startsWith('/api/job')) res.writeHead(200, headers).end(body);
+      else res.writeHead(404).end();
+    }),
+  );
+} else if (layer === 'send') {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/api/job', (_req, res) => res.writeHead(200, headers).end(body));
+  listen = listenOn(createHttpServer(app));
+} else if (layer === 'express' || layer === 'log') {
   const app = express();
   app.disable('x-powered-by');
   if (layer === 'log') app.use(requestLog(logger, metrics));

@@ -1,7 +1,13 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '@botgate/core';
-import { baseStatuses, createPlainErrorHandler, dispatchByPath, type PathRouter } from '@botgate/http';
+import {
+  baseStatuses,
+  createExpressServer,
+  createPlainErrorHandler,
+  dispatchByPath,
+  type PathRouter,
+} from '@botgate/http';
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
@@ -81,16 +87,13 @@ export const createServer = ({ core, logger, routers, metrics, timeouts }: Serve
     app,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server = createHttpServer(
-          {
-            headersTimeout: timeouts.headersTimeout,
-            requestTimeout: timeouts.requestTimeout,
-            keepAliveTimeout: timeouts.keepAliveTimeout,
-            // Node looks for timed-out requests every 30 s by default: a slow client would outlive a short headersTimeout.
-            connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeouts.headersTimeout / 4))),
-          },
-          app,
-        );
+        server = createExpressServer(app, {
+          headersTimeout: timeouts.headersTimeout,
+          requestTimeout: timeouts.requestTimeout,
+          keepAliveTimeout: timeouts.keepAliveTimeout,
+          // Node looks for timed-out requests every 30 s by default: a slow client would outlive a short headersTimeout.
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(timeouts.headersTimeout / 4))),
+        });
         server.once('error', reject);
         server.listen(port, host, () => resolve((server?.address() as AddressInfo).port));
       }),

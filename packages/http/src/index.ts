@@ -46,3 +46,4 @@ export {
 export { dispatchByPath, type PathRouter } from './path-dispatch.js';
 export { settingTypes } from './setting-types.js';
 export { idempotencyKeyHeader, idempotencyKeyOf } from './idempotency-key.js';
+export { createExpressServer, expressServerClasses } from './express-http-server.js';
