@@ -1,4 +1,3 @@
-import BetterSqlite from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { isSqlite, rawRows, type Database } from './database.js';
@@ -31,8 +30,8 @@ export interface ChangeStamps {
  * transaction as every write to what a cache holds, so a cache can be trusted on every call
  * without reading its records: a revoked user is refused on the next call, on every node.
  *
- * SQLite reads the counter per call (a prepared statement of about a microsecond); the CLI and
- * any other process writing the same file are seen that way. PostgreSQL nodes listen for the
+ * SQLite reads the counter per call (a prepared statement of a few microseconds on the idle
+ * connection, `sql()`); the CLI and any other process writing the same file are seen that way. PostgreSQL nodes listen for the
  * counters' notifications and answer from memory; while a node cannot listen it reads the
  * database per call, so a lost connection costs speed, never a stale answer.
  */
@@ -63,22 +62,8 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
     return Number(row?.version ?? 0);
   };
 
-  // SQLite: a read-only connection of its own, read synchronously. Through knex's pool a read
-  // waited for the one connection and cost 20 µs; this one sees every commit (WAL) in about 1 µs.
-  const { filename } = (sqlite ? db.client.config.connection : {}) as { filename?: string };
-  let reader: BetterSqlite.Statement<[string], { version: number }> | undefined;
-  let readerDb: BetterSqlite.Database | undefined;
-  const readSqlite = (topic: string): Promise<number> => {
-    if (filename === undefined || filename === ':memory:' || filename === '') return read(topic);
-    if (!reader) {
-      readerDb = new BetterSqlite(filename, { readonly: true, fileMustExist: true, timeout: 5000 });
-      reader = readerDb.prepare('SELECT version FROM botgate_stamps WHERE topic = ?');
-    }
-    return Promise.resolve(Number(reader.get(topic)?.version ?? 0));
-  };
-
   const current = async (topic: string): Promise<number> => {
-    if (sqlite) return readSqlite(topic);
+    if (sqlite) return read(topic);
     const hit = known.get(topic);
     if (hit !== undefined) return hit;
     const since = epoch;
@@ -127,7 +112,6 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       };
     },
     async close() {
-      readerDb?.close();
       await listener?.close();
     },
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from './database.js';
+import { createDatabase, idleWriterOf, type Database } from './database.js';
 import { sql, transaction } from './sql.js';
 import { closeReader } from './sqlite-reader.js';
 
@@ -44,6 +44,26 @@ describe('sql on SQLite', () => {
     await writing;
     expect(order).toEqual(['inserted', 'looked up', 'committing']);
     // A commit is seen by the next lookup at once.
+    expect(await sql<{ a: number }>(db, 'SELECT a FROM t ORDER BY a')).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it('reads on the write connection itself while no transaction holds it', async () => {
+    const db = await open();
+    await sql(db, 'INSERT INTO t (a) VALUES (?)', [1]);
+    expect(idleWriterOf(db)).toBeDefined();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted = false;
+    const writing = transaction(db, async (query) => {
+      await query('INSERT INTO t (a) VALUES (?)', [2]);
+      inserted = true;
+      await held;
+    });
+    await expect.poll(() => inserted).toBe(true);
+    expect(idleWriterOf(db)).toBeUndefined();
+    release();
+    await writing;
+    expect(idleWriterOf(db)).toBeDefined();
     expect(await sql<{ a: number }>(db, 'SELECT a FROM t ORDER BY a')).toEqual([{ a: 1 }, { a: 2 }]);
   });
 

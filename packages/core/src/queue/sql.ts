@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite, rawRows, type Database } from './database.js';
+import { idleWriterOf, isSqlite, rawRows, type Database } from './database.js';
 import { readerOf } from './sqlite-reader.js';
 
 interface SqliteStatement {
@@ -43,10 +43,12 @@ export const sql = async <Row>(
   bindings: readonly unknown[] = [],
 ): Promise<Row[]> => {
   if (!isSqlite(db)) return rawRows<Row>(db, text, bindings);
-  // A lookup outside a transaction reads on the read-only connection, without waiting for the writer.
-  const reader = db.isTransaction ? null : readerOf(db);
-  const statement = reader?.prepare(text);
-  if (statement?.readonly && statement.reader) return statement.all(bindings.map(sqliteBinding)) as Row[];
+  if (!db.isTransaction) {
+    // A lookup outside a transaction never waits for the writer: it reads on the connection when
+    // no transaction holds it, else on the read-only one.
+    const statement = (idleWriterOf(db) ?? readerOf(db))?.prepare(text);
+    if (statement?.readonly && statement.reader) return statement.all(bindings.map(sqliteBinding)) as Row[];
+  }
   return onSqliteConnection(db, async (connection) => onConnection(connection, text, bindings) as Row[]);
 };
 

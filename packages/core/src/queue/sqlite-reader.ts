@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { cacheStatements, type Database } from './database.js';
+import { cacheStatements, mmapBytes, type Database } from './database.js';
 
 export interface ReaderStatement {
   readonly: boolean;
@@ -16,7 +16,7 @@ const readers = new WeakMap<Database, Reader | null>();
 
 /**
  * A second, read-only connection to a SQLite file, for the lookups that run outside a
- * transaction (a job's status, a key's record). In WAL mode a reader sees every committed
+ * transaction (a job's status, a key's record) while one holds the writer. In WAL mode a reader sees every committed
  * transaction and never waits for the writer, so a status call neither queues behind a trigger
  * batch holding the one write connection nor pays knex's pool for it. Opened at the first lookup
  * (after migrations made the file); none for an in-memory database, which another connection
@@ -30,9 +30,7 @@ export const readerOf = (db: Database): Reader | null => {
   else {
     const connection = new BetterSqlite3(filename, { readonly: true, fileMustExist: true });
     connection.pragma('busy_timeout = 5000');
-    // Lookups at 1M jobs touch index and table pages all over the file: map it rather than copy
-    // each page into SQLite's cache (the OS keeps them, shared with the writer).
-    connection.pragma(`mmap_size = ${256 * 1024 * 1024}`);
+    connection.pragma(`mmap_size = ${mmapBytes}`);
     cacheStatements(connection as never, () => undefined);
     reader = connection as unknown as Reader;
   }
