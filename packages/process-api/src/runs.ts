@@ -132,10 +132,9 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
         automationId: process.automationId,
         adapter: 'process-api',
         plainInputs: declared,
-        ...(items
-          ? { workItems: items.map((item) => ({ payload: item.payload, files: workItems.inputFiles(item) })) }
-          : { workItem: (source as { payload: JsonValue }).payload }),
-        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        workItems: items?.map((item) => ({ payload: item.payload, files: workItems.inputFiles(item) })),
+        workItem: items ? undefined : (source as { payload: JsonValue }).payload,
+        idempotencyKey: options.idempotencyKey,
         record: async (tx, created) => {
           if (items) {
             const run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);

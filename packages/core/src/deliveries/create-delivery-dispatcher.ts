@@ -22,6 +22,11 @@ export interface DeliveryTuning {
   maxAttempts?: number | undefined;
   /** How long the receiver gets to answer. @default 10000 */
   timeoutMs?: number | undefined;
+  /**
+   * Job ends heard within this long of the first share one look for new events: a look is two
+   * statements (~60 µs), and every real-time run of Automation Anywhere ends a job. @default 10
+   */
+  wakeDelayMs?: number | undefined;
   logger?: Logger | undefined;
   /** Told of every attempt's outcome (the server counts them for /metrics). */
   onAttempt?: ((outcome: 'delivered' | 'retrying' | 'failed') => void) | undefined;
@@ -56,7 +61,9 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const retryBaseMs = options.retryBaseMs ?? 5000;
   const maxAttempts = options.maxAttempts ?? 12;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const wakeDelayMs = options.wakeDelayMs ?? 10;
   let timer: NodeJS.Timeout | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let lastSweep = 0;
   let unsubscribe: (() => void) | undefined;
@@ -146,15 +153,24 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       });
   };
 
+  const wake = (): void => {
+    wakeTimer ??= setTimeout(() => {
+      wakeTimer = undefined;
+      run();
+    }, wakeDelayMs);
+  };
+
   return {
     start(): void {
       if (timer) return;
       timer = setInterval(run, pollMs);
-      unsubscribe = options.subscribe?.(run);
+      unsubscribe = options.subscribe?.(wake);
       run();
     },
     async stop(): Promise<void> {
       clearInterval(timer);
+      clearTimeout(wakeTimer);
+      wakeTimer = undefined;
       timer = undefined;
       unsubscribe?.();
       await running;

@@ -72,7 +72,7 @@ export const trigger =
       // EMILY has no declared inputs: fields a skill does not declare still reach it in input.json.
       allowUnknownInputs: true,
       files,
-      ...(key === undefined ? {} : { idempotencyKey: key }),
+      idempotencyKey: key,
       record: (tx, created) => allocateMsUnixTime(tx, uuid, created.id),
       recordOf: (first) => msUnixTimeOfJob(core, first.id),
     });
