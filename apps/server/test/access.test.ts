@@ -271,6 +271,24 @@ describe('Process API credentials end when rotated or removed, on every node', (
       const rotated = await cliJson<{ secret: string }>(['process-api', 'secret', 'echo'], env);
       expect((await legacy(b, first.secret)).status).toBe(403);
       expect((await legacy(b, rotated.secret)).status).toBe(200);
+      // Rotated, then deleted, by node A's console (a node that has its processes in memory):
+      // node B, which read the process on its last call, refuses the old secret on its next one.
+      const admin = await holdings(a, env, 'root', 'admin');
+      const session = (await (
+        await fetch(`${a.url}/console/api/session`, { headers: { cookie: admin.cookie } })
+      ).json()) as {
+        csrfToken: string;
+      };
+      const consoleSecret = (method: string) =>
+        fetch(`${a.url}/console/api/automations/echo/process-api/secret`, {
+          method,
+          headers: { cookie: admin.cookie, 'x-csrf-token': session.csrfToken },
+        });
+      const fromConsole = (await (await consoleSecret('POST')).json()) as { secret: string };
+      expect((await legacy(b, rotated.secret)).status).toBe(403);
+      expect((await legacy(b, fromConsole.secret)).status).toBe(200);
+      expect((await consoleSecret('DELETE')).status).toBeLessThan(300);
+      expect((await legacy(b, fromConsole.secret)).status).toBe(403);
       expect((await cli(['process-api', 'key', 'remove', 'ci'], env)).code).toBe(0);
       expect(await v1(a)).toEqual({
         status: 403,

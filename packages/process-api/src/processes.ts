@@ -29,11 +29,23 @@ interface ProcessRow {
 export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
   const store = core.store('process-api');
   const table = () => store.table<ProcessRow>('process_api_processes');
+  // Every call of the Process API reads its process (the secret, the webhook). They are kept in
+  // memory while the topic's stamp stands still; every write below moves it, so a rotated or
+  // deleted secret is refused from the next call on, on every node (and when the CLI wrote it).
+  const processesTopic = 'process-api:processes';
+  const byId = core.stamps.cache<ProcessRow | null>(processesTopic);
+  const update = (automationId: string, set: Partial<ProcessRow>) =>
+    core.stamps.change(processesTopic, (tx) =>
+      tx('process_api_processes').where({ automation_id: automationId }).update(set),
+    );
   let ready: Promise<string> | undefined;
 
   const setUp = async (): Promise<string> => {
     const rows = core.catalog.list().map((a) => ({ automation_id: a.id, process_id: randomUUID() }));
-    if (rows.length > 0) await table().insert(rows).onConflict('automation_id').ignore();
+    if (rows.length > 0)
+      await core.stamps.change(processesTopic, (tx) =>
+        tx('process_api_processes').insert(rows).onConflict('automation_id').ignore(),
+      );
     if (configuredWorkspaceId !== undefined) return configuredWorkspaceId;
     await core
       .store('process-api')
@@ -76,9 +88,12 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     /** A process of the catalog with this id, or undefined. */
     async find(processId: string): Promise<Process | undefined> {
       await workspaceId();
-      const [row] = await store.query<ProcessRow>('SELECT * FROM process_api_processes WHERE process_id = ?', [
-        processId,
-      ]);
+      const row = await byId.get(processId, async () => {
+        const [found] = await store.query<ProcessRow>('SELECT * FROM process_api_processes WHERE process_id = ?', [
+          processId,
+        ]);
+        return found ?? null;
+      });
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;
     },
     async list(): Promise<Process[]> {
@@ -95,16 +110,14 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
     async rotateSecret(automationId: string): Promise<{ process: Process; secret: string }> {
       await byAutomation(automationId);
       const secret = newSecret();
-      await table()
-        .where({ automation_id: automationId })
-        .update({ secret_hash: hashSecret(secret), secret_created_at: Date.now() });
+      await update(automationId, { secret_hash: hashSecret(secret), secret_created_at: Date.now() });
       return { process: await byAutomation(automationId), secret };
     },
     async deleteSecret(automationId: string): Promise<Process> {
       const process = await byAutomation(automationId);
       if (process.secretHash === null)
         throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" has no Process API secret`, { automationId });
-      await table().where({ automation_id: automationId }).update({ secret_hash: null, secret_created_at: null });
+      await update(automationId, { secret_hash: null, secret_created_at: null });
       return byAutomation(automationId);
     },
     /** Sets a completion webhook; answers the shared secret for its signatures. */
@@ -119,16 +132,12 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
         throw new BotgateError('INVALID_CONFIG', `webhook URL must be http(s), got ${parsed.protocol}`);
       await byAutomation(automationId);
       const secret = newSecret();
-      await table()
-        .where({ automation_id: automationId })
-        .update({ webhook_url: parsed.href, webhook_secret: secret, webhook_created_at: Date.now() });
+      await update(automationId, { webhook_url: parsed.href, webhook_secret: secret, webhook_created_at: Date.now() });
       return { process: await byAutomation(automationId), secret };
     },
     async removeWebhook(automationId: string): Promise<Process> {
       await byAutomation(automationId);
-      await table()
-        .where({ automation_id: automationId })
-        .update({ webhook_url: null, webhook_secret: null, webhook_created_at: null });
+      await update(automationId, { webhook_url: null, webhook_secret: null, webhook_created_at: null });
       return byAutomation(automationId);
     },
   };

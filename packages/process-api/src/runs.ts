@@ -161,6 +161,9 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
       if (!run) throw new Error(`job ${job.id} has no process run`);
       return { run, job };
     },
+    /** The job of a run, with its attempts, in one statement (what the legacy status reads). */
+    jobOf: (processId: string, runId: string): Promise<{ job: Job; attempts: JobAttempt[] } | undefined> =>
+      store.findJob('SELECT job_id FROM process_api_runs WHERE run_id = ? AND process_id = ?', [runId, processId]),
     async find(processId: string, runId: string): Promise<{ run: Run; job: Job } | undefined> {
       const [row] = await store.query<RunRow>('SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [
         runId,
@@ -189,9 +192,9 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
 export type Runs = ReturnType<typeof createRuns>;
 
 /** The legacy (workspace-v1) view of a run. */
-export const legacyRunView = (run: Run, job: Job, workspaceId: string) => {
+export const legacyRunView = (runId: string, job: Job, workspaceId: string) => {
   const { state, result, errorCode } = mapJobState(job);
-  return { id: run.runId, result, state, errorCode, duration: durationOf(job), workspaceId };
+  return { id: runId, result, state, errorCode, duration: durationOf(job), workspaceId };
 };
 
 export const robotRunIdOf = (run: Run, attempt: Pick<JobAttempt, 'number'>): string =>

@@ -35,8 +35,9 @@ export const legacyGetRun =
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.legacyGetRun>) => {
     const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes);
     const { runId } = input.params;
-    const found = await runs.find(process.processId, runId);
+    // One statement: the run's job (the view needs nothing else of the run).
+    const found = await runs.jobOf(process.processId, runId);
     if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
     describeRequest(res, { automationId: process.automationId, jobId: found.job.id });
-    res.json(legacyRunView(found.run, found.job, workspaceId));
+    res.json(legacyRunView(runId, found.job, workspaceId));
   };
