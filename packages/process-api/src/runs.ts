@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   createSequence,
   validateInputs,
@@ -10,6 +10,7 @@ import {
   type StoreTransaction,
 } from '@botgate/core';
 import { ProcessApiError } from './errors.js';
+import { newId } from './new-id.js';
 import { durationOf, mapJobState } from './map-job-state.js';
 import type { Process } from './processes.js';
 import type { WorkItem, WorkItems } from './work-items.js';
@@ -85,7 +86,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
   const insert = async (tx: StoreTransaction, processId: string, jobId: number, workItemId: string): Promise<Run> => {
     const runNo = await runNumbers.next(tx, processId);
     const row: RunRow = {
-      run_id: randomUUID(),
+      run_id: newId(),
       job_id: jobId,
       process_id: processId,
       work_item_id: workItemId,
@@ -146,7 +147,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
             );
             return run;
           }
-          const run = await insert(tx, process.processId, created.id, randomUUID());
+          const run = await insert(tx, process.processId, created.id, newId());
           await workItems.insertForRun(
             tx,
             process.processId,

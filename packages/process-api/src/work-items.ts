@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core, InputFile, JsonValue, StoreTransaction } from '@botgate/core';
 import { ProcessApiError } from './errors.js';
+import { newId } from './new-id.js';
 
 export interface WorkItemFile {
   name: string;
@@ -56,7 +57,7 @@ export const createWorkItems = (core: Core) => {
     /** A work item waiting for a run (`POST …/work-items`). */
     async create(processId: string, payload: JsonValue): Promise<WorkItem> {
       const row = {
-        id: randomUUID(),
+        id: newId(),
         process_id: processId,
         run_id: null,
         payload: JSON.stringify(payload),

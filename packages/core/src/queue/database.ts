@@ -140,8 +140,8 @@ export const createDatabase = (config: DatabaseConfig): Database => {
 
 const writers = new WeakMap<Database, { connection?: SqliteConnection }>();
 
-/** How much of a SQLite file a connection maps into memory. */
-export const mmapBytes = 256 * 1024 * 1024;
+/** How much of the SQLite file the write connection maps into memory. */
+const mmapBytes = 256 * 1024 * 1024;
 
 /**
  * The SQLite file's one connection when no transaction is open on it, for a read that cannot wait:
