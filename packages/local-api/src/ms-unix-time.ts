@@ -19,7 +19,7 @@ const numbers = createSequence({
  */
 export const allocateMsUnixTime = async (tx: StoreTransaction, uuid: string, jobId: number): Promise<string> => {
   const next = await numbers.next(tx, uuid, Date.now());
-  await tx.query('INSERT INTO local_api_jobs (uuid, ms_unix_time, job_id) VALUES (?, ?, ?)', [uuid, next, jobId]);
+  tx.insert('local_api_jobs', { uuid, ms_unix_time: next, job_id: jobId });
   return String(next);
 };
 

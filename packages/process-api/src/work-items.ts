@@ -75,10 +75,14 @@ export const createWorkItems = (core: Core) => {
       runId: string,
       payload: JsonValue,
     ): Promise<void> {
-      await tx.query(
-        'INSERT INTO process_api_work_items (id, process_id, run_id, payload, files, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [id, processId, runId, JSON.stringify(payload), '[]', Date.now()],
-      );
+      tx.insert('process_api_work_items', {
+        id,
+        process_id: processId,
+        run_id: runId,
+        payload: JSON.stringify(payload),
+        files: '[]',
+        created_at: Date.now(),
+      });
     },
     /**
      * Gives these items to a run, in its transaction: each must still be without a run (or, for

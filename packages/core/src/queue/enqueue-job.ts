@@ -6,6 +6,7 @@ import { createBatcher } from './batcher.js';
 import { durable, isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
+import { flushInserts } from '../store/batched-inserts.js';
 import { jobsChannel } from './job-notifications.js';
 
 export interface NewJob {
@@ -158,6 +159,7 @@ export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promis
     results = await db.transaction(async (tx) => {
       const inserted: Inserted[] = [];
       for (const job of jobs) inserted.push(await insertQueuedJob(tx, job, now));
+      await flushInserts(tx);
       return inserted;
     });
   } else if (jobs.every((job) => job.idempotencyKey === undefined && job.inTransaction === undefined)) {
@@ -168,6 +170,7 @@ export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promis
       const rows = await insertQueuedRows(tx, jobs, now);
       const inserted: Inserted[] = [];
       for (const [i, job] of jobs.entries()) inserted.push(await withInserted(tx, job, rows[i] as JobRow, now));
+      await flushInserts(tx);
       return inserted;
     });
   }

@@ -8,6 +8,7 @@ import { transitionJobs } from './transition.js';
 import type { Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
+import { flushInserts } from '../store/batched-inserts.js';
 
 const finalStates = jobStates.filter(isFinal);
 
@@ -161,6 +162,7 @@ export const deleteFinishedJobs = async (
       Object.assign(removed, theirs.rows);
       folders.push(...(theirs.folders ?? []));
     }
+    await flushInserts(tx);
     removed.job_attempts = await tx('job_attempts').whereIn('job_id', ids).delete();
     removed.idempotency_keys = await tx('idempotency_keys').whereIn('job_id', ids).delete();
     removed.jobs = await tx('jobs').whereIn('id', ids).delete();
