@@ -331,6 +331,29 @@ describe('real-time execution', () => {
     });
   });
 
+  it('records each of many runs started at once, with its own inputs and outputs', async () => {
+    const core = await openCore();
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        core.jobs.execute({
+          automationId: 'echo',
+          adapter: 'test',
+          inputs: { message: { type: 'STRING', value: `run ${i}` } },
+          timeoutMs: 5000,
+        }),
+      ),
+    );
+    expect(new Set(runs.map((run) => run.id)).size).toBe(40);
+    for (const [i, run] of runs.entries()) {
+      expect(run.outputs).toEqual({ message: { type: 'STRING', value: `run ${i}` } });
+      expect(await core.jobs.get(run.id)).toMatchObject({
+        state: 'succeeded',
+        inputs: { message: { type: 'STRING', value: `run ${i}` } },
+        outputs: { message: { type: 'STRING', value: `run ${i}` } },
+      });
+    }
+  });
+
   it("ends a run past the caller's limit timed_out, and refuses undeclared inputs", async () => {
     const core = await openCore();
     const slow = await core.jobs.execute({

@@ -1,7 +1,8 @@
 import type { Job } from '../jobs/job.js';
-import type { Database } from './database.js';
+import { createBatcher } from './batcher.js';
+import { isSqlite, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
-import { sql } from './sql.js';
+import { sql, transaction, type Query } from './sql.js';
 import { assertInitialState } from './transition.js';
 
 /** A job written in one piece, as it is at that moment (a real-time run, written as it starts). */
@@ -39,17 +40,39 @@ const toRow = (job: JobRecord) => ({
   run_after: job.runAfter?.getTime() ?? null,
 });
 
-/** Inserts one job as it is (a real-time run, written as it starts) in one statement, and answers it with its id. */
-export const insertJob = async (db: Database, job: JobRecord): Promise<Job> => {
+const insertSql = (row: ReturnType<typeof toRow>): string =>
+  `INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+    .map(() => '?')
+    .join(', ')}) RETURNING *`;
+
+const insertWith = async (query: Query, job: JobRecord): Promise<Job> => {
   assertInitialState(job.state);
   const row = toRow(job);
-  const [back] = await sql<JobRow>(
-    db,
-    `INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
-      .map(() => '?')
-      .join(', ')}) RETURNING *`,
-    Object.values(row),
-  );
+  const [back] = await query<JobRow>(insertSql(row), Object.values(row));
   if (!back) throw new Error('insert returned no row');
   return jobFromRow(back);
 };
+
+/** Inserts one job as it is (a real-time run, written as it starts) in one statement, and answers it with its id. */
+export const insertJob = (db: Database, job: JobRecord): Promise<Job> =>
+  insertWith((text, bindings) => sql(db, text, bindings), job);
+
+/**
+ * `insertJob` for runs that start at the same time: on SQLite they share one commit (each commit
+ * appends every page it changed to the WAL, seven or so for a job row and its indexes, and 50
+ * concurrent real-time runs spent a fifth of the server's CPU in their own commits); on
+ * PostgreSQL each is its own statement, side by side on the pool.
+ */
+export const createJobInserter = (db: Database): ((job: JobRecord) => Promise<Job>) =>
+  createBatcher<JobRecord, Job>({
+    one: (job) => insertJob(db, job),
+    many: (jobs) =>
+      isSqlite(db)
+        ? transaction(db, async (query) => {
+            const inserted: Job[] = [];
+            for (const job of jobs) inserted.push(await insertWith(query, job));
+            return inserted;
+          })
+        : Promise.all(jobs.map((job) => insertJob(db, job))),
+    maxBatch: 256,
+  });
