@@ -13,6 +13,7 @@ const layers = [
   ['node', 'bare node:http, the same bytes'],
   ['send', 'express 5, one route, answered with writeHead/end'],
   ['express', 'bare express 5, one route (res.json)'],
+  ['classes', "the same, node's server built with express's classes (createExpressServer)"],
   ['log', '+ request log and metrics'],
   ['server', "the server's frame (log, drain check, path dispatch, 404, errors)"],
   ['table', '+ the route as its table mounts it (labels, 405, parsed query)'],

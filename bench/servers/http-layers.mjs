@@ -3,11 +3,12 @@
 //   node     bare node:http answering the same bytes (the floor under express)
 //   send     express 5, one route that writes its answer with node's writeHead/end
 //   express  bare express 5, one route answering with res.json
-//   log      + the request log and metrics (apps/server's requestLog, a real pino and prom-client)
+//   classes  the same on node's server built with express's classes (createExpressServer), as botgate's is
+//   log      classes + the request log and metrics (apps/server's requestLog, a real pino and prom-client)
 //   server   the server's whole frame (createServer: log, drain check, path dispatch, 404, errors)
 //   table    + the local-api route as its route table mounts it (operation labels, 405, schema-parsed query)
 // Prints its port as a JSON line when it listens.
-import { mountRoutes, operation } from '@botgate/http';
+import { createExpressServer, mountRoutes, operation } from '@botgate/http';
 import { localApiContract } from '@botgate/local-api';
 import express, { Router } from 'express';
 import { createServer as createHttpServer } from 'node:http';
@@ -63,10 +64,15 @@ if (layer === 'node') {
   app.disable('x-powered-by');
   app.get('/api/job', (_req, res) => res.writeHead(200, headers).end(body));
   listen = listenOn(createHttpServer(app));
-} else if (layer === 'express' || layer === 'log') {
+} else if (layer === 'classes' || layer === 'log') {
   const app = express();
   app.disable('x-powered-by');
   if (layer === 'log') app.use(requestLog(logger, metrics));
+  app.use(plainRouter());
+  listen = listenOn(createExpressServer(app));
+} else if (layer === 'express') {
+  const app = express();
+  app.disable('x-powered-by');
   app.use(plainRouter());
   listen = (port) =>
     new Promise((resolve) =>
