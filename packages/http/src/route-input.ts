@@ -20,17 +20,26 @@ export interface InputOf<Doc extends { params?: z.ZodType; query?: z.ZodType; he
 
 const english = z.locales.en();
 
+// One error map per part, made once: a new closure per call was garbage on every request.
+const errorMaps = new Map<string, (issue: z.core.$ZodRawIssue) => string>();
+const errorMapOf = (part: string) => {
+  let map = errorMaps.get(part);
+  if (!map) {
+    map = (issue) => {
+      const text = english.localeError(issue);
+      return `${part} "${(issue.path ?? []).join('.')}": ${typeof text === 'string' ? text : (text?.message ?? 'invalid')}`;
+    };
+    errorMaps.set(part, map);
+  }
+  return map;
+};
+
 /**
  * One part checked against its schema, or 400. A schema's own message is the answer as it is
  * written (a contract's words); zod's default ones name the part and the field.
  */
 const parsePart = (schema: z.ZodType, value: unknown, part: string): Record<string, unknown> => {
-  const parsed = schema.safeParse(value, {
-    error: (issue) => {
-      const text = english.localeError(issue);
-      return `${part} "${(issue.path ?? []).join('.')}": ${typeof text === 'string' ? text : (text?.message ?? 'invalid')}`;
-    },
-  });
+  const parsed = schema.safeParse(value, { error: errorMapOf(part) });
   if (parsed.success) return parsed.data as Record<string, unknown>;
   const issue = parsed.error.issues[0];
   throw new HttpError('BAD_REQUEST', issue?.message ?? `${part} is invalid`, {}, issue?.path.join('.') ?? '');
@@ -51,29 +60,39 @@ const pathParams = (req: Request): Record<string, unknown> =>
     ]),
   );
 
+type PartSchemas = { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType };
+
+/** Getters on a class, not accessors defined per object: the input of every request is one such object. */
+class LazyRouteInput implements RouteInput {
+  #params: Record<string, unknown> | undefined;
+  #query: Record<string, unknown> | undefined;
+  #headers: Record<string, unknown> | undefined;
+  constructor(
+    private readonly doc: PartSchemas,
+    private readonly req: Request,
+  ) {}
+  get params(): Record<string, unknown> {
+    return (this.#params ??= this.doc.params
+      ? parsePart(this.doc.params, pathParams(this.req), 'path parameter')
+      : pathParams(this.req));
+  }
+  get query(): Record<string, unknown> {
+    return (this.#query ??= this.doc.query
+      ? parsePart(this.doc.query, this.req.query, 'query parameter')
+      : (this.req.query as Record<string, unknown>));
+  }
+  get headers(): Record<string, unknown> {
+    return (this.#headers ??= this.doc.headers
+      ? parsePart(this.doc.headers, headersOf(this.doc.headers, this.req), 'header')
+      : {});
+  }
+}
+
 /**
  * A route's input, each part parsed when the handler first reads it: a handler that checks the
  * caller first (a key, a secret) answers 401 before a malformed parameter's 400, as before.
  */
-export const parseRouteInput = (
-  doc: { params?: z.ZodType; query?: z.ZodType; headers?: z.ZodType },
-  req: Request,
-): RouteInput => {
-  const parsed: Partial<RouteInput> = {};
-  const part = <K extends keyof RouteInput>(key: K, read: () => RouteInput[K]) => ({
-    enumerable: true,
-    get: () => (parsed[key] ??= read()),
-  });
-  return Object.defineProperties({} as RouteInput, {
-    params: part('params', () =>
-      doc.params ? parsePart(doc.params, pathParams(req), 'path parameter') : pathParams(req),
-    ),
-    query: part('query', () =>
-      doc.query ? parsePart(doc.query, req.query, 'query parameter') : (req.query as Record<string, unknown>),
-    ),
-    headers: part('headers', () => (doc.headers ? parsePart(doc.headers, headersOf(doc.headers, req), 'header') : {})),
-  });
-};
+export const parseRouteInput = (doc: PartSchemas, req: Request): RouteInput => new LazyRouteInput(doc, req);
 
 /** A query parameter given once, as non-empty text: its schema, with the answers a caller reads. */
 export const queryParam = (name: string) =>
