@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdapterDescriptor, MigrationDatabase } from '../src/index.js';
+import type { AdapterDescriptor, Core, MigrationDatabase } from '../src/index.js';
 import { useCore, useTempDir } from './helpers.js';
 
 const newCore = useCore(useTempDir('botgate-inserts-'));
@@ -23,19 +23,22 @@ const numbered: AdapterDescriptor = {
   },
 };
 
+/** Queues an `echo` job whose record is a row of `numbered_rows` numbered `n`. */
+const enqueueNumbered = (core: Core, n: number) =>
+  core.jobs.enqueueRecorded({
+    automationId: 'echo',
+    adapter: 'numbered',
+    record: async (tx, job) => {
+      tx.insert('numbered_rows', { job_id: job.id, name: `row ${n}`, n });
+      return n;
+    },
+    recordOf: async () => undefined,
+  });
+
 describe('rows an adapter inserts with its transaction (StoreTransaction.insert)', () => {
   it('are written with the job they belong to, each with its own job, when jobs share a commit', async () => {
     const core = await newCore({ adapters: [numbered] });
-    const enqueue = (n: number) =>
-      core.jobs.enqueueRecorded({
-        automationId: 'echo',
-        adapter: 'numbered',
-        record: async (tx, job) => {
-          tx.insert('numbered_rows', { job_id: job.id, name: `row ${n}`, n });
-          return n;
-        },
-        recordOf: async () => undefined,
-      });
+    const enqueue = (n: number) => enqueueNumbered(core, n);
     // Started in one turn of the event loop: one group commit.
     const results = await Promise.all([1, 2, 3, 4, 5].map(enqueue));
     const rows = await core
@@ -48,16 +51,7 @@ describe('rows an adapter inserts with its transaction (StoreTransaction.insert)
 
   it('fail only the job whose row breaks a constraint, and leave no job of it behind', async () => {
     const core = await newCore({ adapters: [numbered] });
-    const enqueue = (n: number) =>
-      core.jobs.enqueueRecorded({
-        automationId: 'echo',
-        adapter: 'numbered',
-        record: async (tx, job) => {
-          tx.insert('numbered_rows', { job_id: job.id, name: `row ${n}`, n });
-          return n;
-        },
-        recordOf: async () => undefined,
-      });
+    const enqueue = (n: number) => enqueueNumbered(core, n);
     await enqueue(7);
     const before = (await core.jobs.counts()).queued;
     const outcomes = await Promise.allSettled([enqueue(8), enqueue(7), enqueue(9)]);
