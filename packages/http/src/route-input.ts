@@ -67,23 +67,25 @@ class LazyRouteInput implements RouteInput {
   #params: Record<string, unknown> | undefined;
   #query: Record<string, unknown> | undefined;
   #headers: Record<string, unknown> | undefined;
-  constructor(
-    private readonly doc: PartSchemas,
-    private readonly req: Request,
-  ) {}
+  readonly #doc: PartSchemas;
+  readonly #req: Request;
+  constructor(doc: PartSchemas, req: Request) {
+    this.#doc = doc;
+    this.#req = req;
+  }
   get params(): Record<string, unknown> {
-    return (this.#params ??= this.doc.params
-      ? parsePart(this.doc.params, pathParams(this.req), 'path parameter')
-      : pathParams(this.req));
+    return (this.#params ??= this.#doc.params
+      ? parsePart(this.#doc.params, pathParams(this.#req), 'path parameter')
+      : pathParams(this.#req));
   }
   get query(): Record<string, unknown> {
-    return (this.#query ??= this.doc.query
-      ? parsePart(this.doc.query, this.req.query, 'query parameter')
-      : (this.req.query as Record<string, unknown>));
+    return (this.#query ??= this.#doc.query
+      ? parsePart(this.#doc.query, this.#req.query, 'query parameter')
+      : (this.#req.query as Record<string, unknown>));
   }
   get headers(): Record<string, unknown> {
-    return (this.#headers ??= this.doc.headers
-      ? parsePart(this.doc.headers, headersOf(this.doc.headers, this.req), 'header')
+    return (this.#headers ??= this.#doc.headers
+      ? parsePart(this.#doc.headers, headersOf(this.#doc.headers, this.#req), 'header')
       : {});
   }
 }

@@ -162,7 +162,9 @@ export const createJobService = (deps: JobServiceDeps) => {
       return {
         job: result.job,
         created: result.created,
-        record: written ? written.record : await request.recordOf(result.job),
+        // A record written by an attempt of the batch that rolled back is not the answer when the
+        // job, retried alone, turned out to repeat an idempotency key.
+        record: result.created && written ? written.record : await request.recordOf(result.job),
       };
     },
 

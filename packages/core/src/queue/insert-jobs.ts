@@ -60,19 +60,21 @@ export const insertJob = (db: Database, job: JobRecord): Promise<Job> =>
 /**
  * `insertJob` for runs that start at the same time: on SQLite they share one commit (each commit
  * appends every page it changed to the WAL, seven or so for a job row and its indexes, and 50
- * concurrent real-time runs spent a fifth of the server's CPU in their own commits); on
- * PostgreSQL each is its own statement, side by side on the pool.
+ * concurrent real-time runs spent a fifth of the server's CPU in their own commits). On
+ * PostgreSQL each is its own statement, side by side on the pool: a batch of separate commits
+ * could not be retried as a whole without writing the ones that succeeded twice.
  */
 export const createJobInserter = (db: Database): ((job: JobRecord) => Promise<Job>) =>
-  createBatcher<JobRecord, Job>({
-    one: (job) => insertJob(db, job),
-    many: (jobs) =>
-      isSqlite(db)
-        ? transaction(db, async (query) => {
+  isSqlite(db)
+    ? createBatcher<JobRecord, Job>({
+        one: (job) => insertJob(db, job),
+        // One transaction: when it fails, none of its rows was written, and each is retried alone.
+        many: (jobs) =>
+          transaction(db, async (query) => {
             const inserted: Job[] = [];
             for (const job of jobs) inserted.push(await insertWith(query, job));
             return inserted;
-          })
-        : Promise.all(jobs.map((job) => insertJob(db, job))),
-    maxBatch: 256,
-  });
+          }),
+        maxBatch: 256,
+      })
+    : (job) => insertJob(db, job);
