@@ -31,8 +31,8 @@ export interface ChangeStamps {
  * without reading its records: a revoked user is refused on the next call, on every node.
  *
  * SQLite reads the counter per call (a prepared statement of a few microseconds on the idle
- * connection, `sql()`); the CLI and any other process writing the same file are seen that way. PostgreSQL nodes listen for the
- * counters' notifications and answer from memory; while a node cannot listen it reads the
+ * connection, `sql()`); the CLI and any other process writing the same file are seen that way.
+ * PostgreSQL nodes listen for the counters' notifications and answer from memory; while a node cannot listen it reads the
  * database per call, so a lost connection costs speed, never a stale answer.
  */
 export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps => {

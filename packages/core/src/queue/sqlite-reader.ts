@@ -16,11 +16,11 @@ const readers = new WeakMap<Database, Reader | null>();
 
 /**
  * A second, read-only connection to a SQLite file, for the lookups that run outside a
- * transaction (a job's status, a key's record) while one holds the writer. In WAL mode a reader sees every committed
- * transaction and never waits for the writer, so a status call neither queues behind a trigger
- * batch holding the one write connection nor pays knex's pool for it. Opened at the first lookup
- * (after migrations made the file); none for an in-memory database, which another connection
- * cannot see.
+ * transaction (a job's status, a key's record) while one holds the writer. In WAL mode a reader
+ * sees every committed transaction and never waits for the writer, so a status call neither
+ * queues behind a trigger batch holding the one write connection nor pays knex's pool for it.
+ * Opened at the first lookup (after migrations made the file); none for an in-memory database,
+ * which another connection cannot see.
  */
 export const readerOf = (db: Database): Reader | null => {
   let reader = readers.get(db);
