@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeCatalog, serverEnv, startServer, useWorkspace, type RunningServer } from './helpers.js';
+import { cli, makeCatalog, serverEnv, startServer, useWorkspace, type RunningServer } from './helpers.js';
 
 const root = useWorkspace();
 const catalog = makeCatalog(root);
@@ -57,4 +58,22 @@ describe('starting several nodes at once', () => {
     }
     expect(problems).toEqual([]);
   }, 300_000);
+});
+
+describe('the compiled-code cache', () => {
+  it('writes its cache where NODE_COMPILE_CACHE says, and a start from the cache runs a module job', async () => {
+    const cacheDir = join(root, 'compile-cache');
+    const env = { ...(await serverEnv(join(root, 'cache-data'), catalog)), NODE_COMPILE_CACHE: cacheDir };
+    const runEcho = async (): Promise<string> => {
+      // A module job run by the CLI itself: the runner loads its worker with a dynamic import().
+      const result = await cli(['run', 'echo', '--wait', '--json', '-i', 'message=cached'], env);
+      expect(result.code, result.stderr).toBe(0);
+      return (JSON.parse(result.stdout) as { state: string }).state;
+    };
+    expect(await runEcho()).toBe('succeeded');
+    const written = readdirSync(cacheDir);
+    expect(written).toEqual([expect.stringMatching(/^botgate-\d+-\d+-v[\d.]+-\w+\.cache$/)]);
+    expect(await runEcho()).toBe('succeeded');
+    expect(readdirSync(cacheDir)).toEqual(written);
+  }, 60_000);
 });
