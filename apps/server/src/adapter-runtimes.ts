@@ -24,14 +24,20 @@ export const startAdapters = (
   config: Config,
   logger: Logger,
   metrics: Pick<Metrics, 'deliveryAttempt'>,
-): Array<AdapterRuntime & { name: string }> =>
-  adapterModules.map((adapter) => ({
-    name: adapter.name,
-    ...adapter.start({
-      core,
-      settings: config.sections[adapter.section],
-      shared: sharedSettingsOf(config),
-      logger,
-      onDeliveryAttempt: (outcome) => metrics.deliveryAttempt(adapter.name, outcome),
-    }),
-  }));
+): Array<AdapterRuntime & { name: string }> => {
+  const runtimes: Array<AdapterRuntime & { name: string }> = [];
+  const directory = () => runtimes.find((runtime) => runtime.directory)?.directory;
+  for (const adapter of adapterModules)
+    runtimes.push({
+      name: adapter.name,
+      ...adapter.start({
+        core,
+        settings: config.sections[adapter.section],
+        shared: sharedSettingsOf(config),
+        logger,
+        onDeliveryAttempt: (outcome) => metrics.deliveryAttempt(adapter.name, outcome),
+        directory,
+      }),
+    });
+  return runtimes;
+};

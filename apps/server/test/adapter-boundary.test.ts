@@ -4,10 +4,12 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore, createDatabase } from '@botgate/core';
 import { adaptersOf } from '../src/adapter-runtimes.js';
+import { adapterModules } from '../src/adapters.js';
 import { loadConfig } from '../src/load-config.js';
 import { repoRoot } from './helpers.js';
 
-const adapterPackages = ['local-api', 'process-api', 'api-task'];
+// Every registered adapter, each in its package folder of the same name: a new one is checked without being named here.
+const adapterPackages = adapterModules.map((adapter) => adapter.name);
 
 const sourcesOf = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

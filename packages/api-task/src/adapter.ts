@@ -65,6 +65,12 @@ export const apiTask = defineAdapter({
         onAttempt: onDeliveryAttempt,
       }),
       console: createApiTaskPanel(core, access, { publicUrl: own.publicUrl }),
+      // Another vendor's password sign-in takes these users, with this check and limit.
+      directory: {
+        signIn: (username: string, password: string, address: string | undefined) =>
+          access.signIn({ username, password }, address),
+        find: (id: number) => access.users.find(id),
+      },
     };
   },
 });

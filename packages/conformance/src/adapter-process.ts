@@ -29,7 +29,14 @@ const core = await createCore({
   adapters: [adapter.describe(settings, shared)],
 });
 // An API node: a job answered here waits in the queue, where a restart must find it.
-const runtime = adapter.start({ core, settings, shared, logger: core.options.logger, onDeliveryAttempt: () => {} });
+const runtime = adapter.start({
+  core,
+  settings,
+  shared,
+  logger: core.options.logger,
+  onDeliveryAttempt: () => {},
+  directory: () => undefined,
+});
 const app = express();
 // As the server mounts it: only the requests under the paths it declares reach its router.
 app.use(dispatchByPath([runtime]));

@@ -71,7 +71,14 @@ export const startAdapter = async (
   });
   const untrackCore = track(`core of ${adapter.name}`);
   if (options.worker ?? true) await core.worker.start();
-  const runtime = adapter.start({ core, settings, shared, logger: core.options.logger, onDeliveryAttempt: () => {} });
+  const runtime = adapter.start({
+    core,
+    settings,
+    shared,
+    logger: core.options.logger,
+    onDeliveryAttempt: () => {},
+    directory: () => undefined,
+  });
   runtime.services?.start();
   const app = express();
   // As the server mounts it: only the requests under the paths it declares reach its router.

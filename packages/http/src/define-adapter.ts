@@ -2,6 +2,7 @@ import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { ConsolePanel } from './console-panel.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** The server's own settings an adapter may read, parsed once by the server. */
 export interface SharedSettings {
@@ -27,6 +28,11 @@ export interface AdapterContext<Settings> {
   logger: Logger;
   /** Told of each outcome of a delivery the adapter sends (webhooks, callbacks), for /metrics. */
   onDeliveryAttempt(outcome: 'delivered' | 'retrying' | 'failed'): void;
+  /**
+   * The server's users, from the adapter that keeps them (its runtime's `directory`); undefined
+   * when no started adapter does. Read it when a request needs it: adapters start one by one.
+   */
+  directory(): UserDirectory | undefined;
 }
 
 /** An adapter started over a core: its routes, and what runs beside them. */
@@ -38,6 +44,8 @@ export interface AdapterRuntime {
   services?: { start(): void; stop(): Promise<void> };
   /** The adapter's part of the operator console. */
   console?: ConsolePanel;
+  /** The server's users, when this adapter keeps them, for the others' sign-ins. */
+  directory?: UserDirectory;
 }
 
 /**

@@ -43,6 +43,7 @@ export {
   type AnyAdapterModule,
   type SharedSettings,
 } from './define-adapter.js';
+export type { DirectoryUser, UserDirectory } from './user-directory.js';
 export { dispatchByPath, type PathRouter } from './path-dispatch.js';
 export { settingTypes } from './setting-types.js';
 export { idempotencyKeyHeader, idempotencyKeyOf } from './idempotency-key.js';

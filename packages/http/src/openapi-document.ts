@@ -21,7 +21,8 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
 
 /** `/hotbot/:allocationId/execute` → `/hotbot/{allocationId}/execute`; `*name` → `{name}`. */
 export const openApiPath = (expressPath: string): string =>
-  expressPath.replace(/[:*]([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+  // A backslash escapes a parenthesis in an express path (OData's `/Jobs(7)`), a plain one in the document.
+  expressPath.replace(/[:*]([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}').replace(/\\(.)/g, '$1');
 
 const parameters = (where: 'path' | 'query' | 'header', shape: z.ZodObject | undefined): JsonObject[] => {
   if (shape === undefined) return [];

@@ -40,6 +40,8 @@ export const findJobWithAttempts = async (
 };
 
 export interface JobFilter {
+  /** Only these jobs (an adapter's own, found in its records). */
+  ids?: readonly number[] | undefined;
   state?: JobState | undefined;
   automationId?: string | undefined;
   adapter?: string | undefined;
@@ -60,6 +62,7 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
   }
   if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
   if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
+  if (filter.ids !== undefined) query.whereIn('id', [...filter.ids]);
   const rows = (await query
     .orderBy('id', filter.order ?? 'desc')
     .limit(filter.limit ?? 100)
