@@ -1,0 +1,5 @@
+import type { Migration } from '@botgate/core';
+import * as initial from './0001-uipath.js';
+import * as webhooks from './0002-webhooks.js';
+
+export const uipathMigrations: Record<string, Migration> = { '0001-uipath': initial, '0002-webhooks': webhooks };

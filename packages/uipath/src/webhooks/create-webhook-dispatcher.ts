@@ -1,0 +1,30 @@
+import { createHmac } from 'node:crypto';
+import { createDeliveryDispatcher, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
+import { createDeliveries } from './create-deliveries.js';
+import { createWebhooks } from './webhooks.js';
+
+/** Orchestrator's `X-UiPath-Signature`: HMAC-SHA256 of the raw body with the webhook's secret, in Base64. */
+export const signature = (body: string, secret: string): string =>
+  createHmac('sha256', secret).update(body).digest('base64');
+
+/**
+ * Delivers UiPath's job events at least once, with core's delivery dispatcher over this
+ * adapter's tables. Orchestrator sends each event once and drops it when the receiver fails
+ * (a circuit breaker); botgate retries with backoff, across restarts (docs/uipath.md).
+ */
+export const createUipathWebhookDispatcher = (core: Core, tuning: DeliveryTuning = {}) => {
+  const webhooks = createWebhooks(core);
+  const store = core.store('uipath');
+  return createDeliveryDispatcher({
+    store,
+    tables: { deliveries: 'uipath_deliveries', attempts: 'uipath_delivery_attempts' },
+    collect: async (since) => createDeliveries(core, store, await webhooks.list(), since),
+    headersOf: async (delivery): Promise<Record<string, string>> => {
+      const webhook = await webhooks.find(Number(delivery.webhook_id));
+      return webhook?.secret ? { 'x-uipath-signature': signature(delivery.body, webhook.secret) } : {};
+    },
+    subscribe: onJobsOf(core.jobs, 'uipath'),
+    what: 'uipath webhook delivery',
+    ...tuning,
+  });
+};
