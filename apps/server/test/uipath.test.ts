@@ -307,6 +307,20 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
         1000,
         expect.stringContaining('$filter'),
       ]);
+      expect(await refusal(await api('/odata/Jobs?$top=1001'))).toEqual([400, 1000, expect.stringContaining('$top')]);
+      expect(await refusal(await api('/odata/Jobs(4294967296)'))).toEqual([400, 1000, expect.stringContaining('key')]);
+      // A token holds the scopes it was granted, not all of its app's.
+      const narrow = await tokenOf({
+        grant_type: 'client_credentials',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        scope: 'OR.Folders',
+      });
+      const folderOnly = ((await narrow.json()) as { access_token: string }).access_token;
+      const refusedByScope = await fetch(`${server.url}/odata/Jobs`, {
+        headers: { authorization: `Bearer ${folderOnly}` },
+      });
+      expect(await refusal(refusedByScope)).toEqual([403, 0, expect.stringContaining('OR.Jobs')]);
       // Another tenant: its sign-in is refused, and a token this server did not issue is unknown here.
       const otherTenant = await fetch(`${server.url}/api/Account/Authenticate`, {
         method: 'POST',

@@ -28,7 +28,10 @@ const odataQuery = z
   // Kept, so that an option not served is refused by name rather than ignored.
   .catchall(z.union([z.string(), z.array(z.string())]));
 const entityId = z.object({
-  id: z.string().regex(/^\d{1,15}$/, { error: (issue) => `the key must be a number, not "${String(issue.input)}"` }),
+  id: z
+    .string()
+    .regex(/^\d{1,10}$/, { error: (issue) => `the key must be a number, not "${String(issue.input)}"` })
+    .refine((id) => Number(id) <= 2_147_483_647, { error: 'the key is larger than any Id' }),
 });
 const text = z.string();
 const time = z.string().nullable();

@@ -202,7 +202,11 @@ export const parseODataQuery = (query: Record<string, unknown>, fields: Readonly
       return { field, descending: match[2]?.toLowerCase() === 'desc' };
     });
   }
-  if (query.$top !== undefined) result.top = count('$top', oneText('$top', query.$top));
+  if (query.$top !== undefined) {
+    result.top = count('$top', oneText('$top', query.$top));
+    // Orchestrator's own limit of a page.
+    if (result.top > 1000) throw bad(`$top is at most 1000, not ${result.top}`);
+  }
   if (query.$skip !== undefined) result.skip = count('$skip', oneText('$skip', query.$skip));
   if (query.$count !== undefined) {
     const text = oneText('$count', query.$count);

@@ -49,6 +49,8 @@ export const up = async (knex: MigrationDatabase): Promise<void> => {
     t.string('subject_kind', 10).notNullable();
     t.string('subject', 200).notNullable();
     t.string('access_stamp', 64).nullable();
+    // What an application's token was granted (a user's token holds the user's role instead).
+    t.string('scope', 1000).nullable();
     t.bigInteger('expires_at').notNullable();
     t.index(['expires_at']);
   });

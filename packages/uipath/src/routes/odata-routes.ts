@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Core, Job } from '@botgate/core';
+import { createHash, randomUUID } from 'node:crypto';
+import { isBotgateError, isFinal, type Core, type Job } from '@botgate/core';
 import { baseUrlOf, describeRequest, idempotencyKeyOf, parseInput, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { applyODataQuery, parseODataQuery, type Entity, type ODataQuery } from '
 import { releaseFields, releaseView } from '../release-view.js';
 import type { Releases } from '../releases.js';
 import type { UipathJob, UipathJobs } from '../uipath-jobs.js';
+import { requireScope, type Caller } from '../tokens.js';
 
 type FolderInput = {
   headers: { 'X-UIPATH-OrganizationUnitId'?: string | undefined; 'X-UIPATH-FolderPath'?: string | undefined };
@@ -23,7 +24,7 @@ const startInfo = z.object(
         ReleaseKey: z.string({ error: 'startInfo.ReleaseKey is required' }).min(1, 'startInfo.ReleaseKey is required'),
         Strategy: z.string().optional(),
         JobsCount: z.number().int().min(1).max(1000).optional(),
-        RobotIds: z.array(z.number()).optional(),
+        RobotIds: z.array(z.number()).max(1000).optional(),
         InputArguments: z.string().nullable().optional(),
       },
       { error: 'startInfo must be an object' },
@@ -42,7 +43,7 @@ const strategy = z.union([z.string(), z.number()]).transform((value, ctx) => {
 });
 const stopJob = z.object({ strategy }, { error: 'send { "strategy": "SoftStop" | "Kill" }' });
 const stopJobs = z.object(
-  { jobIds: z.array(z.number().int().positive()).min(1).max(1000), strategy },
+  { jobIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(1000), strategy },
   { error: 'send { "jobIds": [..], "strategy": "SoftStop" | "Kill" }' },
 );
 
@@ -54,7 +55,7 @@ const countOf = (info: z.output<typeof startInfo>['startInfo']): number => {
     case 'RobotCount':
       return info.JobsCount ?? 1;
     case 'Specific':
-      return Math.max(1, info.RobotIds?.length ?? 1);
+      return Math.min(1000, Math.max(1, info.RobotIds?.length ?? 1));
     case 'All':
       return 1;
     default:
@@ -95,29 +96,45 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
     if (!record || !job) throw new UipathError('NOT_FOUND', `Job does not exist (Id ${id}).`);
     return { job, record };
   };
+  /**
+   * Every job is found in the folder before any is touched (one 404 stops them all); a job that
+   * has already ended is left as it is, and a stop is noted only once it took.
+   */
   const stop = async (folder: Folder, ids: readonly number[], how: 'SoftStop' | 'Kill'): Promise<void> => {
     const found = [];
     for (const id of ids) found.push(await jobIn(folder, id));
     for (const { job } of found) {
+      if (isFinal(job.state)) continue;
+      try {
+        await core.jobs.cancel(job.id);
+      } catch (error) {
+        // It ended meanwhile.
+        if (isBotgateError(error) && error.code === 'NOT_CANCELABLE') continue;
+        throw error;
+      }
       await records.noteStop(job.id, how);
-      await core.jobs.cancel(job.id);
     }
   };
+  const callerOf = (res: Response) => res.locals.uipathCaller as Caller;
 
   return {
     async releases(req: Request, res: Response, input: InputOf<typeof uipathContract.releases>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Execution', 'OR.Jobs'], true);
       const folder = await folderOf(input);
       const query = parseODataQuery(input.query, releaseFields);
       const views = (await releases.list(folder.id)).map((release) => releaseView(core, release));
       answerCollection(req, res, 'Releases', views, query);
     },
     async release(req: Request, res: Response, input: InputOf<typeof uipathContract.release>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Execution', 'OR.Jobs'], true);
       const folder = await folderOf(input);
       const release = (await releases.list(folder.id)).find((r) => r.id === Number(input.params.id));
       if (!release) throw new UipathError('NOT_FOUND', `Release does not exist (Id ${input.params.id}).`);
       res.json({ '@odata.context': context(req, 'Releases/$entity'), ...releaseView(core, release) });
     },
     async startJobs(req: Request, res: Response, input: InputOf<typeof uipathContract.startJobs>): Promise<void> {
+      const caller = callerOf(res);
+      requireScope(caller, ['OR.Jobs'], false);
       const folder = await folderOf(input);
       const info = parseInput(startInfo, req.body, 'body').startInfo;
       const release = await releases.byKey(info.ReleaseKey);
@@ -130,7 +147,14 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
       const count = countOf(info);
       const plainInputs = argumentsOf(info.InputArguments);
       const batchKey = randomUUID();
-      const idempotencyKey = idempotencyKeyOf(req);
+      const given = idempotencyKeyOf(req);
+      // Core keeps keys per automation: this one is made the caller's, in this folder and release,
+      // and of a fixed length whatever the count's suffix.
+      const subject = caller.kind === 'user' ? `user:${caller.user.id}` : `app:${caller.app.clientId}`;
+      const idempotencyKey =
+        given === undefined
+          ? undefined
+          : `uipath:${createHash('sha256').update(`${subject}\n${folder.id}\n${release.id}\n${given}`).digest('hex')}`;
       const started: Array<{ job: Job; record: UipathJob }> = [];
       for (let i = 0; i < count; i++) {
         const { job, record } = await core.jobs.enqueueRecorded({
@@ -149,7 +173,9 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
             }),
           recordOf: (first) => records.byJobId(first.id),
         });
-        if (!record) throw new Error(`job ${job.id} has no uipath record`);
+        // A key this caller used for another start answers that start's jobs; anything else is refused.
+        if (!record || record.folderId !== folder.id || record.releaseId !== release.id)
+          throw new UipathError('BAD_REQUEST', 'this Idempotency-Key was used for another start');
         started.push({ job, record });
       }
       describeRequest(res, { jobId: started[0]?.job.id });
@@ -159,6 +185,7 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
       });
     },
     async jobs(req: Request, res: Response, input: InputOf<typeof uipathContract.jobs>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Jobs'], true);
       const folder = await folderOf(input);
       const query = parseODataQuery(input.query, jobFields);
       const kept = await records.ofFolder(folder.id);
@@ -170,18 +197,21 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
       answerCollection(req, res, 'Jobs', views, query);
     },
     async job(req: Request, res: Response, input: InputOf<typeof uipathContract.job>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Jobs'], true);
       const folder = await folderOf(input);
       const { job, record } = await jobIn(folder, Number(input.params.id));
       describeRequest(res, { jobId: job.id, automationId: job.automationId });
       res.json({ '@odata.context': context(req, 'Jobs/$entity'), ...jobView(core, job, record, folder) });
     },
     async stopJob(req: Request, res: Response, input: InputOf<typeof uipathContract.stopJob>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Jobs'], false);
       const folder = await folderOf(input);
       const { strategy: how } = parseInput(stopJob, req.body, 'body');
       await stop(folder, [Number(input.params.id)], how);
       res.status(200).end();
     },
     async stopJobs(req: Request, res: Response, input: InputOf<typeof uipathContract.stopJobs>): Promise<void> {
+      requireScope(callerOf(res), ['OR.Jobs'], false);
       const folder = await folderOf(input);
       const { jobIds, strategy: how } = parseInput(stopJobs, req.body, 'body');
       await stop(folder, jobIds, how);

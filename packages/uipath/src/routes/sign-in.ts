@@ -84,8 +84,12 @@ export const clientCredentials =
       const [id, ...secret] = Buffer.from(basic[1] as string, 'base64')
         .toString()
         .split(':');
-      clientId = decodeURIComponent(id ?? '');
-      clientSecret = decodeURIComponent(secret.join(':'));
+      try {
+        clientId = decodeURIComponent(id ?? '');
+        clientSecret = decodeURIComponent(secret.join(':'));
+      } catch {
+        return oauthError(res, 'invalid_client', 'the Basic credentials are not valid percent-encoding');
+      }
     }
     if (!clientId || !clientSecret)
       return oauthError(res, 'invalid_request', 'client_id and client_secret are required');
@@ -96,12 +100,13 @@ export const clientCredentials =
     const refused = asked.filter((scope) => !allowed.has(scope));
     if (refused.length > 0)
       return oauthError(res, 'invalid_scope', `not granted to this application: ${refused.join(' ')}`);
-    const token = await tokens.forApp(app, options.lifetimeMs);
+    const granted = asked.length > 0 ? asked : [...allowed];
+    const token = await tokens.forApp(app, granted, options.lifetimeMs);
     res.set('cache-control', 'no-store');
     res.json({
       access_token: token,
       expires_in: Math.floor(options.lifetimeMs / 1000),
       token_type: 'Bearer',
-      scope: asked.length > 0 ? asked.join(' ') : app.scope,
+      scope: granted.join(' '),
     });
   };

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { uipathContract } from '../contract.js';
 import { UipathError } from '../errors.js';
-import type { Caller } from '../tokens.js';
+import { requireScope, type Caller } from '../tokens.js';
 import { createWebhooks, jobEvents, type Webhook } from '../webhooks/webhooks.js';
 
 const newWebhook = z.object(
@@ -34,16 +34,10 @@ export const webhookView = (webhook: Webhook) => ({
  * Webhooks are the tenant's: an admin user, or an external application given `OR.Webhooks`,
  * manages them (Orchestrator's Webhooks permission).
  */
-const mayManage = (caller: Caller): void => {
-  const allowed =
-    caller.kind === 'user'
-      ? caller.user.role === 'admin'
-      : caller.app.scope.split(/\s+/).some((scope) => scope === 'OR.Webhooks' || scope === 'OR.Webhooks.Write');
-  if (!allowed)
-    throw new UipathError(
-      'FORBIDDEN',
-      'You are not authorized! Managing webhooks needs an admin or the OR.Webhooks scope.',
-    );
+const mayManage = (caller: Caller, reads = false): void => {
+  if (caller.kind === 'user' && caller.user.role !== 'admin')
+    throw new UipathError('FORBIDDEN', 'You are not authorized! Managing webhooks needs an admin.');
+  requireScope(caller, ['OR.Webhooks'], reads);
 };
 
 export const createWebhookRoutes = (core: Core) => {
@@ -52,11 +46,11 @@ export const createWebhookRoutes = (core: Core) => {
   const context = (req: Request, set: string) => `${baseUrlOf(req)}/odata/$metadata#${set}`;
   return {
     async list(req: Request, res: Response): Promise<void> {
-      mayManage(callerOf(res));
+      mayManage(callerOf(res), true);
       res.json({ '@odata.context': context(req, 'Webhooks'), value: (await webhooks.list()).map(webhookView) });
     },
     async one(req: Request, res: Response, input: InputOf<typeof uipathContract.webhook>): Promise<void> {
-      mayManage(callerOf(res));
+      mayManage(callerOf(res), true);
       const webhook = await webhooks.find(Number(input.params.id));
       if (!webhook) throw new UipathError('NOT_FOUND', `Webhook does not exist (Id ${input.params.id}).`);
       res.json({ '@odata.context': context(req, 'Webhooks/$entity'), ...webhookView(webhook) });
@@ -87,7 +81,7 @@ export const createWebhookRoutes = (core: Core) => {
       res.status(204).end();
     },
     async eventTypes(req: Request, res: Response): Promise<void> {
-      mayManage(callerOf(res));
+      mayManage(callerOf(res), true);
       res.json({
         '@odata.context': context(req, 'Collection(UiPath.Server.Configuration.OData.WebhookEventTypeDto)'),
         value: jobEvents.map((Name) => ({ Name, Group: 'job' })),

@@ -21,7 +21,9 @@ export const createUipathWebhookDispatcher = (core: Core, tuning: DeliveryTuning
     collect: async (since) => createDeliveries(core, store, await webhooks.list(), since),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const webhook = await webhooks.find(Number(delivery.webhook_id));
-      return webhook?.secret ? { 'x-uipath-signature': signature(delivery.body, webhook.secret) } : {};
+      // Removed after this delivery was written: nothing is sent, and never an unsigned event.
+      if (!webhook) throw new Error(`webhook ${String(delivery.webhook_id)} was removed`);
+      return webhook.secret ? { 'x-uipath-signature': signature(delivery.body, webhook.secret) } : {};
     },
     subscribe: onJobsOf(core.jobs, 'uipath'),
     what: 'uipath webhook delivery',
