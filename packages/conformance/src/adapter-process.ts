@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createCore, type DatabaseConfig } from '@botgate/core';
 import { dispatchByPath, type AnyAdapterModule } from '@botgate/http';
 import express from 'express';
-import { sharedSettingsFor } from './start-adapter.js';
+import { sharedSettingsFor, startAlone } from './start-adapter.js';
 
 interface ProcessSpec {
   module: string;
@@ -29,14 +29,7 @@ const core = await createCore({
   adapters: [adapter.describe(settings, shared)],
 });
 // An API node: a job answered here waits in the queue, where a restart must find it.
-const runtime = adapter.start({
-  core,
-  settings,
-  shared,
-  logger: core.options.logger,
-  onDeliveryAttempt: () => {},
-  directory: () => undefined,
-});
+const runtime = startAlone(adapter, core, settings, shared);
 const app = express();
 // As the server mounts it: only the requests under the paths it declares reach its router.
 app.use(dispatchByPath([runtime]));

@@ -47,6 +47,17 @@ export const sharedSettingsFor = (dataDir: string, pollMs: number): SharedSettin
 export const databaseConfigOf = (database: TestDatabase, dataDir: string): DatabaseConfig =>
   database.config ?? { client: 'sqlite', filename: join(dataDir, 'botgate.sqlite') };
 
+/** An adapter's runtime as the server starts it, alone: no other adapter lends it users, no metrics count its deliveries. */
+export const startAlone = (adapter: AnyAdapterModule, core: Core, settings: unknown, shared: SharedSettings) =>
+  adapter.start({
+    core,
+    settings,
+    shared,
+    logger: core.options.logger,
+    onDeliveryAttempt: () => {},
+    directory: () => undefined,
+  });
+
 /**
  * An adapter as the server starts it (its module's `describe` and `start`), alone in a bare express
  * app on a free port, over a real core: what a user embedding the adapter gets, and what the
@@ -71,14 +82,7 @@ export const startAdapter = async (
   });
   const untrackCore = track(`core of ${adapter.name}`);
   if (options.worker ?? true) await core.worker.start();
-  const runtime = adapter.start({
-    core,
-    settings,
-    shared,
-    logger: core.options.logger,
-    onDeliveryAttempt: () => {},
-    directory: () => undefined,
-  });
+  const runtime = startAlone(adapter, core, settings, shared);
   runtime.services?.start();
   const app = express();
   // As the server mounts it: only the requests under the paths it declares reach its router.
