@@ -178,51 +178,6 @@ describe('the operator console in Chromium', () => {
     await context.close();
   });
 
-  it('publishes a UiPath release, adds an external application and a folder, and the shown key and secret start a job', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, 'ada', 'ada-password');
-    await page.goto(`${server.url}/console/#/automations`);
-    await card(page, 'zip-code').getByRole('button', { name: 'Publish' }).click();
-    const releaseKey = (await page.getByTestId('release-key-zip-code').textContent()) ?? '';
-    expect(releaseKey).toMatch(/^[0-9a-f-]{36}$/);
-
-    await page.goto(`${server.url}/console/#/uipath-apps`);
-    await page.getByLabel('New application name').fill('erp');
-    await page.getByRole('button', { name: 'Add application' }).click();
-    const secret = (await page.getByTestId('new-uipath-secret').textContent()) ?? '';
-    const row = page.locator('tr', { has: page.getByRole('cell', { name: 'erp', exact: true }) });
-    await row.waitFor();
-    const clientId = ((await row.locator('td').nth(1).textContent()) ?? '').trim();
-    await shoot(page, 'uipath-apps');
-    await page.goto(`${server.url}/console/#/uipath-folders`);
-    await page.getByLabel('New folder name').fill('Finance');
-    await page.getByRole('button', { name: 'Add folder' }).click();
-    expect(await page.getByTestId('new-uipath-folder').textContent()).toBe('2');
-    await page.getByRole('cell', { name: 'Finance', exact: true }).waitFor();
-
-    const token = await fetch(`${server.url}/identity_/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
-    });
-    const { access_token: accessToken } = (await token.json()) as { access_token: string };
-    const started = await fetch(`${server.url}/odata/Jobs/UiPath.Server.Configuration.OData.StartJobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ startInfo: { ReleaseKey: releaseKey, InputArguments: '{"iStrZipCode":"76131"}' } }),
-    });
-    expect(started.status).toBe(201);
-
-    // Removed in the console, the application's token is refused on its next call.
-    await page.goto(`${server.url}/console/#/uipath-apps`);
-    await row.getByRole('button', { name: 'Remove' }).click();
-    await expect.poll(() => row.count()).toBe(0);
-    const after = await fetch(`${server.url}/odata/Jobs`, { headers: { authorization: `Bearer ${accessToken}` } });
-    expect(after.status).toBe(401);
-    await context.close();
-  });
-
   it("streams a running job's log, cancels it, and re-runs it as a new job", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Core } from '@botgate/core';
 import type { AnyAdapterModule } from '@botgate/http';
 import { createTestDatabase, useTestRoot, waitFor } from '@botgate/testing';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLeakGuard } from './leak-guard.js';
 import { startAdapterProcess } from './start-adapter-process.js';
@@ -62,6 +64,23 @@ const send = async (url: string, request: ProbeRequest, body?: string | Buffer, 
   return { status: response.status, headers: response.headers, body: parsed };
 };
 
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** `METHOD /path` of every route a router mounts, read from express's own route table (its `\(` escapes as the literal characters). */
+const mountedRoutes = (router: Router): string[] =>
+  (router.stack as Layer[]).flatMap(({ route }) =>
+    route === undefined
+      ? []
+      : Object.keys(route.methods)
+          .filter((method) => method !== '_all')
+          .map(
+            (method) =>
+              `${method.toUpperCase()} ${route.path.replace(/[:*]([A-Za-z_]\w*)/g, '{$1}').replace(/\\(.)/g, '$1')}`,
+          ),
+  );
+
 const countJobs = async (core: Core): Promise<number> =>
   Object.values(await core.jobs.counts()).reduce((a, b) => a + b);
 
@@ -112,12 +131,20 @@ export const conformanceSuite = <Fixture>(spec: ConformanceSpec<Fixture>): void 
       expect(other.id).not.toBe(first.id);
     });
 
-    it('declares the paths of every route its OpenAPI document has (the server routes by them)', () => {
+    it('documents every route its router mounts in a valid OpenAPI 3.1 document, and declares their paths (the server routes by them)', async () => {
       const claimed = main.runtime.paths.map((path) => path.toLowerCase());
-      const documented = Object.keys(
-        (spec.adapter.describe(spec.adapter.settings.parse(spec.settings ?? {}), sharedSettingsFor(root, 100)).openApi()
-          .paths ?? {}) as Record<string, unknown>,
+      const document = spec.adapter
+        .describe(spec.adapter.settings.parse(spec.settings ?? {}), sharedSettingsFor(root, 100))
+        .openApi() as { openapi: string; paths?: Record<string, Record<string, unknown>> };
+      expect(document.openapi).toBe('3.1.0');
+      const validation = await new Validator().validate(document as never);
+      expect(validation.errors ?? []).toEqual([]);
+      const paths = document.paths ?? {};
+      const documentedRoutes = Object.entries(paths).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
+      expect(documentedRoutes.sort()).toEqual([...new Set(mountedRoutes(main.runtime.router))].sort());
+      const documented = Object.keys(paths);
       expect(documented.length).toBeGreaterThan(0);
       const unclaimed = documented.filter(
         (path) => !claimed.some((base) => path.toLowerCase() === base || path.toLowerCase().startsWith(`${base}/`)),

@@ -9,7 +9,7 @@ export interface DirectoryUser {
 
 /**
  * The server's users (`botgate users`), kept by the one adapter that has them and lent to the
- * others through the server, so that a vendor's password sign-in (UiPath's `Account/Authenticate`)
+ * others through the server, so that a vendor's password sign-in (an `Account/Authenticate`)
  * takes the same users, the same password check and the same limit on failures.
  */
 export interface UserDirectory {

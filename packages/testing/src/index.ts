@@ -50,3 +50,4 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
 export { waitFor } from './wait-for.js';
 export { useTestRoot } from './use-test-root.js';
 export { adminQuery } from './admin-query.js';
+export { documented } from './documented.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyODataQuery, parseODataQuery } from './odata-query.js';
+import { applyODataQuery, createODataCollector, maxPage, parseODataQuery, type Entity } from './odata-query.js';
 
 const fields = new Set(['Id', 'State', 'ReleaseName', 'CreationTime', 'Key']);
 const jobs = [
@@ -48,5 +48,43 @@ describe('the precedence of not, and, or', () => {
     expect(ids({ $filter: "not State eq 'Running' and Id gt 1 or Id eq 3" })).toEqual([2, 3]);
     expect(ids({ $filter: "not (State eq 'Running' or Id eq 1)" })).toEqual([2]);
     expect(ids({ $filter: "(Id eq 1 or Id eq 2) and State eq 'Faulted'" })).toEqual([2]);
+  });
+});
+
+describe('a collection read in pages', () => {
+  // 2,500 jobs, newest first, in pages of 500, as the Jobs route reads a folder.
+  const many = Array.from({ length: 2500 }, (_, i) => ({ Id: 2500 - i, State: i % 2 ? 'Faulted' : 'Successful' }));
+  const pages = (entities: Entity[]) => Array.from({ length: 5 }, (_, i) => entities.slice(i * 500, i * 500 + 500));
+  const read = (query: Record<string, unknown>) => {
+    const collector = createODataCollector(parseODataQuery(query, fields), { field: 'Id', descending: true });
+    let pagesRead = 0;
+    for (const page of pages(many)) {
+      pagesRead++;
+      if (collector.add(page)) break;
+    }
+    return { ...collector.result(), pagesRead };
+  };
+
+  it('stops reading once a page in the order it reads is full, and not when it must count', () => {
+    const newest = read({ $top: '3', $filter: "State eq 'Faulted'" });
+    expect([newest.value.map((e) => e.Id), newest.pagesRead]).toEqual([[2499, 2497, 2495], 1]);
+    const counted = read({ $top: '3', $count: 'true' });
+    expect([counted.value.map((e) => e.Id), counted.count, counted.pagesRead]).toEqual([[2500, 2499, 2498], 2500, 5]);
+  });
+
+  it('answers another order across every page as the whole collection would', () => {
+    for (const query of [
+      { $orderby: 'Id asc', $top: '4', $skip: '2' },
+      { $orderby: 'State desc,Id', $top: '3', $skip: '600' },
+      { $orderby: 'State', $filter: 'Id lt 10' },
+    ]) {
+      const whole = applyODataQuery(many, parseODataQuery(query, fields));
+      expect(read(query).value, JSON.stringify(query)).toEqual(whole.value);
+    }
+  });
+
+  it(`answers at most ${maxPage} entities without $top, and counts them all`, () => {
+    const all = read({ $count: 'true' });
+    expect([all.value.length, all.value[0]?.Id, all.count]).toEqual([maxPage, 2500, 2500]);
   });
 });

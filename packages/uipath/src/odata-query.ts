@@ -224,23 +224,63 @@ export const parseODataQuery = (query: Record<string, unknown>, fields: Readonly
   return result;
 };
 
+/** The most entities one answer holds, with or without `$top` (Orchestrator's limit of `$top`). */
+export const maxPage = 1000;
+
+const orderOf =
+  (orderBy: ODataQuery['orderBy']) =>
+  (a: Entity, b: Entity): number => {
+    for (const { field, descending } of orderBy) {
+      const order = compare(a[field], b[field]) ?? 0;
+      if (order !== 0) return descending ? -order : order;
+    }
+    return 0;
+  };
+
+/**
+ * Applies a parsed query to a collection read in pages, keeping no more than the answer needs
+ * (`$skip` + `$top` entities), so a folder of a million jobs is read through, never held. `scan`
+ * is the order the pages come in: when the query asks for that order (or none) and no count, it
+ * stops reading once the page is full.
+ */
+export const createODataCollector = (query: ODataQuery, scan?: { field: string; descending: boolean }) => {
+  const wanted = query.skip + Math.min(query.top ?? maxPage, maxPage);
+  const [first] = query.orderBy;
+  const inScanOrder =
+    query.orderBy.length === 0 ||
+    (scan !== undefined && first?.field === scan.field && first.descending === scan.descending);
+  const order = orderOf(query.orderBy);
+  let kept: Entity[] = [];
+  let count = 0;
+  return {
+    /** Takes the next page; answers whether the answer is complete and nothing more need be read. */
+    add(entities: readonly Entity[]): boolean {
+      const matching = query.filter ? entities.filter(query.filter) : entities;
+      count += matching.length;
+      if (inScanOrder) {
+        kept.push(...matching.slice(0, Math.max(0, wanted - kept.length)));
+        return kept.length >= wanted && !query.count;
+      }
+      // Sorted (stably: the scan order breaks ties) and cut back to what the answer can hold.
+      kept = [...kept, ...matching].sort(order).slice(0, wanted);
+      return false;
+    },
+    result(): { value: Entity[]; count: number | undefined } {
+      const page = kept.slice(query.skip, wanted);
+      const value = query.select
+        ? page.map((entity) => Object.fromEntries((query.select as string[]).map((name) => [name, entity[name]])))
+        : page;
+      return { value, count: query.count ? count : undefined };
+    },
+  };
+};
+
 /** Applies a parsed query to a collection: the page, and the count before paging when asked. */
 export const applyODataQuery = (
   entities: readonly Entity[],
   query: ODataQuery,
 ): { value: Entity[]; count: number | undefined } => {
-  const matching = query.filter ? entities.filter(query.filter) : [...entities];
-  if (query.orderBy.length > 0)
-    matching.sort((a, b) => {
-      for (const { field, descending } of query.orderBy) {
-        const order = compare(a[field], b[field]) ?? 0;
-        if (order !== 0) return descending ? -order : order;
-      }
-      return 0;
-    });
-  const page = matching.slice(query.skip, query.top === undefined ? undefined : query.skip + query.top);
-  const value = query.select
-    ? page.map((entity) => Object.fromEntries((query.select as string[]).map((name) => [name, entity[name]])))
-    : page;
-  return { value, count: query.count ? matching.length : undefined };
+  const collector = createODataCollector(query);
+  collector.add(entities);
+  return collector.result();
 };

@@ -60,13 +60,19 @@ export const createUipathJobs = (core: Core) => {
       const [row] = await store.query<UipathJobRow>('SELECT * FROM uipath_jobs WHERE job_id = ?', [jobId]);
       return row && toUipathJob(row);
     },
-    /** Every job of a folder, newest first. */
-    async ofFolder(folderId: number): Promise<UipathJob[]> {
-      const rows = await store.query<UipathJobRow>(
-        'SELECT * FROM uipath_jobs WHERE folder_id = ? ORDER BY job_id DESC',
-        [folderId],
-      );
-      return rows.map(toUipathJob);
+    /** The jobs of a folder, a page at a time, newest first unless `descending` is false. */
+    async *pagesOfFolder(folderId: number, descending: boolean): AsyncGenerator<UipathJob[]> {
+      let after: number | undefined;
+      for (;;) {
+        const rows = await store.query<UipathJobRow>(
+          `SELECT * FROM uipath_jobs WHERE folder_id = ?${after === undefined ? '' : ` AND job_id ${descending ? '<' : '>'} ?`}
+           ORDER BY job_id ${descending ? 'DESC' : 'ASC'} LIMIT ${chunk}`,
+          after === undefined ? [folderId] : [folderId, after],
+        );
+        if (rows.length > 0) yield rows.map(toUipathJob);
+        if (rows.length < chunk) return;
+        after = Number(rows.at(-1)?.job_id);
+      }
     },
     /** The core jobs of these records, by id. */
     async jobsOf(records: readonly UipathJob[]): Promise<Map<number, Job>> {

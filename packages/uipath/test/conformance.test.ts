@@ -1,5 +1,6 @@
 import { conformanceSuite } from '@botgate/conformance';
 import { uipath } from '../src/index.js';
+import { clientToken } from './token.js';
 
 const examples = new URL('../../../examples', import.meta.url).pathname;
 
@@ -26,16 +27,7 @@ conformanceSuite<Fixture>({
     const { createReleases } = await import('../src/releases.js');
     const release = await createReleases(core, createFolders(core)).publish('echo', undefined);
     const app = await createApps(core).add('conformance');
-    const response = await fetch(`${url}/identity_/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-      }).toString(),
-    });
-    const { access_token: token } = (await response.json()) as { access_token: string };
+    const token = await clientToken(url, app.clientId, app.clientSecret);
     return { headers: { authorization: `Bearer ${token}` }, releaseKey: release.key };
   },
   // Orchestrator answers StartJobs 201 Created (UiPath's published Postman collection).

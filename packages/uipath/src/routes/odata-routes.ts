@@ -7,7 +7,7 @@ import type { uipathContract } from '../contract.js';
 import { UipathError } from '../errors.js';
 import type { Folder, Folders } from '../folders.js';
 import { jobFields, jobView } from '../job-view.js';
-import { applyODataQuery, parseODataQuery, type Entity, type ODataQuery } from '../odata-query.js';
+import { applyODataQuery, createODataCollector, parseODataQuery, type Entity } from '../odata-query.js';
 import { releaseFields, releaseView } from '../release-view.js';
 import type { Releases } from '../releases.js';
 import type { UipathJob, UipathJobs } from '../uipath-jobs.js';
@@ -85,8 +85,12 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
     folders.ofRequest(input.headers['X-UIPATH-OrganizationUnitId'], input.headers['X-UIPATH-FolderPath']);
   const context = (req: Request, set: string) => `${baseUrlOf(req)}/odata/$metadata#${set}`;
   /** A collection's page as OData answers it, with `@odata.count` when `$count=true` asked for it. */
-  const answerCollection = (req: Request, res: Response, set: string, views: Entity[], query: ODataQuery): void => {
-    const { value, count } = applyODataQuery(views, query);
+  const sendCollection = (
+    req: Request,
+    res: Response,
+    set: string,
+    { value, count }: { value: Entity[]; count: number | undefined },
+  ): void => {
     res.json({ '@odata.context': context(req, set), ...(count === undefined ? {} : { '@odata.count': count }), value });
   };
   /** A job of this folder started here, or Orchestrator's 404 (errorCode 1002). */
@@ -123,7 +127,7 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
       const folder = await folderOf(input);
       const query = parseODataQuery(input.query, releaseFields);
       const views = (await releases.list(folder.id)).map((release) => releaseView(core, release));
-      answerCollection(req, res, 'Releases', views, query);
+      sendCollection(req, res, 'Releases', applyODataQuery(views, query));
     },
     async release(req: Request, res: Response, input: InputOf<typeof uipathContract.release>): Promise<void> {
       requireScope(callerOf(res), ['OR.Execution', 'OR.Jobs'], true);
@@ -188,13 +192,18 @@ export const createODataRoutes = (core: Core, folders: Folders, releases: Releas
       requireScope(callerOf(res), ['OR.Jobs'], true);
       const folder = await folderOf(input);
       const query = parseODataQuery(input.query, jobFields);
-      const kept = await records.ofFolder(folder.id);
-      const jobs = await records.jobsOf(kept);
-      const views = kept.flatMap((record) => {
-        const job = jobs.get(record.jobId);
-        return job ? [jobView(core, job, record, folder)] : [];
-      });
-      answerCollection(req, res, 'Jobs', views, query);
+      // Read newest first, unless the answer is oldest first.
+      const descending = !(query.orderBy[0]?.field === 'Id' && !query.orderBy[0].descending);
+      const collector = createODataCollector(query, { field: 'Id', descending });
+      for await (const page of records.pagesOfFolder(folder.id, descending)) {
+        const jobs = await records.jobsOf(page);
+        const views = page.flatMap((record) => {
+          const job = jobs.get(record.jobId);
+          return job ? [jobView(core, job, record, folder)] : [];
+        });
+        if (collector.add(views)) break;
+      }
+      sendCollection(req, res, 'Jobs', collector.result());
     },
     async job(req: Request, res: Response, input: InputOf<typeof uipathContract.job>): Promise<void> {
       requireScope(callerOf(res), ['OR.Jobs'], true);

@@ -1,70 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { waitFor } from '@botgate/testing';
 import { describe, expect, it } from 'vitest';
-import { cli, cliJson, makeCatalog, serverEnv, startServer, useWorkspace, waitFor } from './helpers.js';
+import { call, Orchestrator, signIn, startUipath, type Collection, type JobDto } from './helpers.js';
+import { requestToken } from './token.js';
 
-const root = useWorkspace();
-const catalog = makeCatalog(root);
-
-type Callback = (error: (Error & { statusCode?: number }) | undefined, data: unknown) => void;
-/** UiPath's own Node client (npm `uipath-orchestrator`), used as it ships: callbacks, no types. */
-interface Orchestrator {
-  get(path: string, query: Record<string, unknown>, cb: Callback): void;
-  post(path: string, data: unknown, cb: Callback): void;
-  switchOrganizationUnitId(id: number): void;
-  v2: {
-    odata: {
-      getReleases(query: Record<string, unknown>, cb: Callback): void;
-      postStartJobs(data: unknown, cb: Callback): void;
-      getJob(id: number, query: Record<string, unknown>, cb: Callback): void;
-      getJobs(query: Record<string, unknown>, cb: Callback): void;
-      postStopJob(id: number, data: unknown, cb: Callback): void;
-    };
-  };
-}
-const Orchestrator = createRequire(import.meta.url)('uipath-orchestrator') as new (
-  options: Record<string, unknown>,
-) => Orchestrator;
-
-/** A call of the client as a promise; a refusal carries its status and Orchestrator's parsed body. */
-const call = <T>(send: (cb: Callback) => void): Promise<T> =>
-  new Promise((resolve, reject) =>
-    send((error, data) => (error ? reject(Object.assign(error, { body: data })) : resolve(data as T))),
-  );
-
-interface JobDto {
-  Id: number;
-  Key: string;
-  State: string;
-  Info: string | null;
-  InputArguments: string | null;
-  OutputArguments: string | null;
-  ReleaseName: string;
-  StartTime: string | null;
-  EndTime: string | null;
-  StopStrategy?: string | null;
-}
-interface Collection<T> {
-  '@odata.context': string;
-  '@odata.count'?: number;
-  value: T[];
-}
-
-describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
+describe('uipath, driven by UiPath’s Node client and by plain HTTP', () => {
   it('signs in, finds releases by ProcessKey, starts a job with input arguments, polls it to Successful, reads OutputArguments; a failing one ends Faulted; a running one is stopped', async () => {
-    const env = await serverEnv(join(root, 'data'), catalog);
-    await cliJson(['users', 'add', 'robot', '--role', 'developer', '--password', 'uipath-pass-1'], env);
-    for (const automation of ['echo', 'fail', 'sleep']) await cliJson(['uipath', 'publish', automation], env);
-    const server = await startServer(env);
-    try {
+    const server = await startUipath();
+    await server.command(['users', 'add', 'robot'], { role: 'developer', password: 'uipath-pass-1' });
+    for (const automation of ['echo', 'fail', 'sleep']) await server.command(['uipath', 'publish', automation]);
+    {
       const orchestrator = new Orchestrator({
         tenancyName: 'Default',
         usernameOrEmailAddress: 'robot',
         password: 'uipath-pass-1',
         hostname: '127.0.0.1',
-        port: server.port,
+        port: Number(new URL(server.url).port),
         isSecure: false,
       });
       const odata = orchestrator.v2.odata;
@@ -158,24 +110,15 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
         [(failed.value[0] as JobDto).Id, 'Faulted'],
         [job.Id, 'Successful'],
       ]);
-    } finally {
-      server.process.kill('SIGTERM');
-      await server.exited;
     }
   }, 120_000);
 
   it('takes an external application’s client-credentials token by plain HTTP, refuses it once the app is removed, and answers Orchestrator’s errors', async () => {
-    const env = await serverEnv(join(root, 'data-oauth'), catalog);
-    for (const automation of ['echo', 'fail', 'sleep']) await cliJson(['uipath', 'publish', automation], env);
-    const app = await cliJson<{ clientId: string; clientSecret: string }>(['uipath', 'app', 'add', 'ci'], env);
-    const server = await startServer(env);
-    try {
-      const tokenOf = (form: Record<string, string>) =>
-        fetch(`${server.url}/identity_/connect/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams(form).toString(),
-        });
+    const server = await startUipath();
+    for (const automation of ['echo', 'fail', 'sleep']) await server.command(['uipath', 'publish', automation]);
+    const app = await server.command<{ clientId: string; clientSecret: string }>(['uipath', 'app', 'add', 'ci']);
+    {
+      const tokenOf = (form: Record<string, string>) => requestToken(server.url, form);
       const refused = await tokenOf({
         grant_type: 'client_credentials',
         client_id: app.clientId,
@@ -333,12 +276,9 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
       });
       expect(await refusal(foreign)).toEqual([401, 0, 'You are not authenticated!']);
 
-      expect((await cli(['uipath', 'app', 'remove', app.clientId], env)).code).toBe(0);
+      await server.command(['uipath', 'app', 'remove', app.clientId]);
       const ended = await api('/odata/Jobs');
       expect(await refusal(ended)).toEqual([401, 0, 'You are not authenticated!']);
-    } finally {
-      server.process.kill('SIGTERM');
-      await server.exited;
     }
   }, 60_000);
 
@@ -354,21 +294,12 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/events`;
-    const env = await serverEnv(join(root, 'data-webhooks'), catalog);
-    await cliJson(['users', 'add', 'boss', '--role', 'admin', '--password', 'boss-pass-1'], env);
-    await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-pass-1'], env);
-    const release = await cliJson<{ key: string }>(['uipath', 'publish', 'echo'], env);
-    const failing = await cliJson<{ key: string }>(['uipath', 'publish', 'fail'], env);
-    const server = await startServer(env);
+    const server = await startUipath();
+    await server.command(['users', 'add', 'boss'], { role: 'admin', password: 'boss-pass-1' });
+    await server.command(['users', 'add', 'dev'], { role: 'developer', password: 'dev-pass-1' });
+    const release = await server.command<{ key: string }>(['uipath', 'publish', 'echo']);
+    const failing = await server.command<{ key: string }>(['uipath', 'publish', 'fail']);
     try {
-      const signIn = async (username: string, password: string) => {
-        const response = await fetch(`${server.url}/api/Account/Authenticate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ tenancyName: 'Default', usernameOrEmailAddress: username, password }),
-        });
-        return ((await response.json()) as { result: string }).result;
-      };
       const as =
         (token: string) =>
         (path: string, init: RequestInit = {}) =>
@@ -376,8 +307,8 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
             ...init,
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
           });
-      const dev = as(await signIn('dev', 'dev-pass-1'));
-      const boss = as(await signIn('boss', 'boss-pass-1'));
+      const dev = as(await signIn(server.url, 'dev', 'dev-pass-1'));
+      const boss = as(await signIn(server.url, 'boss', 'boss-pass-1'));
       const refused = await dev('/odata/Webhooks');
       expect(refused.status).toBe(403);
       const added = await boss('/odata/Webhooks', {
@@ -427,9 +358,38 @@ describe('uipath in botgate serve, driven by UiPath’s Node client', () => {
       expect((await boss('/odata/Webhooks(1)', { method: 'DELETE' })).status).toBe(204);
       expect((await boss('/odata/Webhooks')).status).toBe(200);
     } finally {
-      server.process.kill('SIGTERM');
-      await server.exited;
       receiver.close();
     }
+  }, 60_000);
+
+  it('lists a folder of more jobs than one read holds: newest first, oldest first, counted, at most 1000 an answer', async () => {
+    const server = await startUipath({ worker: false });
+    await server.command(['users', 'add', 'lister'], { role: 'developer', password: 'lister-pass-1' });
+    const release = await server.command<{ key: string }>(['uipath', 'publish', 'echo']);
+    const token = await signIn(server.url, 'lister', 'lister-pass-1');
+    const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+      const response = await fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      expect(response.status, path).toBeLessThan(300);
+      return (await response.json()) as T;
+    };
+    const ids: number[] = [];
+    for (const count of [1000, 103]) {
+      const started = await api<Collection<JobDto>>('/odata/Jobs/UiPath.Server.Configuration.OData.StartJobs', {
+        method: 'POST',
+        body: JSON.stringify({ startInfo: { ReleaseKey: release.key, JobsCount: count } }),
+      });
+      ids.push(...started.value.map((job) => job.Id));
+    }
+    ids.sort((a, b) => a - b);
+    const list = (query: string) => api<Collection<JobDto>>(`/odata/Jobs?${query}`);
+    expect((await list('$top=2&$select=Id')).value).toEqual([{ Id: ids.at(-1) }, { Id: ids.at(-2) }]);
+    expect((await list('$orderby=Id%20asc&$top=2&$skip=1&$select=Id')).value).toEqual([{ Id: ids[1] }, { Id: ids[2] }]);
+    const counted = await list("$count=true&$top=1&$filter=State%20eq%20'Pending'");
+    expect([counted['@odata.count'], counted.value.map((job) => job.Id)]).toEqual([1103, [ids.at(-1)]]);
+    const unpaged = await list('$select=Id');
+    expect([unpaged.value.length, unpaged.value.at(-1)?.Id]).toEqual([1000, ids[103]]);
   }, 60_000);
 });
