@@ -38,8 +38,8 @@ export interface ErrorHandlerOptions {
   statuses: Readonly<Record<string, number>>;
   /** The contract's error body. */
   body: (error: { code: string; message: string; details: string }) => object;
-  /** Answered for anything unknown, which is also logged with its cause. */
-  internal: object;
+  /** Answered for anything unknown, which is also logged with its cause; a function makes one per answer (a trace id). */
+  internal: object | (() => object);
   logger: Logger;
   adapter: string;
   /** Told of the storage failures met at the edge (an upload on a full disk), so the node turns unready. */
@@ -80,11 +80,13 @@ export const createErrorHandler =
         : (storageFailure ?? fromParserError(error as ParserError));
     if (res.headersSent) return;
     if (!known) {
+      const body = typeof options.internal === 'function' ? options.internal() : options.internal;
+      // The answer is logged with the error: a trace id the caller quotes finds its cause.
       options.logger.error(
-        { err: error, adapter: options.adapter, method: req.method, path: pathOf(req) },
+        { err: error, adapter: options.adapter, method: req.method, path: pathOf(req), answer: body },
         'unexpected error',
       );
-      res.status(500).json(options.internal);
+      res.status(500).json(body);
       return;
     }
     if (known instanceof HttpError) res.set(known.headers);

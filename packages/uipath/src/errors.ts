@@ -33,7 +33,11 @@ export const createUipathErrorHandler = (
   createErrorHandler({
     statuses,
     body: ({ code, message }) => ({ message, errorCode: errorCodeOf(code, statuses[code] ?? 500), traceId: traceId() }),
-    internal: { message: 'An error has occurred; see the botgate server log.', errorCode: 0, traceId: traceId() },
+    internal: () => ({
+      message: 'An error has occurred; see the botgate server log.',
+      errorCode: 0,
+      traceId: traceId(),
+    }),
     logger,
     adapter: 'uipath',
     storage,
