@@ -227,6 +227,25 @@ describe('the operator console in Chromium', () => {
     await context.close();
   });
 
+  it("streams a job's log once: a client that appends every log event shows each line once", async () => {
+    const login = await fetch(`${server.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":"dev","password":"dev-password"}',
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const queued = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=1'], env);
+    const stream = await fetch(`${server.url}/console/api/jobs/${queued.id}/log`, { headers: { cookie } });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const events = [...(await stream.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map(([, event, data]) => ({
+      event,
+      data: JSON.parse(data as string) as { text?: string; live?: boolean; state?: string },
+    }));
+    const appended = events.flatMap(({ event, data }) => (event === 'log' ? [data.text] : [])).join('');
+    expect(appended.match(/sleeping 1 s as process/g)).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ event: 'end', data: { state: 'succeeded', error: null } });
+  });
+
   it('refuses writes without the CSRF token and sign-ins with wrong credentials', async () => {
     const login = await fetch(`${server.url}/console/api/login`, {
       method: 'POST',

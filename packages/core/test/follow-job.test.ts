@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { followJob, type JobUpdate } from '../src/index.js';
+import { useCore, useTempDir } from './helpers.js';
+
+const newDir = useTempDir();
+const openCore = useCore(newDir);
+
+describe('followJob', () => {
+  it('tells each state and each byte of output once, while the job runs and after it ended', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const gate = join(newDir(), 'gate');
+    const { job } = await core.jobs.enqueue({
+      automationId: 'chatty',
+      adapter: 'test',
+      plainInputs: { say: 'A', gate },
+    });
+    const updates: JobUpdate[] = [];
+    try {
+      for await (const update of followJob(core.jobs.get, job.id, { pollMs: 50 })) {
+        updates.push(update);
+        // The first lines are out while it runs; then it may finish.
+        if (update.kind === 'log') writeFileSync(gate, '');
+      }
+    } finally {
+      writeFileSync(gate, '');
+    }
+    const appended = (list: JobUpdate[]) =>
+      list.map((u) => (u.kind === 'log' ? (u.live ? u.text : `[whole]${u.text}`) : '')).join('');
+    expect(appended(updates)).toBe('log A\nstdout A\nerror A\n');
+    const states = updates.flatMap((u) => (u.kind === 'state' ? [u.job.state] : []));
+    expect(states.at(-1)).toBe('succeeded');
+    expect(states).toContain('running');
+
+    // Followed after its end: the state, then the output once.
+    const after: JobUpdate[] = [];
+    for await (const update of followJob(core.jobs.get, job.id, { pollMs: 50 })) after.push(update);
+    expect(after[0]).toMatchObject({ kind: 'state', job: { state: 'succeeded' } });
+    expect(appended(after)).toBe('log A\nstdout A\nerror A\n');
+  });
+});
