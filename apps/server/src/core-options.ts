@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { CoreOptions, Logger } from '@botgate/core';
+import { BotgateError, createCore, type Core, type CoreOptions, type Logger } from '@botgate/core';
 import { adaptersOf } from './adapter-runtimes.js';
 import type { Config } from './load-config.js';
 
@@ -36,3 +36,51 @@ export const coreOptionsOf = (config: Config, env: NodeJS.ProcessEnv, logger: Lo
   logger,
   adapters: adaptersOf(config),
 });
+
+/** Errors of a data folder or SQLite file botgate cannot use: a read-only, full or wrong path. */
+const storageCodes =
+  /^(SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_FULL|SQLITE_IOERR|EACCES|EROFS|ENOTDIR|EPERM|ENOSPC|EEXIST)/;
+/** Errors of reaching a PostgreSQL server: refused, unknown host, timed out, refused sign-in, no such database. */
+const connectionCodes = /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|28P01|28000|3D000)$/;
+
+const firstLine = (error: unknown): string =>
+  error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+
+/** A PostgreSQL URL as it may be shown: its password left out. */
+const shown = (connectionString: string): string => {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the configured PostgreSQL server';
+  }
+};
+
+/**
+ * Opens the core the configuration describes. A data folder, database file or PostgreSQL server it
+ * cannot use is one error that names it and says what botgate needs, not a driver's stack.
+ */
+export const openCore = async (config: Config, env: NodeJS.ProcessEnv, logger: Logger): Promise<Core> => {
+  const options = coreOptionsOf(config, env, logger);
+  try {
+    return await createCore(options);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string') throw error;
+    const { database } = options;
+    if (database?.client === 'pg' && connectionCodes.test(code))
+      throw new BotgateError(
+        'STORAGE_UNAVAILABLE',
+        `cannot use the database ${shown(database.connectionString)}: ${firstLine(error)}`,
+      );
+    if (storageCodes.test(code))
+      throw new BotgateError(
+        'STORAGE_UNAVAILABLE',
+        config.database === undefined || database?.client !== 'sqlite'
+          ? `cannot use the data folder ${config.dataDir}: ${firstLine(error)}; botgate creates and writes files there (set dataDir, or BOTGATE_DATA_DIR)`
+          : `cannot use the database ${database.filename} (data folder ${config.dataDir}): ${firstLine(error)}; botgate creates and writes it and the files beside it (set database, or BOTGATE_DATABASE)`,
+      );
+    throw error;
+  }
+};

@@ -58,13 +58,21 @@ describe('loadConfig', () => {
       /BOTGATE_LOCAL_API_TOKEN: use a token of at least 16 characters/,
     );
     expect(() => loadConfig({ env: { BOTGATE_LOCAL_API_USERID: 'x' }, cwd: dir })).toThrow(
-      /BOTGATE_LOCAL_API_USERID: not a botgate setting/,
+      'BOTGATE_LOCAL_API_USERID: not a botgate setting (did you mean BOTGATE_LOCAL_API_USER_ID?)',
     );
-    const path = write('b.yaml', 'localApi:\n  userid: bob\nconcurrency: -1\n');
-    expect(() => loadConfig({ path, env: {}, cwd: dir })).toThrow(
-      new RegExp(`${path}: localApi: Unrecognized key: "userid"`),
+    const path = write('b.yaml', 'localApi:\n  userid: bob\nconcurrency: -1\nconcurency: 4\nport: http\n');
+    const problems = () => loadConfig({ path, env: {}, cwd: dir });
+    expect(problems).toThrow(`${path}: localApi.userid: not a botgate setting (did you mean userId?)`);
+    expect(problems).toThrow(`${path}: concurency: not a botgate setting (did you mean concurrency?)`);
+    expect(problems).toThrow(`${path}: concurrency: expected a whole number above 0, got -1`);
+    expect(problems).toThrow(`${path}: port: expected a port number, 0 to 65535, got "http"`);
+    expect(() => loadConfig({ env: { BOTGATE_PORT: 'abc' }, cwd: dir })).toThrow(
+      'BOTGATE_PORT: expected a port number, 0 to 65535, got "abc"',
     );
-    expect(() => loadConfig({ path, env: {}, cwd: dir })).toThrow(new RegExp(`${path}: concurrency: `));
+    // Nothing near: no guess.
+    expect(() => loadConfig({ path: write('d.yaml', 'zzzzzz: 1\n'), env: {}, cwd: dir })).toThrow(
+      /zzzzzz: not a botgate setting$/m,
+    );
     expect(() => loadConfig({ path: write('c.yaml', '- a list\n'), env: {}, cwd: dir })).toThrow(
       /expected a mapping of settings/,
     );

@@ -4,6 +4,7 @@ import { settingTypes, type AnyAdapterModule } from '@botgate/http';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { adapterModules } from './adapters.js';
+import { didYouMean } from './nearest.js';
 
 const { port, positiveInt, duration: durationSchema } = settingTypes;
 
@@ -87,6 +88,41 @@ const settingsOf = (schema: z.ZodObject): Array<{ path: string[]; env: string }>
       : [{ path: [key], env: `BOTGATE_${upperSnake(key)}` }];
   });
 
+/** The keys a level of the configuration knows: the server's, or a section's. */
+const keysAt = (schema: z.ZodObject, path: readonly PropertyKey[]): string[] => {
+  if (path.length === 0) return Object.keys(schema.shape);
+  let inner: unknown = schema.shape[String(path[0])];
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional)
+    inner = inner.unwrap();
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+};
+
+const valueAt = (raw: Record<string, unknown>, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>(
+    (value, key) =>
+      typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+    raw,
+  );
+
+/**
+ * Every setting as `botgate serve --help` lists it: its key in `botgate.yaml`, its variable and
+ * its default (`-` when it has none: optional, or made at the first start).
+ */
+export const settingsHelp = (adapters: readonly AnyAdapterModule[] = adapterModules): string => {
+  const schema = schemaWith(adapters);
+  const defaults = schema.safeParse({}).data ?? {};
+  const rows = settingsOf(schema).map(({ path, env }) => {
+    const value = valueAt(defaults, path);
+    const shown = value === undefined ? '-' : Array.isArray(value) ? value.join(',') || '-' : String(value);
+    return [path.join('.'), env, shown] as const;
+  });
+  const width = (column: 0 | 1) => Math.max(...rows.map((row) => row[column].length));
+  return [
+    'Settings (botgate.yaml key, its variable, its default; durations in ms; see README "Configuration"):',
+    ...rows.map(([key, env, value]) => `  ${key.padEnd(width(0))}  ${env.padEnd(width(1))}  ${value}`),
+  ].join('\n');
+};
+
 export interface LoadConfigOptions {
   /** `--config`; when given, the file must exist. */
   path?: string | undefined;
@@ -138,7 +174,12 @@ export const loadConfig = ({
     if (!name.startsWith('BOTGATE_') || value === undefined || reservedEnv.has(name)) continue;
     const setting = settings.find((s) => s.env === name);
     if (!setting)
-      throw new ConfigError(`${name}: not a botgate setting (known: ${settings.map((s) => s.env).join(', ')})`);
+      throw new ConfigError(
+        `${name}: not a botgate setting${didYouMean(
+          name,
+          settings.map((s) => s.env),
+        )}; \`botgate serve --help\` lists every setting`,
+      );
     const [key, sub] = setting.path as [string, string | undefined];
     if (sub === undefined) raw[key] = value;
     else
@@ -147,12 +188,22 @@ export const loadConfig = ({
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = issue.path.slice(0, 2).join('.');
-      const source = sources.get(key) ?? sources.get(String(issue.path[0] ?? ''));
-      const where =
-        source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${issue.path.join('.')}`;
-      return `${where || '(top level)'}: ${issue.message}`;
+    const whereOf = (path: PropertyKey[]) => {
+      const key = path.slice(0, 2).join('.');
+      const source = sources.get(key) ?? sources.get(String(path[0] ?? ''));
+      return source === undefined ? key : source.startsWith('BOTGATE_') ? source : `${source}: ${path.join('.')}`;
+    };
+    const lines = parsed.error.issues.flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        // A misspelt key: named with the nearest known one of its level (the server's or a section's).
+        const known = keysAt(schema, issue.path);
+        return issue.keys.map(
+          (key) => `${whereOf([...issue.path, key])}: not a botgate setting${didYouMean(key, known)}`,
+        );
+      }
+      const value = valueAt(raw, issue.path);
+      const got = value === undefined || typeof value === 'object' ? '' : `, got ${JSON.stringify(value)}`;
+      return [`${whereOf(issue.path) || '(top level)'}: ${issue.message}${got}`];
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -168,6 +219,8 @@ export const loadConfig = ({
 // Set by botgate itself for the commands it runs; they are not settings.
 const reservedEnv = new Set([
   'BOTGATE_JOB_ID',
+  // The CLI's: the stack of an unexpected error.
+  'BOTGATE_DEBUG',
   'BOTGATE_JOB_DIR',
   'BOTGATE_AUTOMATION_DIR',
   'BOTGATE_INPUT',

@@ -70,26 +70,42 @@ export const startServer = async (env: Record<string, string>): Promise<RunningS
   return { process: child, port, url: `http://127.0.0.1:${port}`, exited, logLines };
 };
 
+export interface CliRun {
+  process: ChildProcess;
+  /** What it printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Its exit code and what it printed, once it ended. */
+  ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Starts the CLI; `ended` resolves at its end. */
+export const startCli = (args: string[], env: Record<string, string>): CliRun => {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return { process: child, stdout: () => stdout, stderr: () => stderr, ended };
+};
+
 /** Runs the CLI to its end. */
 export const cli = (
   args: string[],
   env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
+): Promise<{ code: number | null; stdout: string; stderr: string }> => startCli(args, env).ended;
+
+export { bin as botgateBin };
 
 export const cliJson = async <T = Record<string, unknown>>(args: string[], env: Record<string, string>): Promise<T> => {
   const result = await cli([...args, '--json'], env);

@@ -7,6 +7,7 @@ import type { ChangeStamps } from './queue/change-stamps.js';
 import type { Readiness } from './queue/readiness.js';
 import type { StorageHealth } from './queue/storage-health.js';
 import type { ConcurrencySlots } from './concurrency/concurrency-slots.js';
+import type { NodeRegistry } from './queue/node-registry.js';
 import type { AdapterStore } from './store/adapter-store.js';
 import type * as variables from './variables/index.js';
 
@@ -42,6 +43,8 @@ export interface Core {
   store(adapter: string): AdapterStore;
   /** Concurrency limits that hold on every node together (an allocation's `concurrencyLimit`). */
   readonly slots: Pick<ConcurrencySlots, 'enter'>;
+  /** The nodes whose workers take queued jobs now (each announced by `worker.start()`, gone at `close()` or a lease after it died). */
+  readonly nodes: Pick<NodeRegistry, 'alive'>;
   /** Whether this node can serve (the server's `/readyz`). */
   readiness(): Promise<Readiness>;
   /**

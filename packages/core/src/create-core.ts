@@ -11,6 +11,7 @@ import { createJobService, type RecordedEnqueueRequest } from './jobs/create-job
 import { createJobEvents } from './jobs/job-events.js';
 import { retryDelay } from './jobs/retry-delay.js';
 import { createRunningJobs } from './concurrency/running-jobs.js';
+import { createNodeRegistry } from './queue/node-registry.js';
 import { createConcurrencySlots } from './concurrency/concurrency-slots.js';
 import { createAdapterStore, type JoinableStore } from './store/adapter-store.js';
 import { silentLogger } from './logger.js';
@@ -65,7 +66,7 @@ export const databaseOf = (core: Core): Database => databases.get(core) as Datab
 export const createCore = async (input: CoreOptions): Promise<Core> => {
   const options = resolveOptions(input);
   const { logger } = options;
-  const db = createDatabase(options.database);
+  const db = createDatabase(options.database, logger);
   const nodeId = createNodeId();
   let accepting = true;
   let workerStarted = false;
@@ -97,6 +98,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       return store;
     };
     const slots = createConcurrencySlots(db, nodeId, options.leaseMs);
+    const nodes = createNodeRegistry(db, nodeId, options.leaseMs, logger);
     const jobs = createJobService({
       db,
       catalog,
@@ -209,6 +211,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       stamps,
       store: storeOf,
       slots,
+      nodes: { alive: nodes.alive },
       /** Whether this node can serve (the server's `/readyz`). */
       readiness: () => checkReadiness(db, options.adapters, storage),
       /**
@@ -221,6 +224,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
           workerStarted = true;
           await recover({ orphans: true });
           if (!startOptions.onlyJobIds) {
+            await nodes.join();
             maintenanceTimers.push(
               setInterval(() => void maintain(), Math.max(options.pollMs, Math.floor(options.leaseMs / 2))),
             );
@@ -242,6 +246,8 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
         accepting = false;
         maintenanceTimers.forEach(clearInterval);
+        // First: a CLI that queues from now on is told no worker will take its job here.
+        await nodes.leave().catch((error: unknown) => logger.warn({ err: error }, 'leaving the nodes failed'));
         if (workerStarted) await dispatcher.stop();
         await registry.drain(graceMs);
         await Promise.all([runners.module.close(), runners.command.close(), stamps.close()]);

@@ -53,6 +53,7 @@ export type { EndedCursor, EndedJob } from './queue/job-queries.js';
 export type { Migration, MigrationDatabase } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
 export { followJob, type JobUpdate } from './jobs/follow-job.js';
+export type { WorkerNode } from './queue/node-registry.js';
 export * from './variables/index.js';
 export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';

@@ -34,10 +34,12 @@ describe('followJob', () => {
     expect(states.at(-1)).toBe('succeeded');
     expect(states).toContain('running');
 
-    // Followed after its end: the state, then the output once.
+    expect(updates.at(-1)).toMatchObject({ kind: 'state', job: { state: 'succeeded' } });
+    // Followed after its end: the output once, then the state.
     const after: JobUpdate[] = [];
     for await (const update of followJob(core.jobs.get, job.id, { pollMs: 50 })) after.push(update);
-    expect(after[0]).toMatchObject({ kind: 'state', job: { state: 'succeeded' } });
+    expect(after.filter((u) => u.kind === 'state')).toMatchObject([{ job: { state: 'succeeded' } }]);
+    expect(after.at(-1)).toMatchObject({ kind: 'state', job: { state: 'succeeded' } });
     expect(appended(after)).toBe('log A\nstdout A\nerror A\n');
   });
 });

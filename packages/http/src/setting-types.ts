@@ -6,8 +6,15 @@ import { z } from 'zod';
  * variables (whose values are text): the server's keys and every adapter's section use them.
  */
 export const settingTypes = {
-  positiveInt: z.coerce.number().int().positive(),
-  port: z.coerce.number().int().min(0).max(65535),
+  positiveInt: z.coerce
+    .number({ error: 'expected a whole number above 0' })
+    .int('expected a whole number above 0')
+    .positive('expected a whole number above 0'),
+  port: z.coerce
+    .number({ error: 'expected a port number, 0 to 65535' })
+    .int('expected a port number, 0 to 65535')
+    .min(0, 'expected a port number, 0 to 65535')
+    .max(65535, 'expected a port number, 0 to 65535'),
   /** A list in YAML, or comma-separated text in an environment variable. */
   textList: z.preprocess(
     (raw) =>

@@ -1,6 +1,6 @@
-import { createCore, type Core } from '@botgate/core';
+import type { Core } from '@botgate/core';
 import type { Logger } from 'pino';
-import { coreOptionsOf } from '../core-options.js';
+import { openCore } from '../core-options.js';
 import { loadConfig, type Config } from '../load-config.js';
 import { createLogger } from '../logger.js';
 
@@ -21,8 +21,8 @@ export const withCore = async <T>(
   { logTo = 'stderr' }: { logTo?: 'stdout' | 'stderr' } = {},
 ): Promise<T> => {
   const config = loadConfig({ path: global.config, env: process.env, cwd: process.cwd() });
-  const logger = createLogger(logTo === 'stderr' && config.logLevel === 'info' ? 'warn' : config.logLevel, logTo);
-  const core = await createCore(coreOptionsOf(config, process.env, logger));
+  const logger = createLogger(logTo === 'stderr' && config.logLevel === 'info' ? 'error' : config.logLevel, logTo);
+  const core = await openCore(config, process.env, logger);
   try {
     return await work({ config, logger, core });
   } finally {

@@ -57,7 +57,8 @@ export const formatDuration = (job: Job): string => {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 };
 
-export const printJob = (job: Job, attempts: JobAttempt[] = []): void => {
+/** A job as text; `log: false` leaves its log out (it was streamed already). */
+export const printJob = (job: Job, attempts: JobAttempt[] = [], { log = true }: { log?: boolean } = {}): void => {
   const rows: Array<[string, string]> = [
     ['id', String(job.id)],
     ['automation', job.automationId],
@@ -95,5 +96,5 @@ export const printJob = (job: Job, attempts: JobAttempt[] = []): void => {
       ]),
     );
   }
-  if (job.log) console.log(`\nlog:\n${job.log.trimEnd()}`);
+  if (log && job.log) console.log(`\nlog:\n${job.log.trimEnd()}`);
 };

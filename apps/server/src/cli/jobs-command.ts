@@ -1,6 +1,7 @@
 import { BotgateError, isFinal, isJobState, jobStates } from '@botgate/core';
 import type { Command } from 'commander';
 import { withCore, type GlobalOptions } from './context.js';
+import { followToEnd, untilInterrupted } from './follow.js';
 import { formatDuration, jobJson, printJob, printJson, printTable } from './format.js';
 
 const jobId = (text: string): number => {
@@ -46,14 +47,28 @@ export const registerJobsCommand = (program: Command, global: () => GlobalOption
     .command('show')
     .description('one job with its inputs, outputs, files, attempts and log')
     .argument('<id>')
-    .option('--json', 'print one JSON document')
-    .action(async (id: string, options: { json?: boolean }) => {
-      await withCore(global(), async ({ core }) => {
-        const job = await core.jobs.get(jobId(id));
+    .option(
+      '-f, --follow',
+      'print its states and log as they come until it ends, then the job; the exit code is 0 only if it succeeded',
+    )
+    .option('--json', 'print one JSON document (with --follow, once the job ended)')
+    .action(async (id: string, options: { json?: boolean; follow?: boolean }) => {
+      const exitCode = await withCore(global(), async ({ core }) => {
+        let job = await core.jobs.get(jobId(id));
+        if (options.follow) {
+          const out = options.json ? undefined : process.stdout;
+          const ended = await untilInterrupted((signal) => followToEnd(core, job.id, { out, signal }));
+          // Ctrl-C: the job goes on wherever it runs; only the following stops.
+          if (!ended) return 130;
+          job = ended;
+        }
         const attempts = await core.jobs.attempts(job);
         if (options.json) printJson(jobJson(job, attempts));
+        else if (options.follow) printJob(job, attempts, { log: false });
         else printJob(job, attempts);
+        return options.follow && job.state !== 'succeeded' ? 1 : 0;
       });
+      if (exitCode !== 0) process.exitCode = exitCode;
     });
   jobs
     .command('cancel')

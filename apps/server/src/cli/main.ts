@@ -25,8 +25,28 @@ export const createProgram = (): Command => {
   return program;
 };
 
-/** Runs the CLI; known errors become one clear line (or a JSON error with --json) and exit code 1. */
+/** One line for an error nobody planned for: a system error's own text names its call and path. */
+const lineOf = (error: unknown): string =>
+  error instanceof Error ? error.message.split('\n')[0] || error.name : String(error);
+
+/**
+ * A reader that stops early (`botgate jobs list | head -5`) closes the pipe: what is left has
+ * nowhere to go, and that is no error.
+ */
+const endQuietlyOnClosedPipe = (stream: NodeJS.WriteStream): void => {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+};
+
+/**
+ * Runs the CLI. Every error is one clear line on stderr (with --json, one JSON error document on
+ * stdout) and exit code 1; BOTGATE_DEBUG=1 adds the stack of an unexpected one.
+ */
 export const main = async (argv: string[]): Promise<void> => {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const program = createProgram();
   try {
     await program.parseAsync(argv);
@@ -35,15 +55,12 @@ export const main = async (argv: string[]): Promise<void> => {
       process.exitCode = error.exitCode;
       return;
     }
-    const json = argv.includes('--json');
-    if (isBotgateError(error) || error instanceof ConfigError) {
-      const code = isBotgateError(error) ? error.code : 'INVALID_CONFIG';
-      if (json) console.log(JSON.stringify({ error: code, message: error.message }, null, 2));
-      else console.error(`botgate: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    console.error(error);
+    const known = isBotgateError(error) || error instanceof ConfigError;
+    const code = isBotgateError(error) ? error.code : error instanceof ConfigError ? 'INVALID_CONFIG' : 'FAILED';
+    const message = known ? (error as Error).message : lineOf(error);
+    if (argv.includes('--json')) console.log(JSON.stringify({ error: code, message }, null, 2));
+    else console.error(`botgate: ${message}`);
+    if (!known && process.env.BOTGATE_DEBUG === '1') console.error(error);
     process.exitCode = 1;
   }
 };

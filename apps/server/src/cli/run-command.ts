@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { BotgateError, type InputFile } from '@botgate/core';
+import { BotgateError, type Core, type InputFile } from '@botgate/core';
 import type { Command } from 'commander';
 import { withCore, type GlobalOptions } from './context.js';
+import { followToEnd, untilInterrupted } from './follow.js';
 import { jobJson, printJob, printJson } from './format.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -16,23 +18,45 @@ const parseInputs = (pairs: string[]): Record<string, string> => {
   return inputs;
 };
 
+/** Each `--file`, checked before anything is queued. */
+const filesOf = (paths: string[]): InputFile[] =>
+  paths.map((path) => {
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      throw new BotgateError('INVALID_FILE', `--file ${path}: no such file`);
+    }
+    if (!isFile) throw new BotgateError('INVALID_FILE', `--file ${path}: not a file`);
+    return { name: basename(path), path: resolve(path) };
+  });
+
+const note = (text: string) => process.stderr.write(`botgate: ${text}\n`);
+
+/** Which node will run the job, in words. */
+const workersOf = async (core: Core): Promise<string | undefined> => {
+  const alive = await core.nodes.alive();
+  if (alive.length === 0) return undefined;
+  return alive.length === 1 ? `node ${alive[0]?.id}` : `one of ${alive.length} nodes`;
+};
+
 export const registerRunCommand = (program: Command, global: () => GlobalOptions): void => {
   program
     .command('run')
-    .description('queue a job of an automation (and with --wait, run it here unless a server takes it first)')
+    .description('queue a job of an automation; with --wait, follow it to its end (run here when no worker is running)')
     .argument('<automation>', 'automation id (its folder name)')
     .option('-i, --input <name=value>', 'an input variable, read by its declared type (repeatable)', collect, [])
     .option('-f, --file <path>', "a file for the job's working folder (repeatable)", collect, [])
     .option('--idempotency-key <key>', 'repeating the key answers the first job instead of queueing another')
-    .option('-w, --wait', 'wait for the job to end; the exit code is 0 only if it succeeded')
-    .option('--json', 'print one JSON document')
+    .option('-w, --wait', 'print its states and log (to stderr) until it ends; the exit code is 0 only if it succeeded')
+    .option('--json', 'print one JSON document (with --wait, only the final one)')
     .action(
       async (
         automationId: string,
         options: { input: string[]; file: string[]; wait?: boolean; json?: boolean; idempotencyKey?: string },
       ) => {
-        const ok = await withCore(global(), async ({ core }) => {
-          const files: InputFile[] = options.file.map((path) => ({ name: basename(path), path: resolve(path) }));
+        const files = filesOf(options.file);
+        const exitCode = await withCore(global(), async ({ core }) => {
           const { job, created } = await core.jobs.enqueue({
             automationId,
             adapter: 'cli',
@@ -40,22 +64,38 @@ export const registerRunCommand = (program: Command, global: () => GlobalOptions
             files,
             ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
           });
+          const workers = await workersOf(core);
           if (!options.wait) {
             if (options.json) printJson({ ...jobJson(job), created });
             else
               console.log(
                 created ? `queued job ${job.id}` : `job ${job.id} (idempotency key seen before; nothing new queued)`,
               );
-            return true;
+            if (!workers && created) note(`no worker is running: job ${job.id} waits until \`botgate serve\` starts`);
+            return 0;
           }
-          // A running server may claim the job first; either way this process waits for its end.
-          await core.worker.start({ onlyJobIds: [job.id] });
-          const finished = await core.jobs.wait(job.id);
+          const progress = options.json ? undefined : process.stderr;
+          if (workers) {
+            if (progress) note(`job ${job.id} is queued; ${workers} will run it`);
+          } else {
+            if (progress) note(`no worker is running (\`botgate serve\`): job ${job.id} runs here`);
+            await core.worker.start({ onlyJobIds: [job.id] });
+          }
+          const finished = await untilInterrupted((signal) => followToEnd(core, job.id, { out: progress, signal }));
+          if (!finished) {
+            // Closing the core (on the way out) puts a job this process runs back in the queue.
+            note(
+              workers
+                ? `stopped waiting; job ${job.id} goes on. Follow it with: botgate jobs show ${job.id} --follow`
+                : `interrupted: job ${job.id} goes back to the queue for the next worker`,
+            );
+            return 130;
+          }
           if (options.json) printJson({ ...jobJson(finished), created });
-          else printJob(finished);
-          return finished.state === 'succeeded';
+          else printJob(finished, [], { log: false });
+          return finished.state === 'succeeded' ? 0 : 1;
         });
-        if (!ok) process.exitCode = 1;
+        if (exitCode !== 0) process.exitCode = exitCode;
       },
     );
 };

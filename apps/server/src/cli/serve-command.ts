@@ -1,24 +1,39 @@
 import { consolePaths, createConsoleRouter } from '@botgate/console';
-import { createCore } from '@botgate/core';
 import type { Command } from 'commander';
 import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
 import { apiDocsPaths, createApiDocsRouter } from '../api-docs.js';
-import { coreOptionsOf } from '../core-options.js';
+import { openCore } from '../core-options.js';
 import { createServer } from '../create-server.js';
-import { loadConfig } from '../load-config.js';
+import { ConfigError, loadConfig, settingsHelp } from '../load-config.js';
 import { createMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { GlobalOptions } from './context.js';
+
+/** Why the server could not listen, in one line that says what to change. */
+const listenError = (error: unknown, host: string, port: number): unknown => {
+  const code = (error as { code?: unknown }).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new ConfigError(`${where} is in use by another process; choose another port (port, or BOTGATE_PORT)`);
+  if (code === 'EACCES')
+    return new ConfigError(
+      `${where}: not allowed to listen there (ports below 1024 need privileges); choose another port`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new ConfigError(`${host} is not an address of this machine; choose another host (host, or BOTGATE_HOST)`);
+  return error;
+};
 
 export const registerServeCommand = (program: Command, global: () => GlobalOptions): void => {
   program
     .command('serve')
     .description('start the server: every adapter on one port, and the workers')
     .option('--json', 'log as JSON lines (always the case; accepted for symmetry)')
+    .addHelpText('after', () => `\n${settingsHelp()}`)
     .action(async () => {
       const config = loadConfig({ path: global().config, env: process.env, cwd: process.cwd() });
       const logger = createLogger(config.logLevel);
-      const core = await createCore(coreOptionsOf(config, process.env, logger));
+      const core = await openCore(config, process.env, logger);
       const metrics = createMetrics(core);
       const adapters = startAdapters(core, config, logger, metrics);
       const consoleRouter = createConsoleRouter(core, {
@@ -53,7 +68,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         port = await server.listen(config.port, config.host);
       } catch (error) {
         await core.close({ graceMs: 0 });
-        throw error;
+        throw listenError(error, config.host, config.port);
       }
       if (config.worker) await core.worker.start();
       const services = adapters.flatMap((adapter) => (adapter.services ? [adapter.services] : []));

@@ -35,8 +35,9 @@ const readFrom = async (path: string, offset: number): Promise<Buffer> => {
 
 /**
  * A job as it goes, until it ends (or `signal` aborts): its state now and each change, and its
- * output from the live log in its folder, read every `pollMs`. Each byte of output is told once:
- * the console's stream and `botgate jobs show --follow` append what they get.
+ * output from the live log in its folder, read every `pollMs`; the final state last, after all of
+ * the output. Each byte of output is told once: the console's stream and `botgate jobs show
+ * --follow` append what they get.
  */
 export async function* followJob(
   get: (id: number) => Promise<Job>,
@@ -44,7 +45,8 @@ export async function* followJob(
   { pollMs, signal }: { pollMs: number; signal?: AbortSignal },
 ): AsyncGenerator<JobUpdate> {
   let job = await get(id);
-  yield { kind: 'state', job };
+  // The final state is told last, after all of the output.
+  if (!isFinal(job.state)) yield { kind: 'state', job };
   const live = jobPaths(job.workDir).log;
   // A character split across two reads is told whole with the second.
   const decoder = new StringDecoder('utf8');
@@ -63,6 +65,7 @@ export async function* followJob(
       if (rest) yield { kind: 'log', text: rest, live: true };
       // Its folder is on another node, or gone: the log the job keeps is all there is to tell.
       if (offset === 0 && job.log) yield { kind: 'log', text: job.log, live: false };
+      yield { kind: 'state', job };
       return;
     }
     try {
@@ -71,7 +74,7 @@ export async function* followJob(
       return;
     }
     const now = await get(id);
-    if (now.state !== job.state) yield { kind: 'state', job: now };
+    if (now.state !== job.state && !isFinal(now.state)) yield { kind: 'state', job: now };
     job = now;
   }
 }

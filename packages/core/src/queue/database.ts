@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import type { Logger } from '../logger.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
 export type DatabaseConfig =
@@ -75,9 +76,19 @@ export const cacheStatements = (connection: SqliteConnection, onCommit: () => vo
   };
 };
 
-export const createDatabase = (config: DatabaseConfig): Database => {
+/**
+ * knex's own messages, to the core's log at debug: a connection that fails is thrown to its
+ * caller, which says what it means (the CLI in one line), not printed to stderr with its stack.
+ */
+const knexLog = (logger: Logger | undefined) => {
+  const note = (message: unknown) => logger?.debug({ knex: String(message) }, 'knex');
+  return { warn: note, error: note, deprecate: note, debug: note };
+};
+
+export const createDatabase = (config: DatabaseConfig, logger?: Logger): Database => {
   if (config.client === 'pg') {
     return knexFactory({
+      log: knexLog(logger),
       client: 'pg',
       connection: config.connectionString,
       pool: { min: 0, max: config.poolSize ?? 10 },
@@ -103,6 +114,7 @@ export const createDatabase = (config: DatabaseConfig): Database => {
     : () => undefined;
   const writer: { connection?: SqliteConnection } = {};
   const db = knexFactory({
+    log: knexLog(logger),
     client: 'better-sqlite3',
     connection: { filename: config.filename },
     useNullAsDefault: true,

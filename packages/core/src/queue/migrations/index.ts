@@ -8,6 +8,7 @@ import * as changeStamps from './0006-change-stamps.js';
 import * as workItemsList from './0007-work-items-list.js';
 import * as concurrencySlots from './0008-concurrency-slots.js';
 import * as claimNext from './0009-claim-next.js';
+import * as nodes from './0010-nodes.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -37,4 +38,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0007-work-items-list': workItemsList,
   '0008-concurrency-slots': concurrencySlots,
   '0009-claim-next': claimNext,
+  '0010-nodes': nodes,
 };

@@ -1,0 +1,200 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { settingsHelp } from '../src/load-config.js';
+import {
+  botgateBin,
+  cli,
+  cliJson,
+  freshEnvs,
+  makeCatalog,
+  observe,
+  repoRoot,
+  startCli,
+  startServer,
+  useWorkspace,
+  waitFor,
+  waitForState,
+} from './helpers.js';
+
+const root = useWorkspace();
+const catalog = makeCatalog(root, {
+  // 5,000 lines of output: more than a pipe holds (64 KiB).
+  chatty: {
+    from: 'sleep',
+    manifest: 'run:\n  command: [node, -e, "for (let i = 0; i < 5000; i++) console.log(`line ${i} of a long log`)"]\n',
+  },
+});
+const fresh = freshEnvs(root, catalog);
+const sh = promisify(execFile);
+
+/** One line of text on stderr starting with `botgate: `, and nothing else. */
+const oneLine = (stderr: string) => {
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(/^botgate: /);
+  return stderr.trim();
+};
+
+describe('the CLI as an operator meets it', () => {
+  it('ends quietly when its reader stops early (| head)', async () => {
+    const { env } = await fresh();
+    const job = await cliJson<{ id: number; state: string }>(['run', 'chatty', '--wait'], env);
+    expect(job.state).toBe('succeeded');
+    // Its log is written as it is read, so the writes after `head` exits meet a closed pipe.
+    const { stdout, stderr } = await sh(
+      'bash',
+      ['-o', 'pipefail', '-c', `"${process.execPath}" "${botgateBin}" jobs show ${job.id} --follow | head -2`],
+      { env: { ...process.env, ...env } },
+    );
+    expect([stdout, stderr]).toEqual(['line 0 of a long log\nline 1 of a long log\n', '']);
+  });
+
+  it('says what is wrong in one line, or one JSON document, and exits 1', async () => {
+    const { env } = await fresh();
+    const missing = await cli(['run', 'file-report', '--file', './nope.txt'], env);
+    expect([missing.code, oneLine(missing.stderr)]).toEqual([1, 'botgate: --file ./nope.txt: no such file']);
+    const asJson = await cli(['run', 'file-report', '--file', './nope.txt', '--json'], env);
+    expect([asJson.code, JSON.parse(asJson.stdout), asJson.stderr]).toEqual([
+      1,
+      { error: 'INVALID_FILE', message: '--file ./nope.txt: no such file' },
+      '',
+    ]);
+    const misspelt = await cli(['jobs', 'list'], { ...env, BOTGATE_CONCURENCY: '2' });
+    expect(oneLine(misspelt.stderr)).toContain(
+      'BOTGATE_CONCURENCY: not a botgate setting (did you mean BOTGATE_CONCURRENCY?)',
+    );
+    const badValue = await cli(['jobs', 'list'], { ...env, BOTGATE_PORT: 'abc' });
+    expect(badValue.stderr).toContain('BOTGATE_PORT: expected a port number, 0 to 65535, got "abc"');
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const unusable = await cli(['jobs', 'list'], { ...env, BOTGATE_DATA_DIR: join(file, 'data') });
+    expect([unusable.code, oneLine(unusable.stderr)]).toEqual([
+      1,
+      expect.stringContaining(`cannot use the data folder ${join(file, 'data')}: ENOTDIR`),
+    ]);
+    if (!env.BOTGATE_DATABASE) {
+      const folder = join(root, 'a-folder');
+      mkdirSync(folder, { recursive: true });
+      const notAFile = await cli(['jobs', 'list'], { ...env, BOTGATE_DATABASE: folder });
+      expect(oneLine(notAFile.stderr)).toContain(`cannot use the database ${folder}`);
+    }
+  });
+
+  it('refuses a port in use at serve in one line', async () => {
+    const { env } = await fresh();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const refused = await cli(['serve'], { ...env, BOTGATE_PORT: String(port) });
+      expect([refused.code, oneLine(refused.stderr)]).toEqual([
+        1,
+        `botgate: 127.0.0.1:${port} is in use by another process; choose another port (port, or BOTGATE_PORT)`,
+      ]);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('run warns when no worker will take the job, and --wait runs it here, saying so and streaming it', async () => {
+    const { env } = await fresh();
+    const queued = await cli(['run', 'sleep', '--input', 'seconds=0'], env);
+    expect(queued.stdout).toMatch(/^queued job \d+\n$/);
+    expect(oneLine(queued.stderr)).toMatch(/no worker is running: job \d+ waits until `botgate serve` starts/);
+    const here = await cli(['run', 'sleep', '--input', 'seconds=0', '--wait'], env);
+    expect(here.code).toBe(0);
+    expect(here.stderr).toMatch(/no worker is running \(`botgate serve`\): job (\d+) runs here\n/);
+    expect(here.stderr).toContain('sleeping 0 s as process');
+    expect(here.stderr).toMatch(/job \d+: succeeded\n$/);
+    // The log went to stderr as it came; stdout has the job, without repeating it.
+    expect(here.stdout).toMatch(/state\s+succeeded/);
+    expect(here.stdout).not.toContain('sleeping 0 s');
+  });
+
+  it('run --wait leaves the job to a live server, streams its states and log, and Ctrl-C leaves it running', async () => {
+    const { dataDir, env } = await fresh();
+    const server = await startServer(env);
+    const core = await observe(dataDir, catalog, env);
+    try {
+      const waited = await cli(['run', 'sleep', '--input', 'seconds=0', '--wait', '--json'], env);
+      const job = JSON.parse(waited.stdout) as { id: number; state: string; leaseOwner: string | null };
+      // --json: only the final document, nothing on stderr.
+      expect([waited.code, job.state, waited.stderr]).toEqual([0, 'succeeded', '']);
+      const runner = (await core.jobs.attempts(await core.jobs.get(job.id)))[0];
+      expect(runner?.node).toMatch(new RegExp(`/${server.process.pid}/`));
+
+      const following = startCli(['run', 'sleep', '--input', 'seconds=30', '--wait'], env);
+      await waitFor('the log line of the running job', async () =>
+        following.stderr().includes('sleeping 30 s as process') ? true : undefined,
+      );
+      expect(following.stderr()).toMatch(/job (\d+) is queued; node .*\/\d+\/\w+ will run it\n/);
+      expect(following.stderr()).toMatch(/job \d+: running\n/);
+      following.process.kill('SIGINT');
+      const stopped = await following.ended;
+      const id = Number(/job (\d+) is queued/.exec(stopped.stderr)?.[1]);
+      expect(stopped.code).toBe(130);
+      expect(stopped.stderr).toContain(
+        `stopped waiting; job ${id} goes on. Follow it with: botgate jobs show ${id} --follow`,
+      );
+      expect((await core.jobs.get(id)).state).toBe('running');
+
+      // jobs show --follow, and Ctrl-C there too; then the cancel ends it.
+      const show = startCli(['jobs', 'show', String(id), '--follow'], env);
+      await waitFor('the followed log', async () =>
+        show.stdout().includes('sleeping 30 s as process') ? true : undefined,
+      );
+      await cli(['jobs', 'cancel', String(id)], env);
+      const shown = await show.ended;
+      expect(shown.stdout).toMatch(new RegExp(`job ${id}: canceled`));
+      expect(shown.stdout.match(/sleeping 30 s as process/g)).toHaveLength(1);
+      expect(shown.code).toBe(1);
+      await waitForState(core, id, ['canceled']);
+    } finally {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
+
+  it('--help lists every command, serve --help every setting', async () => {
+    const help = (await cli(['--help'], {})).stdout;
+    for (const command of [
+      'serve',
+      'automations',
+      'run',
+      'jobs',
+      'users',
+      'local-api',
+      'process-api',
+      'api-task',
+      'uipath',
+    ])
+      expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    const serveHelp = (await cli(['serve', '--help'], {})).stdout;
+    expect(serveHelp).toContain(settingsHelp());
+    expect(settingsHelp()).toContain('uipath.tenancyName');
+  });
+
+  it('installs on PATH from the repository, and works from another folder', async () => {
+    const prefix = join(root, 'global');
+    await sh('npm', [
+      'install',
+      '--global',
+      '--prefix',
+      prefix,
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      join(repoRoot, 'apps/server'),
+    ]);
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const { stdout } = await sh(join(prefix, 'bin', 'botgate'), ['automations', 'list', '--json'], {
+      cwd: elsewhere,
+      env: { ...process.env, BOTGATE_CATALOG: catalog, BOTGATE_DATA_DIR: join(elsewhere, 'data') },
+    });
+    expect((JSON.parse(stdout) as Array<{ id: string }>).map((a) => a.id)).toContain('echo');
+  });
+});
