@@ -64,6 +64,16 @@ export const createMetrics = (core: Core) => {
     },
   });
 
+  let streamsOpen: () => number = () => 0;
+  new Gauge({
+    name: 'botgate_open_streams',
+    help: 'Live streams (server-sent events of the console) open on this node; they are not in botgate_request_duration_seconds',
+    registers: [registry],
+    collect() {
+      this.set(streamsOpen());
+    },
+  });
+
   const offFinished = core.jobs.onFinished((job) => {
     if (job.startedAt && job.finishedAt)
       jobDurations.observe(
@@ -89,10 +99,15 @@ export const createMetrics = (core: Core) => {
 
   return {
     registry,
-    request(adapter: string, operation: string, status: number, seconds: number): void {
+    /** Counts an answered call; `seconds` undefined for a stream, which the duration histogram leaves out. */
+    request(adapter: string, operation: string, status: number, seconds: number | undefined): void {
       const children = boundOf(adapter, operation, status);
       children.count();
-      children.observe(seconds);
+      if (seconds !== undefined) children.observe(seconds);
+    },
+    /** Counts the open streams at each scrape (the console's live views). */
+    countStreams(open: () => number): void {
+      streamsOpen = open;
     },
     deliveryAttempt(adapter: string, outcome: 'delivered' | 'retrying' | 'failed'): void {
       deliveries.inc({ adapter, outcome });

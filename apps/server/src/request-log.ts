@@ -24,7 +24,7 @@ export const requestLog =
       const facts = requestFacts(res);
       const adapter = facts.adapter ?? 'server';
       const operation = facts.operation ?? 'other';
-      metrics.request(adapter, operation, res.statusCode, seconds);
+      metrics.request(adapter, operation, res.statusCode, facts.stream ? undefined : seconds);
       logger.info(
         {
           reqId: id,

@@ -9,14 +9,54 @@ const catalog = makeCatalog(root);
 const sample = (text: string, name: string, labels: Record<string, string>): number | undefined => {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inside = line.slice(name.length + 1, line.indexOf('}'));
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const inside = line.startsWith(`${name} `) ? '' : line.slice(name.length + 1, line.indexOf('}'));
     if (wanted.every((pair) => inside.split(',').includes(pair))) return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return undefined;
 };
 
 describe('operations: /metrics, /readyz, request ids and the request log', () => {
+  it('labels console calls by operation, and counts live streams apart from the request durations', async () => {
+    const env = await serverEnv(join(root, 'streams'), catalog);
+    await cliJson(['users', 'add', 'ops', '--role', 'admin', '--password', 'ops-password-1'], env);
+    const server = await startServer(env);
+    try {
+      const login = await fetch(`${server.url}/console/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":"ops","password":"ops-password-1"}',
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      expect((await fetch(`${server.url}/console/api/overview`, { headers: { cookie } })).status).toBe(200);
+      const { id } = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=1'], env);
+      // The job's log stream stays open until the job ends, a second or more.
+      const stream = fetch(`${server.url}/console/api/jobs/${id}/log`, { headers: { cookie } }).then((r) => r.text());
+      const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+      await waitFor('the open stream in the gauge', async () =>
+        sample(await scrape(), 'botgate_open_streams', {}) === 1 ? true : undefined,
+      );
+      expect(await stream).toContain('event: end');
+      const metrics = await waitFor('the stream counted', async () => {
+        const text = await scrape();
+        return sample(text, 'botgate_requests_total', { adapter: 'console', operation: 'jobs', status: '200' }) === 1
+          ? text
+          : undefined;
+      });
+      expect(sample(metrics, 'botgate_open_streams', {})).toBe(0);
+      expect(sample(metrics, 'botgate_request_duration_seconds_count', { adapter: 'console', operation: 'jobs' })).toBe(
+        undefined,
+      );
+      expect(
+        sample(metrics, 'botgate_request_duration_seconds_count', { adapter: 'console', operation: 'overview' }),
+      ).toBe(1);
+      expect(sample(metrics, 'botgate_requests_total', { adapter: 'console', operation: 'other' })).toBe(undefined);
+    } finally {
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
   it('counts a known number of triggers per adapter and status, and logs each request without its secrets', async () => {
     const env = await serverEnv(join(root, 'data'), catalog);
     const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'echo'], env);

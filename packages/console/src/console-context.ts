@@ -1,5 +1,5 @@
 import type { Core } from '@botgate/core';
-import type { ConsolePanel } from '@botgate/http';
+import { describeRequest, type ConsolePanel } from '@botgate/http';
 import type { Request, Response } from 'express';
 import type { JobFeed } from './job-feed.js';
 
@@ -14,6 +14,8 @@ export interface ConsoleContext {
 
 /** Starts a server-sent event stream that lasts until the browser leaves or the console closes. */
 export const openEventStream = (context: ConsoleContext, req: Request, res: Response, onClose: () => void): void => {
+  // Open for as long as someone watches: its length says nothing of how fast the server answers.
+  describeRequest(res, { stream: true });
   res.writeHead(200, {
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache, no-transform',

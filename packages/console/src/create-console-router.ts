@@ -58,7 +58,7 @@ const pageHeaders: RequestHandler = (_req, res, next) => {
 export const createConsoleRouter = (
   core: Core,
   options: ConsoleOptions,
-): Router & { close(): void; openApi(): Record<string, unknown> } => {
+): Router & { close(): void; openApi(): Record<string, unknown>; openStreams(): number } => {
   const operators = options.panels.find((panel) => panel.operators)?.operators;
   if (!operators) throw new Error('the console needs an adapter whose panel signs operators in');
   const pollMs = options.pollMs ?? 500;
@@ -141,6 +141,8 @@ export const createConsoleRouter = (
   let document: Record<string, unknown> | undefined;
   return Object.assign(router, {
     openApi: () => (document ??= consoleOpenApi(routes as RouteDoc[])),
+    /** Live streams open now (the server's `botgate_open_streams`). */
+    openStreams: () => context.streams.size,
     /** Ends the live streams, so the server can close. */
     close() {
       context.feed.close();

@@ -7,6 +7,8 @@ export interface RequestFacts {
   operation?: string;
   automationId?: string;
   jobId?: number;
+  /** A long-lived answer (server-sent events): counted, but not in the request-duration histogram. */
+  stream?: boolean;
 }
 
 const key = 'botgateRequest';

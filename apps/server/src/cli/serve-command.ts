@@ -41,6 +41,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         origins: [...adaptersOf(config).map((adapter) => adapter.name), 'cli'],
         logger,
       });
+      metrics.countStreams(consoleRouter.openStreams);
       const routers = [
         ...adapters,
         { paths: consolePaths, router: consoleRouter },
