@@ -1,11 +1,22 @@
 /// <reference lib="dom" />
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliJson, makeCatalog, repoRoot, serverEnv, startServer, useWorkspace, type RunningServer } from './helpers.js';
+import {
+  cli,
+  cliJson,
+  makeCatalog,
+  repoRoot,
+  serverEnv,
+  startServer,
+  useWorkspace,
+  waitFor,
+  type RunningServer,
+} from './helpers.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = useWorkspace();
@@ -40,7 +51,8 @@ const card = (page: Page, automation: string) => page.getByTestId(`automation-${
 beforeAll(async () => {
   if (!existsSync(chromiumPath))
     throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`);
-  env = await serverEnv(join(root, 'data'), catalog);
+  // A failed webhook waits an hour for its next try: only Redeliver sends it sooner.
+  env = await serverEnv(join(root, 'data'), catalog, { BOTGATE_PROCESS_API_WEBHOOK_RETRY: '1h' });
   await cliJson(['users', 'add', 'ada', '--role', 'admin', '--password', 'ada-password'], env);
   await cliJson(['users', 'add', 'dev', '--role', 'developer', '--password', 'dev-password'], env);
   server = await startServer(env);
@@ -175,6 +187,94 @@ describe('the operator console in Chromium', () => {
     await page.locator('.opblock-summary-path', { hasText: '/api/job' }).first().waitFor();
     expect(outside).toEqual([]);
     await shoot(page, 'api-reference');
+    await context.close();
+  });
+
+  it('shows a failed webhook with its attempts and next try, and Redeliver sends it again', async () => {
+    let answer = 500;
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(answer));
+        res.statusCode = answer;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    try {
+      await cliJson(['process-api', 'webhook', 'set', 'sleep', hook], env);
+      // Robocorp's webhook tells of the process runs its API started.
+      const proc = await cliJson<{ workspaceId: string; processId: string; secret: string }>(
+        ['process-api', 'secret', 'sleep'],
+        env,
+      );
+      const run = await fetch(
+        `${server.url}/workspace-v1/workspaces/${proc.workspaceId}/processes/${proc.processId}/runs`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'robocloud-process-secret': proc.secret },
+          body: '{"seconds":0}',
+        },
+      );
+      expect(run.status).toBe(200);
+      await waitFor('the webhook refused once', async () => (received.length >= 1 ? true : undefined));
+      const [delivery] = await cliJson<Array<{ id: string; state: string; attempts: number; lastStatus: number }>>(
+        ['process-api', 'webhook', 'deliveries'],
+        env,
+      );
+      expect(delivery).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 500 });
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await signIn(page, 'ada', 'ada-password');
+      await page.goto(`${server.url}/console/#/overview`);
+      await expect.poll(() => page.getByTestId('delivery-counts').textContent()).toContain('1 pending');
+      await page.getByRole('link', { name: 'Deliveries' }).first().click();
+      const row = page.getByTestId(`delivery-${delivery?.id}`);
+      await expect.poll(() => row.textContent()).toContain('500');
+      await row.getByRole('button', { name: '1' }).click();
+      await expect
+        .poll(() => page.getByTestId(`attempts-${delivery?.id}`).textContent())
+        .toContain('receiver answered 500');
+      await shoot(page, 'deliveries');
+      answer = 204;
+      await row.getByRole('button', { name: 'Redeliver' }).click();
+      await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('delivered');
+      expect(received).toEqual(['500', '204']);
+      await context.close();
+    } finally {
+      await cli(['process-api', 'webhook', 'remove', 'sleep'], env);
+      await cli(['process-api', 'delete', 'sleep'], env);
+      receiver.close();
+    }
+  });
+
+  it('fits a 360 px wide screen: the navigation wraps, Sign out is in view, nothing widens the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, 'ada', 'ada-password');
+    const pages = {
+      overview: 'Overview',
+      automations: 'Automations',
+      jobs: 'Jobs',
+      deliveries: 'Deliveries',
+      users: 'Users',
+      keys: 'API keys',
+      'uipath-apps': 'UiPath',
+    };
+    for (const [path, title] of Object.entries(pages)) {
+      await page.goto(`${server.url}/console/#/${path}`);
+      await page.locator('main h2', { hasText: title }).first().waitFor();
+      const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+      expect(signOut, path).not.toBeNull();
+      expect((signOut?.x ?? 0) + (signOut?.width ?? 0), path).toBeLessThanOrEqual(360);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+    }
+    await page.goto(`${server.url}/console/#/overview`);
+    await page.locator('main h2', { hasText: 'Overview' }).waitFor();
+    await shoot(page, 'narrow');
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import { defineAdapter, settingTypes } from '@botgate/http';
 import { z } from 'zod';
-import { createCallbackDispatcher } from './callback-dispatcher.js';
+import { createCallbackDispatcher, deliveryLogOf } from './callback-dispatcher.js';
 import { createApiTaskPanel } from './console-panel.js';
 import { apiTaskPaths, createApiTaskRouter } from './create-api-task-router.js';
 import { apiTaskDescriptor } from './descriptor.js';
@@ -64,6 +64,7 @@ export const apiTask = defineAdapter({
         logger,
         onAttempt: onDeliveryAttempt,
       }),
+      deliveries: { what: 'deploy callback', log: deliveryLogOf(core) },
       console: createApiTaskPanel(core, access, { publicUrl: own.publicUrl }),
       // Another vendor's password sign-in takes these users, with this check and limit.
       directory: {

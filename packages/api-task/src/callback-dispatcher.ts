@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createDeliveryDispatcher, isFinal, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
+import {
+  createDeliveryDispatcher,
+  createDeliveryLog,
+  isFinal,
+  onJobsOf,
+  type Core,
+  type DeliveryLog,
+  type DeliveryTuning,
+} from '@botgate/core';
 import { activityRecord, createDeployments, type Deployment } from './deployments.js';
 
 export type CallbackDispatcherOptions = DeliveryTuning;
@@ -18,6 +26,12 @@ const callbackBody = (core: Core, deployment: Deployment, job: Parameters<typeof
     botOutput: record.botOutVariables.values,
   });
 };
+
+/** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
+const deliveryTables = { deliveries: 'api_task_callbacks', attempts: 'api_task_callback_attempts' };
+
+/** What this adapter's deploy callbacks are and were (the console's Deliveries page, the CLI). */
+export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core.store('api-task'), deliveryTables);
 
 /**
  * Calls `callbackInfo.url` back once a deploy's run ends, with `callbackInfo.headers`, at least
@@ -49,7 +63,7 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
   };
   return createDeliveryDispatcher({
     store,
-    tables: { deliveries: 'api_task_callbacks', attempts: 'api_task_callback_attempts' },
+    tables: deliveryTables,
     collect,
     headersOf: async (delivery) => (await deployments.callbackHeaders(delivery.deployment_id as string)) ?? {},
     subscribe: onJobsOf(core.jobs, 'api-task'),

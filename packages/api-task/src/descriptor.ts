@@ -1,4 +1,5 @@
-import { BotgateError, type AdapterCommand, type AdapterDescriptor } from '@botgate/core';
+import { BotgateError, deliveryCommands, type AdapterCommand, type AdapterDescriptor } from '@botgate/core';
+import { deliveryLogOf } from './callback-dispatcher.js';
 import { createAllocations, type Allocation } from './allocations.js';
 import { apiTaskOpenApi } from './contract.js';
 import { createUsers, roles, type User } from './auth/users.js';
@@ -87,7 +88,16 @@ export const apiTaskDescriptor: AdapterDescriptor = {
   name: 'api-task',
   migrations: apiTaskMigrations,
   migrationTable: 'api_task_migrations',
-  commands: [add, list, remove, update, newKey, signOut, deallocate],
+  commands: [
+    add,
+    list,
+    remove,
+    update,
+    newKey,
+    signOut,
+    deallocate,
+    ...deliveryCommands(['callback'], 'deploy callback', deliveryLogOf),
+  ],
   openApi: apiTaskOpenApi,
   // A deploy's record goes with its job.
   async removeJobRows(tx, jobIds) {

@@ -29,6 +29,10 @@ const job = z.object({
     .meta({ description: 'The job id' }),
 });
 const session = ['session'];
+const deliveryParams = z.object({
+  adapter: z.string().meta({ description: 'The adapter that sends it (`process-api`, `api-task`, `uipath`)' }),
+  id: z.string().meta({ description: 'The delivery id' }),
+});
 
 /** The console's own API; each adapter's panel adds its routes (`ConsolePanel.routes`). */
 export const consoleContract = {
@@ -140,6 +144,37 @@ export const consoleContract = {
     security: session,
     params: job,
     responses: { ...ok('The new job'), ...signedIn, 404: failure('No such job') },
+  },
+  deliveries: {
+    method: 'get',
+    path: '/deliveries',
+    operation: 'deliveries',
+    summary: 'Webhooks and callbacks of every adapter, newest first: state, attempts, last status, next try',
+    security: session,
+    query: z.object({
+      state: z.enum(['pending', 'delivered', 'failed']).optional(),
+      adapter: z.string().min(1).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    }),
+    responses: { ...ok('The deliveries'), ...signedIn, 400: failure('A bad filter') },
+  },
+  delivery: {
+    method: 'get',
+    path: '/deliveries/:adapter/:id',
+    operation: 'deliveries',
+    summary: 'One delivery with every attempt at it',
+    security: session,
+    params: deliveryParams,
+    responses: { ...ok('The delivery'), ...signedIn, 404: failure('No such delivery') },
+  },
+  redeliver: {
+    method: 'post',
+    path: '/deliveries/:adapter/:id/redeliver',
+    operation: 'deliveries',
+    summary: 'Send a delivery again at the next look (an admin)',
+    security: session,
+    params: deliveryParams,
+    responses: { ...ok('The delivery, due again'), ...signedIn, 404: failure('No such delivery') },
   },
   overview: {
     method: 'get',

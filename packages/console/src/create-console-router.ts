@@ -19,6 +19,7 @@ import { createJobFeed } from './job-feed.js';
 import { listAutomations, listPages } from './routes/automations.js';
 import { jobLog } from './routes/job-log.js';
 import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
+import { getDelivery, listDeliveries, redeliver, type DeliverySource } from './routes/deliveries.js';
 import { overview } from './routes/overview.js';
 import { createSessions } from './session.js';
 
@@ -27,6 +28,8 @@ export interface ConsoleOptions {
   panels: readonly ConsolePanel[];
   /** What else starts jobs, as their `adapter` names it (each adapter, the CLI): the jobs list's filter offers these and `console`. */
   origins?: readonly string[];
+  /** What the adapters send out (webhooks, callbacks): the Deliveries page and the overview's counts. @default none */
+  deliveries?: readonly DeliverySource[];
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
   /** How often live views look for changes. @default 500 */
@@ -62,6 +65,7 @@ export const createConsoleRouter = (
   const operators = options.panels.find((panel) => panel.operators)?.operators;
   if (!operators) throw new Error('the console needs an adapter whose panel signs operators in');
   const pollMs = options.pollMs ?? 500;
+  const deliveries = options.deliveries ?? [];
   const context: ConsoleContext = {
     core,
     panels: options.panels,
@@ -97,7 +101,10 @@ export const createConsoleRouter = (
     { ...c.jobFile, before: [anyone], handler: downloadJobFile(context) },
     { ...c.cancel, before: [anyone], handler: cancelJob(context) },
     { ...c.rerun, before: [anyone], handler: rerunJob(context) },
-    { ...c.overview, before: [anyone], handler: overview(context) },
+    { ...c.deliveries, before: [anyone], handler: listDeliveries(deliveries) },
+    { ...c.delivery, before: [anyone], handler: getDelivery(deliveries) },
+    { ...c.redeliver, before: [admin], handler: redeliver(deliveries) },
+    { ...c.overview, before: [anyone], handler: overview(context, deliveries) },
     // Each adapter's actions: signed in, behind the guard its route asks for.
     ...options.panels.flatMap((panel) =>
       panel.routes.map(({ access, ...route }) => ({

@@ -67,3 +67,12 @@ export {
   type DeliveryRow,
   type DeliveryTuning,
 } from './deliveries/create-delivery-dispatcher.js';
+export {
+  createDeliveryLog,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryLog,
+  type DeliveryState,
+  type DeliveryTables,
+} from './deliveries/delivery-log.js';
+export { deliveryCommands } from './deliveries/delivery-commands.js';

@@ -1,4 +1,4 @@
-import type { AdapterDescriptor, Core, Logger } from '@botgate/core';
+import type { AdapterDescriptor, Core, DeliveryLog, Logger } from '@botgate/core';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { ConsolePanel } from './console-panel.js';
@@ -46,6 +46,8 @@ export interface AdapterRuntime {
   console?: ConsolePanel;
   /** The server's users, when this adapter keeps them, for the others' sign-ins. */
   directory?: UserDirectory;
+  /** What it sends out (webhooks, callbacks), for the console's Deliveries page: `what` names one (`webhook`). */
+  deliveries?: { what: string; log: DeliveryLog };
 }
 
 /**

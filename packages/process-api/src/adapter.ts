@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createProcessApiRouter, processApiPaths } from './create-process-api-router.js';
 import { createProcessApiPanel } from './console-panel.js';
 import { createProcessApiDescriptor } from './descriptor.js';
-import { createWebhookDispatcher } from './webhooks/create-webhook-dispatcher.js';
+import { createWebhookDispatcher, deliveryLogOf } from './webhooks/create-webhook-dispatcher.js';
 
 const settings = z
   .strictObject({
@@ -48,6 +48,7 @@ export const processApi = defineAdapter({
       logger,
       onAttempt: onDeliveryAttempt,
     }),
+    deliveries: { what: 'webhook', log: deliveryLogOf(core) },
     console: createProcessApiPanel(core, { workspaceId: own.workspaceId, publicUrl: own.publicUrl }),
   }),
 });

@@ -1,4 +1,5 @@
-import type { AdapterCommand, AdapterDescriptor, Core } from '@botgate/core';
+import { deliveryCommands, type AdapterCommand, type AdapterDescriptor, type Core } from '@botgate/core';
+import { deliveryLogOf } from './webhooks/create-webhook-dispatcher.js';
 import { processApiMigrations } from './migrations/index.js';
 import { createProcesses, type Process } from './processes.js';
 import { createWorkspaceKeys, permissions, type WorkspaceKey } from './workspace-keys.js';
@@ -128,7 +129,17 @@ export const createProcessApiCommands = (context: ProcessApiCommandContext): Ada
     run: (core, [automationId]) => processesOf(core, context).removeWebhook(automationId as string),
     format: (p) => `webhook of ${p.automationId} removed`,
   };
-  return [secret, remove, list, keyAdd, keyList, keyRemove, webhookSet, webhookRemove];
+  return [
+    secret,
+    remove,
+    list,
+    keyAdd,
+    keyList,
+    keyRemove,
+    webhookSet,
+    webhookRemove,
+    ...deliveryCommands(['webhook'], 'webhook', deliveryLogOf),
+  ];
 };
 
 export const createProcessApiDescriptor = (context: ProcessApiCommandContext): AdapterDescriptor => ({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createUipathPanel } from './console-panel.js';
 import { createUipathRouter, uipathPaths } from './create-uipath-router.js';
 import { uipathDescriptor } from './descriptor.js';
-import { createUipathWebhookDispatcher } from './webhooks/create-webhook-dispatcher.js';
+import { createUipathWebhookDispatcher, deliveryLogOf } from './webhooks/create-webhook-dispatcher.js';
 
 /** UiPath Orchestrator's job API (`/api/Account`, `/identity_`, `/odata`), as the server registers it. */
 export const uipath = defineAdapter({
@@ -40,6 +40,7 @@ export const uipath = defineAdapter({
       logger,
       onAttempt: onDeliveryAttempt,
     }),
+    deliveries: { what: 'webhook', log: deliveryLogOf(core) },
     console: createUipathPanel(core),
   }),
 });

@@ -1,9 +1,10 @@
-import { BotgateError, type AdapterCommand, type AdapterDescriptor } from '@botgate/core';
+import { BotgateError, deliveryCommands, type AdapterCommand, type AdapterDescriptor } from '@botgate/core';
 import { createApps, defaultScope, type ExternalApp } from './apps.js';
 import { uipathOpenApi } from './contract.js';
 import { createFolders, type Folder } from './folders.js';
 import { uipathMigrations } from './migrations/index.js';
 import { createReleases, type Release } from './releases.js';
+import { deliveryLogOf } from './webhooks/create-webhook-dispatcher.js';
 import { createWebhooks, jobEvents, type Webhook } from './webhooks/webhooks.js';
 
 const folderOption = { name: 'folder', description: 'the folder (default Shared)' };
@@ -142,6 +143,7 @@ export const uipathDescriptor: AdapterDescriptor = {
     webhookAdd,
     webhookList,
     webhookRemove,
+    ...deliveryCommands(['webhook'], 'webhook', deliveryLogOf),
   ],
   openApi: uipathOpenApi,
   removeJobRows: async (tx, jobIds) => {

@@ -39,6 +39,9 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const consoleRouter = createConsoleRouter(core, {
         panels: adapters.flatMap((adapter) => (adapter.console ? [adapter.console] : [])),
         origins: [...adaptersOf(config).map((adapter) => adapter.name), 'cli'],
+        deliveries: adapters.flatMap((adapter) =>
+          adapter.deliveries ? [{ adapter: adapter.name, ...adapter.deliveries }] : [],
+        ),
         logger,
       });
       metrics.countStreams(consoleRouter.openStreams);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, setCsrfToken, type ConsolePage, type User } from './api';
 import { AutomationsPage } from './pages/AutomationsPage';
+import { DeliveriesPage } from './pages/DeliveriesPage';
 import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
@@ -18,6 +19,7 @@ const ownPages = [
   { path: '/overview', title: 'Overview', admin: false },
   { path: '/automations', title: 'Automations', admin: false },
   { path: '/jobs', title: 'Jobs', admin: false },
+  { path: '/deliveries', title: 'Deliveries', admin: false },
 ];
 
 export const App = () => {
@@ -55,6 +57,7 @@ export const App = () => {
   else if (panelPage) body = <PanelPageView key={panelPage.path} page={panelPage} self={session.user.username} />;
   else if (route === '/automations') body = <AutomationsPage />;
   else if (route === '/jobs') body = <JobsPage />;
+  else if (route === '/deliveries') body = <DeliveriesPage isAdmin={isAdmin} />;
   else body = <OverviewPage />;
 
   const logout = async () => {

@@ -103,6 +103,7 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
         .where({ id: delivery.id })
         .update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
       options.onAttempt?.('delivered');
+      logger.info({ deliveryId: delivery.id, url: delivery.url, attempt: number, status }, `${what} delivered`);
       return;
     }
     const givenUp = number >= maxAttempts;

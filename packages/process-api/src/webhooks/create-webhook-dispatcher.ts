@@ -1,4 +1,11 @@
-import { createDeliveryDispatcher, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
+import {
+  createDeliveryDispatcher,
+  createDeliveryLog,
+  onJobsOf,
+  type Core,
+  type DeliveryLog,
+  type DeliveryTuning,
+} from '@botgate/core';
 import { createProcesses } from '../processes.js';
 import { createDeliveries } from './create-deliveries.js';
 import { sign } from './sign.js';
@@ -7,6 +14,12 @@ export interface WebhookDispatcherOptions extends DeliveryTuning {
   /** @default the workspace id made once and kept in the database */
   workspaceId?: string | undefined;
 }
+
+/** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
+const deliveryTables = { deliveries: 'process_api_deliveries', attempts: 'process_api_delivery_attempts' };
+
+/** What this adapter's webhooks are and were (the console's Deliveries page, the CLI). */
+export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core.store('process-api'), deliveryTables);
 
 /**
  * Delivers process-api's completion events at least once, with core's delivery dispatcher over
@@ -28,7 +41,7 @@ export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: 
 
   return createDeliveryDispatcher({
     store,
-    tables: { deliveries: 'process_api_deliveries', attempts: 'process_api_delivery_attempts' },
+    tables: deliveryTables,
     collect: async (since) => createDeliveries(core, store, await processes.workspaceId(), since),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const secret = await secretOf(delivery.run_id as string);

@@ -1,11 +1,24 @@
 import { createHmac } from 'node:crypto';
-import { createDeliveryDispatcher, onJobsOf, type Core, type DeliveryTuning } from '@botgate/core';
+import {
+  createDeliveryDispatcher,
+  createDeliveryLog,
+  onJobsOf,
+  type Core,
+  type DeliveryLog,
+  type DeliveryTuning,
+} from '@botgate/core';
 import { createDeliveries } from './create-deliveries.js';
 import { createWebhooks } from './webhooks.js';
 
 /** Orchestrator's `X-UiPath-Signature`: HMAC-SHA256 of the raw body with the webhook's secret, in Base64. */
 export const signature = (body: string, secret: string): string =>
   createHmac('sha256', secret).update(body).digest('base64');
+
+/** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
+const deliveryTables = { deliveries: 'uipath_deliveries', attempts: 'uipath_delivery_attempts' };
+
+/** What this adapter's webhooks are and were (the console's Deliveries page, the CLI). */
+export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core.store('uipath'), deliveryTables);
 
 /**
  * Delivers UiPath's job events at least once, with core's delivery dispatcher over this
@@ -17,7 +30,7 @@ export const createUipathWebhookDispatcher = (core: Core, tuning: DeliveryTuning
   const store = core.store('uipath');
   return createDeliveryDispatcher({
     store,
-    tables: { deliveries: 'uipath_deliveries', attempts: 'uipath_delivery_attempts' },
+    tables: deliveryTables,
     collect: async (since) => createDeliveries(core, store, await webhooks.list(), since),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const webhook = await webhooks.find(Number(delivery.webhook_id));

@@ -29,6 +29,7 @@ Chart.register(
 interface Overview {
   counts: Record<JobState, number>;
   minutes: Array<{ at: number; ended: number; failed: number; runMs: number | null; waitMs: number | null }>;
+  deliveries: { pending: number; delivered: number; failed: number };
 }
 
 /** What runs, what waits and what failed, and the last hour minute by minute. */
@@ -47,7 +48,7 @@ export const OverviewPage = () => {
   }, []);
 
   if (!overview) return error ? <p className="error">{error}</p> : <p className="muted">Loading…</p>;
-  const { counts, minutes } = overview;
+  const { counts, minutes, deliveries } = overview;
   const cards = [
     { label: 'Queued', value: counts.queued, className: 'queued' },
     { label: 'Running', value: counts.running, className: 'running' },
@@ -66,6 +67,12 @@ export const OverviewPage = () => {
           </div>
         ))}
       </div>
+      <h3>
+        <a href="#/deliveries">Deliveries</a>
+      </h3>
+      <p data-testid="delivery-counts">
+        {deliveries.delivered} delivered, {deliveries.pending} pending, {deliveries.failed} given up
+      </p>
       <h3>Last hour</h3>
       <div className="chart">
         <ChartView
