@@ -10,6 +10,7 @@ import {
   cli,
   cliJson,
   makeCatalog,
+  observe,
   repoRoot,
   serverEnv,
   startServer,
@@ -251,6 +252,43 @@ describe('the operator console in Chromium', () => {
     }
   });
 
+  it('pages through the jobs and finds them by id, input text and creation time', async () => {
+    const core = await observe(join(root, 'data'), catalog, env);
+    const made: number[] = [];
+    for (let i = 0; i < 105; i++)
+      made.push(
+        (await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: `needle-${i}` } }))
+          .job.id,
+      );
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, 'dev', 'dev-password');
+    await page.goto(`${server.url}/console/#/jobs`);
+    const rows = page.locator('tbody tr[data-testid^="job-"]');
+    const idsShown = async () =>
+      (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).map((t) =>
+        Number(t?.replace('job-', '')),
+      );
+    await expect.poll(() => rows.count()).toBe(100);
+    const first = await idsShown();
+    expect(first[0]).toBe(made.at(-1));
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(async () => (await idsShown())[0]).toBeLessThan(first.at(-1) as number);
+    expect((await idsShown())[0]).toBe((first.at(-1) as number) - 1);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(async () => (await idsShown())[0]).toBe(made.at(-1));
+
+    await page.getByLabel('Input contains').fill('NEEDLE-42');
+    await expect.poll(idsShown).toEqual([made[42]]);
+    await page.getByLabel('Input contains').fill('');
+    await page.getByLabel('Job id').fill(String(made[7]));
+    await expect.poll(idsShown).toEqual([made[7]]);
+    await page.getByLabel('Job id').fill('');
+    await page.getByLabel('Created before').fill('2000-01-01T00:00');
+    await page.getByText('No jobs match.').waitFor();
+    await context.close();
+  });
+
   it('fits a 360 px wide screen: the navigation wraps, Sign out is in view, nothing widens the page', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
@@ -355,6 +393,11 @@ describe('the operator console in Chromium', () => {
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const badTime = await fetch(`${server.url}/console/api/jobs?from=yesterday`, { headers: { cookie } });
+    expect([badTime.status, await badTime.json()]).toEqual([
+      400,
+      { error: 'BAD_REQUEST', message: expect.stringContaining('"yesterday" is not a time') },
+    ]);
     const without = await fetch(`${server.url}/console/api/automations/echo/local-api`, {
       method: 'POST',
       headers: { cookie },

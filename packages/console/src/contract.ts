@@ -12,10 +12,28 @@ const failure = (description: string): ResponseSpec => ({ description, schema: e
 const signedIn = { 401: failure('Not signed in, or the session ended'), 403: failure('A bad CSRF token') };
 const ok = (description: string): Record<number, ResponseSpec> => ({ 200: { description } });
 const done: Record<number, ResponseSpec> = { 204: { description: 'Done' } };
+const jobId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A time as ISO 8601 text (`2026-12-06T10:00`, `…Z`) or milliseconds since the epoch. */
+const instant = z
+  .string()
+  .min(1)
+  .transform((text, ctx) => {
+    const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+    if (Number.isNaN(at)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time (ISO 8601, or ms since the epoch)` });
+      return z.NEVER;
+    }
+    return new Date(at);
+  });
 const filterQuery = z.object({
   state: z.enum(jobStates).optional(),
   automation: z.string().min(1).optional(),
   adapter: z.string().min(1).optional(),
+  id: jobId.optional().meta({ description: 'Only this job' }),
+  q: z.string().max(200).optional().meta({ description: 'Only jobs whose inputs hold this text, whatever its case' }),
+  from: instant.optional().meta({ description: 'Only jobs created at or after this time' }),
+  to: instant.optional().meta({ description: 'Only jobs created before this time' }),
+  before: jobId.optional().meta({ description: 'The next page: jobs older than this id (the last one shown)' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

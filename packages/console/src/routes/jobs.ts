@@ -9,7 +9,7 @@ import { summaryOf } from '../job-summary.js';
 const plain = (values: Values) =>
   Object.fromEntries(Object.entries(values).map(([name, value]) => [name, toPlainJson(value)]));
 
-/** The jobs, newest first, filtered by state, automation and adapter. */
+/** The jobs, newest first, filtered by state, automation, adapter, id, input text and creation time; `before` pages on. */
 export const listJobs =
   (context: ConsoleContext) => async (_req: Request, res: Response, input: InputOf<typeof consoleContract.jobs>) => {
     const filter = input.query;
@@ -17,6 +17,11 @@ export const listJobs =
       state: filter.state,
       automationId: filter.automation,
       adapter: filter.adapter,
+      ids: filter.id === undefined ? undefined : [filter.id],
+      inputContains: filter.q,
+      createdFrom: filter.from,
+      createdTo: filter.to,
+      beforeId: filter.before,
       limit: filter.limit,
     });
     res.json(jobs.map(summaryOf));

@@ -45,6 +45,14 @@ export interface JobFilter {
   state?: JobState | undefined;
   automationId?: string | undefined;
   adapter?: string | undefined;
+  /** Only jobs older than this one (a page's last id: the next page, newest first). */
+  beforeId?: number | undefined;
+  /** Only jobs created at or after this time. */
+  createdFrom?: Date | undefined;
+  /** Only jobs created before this time. */
+  createdTo?: Date | undefined;
+  /** Only jobs whose inputs hold this text (names or values, as their JSON has them). */
+  inputContains?: string | undefined;
   /** @default 100 */
   limit?: number | undefined;
   /** @default 0 */
@@ -63,6 +71,14 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
   if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
   if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
   if (filter.ids !== undefined) query.whereIn('id', [...filter.ids]);
+  if (filter.beforeId !== undefined) query.where('id', '<', filter.beforeId);
+  if (filter.createdFrom !== undefined) query.where('created_at', '>=', filter.createdFrom.getTime());
+  if (filter.createdTo !== undefined) query.where('created_at', '<', filter.createdTo.getTime());
+  if (filter.inputContains !== undefined && filter.inputContains !== '')
+    // The stored JSON text, whatever the case: % and _ in the text are themselves, not wildcards.
+    query.whereRaw("lower(inputs) LIKE ? ESCAPE '\\'", [
+      `%${filter.inputContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    ]);
   const rows = (await query
     .orderBy('id', filter.order ?? 'desc')
     .limit(filter.limit ?? 100)

@@ -7,19 +7,41 @@ interface Filter {
   state: JobState | '';
   automation: string;
   adapter: string;
+  /** A job id. */
+  id: string;
+  /** Text in the inputs. */
+  q: string;
+  /** `datetime-local` values: local time, no zone. */
+  from: string;
+  to: string;
 }
 
-const shownJobs = 200;
+const shownJobs = 100;
+const noFilter: Filter = { state: '', automation: '', adapter: '', id: '', q: '', from: '', to: '' };
 
 const matches = (job: JobSummary, filter: Filter) =>
   (filter.state === '' || job.state === filter.state) &&
   (filter.automation === '' || job.automationId === filter.automation) &&
   (filter.adapter === '' || job.adapter === filter.adapter);
 
+/** The filter as the API's query: times as ISO 8601 in UTC. */
+const queryOf = (filter: Filter, before: number | undefined): string => {
+  const params = new URLSearchParams({ limit: String(shownJobs) });
+  for (const key of ['state', 'automation', 'adapter', 'id', 'q'] as const)
+    if (filter[key].trim() !== '') params.set(key, filter[key].trim());
+  for (const key of ['from', 'to'] as const) if (filter[key]) params.set(key, new Date(filter[key]).toISOString());
+  if (before !== undefined) params.set('before', String(before));
+  return params.toString();
+};
+
 /** The jobs, kept current by the server's job events: no reload, no polling by the page. */
 export const JobsPage = () => {
-  const [filter, setFilter] = useState<Filter>({ state: '', automation: '', adapter: '' });
+  const [filter, setFilter] = useState<Filter>(noFilter);
+  // The pages seen before this one (each one's `before`): Newer goes back one.
+  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
+  const before = cursors.at(-1);
   const [jobs, setJobs] = useState<JobSummary[]>([]);
+  const [more, setMore] = useState(false);
   const [automations, setAutomations] = useState<string[]>([]);
   const [adapters, setAdapters] = useState<string[]>([]);
   const [live, setLive] = useState(false);
@@ -34,9 +56,16 @@ export const JobsPage = () => {
       .catch(() => {});
   }, []);
 
+  const change = (next: Partial<Filter>) => {
+    setFilter({ ...filter, ...next });
+    setCursors([undefined]);
+  };
+
   useEffect(() => {
     let stopped = false;
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== '')).toString();
+    const query = queryOf(filter, before);
+    // New jobs join only the first page of a filter the page can check itself; others are only updated.
+    const takesNew = before === undefined && !filter.id && !filter.q && !filter.from && !filter.to;
     const events = new EventSource('/console/api/jobs/events');
     events.onopen = () => setLive(true);
     events.onerror = () => setLive(false);
@@ -46,8 +75,8 @@ export const JobsPage = () => {
     const merge = (list: JobSummary[], changed: JobSummary[]) => {
       const byId = new Map(list.map((j) => [j.id, j]));
       for (const job of changed) {
-        if (matches(job, filter)) byId.set(job.id, job);
-        else byId.delete(job.id);
+        if (!matches(job, filter)) byId.delete(job.id);
+        else if (takesNew || byId.has(job.id)) byId.set(job.id, job);
       }
       return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, shownJobs);
     };
@@ -56,10 +85,12 @@ export const JobsPage = () => {
       if (!loaded) pending.push(...changed);
       else setJobs((list) => merge(list, changed));
     });
-    api<JobSummary[]>('GET', `/jobs?limit=${shownJobs}${query ? `&${query}` : ''}`)
+    api<JobSummary[]>('GET', `/jobs?${query}`)
       .then((first) => {
         if (stopped) return;
         loaded = true;
+        setError('');
+        setMore(first.length === shownJobs);
         setJobs(merge(first, pending));
         pending = [];
       })
@@ -68,7 +99,7 @@ export const JobsPage = () => {
       stopped = true;
       events.close();
     };
-  }, [filter]);
+  }, [filter, before]);
 
   return (
     <section>
@@ -81,7 +112,7 @@ export const JobsPage = () => {
           <select
             aria-label="State"
             value={filter.state}
-            onChange={(e) => setFilter({ ...filter, state: e.target.value as JobState | '' })}
+            onChange={(e) => change({ state: e.target.value as JobState | '' })}
           >
             <option value="">any</option>
             {jobStates.map((s) => (
@@ -94,7 +125,7 @@ export const JobsPage = () => {
           <select
             aria-label="Automation"
             value={filter.automation}
-            onChange={(e) => setFilter({ ...filter, automation: e.target.value })}
+            onChange={(e) => change({ automation: e.target.value })}
           >
             <option value="">any</option>
             {automations.map((a) => (
@@ -104,16 +135,49 @@ export const JobsPage = () => {
         </label>
         <label>
           Adapter
-          <select
-            aria-label="Adapter"
-            value={filter.adapter}
-            onChange={(e) => setFilter({ ...filter, adapter: e.target.value })}
-          >
+          <select aria-label="Adapter" value={filter.adapter} onChange={(e) => change({ adapter: e.target.value })}>
             <option value="">any</option>
             {adapters.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>
+        </label>
+        <label>
+          Job
+          <input
+            aria-label="Job id"
+            inputMode="numeric"
+            size={6}
+            value={filter.id}
+            onChange={(e) => change({ id: e.target.value })}
+          />
+        </label>
+        <label>
+          Inputs
+          <input
+            aria-label="Input contains"
+            placeholder="text in the inputs"
+            value={filter.q}
+            onChange={(e) => change({ q: e.target.value })}
+          />
+        </label>
+        <label>
+          From
+          <input
+            aria-label="Created from"
+            type="datetime-local"
+            value={filter.from}
+            onChange={(e) => change({ from: e.target.value })}
+          />
+        </label>
+        <label>
+          To
+          <input
+            aria-label="Created before"
+            type="datetime-local"
+            value={filter.to}
+            onChange={(e) => change({ to: e.target.value })}
+          />
         </label>
       </div>
       {error && <p className="error">{error}</p>}
@@ -148,6 +212,15 @@ export const JobsPage = () => {
         </tbody>
       </table>
       {jobs.length === 0 && <p className="muted">No jobs match.</p>}
+      <div className="row">
+        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button type="button" disabled={!more} onClick={() => setCursors([...cursors, jobs.at(-1)?.id])}>
+          Older
+        </button>
+        {cursors.length > 1 && <span className="muted">page {cursors.length}</span>}
+      </div>
     </section>
   );
 };
