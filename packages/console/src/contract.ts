@@ -163,6 +163,32 @@ export const consoleContract = {
     params: job,
     responses: { ...ok('The new job'), ...signedIn, 404: failure('No such job') },
   },
+  run: {
+    method: 'post',
+    path: '/automations/:id/run',
+    operation: 'jobs',
+    summary:
+      'Queue a job of an automation: a field per input, read by its declared type, and files for its working folder',
+    security: session,
+    params: z.object({ id: z.string().meta({ description: 'The automation id (its folder name)' }) }),
+    body: {
+      required: false,
+      content: {
+        'multipart/form-data': z.record(z.string(), z.string()).meta({
+          description: 'A text field per input (JSON text for lists, dictionaries, tables, records) and files',
+        }),
+        'application/json': z.record(z.string(), z.unknown()).meta({ description: 'The inputs, by name' }),
+      },
+    },
+    responses: {
+      ...ok('The queued job'),
+      ...signedIn,
+      400: failure('An input that is missing, unknown or not of its type'),
+      404: failure('No such automation'),
+      413: failure('Files over the upload limit'),
+      415: failure('A body of another type'),
+    },
+  },
   deliveries: {
     method: 'get',
     path: '/deliveries',

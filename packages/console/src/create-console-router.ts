@@ -7,7 +7,9 @@ import {
   jsonBody,
   mountRoutes,
   operation,
+  receiveUploads,
   type ConsolePanel,
+  type UploadOptions,
   type RouteDoc,
   type RouteSpec,
 } from '@botgate/http';
@@ -18,7 +20,7 @@ import { ConsoleError, createConsoleErrorHandler } from './errors.js';
 import { createJobFeed } from './job-feed.js';
 import { listAutomations, listPages } from './routes/automations.js';
 import { jobLog } from './routes/job-log.js';
-import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob } from './routes/jobs.js';
+import { cancelJob, downloadJobFile, getJob, jobEvents, listJobs, rerunJob, runAutomation } from './routes/jobs.js';
 import { getDelivery, listDeliveries, redeliver, type DeliverySource } from './routes/deliveries.js';
 import { overview } from './routes/overview.js';
 import { createSessions } from './session.js';
@@ -30,6 +32,8 @@ export interface ConsoleOptions {
   origins?: readonly string[];
   /** What the adapters send out (webhooks, callbacks): the Deliveries page and the overview's counts. @default none */
   deliveries?: readonly DeliverySource[];
+  /** The Run page's file uploads: limits and the folder they wait in. @default 50 MiB a file, 200 MiB a request, `<dataDir>/uploads` */
+  uploads?: Partial<UploadOptions>;
   /** How long a sign-in lasts. @default 28_800_000 (8 hours) */
   sessionLifetimeMs?: number;
   /** How often live views look for changes. @default 500 */
@@ -116,6 +120,26 @@ export const createConsoleRouter = (
   ];
   mountRoutes(api, 'console', routes);
 
+  // The Run page sends files: its route takes multipart bodies, which the rest of the API refuses.
+  const uploads: UploadOptions = {
+    uploadLimit: options.uploads?.uploadLimit ?? 50 * 1024 * 1024,
+    uploadTotalLimit: options.uploads?.uploadTotalLimit ?? 200 * 1024 * 1024,
+    uploadDir: options.uploads?.uploadDir ?? join(core.options.dataDir, 'uploads'),
+  };
+  const runRoute: RouteSpec = {
+    ...c.run,
+    before: [
+      anyone,
+      acceptBodies(['multipart/form-data', 'application/json'], 'send multipart/form-data or application/json'),
+      ...receiveUploads(uploads),
+      ...jsonBody({ limit: '1mb', maxDepth: core.options.jsonDepth }),
+    ],
+    handler: runAutomation(context),
+  };
+  const runApi = Router();
+  mountRoutes(runApi, 'console', [runRoute]);
+  runApi.use(createConsoleErrorHandler(options.logger ?? silentLogger, core.storage));
+
   api.use((req, _res, next) =>
     next(new ConsoleError('NOT_FOUND', `no console API route ${req.method} ${req.originalUrl.split('?')[0]}`)),
   );
@@ -123,7 +147,7 @@ export const createConsoleRouter = (
 
   const webDir = options.webDir ?? defaultWebDir();
   const router = Router();
-  router.use(consoleApiBase, operation('console', 'other'), api);
+  router.use(consoleApiBase, operation('console', 'other'), runApi, api);
   router.get('/console', (req, res, next) =>
     req.originalUrl === '/console' ? res.redirect(301, '/console/') : next(),
   );
@@ -147,7 +171,7 @@ export const createConsoleRouter = (
   // Made when first asked for, as the adapters' documents are (zod to JSON Schema costs a start).
   let document: Record<string, unknown> | undefined;
   return Object.assign(router, {
-    openApi: () => (document ??= consoleOpenApi(routes as RouteDoc[])),
+    openApi: () => (document ??= consoleOpenApi([...routes, runRoute] as RouteDoc[])),
     /** Live streams open now (the server's `botgate_open_streams`). */
     openStreams: () => context.streams.size,
     /** Ends the live streams, so the server can close. */

@@ -48,3 +48,4 @@ export { dispatchByPath, type PathRouter } from './path-dispatch.js';
 export { settingTypes } from './setting-types.js';
 export { idempotencyKeyHeader, idempotencyKeyOf } from './idempotency-key.js';
 export { createExpressServer, expressServerClasses } from './express-http-server.js';
+export { receiveUploads, uploadedFiles, type UploadOptions } from './receive-uploads.js';

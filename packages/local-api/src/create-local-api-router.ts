@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { silentLogger, type Core, type Logger } from '@botgate/core';
-import { acceptBodies, describeRequest, jsonBody, mountRoutes, operation, type InputOf } from '@botgate/http';
+import {
+  acceptBodies,
+  describeRequest,
+  jsonBody,
+  mountRoutes,
+  operation,
+  receiveUploads,
+  type InputOf,
+} from '@botgate/http';
 import { parse as parseQueryString } from 'node:querystring';
 import express, { type RequestHandler, Router } from 'express';
 import { requireAllowedAddress, requireToken } from './access.js';
@@ -9,7 +17,7 @@ import { createLocalApiErrorHandler, LocalApiError } from './errors.js';
 import { getJob } from './routes/get-job.js';
 import { getJobFile } from './routes/get-job-file.js';
 import { getOverview } from './routes/get-overview.js';
-import { receiveUploads, trigger } from './routes/trigger.js';
+import { trigger } from './routes/trigger.js';
 import { createSkills } from './skills.js';
 
 export interface LocalApiOptions {

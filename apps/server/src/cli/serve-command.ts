@@ -1,6 +1,6 @@
 import { consolePaths, createConsoleRouter } from '@botgate/console';
 import type { Command } from 'commander';
-import { adaptersOf, startAdapters } from '../adapter-runtimes.js';
+import { adaptersOf, sharedSettingsOf, startAdapters } from '../adapter-runtimes.js';
 import { apiDocsPaths, createApiDocsRouter } from '../api-docs.js';
 import { openCore } from '../core-options.js';
 import { createServer } from '../create-server.js';
@@ -39,6 +39,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       const consoleRouter = createConsoleRouter(core, {
         panels: adapters.flatMap((adapter) => (adapter.console ? [adapter.console] : [])),
         origins: [...adaptersOf(config).map((adapter) => adapter.name), 'cli'],
+        uploads: sharedSettingsOf(config),
         deliveries: adapters.flatMap((adapter) =>
           adapter.deliveries ? [{ adapter: adapter.name, ...adapter.deliveries }] : [],
         ),

@@ -1,5 +1,5 @@
 import { jobPaths, toPlainJson, type Job, type JobAttempt, type Values } from '@botgate/core';
-import { sendJobFile, type InputOf } from '@botgate/http';
+import { automationNamed, describeRequest, sendJobFile, uploadedFiles, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
 import type { consoleContract } from '../contract.js';
 import { openEventStream, sendEvent, type ConsoleContext } from '../console-context.js';
@@ -85,3 +85,25 @@ export const jobEvents = (context: ConsoleContext) => (req: Request, res: Respon
   openEventStream(context, req, res, () => unsubscribe());
   unsubscribe = context.feed.subscribe((changed) => sendEvent(res, 'jobs', changed));
 };
+
+/**
+ * Queues a job of an automation from the console's Run page: the fields are its inputs, read by
+ * their declared types (text, as the CLI's `--input`), and the files go to its working folder.
+ */
+export const runAutomation =
+  (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.run>) => {
+    const automation = automationNamed(context.core, input.params.id);
+    const body: unknown = req.body;
+    // Entries, not assignments: a field named `__proto__` is a field.
+    const plainInputs = Object.fromEntries(
+      typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.entries(body) : [],
+    );
+    const { job } = await context.core.jobs.enqueue({
+      automationId: automation.id,
+      adapter: 'console',
+      plainInputs,
+      files: uploadedFiles(req),
+    });
+    describeRequest(res, { automationId: automation.id, jobId: job.id });
+    res.json(summaryOf(job));
+  };

@@ -7,6 +7,7 @@ import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { PanelPageView } from './pages/PanelPageView';
+import { RunPage } from './pages/RunPage';
 import { useRoute } from './use-route';
 
 interface Session {
@@ -45,6 +46,7 @@ export const App = () => {
 
   const isAdmin = session.user.role === 'admin';
   const job = route.match(/^\/jobs\/(\d+)$/);
+  const runOf = route.match(/^\/automations\/([^/]+)\/run$/);
   const panelPage = panelPages.find((p) => `/${p.path}` === route);
   const pages = [
     ...ownPages,
@@ -53,6 +55,7 @@ export const App = () => {
   const page = pages.find((p) => p.path === route);
   let body;
   if (job) body = <JobPage id={Number(job[1])} />;
+  else if (runOf) body = <RunPage key={runOf[1]} id={decodeURIComponent(runOf[1] ?? '')} />;
   else if (page?.admin && !isAdmin) body = <p className="notice">This page is for admins only.</p>;
   else if (panelPage) body = <PanelPageView key={panelPage.path} page={panelPage} self={session.user.username} />;
   else if (route === '/automations') body = <AutomationsPage />;

@@ -36,6 +36,19 @@ export const api = async <T = unknown>(
   return data as T;
 };
 
+/** POSTs a form with files (multipart/form-data), with the CSRF token. */
+export const apiForm = async <T = unknown>(path: string, form: FormData): Promise<T> => {
+  const response = await fetch(`/console/api${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'x-csrf-token': csrfToken },
+    body: form,
+  });
+  const data = (await response.json().catch(() => ({}))) as { message?: string };
+  if (!response.ok) throw new ApiError(response.status, data.message ?? response.statusText);
+  return data as T;
+};
+
 export type Role = 'admin' | 'developer';
 export interface User {
   id: number;

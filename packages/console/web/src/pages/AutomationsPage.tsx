@@ -46,6 +46,9 @@ export const AutomationsPage = () => {
         <article key={a.id} className="automation" data-testid={`automation-${a.id}`}>
           <header>
             <h3>{a.name}</h3>
+            <a className="button" href={`#/automations/${encodeURIComponent(a.id)}/run`}>
+              Run
+            </a>
             <span className="muted">
               {a.id} · {a.kind} · fileId {a.fileId} · {a.repositoryPath}
             </span>
