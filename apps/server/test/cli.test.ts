@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -175,6 +175,36 @@ describe('the CLI as an operator meets it', () => {
     const serveHelp = (await cli(['serve', '--help'], {})).stdout;
     expect(serveHelp).toContain(settingsHelp());
     expect(settingsHelp()).toContain('uipath.tenancyName');
+  });
+
+  it('keeps the README true: its configuration table names every key, its tour every automation', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Layout'));
+    // A section's keys are listed as `section.first`, `.second`, … in one row.
+    const named = new Set(
+      [...table.matchAll(/^\| (.+?) \|/gm)].flatMap(([, cell]) => {
+        const keys = [...(cell as string).matchAll(/`([\w.]+)`/g)].map((m) => m[1] as string);
+        const section = keys[0]?.includes('.') ? (keys[0] as string).split('.')[0] : undefined;
+        return keys.map((key) => (key.startsWith('.') ? `${section}${key}` : key));
+      }),
+    );
+    const keys = settingsHelp()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[0] as string);
+    expect(keys.filter((key) => !named.has(key))).toEqual([]);
+
+    const tour = readme.slice(
+      readme.indexOf('$ npx botgate automations list'),
+      readme.indexOf('$ npx botgate run zip-code'),
+    );
+    const listed = [...tour.matchAll(/^(\S+)\s{2,}/gm)].map((m) => m[1]).filter((id) => id !== 'ID' && id !== '$');
+    const { env } = await fresh();
+    const automations = await cliJson<Array<{ id: string }>>(['automations', 'list'], {
+      ...env,
+      BOTGATE_CATALOG: join(repoRoot, 'examples'),
+    });
+    expect(listed).toEqual(automations.map((a) => a.id));
   });
 
   it('installs on PATH from the repository, and works from another folder', async () => {
