@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { settingsHelp } from '../src/load-config.js';
+import { adaptersOf } from '../src/adapter-runtimes.js';
+import { adapterModules } from '../src/adapters.js';
+import { loadConfig, settingsHelp } from '../src/load-config.js';
 import {
   botgateBin,
   cli,
@@ -160,21 +162,19 @@ describe('the CLI as an operator meets it', () => {
 
   it('--help lists every command, serve --help every setting', async () => {
     const help = (await cli(['--help'], {})).stdout;
-    for (const command of [
+    // Every registered adapter's command group and root commands, without naming them here.
+    const adapters = adaptersOf(loadConfig({ env: {}, cwd: root }));
+    const words = [
       'serve',
       'automations',
       'run',
       'jobs',
-      'users',
-      'local-api',
-      'process-api',
-      'api-task',
-      'uipath',
-    ])
-      expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+      ...adapters.flatMap((adapter) => adapter.commands.map((c) => (c.root ? (c.path[0] as string) : adapter.name))),
+    ];
+    for (const command of new Set(words)) expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     const serveHelp = (await cli(['serve', '--help'], {})).stdout;
     expect(serveHelp).toContain(settingsHelp());
-    expect(settingsHelp()).toContain('uipath.tenancyName');
+    for (const adapter of adapterModules) expect(settingsHelp()).toContain(`  ${adapter.section}.`);
   });
 
   it('keeps the README true: its configuration table names every key, its tour every automation', async () => {

@@ -345,16 +345,21 @@ describe('the operator console in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     await signIn(page, 'ada', 'ada-password');
-    const pages = {
-      overview: 'Overview',
-      automations: 'Automations',
-      jobs: 'Jobs',
-      deliveries: 'Deliveries',
-      users: 'Users',
-      keys: 'API keys',
-      'uipath-apps': 'UiPath',
-    };
-    for (const [path, title] of Object.entries(pages)) {
+    // The console's own pages, and every adapter panel's.
+    const panels = await page.evaluate(async () =>
+      ((await (await fetch('/console/api/pages')).json()) as Array<{ path: string; title: string }>).map(
+        (p) => [p.path, p.title] as const,
+      ),
+    );
+    expect(panels.length).toBeGreaterThan(1);
+    const pages = [
+      ['overview', 'Overview'],
+      ['automations', 'Automations'],
+      ['jobs', 'Jobs'],
+      ['deliveries', 'Deliveries'],
+      ...panels,
+    ];
+    for (const [path, title] of pages) {
       await page.goto(`${server.url}/console/#/${path}`);
       await page.locator('main h2', { hasText: title }).first().waitFor();
       const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();

@@ -48,7 +48,7 @@ const job = z.object({
 });
 const session = ['session'];
 const deliveryParams = z.object({
-  adapter: z.string().meta({ description: 'The adapter that sends it (`process-api`, `api-task`, `uipath`)' }),
+  adapter: z.string().meta({ description: 'The adapter that sends it, as its jobs’ `adapter` names it' }),
   id: z.string().meta({ description: 'The delivery id' }),
 });
 
