@@ -46,12 +46,11 @@ const connectionCodes = /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|28P01|2
 const firstLine = (error: unknown): string =>
   error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 
-/** A PostgreSQL URL as it may be shown: its password left out. */
+/** A PostgreSQL URL as it may be shown: its host, port and database, and nothing that may be a secret. */
 const shown = (connectionString: string): string => {
   try {
     const url = new URL(connectionString);
-    if (url.password) url.password = '***';
-    return url.toString();
+    return `postgres://${url.host}${url.pathname}`;
   } catch {
     return 'the configured PostgreSQL server';
   }

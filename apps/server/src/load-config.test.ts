@@ -69,6 +69,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { BOTGATE_PORT: 'abc' }, cwd: dir })).toThrow(
       'BOTGATE_PORT: expected a port number, 0 to 65535, got "abc"',
     );
+    expect(() => loadConfig({ env: { BOTGATE_RETENTION: 'forever' }, cwd: dir })).toThrow(
+      /^invalid configuration:\n {2}BOTGATE_RETENTION: expected a duration[^\n]*got "forever"$/,
+    );
     // Nothing near: no guess.
     expect(() => loadConfig({ path: write('d.yaml', 'zzzzzz: 1\n'), env: {}, cwd: dir })).toThrow(
       /zzzzzz: not a botgate setting$/m,

@@ -202,7 +202,11 @@ export const loadConfig = ({
         );
       }
       const value = valueAt(raw, issue.path);
-      const got = value === undefined || typeof value === 'object' ? '' : `, got ${JSON.stringify(value)}`;
+      // The value given, unless the message already says it.
+      const got =
+        value === undefined || typeof value === 'object' || issue.message.includes(' got ')
+          ? ''
+          : `, got ${JSON.stringify(value)}`;
       return [`${whereOf(issue.path) || '(top level)'}: ${issue.message}${got}`];
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -160,6 +160,25 @@ describe('the CLI as an operator meets it', () => {
     }
   }, 60_000);
 
+  it('run --wait takes the job itself when the only worker stops before taking it', async () => {
+    const { env } = await fresh({ BOTGATE_SHUTDOWN_GRACE: '1s' });
+    const server = await startServer(env);
+    // Both of sleep's places (concurrency 2) taken: the next one waits in the queue.
+    for (let i = 0; i < 2; i++) await cli(['run', 'sleep', '--input', 'seconds=60'], env);
+    const core = await observe(env.BOTGATE_DATA_DIR as string, catalog, env);
+    await waitFor('both running', async () => ((await core.jobs.counts()).running === 2 ? true : undefined));
+    const waiting = startCli(['run', 'sleep', '--input', 'seconds=0', '--wait'], env);
+    await waitFor('the job queued for the server', async () =>
+      waiting.stderr().includes('will run it') ? true : undefined,
+    );
+    server.process.kill('SIGTERM');
+    await server.exited;
+    const ended = await waiting.ended;
+    expect(ended.code).toBe(0);
+    expect(ended.stderr).toMatch(/no worker is running any more: job \d+ runs here\n/);
+    expect(ended.stderr).toMatch(/job \d+: succeeded\n$/);
+  }, 60_000);
+
   it('--help lists every command, serve --help every setting', async () => {
     const help = (await cli(['--help'], {})).stdout;
     // Every registered adapter's command group and root commands, without naming them here.

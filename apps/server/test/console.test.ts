@@ -455,6 +455,18 @@ describe('the operator console in Chromium', () => {
       400,
       { error: 'BAD_REQUEST', message: expect.stringContaining('"yesterday" is not a time') },
     ]);
+    const notAnObject = await fetch(`${server.url}/console/api/automations/echo/run`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: '[1, 2]',
+    });
+    expect([notAnObject.status, ((await notAnObject.json()) as { error: string }).error]).toEqual([400, 'BAD_REQUEST']);
+    const noSuchAdapter = await fetch(`${server.url}/console/api/deliveries?adapter=nope`, { headers: { cookie } });
+    expect([noSuchAdapter.status, await noSuchAdapter.json()]).toEqual([200, []]);
+    const farFuture = await fetch(`${server.url}/console/api/jobs?from=99999999999999999`, { headers: { cookie } });
+    expect(farFuture.status).toBe(400);
+    const bigId = await fetch(`${server.url}/console/api/jobs?before=9999999999`, { headers: { cookie } });
+    expect(bigId.status).toBe(400);
     const without = await fetch(`${server.url}/console/api/automations/echo/local-api`, {
       method: 'POST',
       headers: { cookie },

@@ -12,14 +12,15 @@ const failure = (description: string): ResponseSpec => ({ description, schema: e
 const signedIn = { 401: failure('Not signed in, or the session ended'), 403: failure('A bad CSRF token') };
 const ok = (description: string): Record<number, ResponseSpec> => ({ 200: { description } });
 const done: Record<number, ResponseSpec> = { 204: { description: 'Done' } };
-const jobId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+// The jobs table's ids are 32-bit integers on PostgreSQL.
+const jobId = z.coerce.number().int().min(1).max(2_147_483_647);
 /** A time as ISO 8601 text (`2026-12-06T10:00`, `…Z`) or milliseconds since the epoch. */
 const instant = z
   .string()
   .min(1)
   .transform((text, ctx) => {
     const at = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-    if (Number.isNaN(at)) {
+    if (Number.isNaN(new Date(at).getTime())) {
       ctx.addIssue({ code: 'custom', message: `"${text}" is not a time (ISO 8601, or ms since the epoch)` });
       return z.NEVER;
     }

@@ -21,8 +21,9 @@ describe('followJob', () => {
     try {
       for await (const update of followJob(core.jobs.get, job.id, { pollMs: 50 })) {
         updates.push(update);
-        // The first lines are out while it runs; then it may finish.
-        if (update.kind === 'log') writeFileSync(gate, '');
+        // Once it was told running and its first lines were out, it may finish.
+        const sawRunning = updates.some((u) => u.kind === 'state' && u.job.state === 'running');
+        if (sawRunning && updates.some((u) => u.kind === 'log')) writeFileSync(gate, '');
       }
     } finally {
       writeFileSync(gate, '');

@@ -7,7 +7,7 @@ describe('core.jobs.list filters', () => {
   it('pages by id, bounds the creation time and finds text in the inputs, whatever its case', async () => {
     const core = await openCore();
     const ids: number[] = [];
-    for (const message of ['Alpha 50%', 'beta_1', 'gamma', 'ALPHA two', 'delta'])
+    for (const message of ['Alpha 50%', 'beta_1', 'Ärger gamma', 'ALPHA two', 'delta'])
       ids.push((await core.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message } })).job.id);
     const list = async (filter: Parameters<typeof core.jobs.list>[0]) =>
       (await core.jobs.list(filter)).map((j) => j.id);
@@ -22,6 +22,8 @@ describe('core.jobs.list filters', () => {
     expect(await list({ inputContains: '50%' })).toEqual([ids[0]]);
     expect(await list({ inputContains: 'a_1' })).toEqual([ids[1]]);
     expect(await list({ inputContains: 'a%' })).toEqual([]);
+    // Letters past ASCII are found as they were typed (and in any case on PostgreSQL).
+    expect(await list({ inputContains: 'Ärger' })).toEqual([ids[2]]);
 
     const created = (await core.jobs.get(ids[2] as number)).createdAt;
     expect(

@@ -261,11 +261,14 @@ export const createODataCollector = (query: ODataQuery, scan?: { field: string; 
         kept.push(...matching.slice(0, Math.max(0, wanted - kept.length)));
         return kept.length >= wanted && !query.count;
       }
-      // Sorted (stably: the scan order breaks ties) and cut back to what the answer can hold.
-      kept = [...kept, ...matching].sort(order).slice(0, wanted);
+      // Sorted (stably: the scan order breaks ties) and cut back to what the answer can hold, once
+      // twice that has gathered: a sort per page would sort the whole kept set again each time.
+      kept.push(...matching);
+      if (kept.length >= 2 * wanted) kept = kept.sort(order).slice(0, wanted);
       return false;
     },
     result(): { value: Entity[]; count: number | undefined } {
+      if (!inScanOrder) kept = kept.sort(order).slice(0, wanted);
       const page = kept.slice(query.skip, wanted);
       const value = query.select
         ? page.map((entity) => Object.fromEntries((query.select as string[]).map((name) => [name, entity[name]])))

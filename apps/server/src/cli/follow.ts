@@ -28,14 +28,19 @@ export const followToEnd = async (
   return signal.aborted ? undefined : last;
 };
 
-/** An AbortSignal that Ctrl-C aborts once, for as long as `work` runs; a second Ctrl-C ends the process as usual. */
+/**
+ * An AbortSignal that Ctrl-C (or SIGTERM) aborts once, for as long as `work` runs; a second one
+ * ends the process as usual.
+ */
 export const untilInterrupted = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
   const interrupted = new AbortController();
-  const onSigint = () => interrupted.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     return await work(interrupted.signal);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 };

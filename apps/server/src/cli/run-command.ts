@@ -75,19 +75,36 @@ export const registerRunCommand = (program: Command, global: () => GlobalOptions
             return 0;
           }
           const progress = options.json ? undefined : process.stderr;
-          if (workers) {
-            if (progress) note(`job ${job.id} is queued; ${workers} will run it`);
-          } else {
-            if (progress) note(`no worker is running (\`botgate serve\`): job ${job.id} runs here`);
+          let here = workers === undefined;
+          const runHere = async (why: string) => {
+            here = true;
+            if (progress) note(why);
             await core.worker.start({ onlyJobIds: [job.id] });
+          };
+          if (here) await runHere(`no worker is running (\`botgate serve\`): job ${job.id} runs here`);
+          else if (progress) note(`job ${job.id} is queued; ${workers} will run it`);
+          // A worker that stops (or dies, once its lease passes) before taking the job leaves it here.
+          const watch = here
+            ? undefined
+            : setInterval(() => {
+                void (async () => {
+                  if (here || (await core.jobs.get(job.id)).state !== 'queued') return;
+                  if ((await core.nodes.alive()).length > 0) return;
+                  await runHere(`no worker is running any more: job ${job.id} runs here`);
+                })().catch(() => undefined);
+              }, 2000);
+          let finished;
+          try {
+            finished = await untilInterrupted((signal) => followToEnd(core, job.id, { out: progress, signal }));
+          } finally {
+            clearInterval(watch);
           }
-          const finished = await untilInterrupted((signal) => followToEnd(core, job.id, { out: progress, signal }));
           if (!finished) {
             // Closing the core (on the way out) puts a job this process runs back in the queue.
             note(
-              workers
-                ? `stopped waiting; job ${job.id} goes on. Follow it with: botgate jobs show ${job.id} --follow`
-                : `interrupted: job ${job.id} goes back to the queue for the next worker`,
+              here
+                ? `interrupted: job ${job.id} goes back to the queue for the next worker`
+                : `stopped waiting; job ${job.id} goes on. Follow it with: botgate jobs show ${job.id} --follow`,
             );
             return 130;
           }

@@ -32,7 +32,8 @@ export const listDeliveries =
   (sources: readonly DeliverySource[]) =>
   async (_req: Request, res: Response, input: InputOf<typeof consoleContract.deliveries>) => {
     const { state, adapter, limit } = input.query;
-    const chosen = adapter === undefined ? sources : [sourceNamed(sources, adapter)];
+    // An adapter that sends nothing has nothing to list, as an unknown one in the jobs filter.
+    const chosen = adapter === undefined ? sources : sources.filter((s) => s.adapter === adapter);
     const lists = await Promise.all(
       chosen.map(async (source) => (await source.log.list({ state, limit })).map((d) => view(source, d))),
     );

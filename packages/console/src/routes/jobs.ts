@@ -93,11 +93,11 @@ export const jobEvents = (context: ConsoleContext) => (req: Request, res: Respon
 export const runAutomation =
   (context: ConsoleContext) => async (req: Request, res: Response, input: InputOf<typeof consoleContract.run>) => {
     const automation = automationNamed(context.core, input.params.id);
-    const body: unknown = req.body;
+    const body: unknown = req.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ConsoleError('BAD_REQUEST', 'send the inputs as an object: { "name": value, … }');
     // Entries, not assignments: a field named `__proto__` is a field.
-    const plainInputs = Object.fromEntries(
-      typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.entries(body) : [],
-    );
+    const plainInputs = Object.fromEntries(Object.entries(body));
     const { job } = await context.core.jobs.enqueue({
       automationId: automation.id,
       adapter: 'console',

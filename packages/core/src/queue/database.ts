@@ -77,13 +77,15 @@ export const cacheStatements = (connection: SqliteConnection, onCommit: () => vo
 };
 
 /**
- * knex's own messages, to the core's log at debug: a connection that fails is thrown to its
- * caller, which says what it means (the CLI in one line), not printed to stderr with its stack.
+ * knex's own messages, to the core's log at their levels, not to stderr with their stacks: the
+ * CLI logs only errors there, and says what a failed connection means in one line of its own.
  */
-const knexLog = (logger: Logger | undefined) => {
-  const note = (message: unknown) => logger?.debug({ knex: String(message) }, 'knex');
-  return { warn: note, error: note, deprecate: note, debug: note };
-};
+const knexLog = (logger: Logger | undefined) => ({
+  warn: (message: unknown) => logger?.warn({ knex: String(message) }, 'knex'),
+  error: (message: unknown) => logger?.error({ knex: String(message) }, 'knex'),
+  deprecate: (message: unknown) => logger?.debug({ knex: String(message) }, 'knex'),
+  debug: (message: unknown) => logger?.debug({ knex: String(message) }, 'knex'),
+});
 
 export const createDatabase = (config: DatabaseConfig, logger?: Logger): Database => {
   if (config.client === 'pg') {

@@ -5,7 +5,7 @@ import type { Job, JobAttempt } from '../jobs/job.js';
 import { attemptColumns, attemptFromRow, withCurrentAttempt, type AttemptRow } from './job-attempts.js';
 import { isFinal, isJobState, jobStates, statesLeadingTo, type JobState } from '../jobs/job-state.js';
 import { transitionJobs } from './transition.js';
-import type { Database } from './database.js';
+import { isSqlite, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { sql } from './sql.js';
 import { flushInserts } from '../store/batched-inserts.js';
@@ -75,9 +75,10 @@ export const listJobs = async (db: Database, filter: JobFilter = {}): Promise<Jo
   if (filter.createdFrom !== undefined) query.where('created_at', '>=', filter.createdFrom.getTime());
   if (filter.createdTo !== undefined) query.where('created_at', '<', filter.createdTo.getTime());
   if (filter.inputContains !== undefined && filter.inputContains !== '')
-    // The stored JSON text, whatever the case: % and _ in the text are themselves, not wildcards.
-    query.whereRaw("lower(inputs) LIKE ? ESCAPE '\\'", [
-      `%${filter.inputContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    // The stored JSON text, whatever the case (SQLite's LIKE ignores the case of ASCII letters
+    // only; PostgreSQL's ILIKE of every letter): % and _ in the text are themselves, not wildcards.
+    query.whereRaw(`inputs ${isSqlite(db) ? 'LIKE' : 'ILIKE'} ? ESCAPE '\\'`, [
+      `%${filter.inputContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
     ]);
   const rows = (await query
     .orderBy('id', filter.order ?? 'desc')

@@ -27,6 +27,8 @@ const keepDeadMs = 86_400_000;
  */
 export const createNodeRegistry = (db: Database, nodeId: string, leaseMs: number, logger: Logger) => {
   let timer: NodeJS.Timeout | undefined;
+  // The renewal under way: `leave` waits for it, or it would write the row back after the delete.
+  let renewing: Promise<void> = Promise.resolve();
   const renew = async () => {
     const now = Date.now();
     await db('nodes')
@@ -48,7 +50,9 @@ export const createNodeRegistry = (db: Database, nodeId: string, leaseMs: number
     async join(): Promise<void> {
       await renew();
       timer ??= setInterval(
-        () => void renew().catch((error: unknown) => logger.warn({ err: error }, 'renewing this node failed')),
+        () => {
+          renewing = renew().catch((error: unknown) => logger.warn({ err: error }, 'renewing this node failed'));
+        },
         Math.max(100, Math.floor(leaseMs / 3)),
       );
     },
@@ -56,6 +60,7 @@ export const createNodeRegistry = (db: Database, nodeId: string, leaseMs: number
       if (!timer) return;
       clearInterval(timer);
       timer = undefined;
+      await renewing;
       await db('nodes').where({ id: nodeId }).delete();
     },
     /** The nodes whose workers are alive now, this one included when its worker runs. */

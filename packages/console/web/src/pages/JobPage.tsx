@@ -31,6 +31,8 @@ export const JobPage = ({ id }: { id: number }) => {
   useEffect(() => {
     setLog('');
     const events = new EventSource(`/console/api/jobs/${id}/log`);
+    // A stream (re)opened sends the log from its start.
+    events.onopen = () => setLog('');
     events.addEventListener('log', (event) => {
       const { text, live } = JSON.parse((event as MessageEvent<string>).data) as { text: string; live: boolean };
       setLog((before) => (live ? before + text : text));
