@@ -230,4 +230,8 @@ const reservedEnv = new Set([
   'BOTGATE_INPUT',
   'BOTGATE_OUTPUT',
   'BOTGATE_TEST_DATABASE_URL',
+  // The test harness's PostgreSQL (`eval "$(.ci/start-postgres)"` exports them into the shell).
+  'BOTGATE_TEST_POSTGRES',
+  'BOTGATE_PG_DATA',
+  'BOTGATE_PG_PORT',
 ]);

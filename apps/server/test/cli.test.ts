@@ -70,14 +70,23 @@ describe('the CLI as an operator meets it', () => {
     );
     const badValue = await cli(['jobs', 'list'], { ...env, BOTGATE_PORT: 'abc' });
     expect(badValue.stderr).toContain('BOTGATE_PORT: expected a port number, 0 to 65535, got "abc"');
-    const file = join(root, 'a-file');
-    writeFileSync(file, '');
-    const unusable = await cli(['jobs', 'list'], { ...env, BOTGATE_DATA_DIR: join(file, 'data') });
-    expect([unusable.code, oneLine(unusable.stderr)]).toEqual([
+    const unreachable = await cli(['jobs', 'list'], {
+      ...env,
+      BOTGATE_DATABASE: 'postgres://someone:secret@127.0.0.1:1/botgate?password=also-secret',
+    });
+    expect([unreachable.code, oneLine(unreachable.stderr)]).toEqual([
       1,
-      expect.stringContaining(`cannot use the data folder ${join(file, 'data')}: ENOTDIR`),
+      'botgate: cannot use the database postgres://127.0.0.1:1/botgate: connect ECONNREFUSED 127.0.0.1:1',
     ]);
+    // On SQLite the data folder holds the database; on PostgreSQL a listing needs no folder.
     if (!env.BOTGATE_DATABASE) {
+      const file = join(root, 'a-file');
+      writeFileSync(file, '');
+      const unusable = await cli(['jobs', 'list'], { ...env, BOTGATE_DATA_DIR: join(file, 'data') });
+      expect([unusable.code, oneLine(unusable.stderr)]).toEqual([
+        1,
+        expect.stringContaining(`cannot use the data folder ${join(file, 'data')}: ENOTDIR`),
+      ]);
       const folder = join(root, 'a-folder');
       mkdirSync(folder, { recursive: true });
       const notAFile = await cli(['jobs', 'list'], { ...env, BOTGATE_DATABASE: folder });
