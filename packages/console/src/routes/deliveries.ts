@@ -45,12 +45,22 @@ export const listDeliveries =
     );
   };
 
+/** The adapter's delivery the route names, through `act` on its log, or 404. */
+const deliveryNamed = async <D extends Delivery>(
+  sources: readonly DeliverySource[],
+  params: { adapter: string; id: string },
+  act: (log: DeliveryLog, id: string) => Promise<D | undefined>,
+): Promise<{ source: DeliverySource; delivery: D }> => {
+  const source = sourceNamed(sources, params.adapter);
+  const delivery = await act(source.log, params.id);
+  if (!delivery) throw new ConsoleError('NOT_FOUND', `no ${source.what} "${params.id}"`);
+  return { source, delivery };
+};
+
 export const getDelivery =
   (sources: readonly DeliverySource[]) =>
   async (_req: Request, res: Response, input: InputOf<typeof consoleContract.delivery>) => {
-    const source = sourceNamed(sources, input.params.adapter);
-    const delivery = await source.log.get(input.params.id);
-    if (!delivery) throw new ConsoleError('NOT_FOUND', `no ${source.what} "${input.params.id}"`);
+    const { source, delivery } = await deliveryNamed(sources, input.params, (log, id) => log.get(id));
     res.json({
       ...view(source, delivery),
       attemptLog: delivery.attemptLog.map((a) => ({ ...a, at: a.at.getTime() })),
@@ -60,9 +70,7 @@ export const getDelivery =
 export const redeliver =
   (sources: readonly DeliverySource[]) =>
   async (_req: Request, res: Response, input: InputOf<typeof consoleContract.redeliver>) => {
-    const source = sourceNamed(sources, input.params.adapter);
-    const delivery = await source.log.redeliver(input.params.id);
-    if (!delivery) throw new ConsoleError('NOT_FOUND', `no ${source.what} "${input.params.id}"`);
+    const { source, delivery } = await deliveryNamed(sources, input.params, (log, id) => log.redeliver(id));
     res.json(view(source, delivery));
   };
 

@@ -24,6 +24,22 @@ const matches = (job: JobSummary, filter: Filter) =>
   (filter.automation === '' || job.automationId === filter.automation) &&
   (filter.adapter === '' || job.adapter === filter.adapter);
 
+/** The filter's text fields, as the page draws them. */
+const searchFields: Array<{
+  key: 'id' | 'q' | 'from' | 'to';
+  title: string;
+  label: string;
+  type?: string;
+  inputMode?: 'numeric';
+  size?: number;
+  placeholder?: string;
+}> = [
+  { key: 'id', title: 'Job', label: 'Job id', inputMode: 'numeric', size: 6 },
+  { key: 'q', title: 'Inputs', label: 'Input contains', placeholder: 'text in the inputs' },
+  { key: 'from', title: 'From', label: 'Created from', type: 'datetime-local' },
+  { key: 'to', title: 'To', label: 'Created before', type: 'datetime-local' },
+];
+
 /** The filter as the API's query: times as ISO 8601 in UTC. */
 const queryOf = (filter: Filter, before: number | undefined): string => {
   const params = new URLSearchParams({ limit: String(shownJobs) });
@@ -142,43 +158,17 @@ export const JobsPage = () => {
             ))}
           </select>
         </label>
-        <label>
-          Job
-          <input
-            aria-label="Job id"
-            inputMode="numeric"
-            size={6}
-            value={filter.id}
-            onChange={(e) => change({ id: e.target.value })}
-          />
-        </label>
-        <label>
-          Inputs
-          <input
-            aria-label="Input contains"
-            placeholder="text in the inputs"
-            value={filter.q}
-            onChange={(e) => change({ q: e.target.value })}
-          />
-        </label>
-        <label>
-          From
-          <input
-            aria-label="Created from"
-            type="datetime-local"
-            value={filter.from}
-            onChange={(e) => change({ from: e.target.value })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            aria-label="Created before"
-            type="datetime-local"
-            value={filter.to}
-            onChange={(e) => change({ to: e.target.value })}
-          />
-        </label>
+        {searchFields.map(({ key, title, label, ...input }) => (
+          <label key={key}>
+            {title}
+            <input
+              aria-label={label}
+              {...input}
+              value={filter[key]}
+              onChange={(e) => change({ [key]: e.target.value })}
+            />
+          </label>
+        ))}
       </div>
       {error && <p className="error">{error}</p>}
       <table className="jobs">
