@@ -1,6 +1,6 @@
 // `npm test`: lint and every test on SQLite; then, when BOTGATE_TEST_POSTGRES names a
 // PostgreSQL server, every test again on PostgreSQL (each test file in a database of its own).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 // The console's browser tests drive Debian's Chromium; as root on Debian it is installed here.
@@ -18,26 +18,12 @@ if (!existsSync(chromium)) {
   }
 }
 
-const turboArgs = (args) => ['turbo', 'run', ...args, '--concurrency=1'];
-const turboEnv = (env) => ({ ...env, TURBO_TELEMETRY_DISABLED: '1' });
-
 const turbo = (args, env) => {
-  const result = spawnSync('npx', turboArgs(args), { stdio: 'inherit', env: turboEnv(env) });
+  const result = spawnSync('npx', ['turbo', 'run', ...args, '--concurrency=1'], {
+    stdio: 'inherit',
+    env: { ...env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
-};
-
-/** Several turbo runs at once; exits with the first failure's status once all have ended. */
-const turboTogether = async (runs, env) => {
-  const statuses = await Promise.all(
-    runs.map(
-      (args) =>
-        new Promise((resolve) =>
-          spawn('npx', turboArgs(args), { stdio: 'inherit', env: turboEnv(env) }).once('exit', (code) => resolve(code)),
-        ),
-    ),
-  );
-  const failed = statuses.find((status) => status !== 0);
-  if (failed !== undefined) process.exit(failed ?? 1);
 };
 
 // The formatter's check, as `npm run lint` runs it; each package's own lint runs under turbo.
@@ -57,15 +43,5 @@ if (!postgres) {
   );
 } else {
   console.log(`\n== botgate tests on PostgreSQL (${new URL(postgres).host}) ==\n`);
-  // The server's tests (about eight minutes, mostly waiting on PostgreSQL and on the processes
-  // they start) run from the start beside the packages' instead of after them: on two cores that
-  // keeps the whole run under CI's 20 minutes. The SQLite pass, which also lints, runs one at a time.
-  await turboTogether(
-    [
-      // --only: the builds are the SQLite pass's, and two runs restoring them at once would race.
-      ['test', '--only', '--filter=@botgate/server'],
-      ['test', '--only', '--filter=!@botgate/server'],
-    ],
-    { ...sqliteEnv, BOTGATE_TEST_DATABASE_URL: postgres },
-  );
+  turbo(['test'], { ...sqliteEnv, BOTGATE_TEST_DATABASE_URL: postgres });
 }
