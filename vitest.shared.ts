@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * their `source` export, so a package's tests run against its dependencies' sources, not their
  * last build.
  */
-export const packageTestConfig = ({ parallelFiles = false }: { parallelFiles?: boolean } = {}) =>
+export const packageTestConfig = ({ filesAtOnce = 1 }: { filesAtOnce?: number } = {}) =>
   defineConfig({
     resolve: { conditions: ['source'] },
     ssr: { resolve: { conditions: ['source'] } },
@@ -14,8 +14,10 @@ export const packageTestConfig = ({ parallelFiles = false }: { parallelFiles?: b
       testTimeout: 60_000,
       hookTimeout: 60_000,
       // Integration tests start real servers and child processes; on 2 cores, files running in
-      // parallel turn timing into noise.
-      fileParallelism: parallelFiles,
+      // parallel turn timing into noise, so a package runs several only where its tests wait on
+      // other processes far more than they compute.
+      fileParallelism: filesAtOnce > 1,
+      maxWorkers: filesAtOnce,
       server: { deps: { inline: [/@botgate\//] } },
     },
   });

@@ -45,19 +45,23 @@ describe('starting several nodes at once', () => {
     300_000,
   );
 
-  it('starts five nodes together on one fresh SQLite file, five times over: all twenty-five come up ready', async () => {
-    const problems: string[] = [];
-    for (let round = 0; round < 5; round++) {
-      // SQLite always, whatever database the suite runs on: the nodes share the data folder's file.
-      const env = {
-        BOTGATE_DATA_DIR: join(root, `sqlite-${round}`),
-        BOTGATE_CATALOG: catalog,
-        BOTGATE_DATABASE: join(root, `sqlite-${round}`, 'botgate.sqlite'),
-      };
-      problems.push(...(await startTogether(env, 5)).map((problem) => `round ${round}: ${problem}`));
-    }
-    expect(problems).toEqual([]);
-  }, 300_000);
+  // SQLite whatever database the suite runs on, so the PostgreSQL pass would only repeat it.
+  it.skipIf(Boolean(process.env.BOTGATE_TEST_DATABASE_URL))(
+    'starts five nodes together on one fresh SQLite file, five times over: all twenty-five come up ready',
+    async () => {
+      const problems: string[] = [];
+      for (let round = 0; round < 5; round++) {
+        const env = {
+          BOTGATE_DATA_DIR: join(root, `sqlite-${round}`),
+          BOTGATE_CATALOG: catalog,
+          BOTGATE_DATABASE: join(root, `sqlite-${round}`, 'botgate.sqlite'),
+        };
+        problems.push(...(await startTogether(env, 5)).map((problem) => `round ${round}: ${problem}`));
+      }
+      expect(problems).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('the compiled-code cache', () => {
