@@ -52,7 +52,10 @@ export const createMetrics = (core: Core) => {
     registers: [registry],
     async collect() {
       for (const automation of core.catalog.list())
-        this.set({ automation: automation.id }, (await core.jobs.counts({ automationId: automation.id })).queued);
+        this.set(
+          { automation: automation.id },
+          (await core.jobs.counts({ automationId: automation.id, state: 'queued' })).queued,
+        );
     },
   });
   new Gauge({

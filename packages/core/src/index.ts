@@ -37,7 +37,7 @@ export type { EnqueueRequest, JobService, RecordedEnqueueRequest } from './jobs/
 export type { ExecuteRequest, ExecutedJob } from './jobs/create-executor.js';
 export type { InputFile } from './jobs/stage-input-files.js';
 export { sanitizeFileName } from './jobs/sanitize-file-name.js';
-export type { JobFilter } from './queue/job-queries.js';
+export type { JobCountFilter, JobFilter } from './queue/job-queries.js';
 export type { JobChanges, JobSummary, MinuteActivity } from './queue/job-changes.js';
 export type { Readiness } from './queue/readiness.js';
 export type { StorageHealth } from './queue/storage-health.js';

@@ -7,6 +7,7 @@ import type { Database } from '../queue/database.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import {
   countJobs,
+  type JobCountFilter,
   getJob,
   listEndedJobs,
   listJobs,
@@ -178,7 +179,7 @@ export const createJobService = (deps: JobServiceDeps) => {
       return withCurrentAttempt(job, job.attempt === 0 ? [] : await listAttempts(db, job.id));
     },
     list: (filter?: JobFilter) => listJobs(db, filter),
-    counts: (filter?: { automationId?: string; adapter?: string }) => countJobs(db, filter),
+    counts: (filter?: JobCountFilter) => countJobs(db, filter),
     /** For watchers polling a list: see `listJobChanges`. */
     changes: (since: { afterId: number; endedSince: number; limit: number }) => listJobChanges(db, since),
     newestId: () => newestJobId(db),

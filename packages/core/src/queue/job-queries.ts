@@ -116,11 +116,16 @@ export const listEndedJobs = async (
   return rows.map((row) => ({ id: Number(row.id), finishedAt: Number(row.finished_at) }));
 };
 
-export const countJobs = async (
-  db: Database,
-  filter: { automationId?: string; adapter?: string } = {},
-): Promise<Record<JobState, number>> => {
+/** What `countJobs` counts; with `state`, only that state's count is read (an index seek, not a scan). */
+export interface JobCountFilter {
+  automationId?: string;
+  adapter?: string;
+  state?: JobState;
+}
+
+export const countJobs = async (db: Database, filter: JobCountFilter = {}): Promise<Record<JobState, number>> => {
   const query = db('jobs').select('state').count({ n: '*' }).groupBy('state');
+  if (filter.state !== undefined) query.where({ state: filter.state });
   if (filter.automationId !== undefined) query.where({ automation_id: filter.automationId });
   if (filter.adapter !== undefined) query.where({ adapter: filter.adapter });
   const rows = (await query) as Array<{ state: JobState; n: number | string }>;

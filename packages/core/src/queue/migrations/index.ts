@@ -9,6 +9,8 @@ import * as workItemsList from './0007-work-items-list.js';
 import * as concurrencySlots from './0008-concurrency-slots.js';
 import * as claimNext from './0009-claim-next.js';
 import * as nodes from './0010-nodes.js';
+import * as fewerJobIndexes from './0011-fewer-job-indexes.js';
+import * as queueTable from './0012-queue-table.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -39,4 +41,6 @@ export const coreMigrations: Record<string, Migration> = {
   '0008-concurrency-slots': concurrencySlots,
   '0009-claim-next': claimNext,
   '0010-nodes': nodes,
+  '0011-fewer-job-indexes': fewerJobIndexes,
+  '0012-queue-table': queueTable,
 };
