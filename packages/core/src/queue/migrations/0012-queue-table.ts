@@ -94,7 +94,7 @@ const createClaimFunctions = async (knex: Knex, source: 'queue table' | 'jobs'):
   // estimates of a few rows, the planner read all of an automation's queue and sorted it (10,400
   // rows for a claim of 16). With scans that ignore an index's order turned off for the claim,
   // its reads of the queue are walks of the primary key from the head, whatever the estimates.
-  const indexOnly = fromQueue ? 'SET enable_seqscan = off SET enable_bitmapscan = off' : '';
+  const indexOnly = fromQueue ? `SET enable_seqscan = off SET enable_bitmapscan = off` : '';
   // The jobs a claim starts; from the queue table, taken out of it by the same statement.
   const [picked, candidates] = fromQueue
     ? [
