@@ -41,12 +41,12 @@ export const up = async (knex: Knex): Promise<void> => {
   await knex.raw(`
     CREATE OR REPLACE FUNCTION botgate_queue_moved() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.state = 'queued' THEN
-        DELETE FROM botgate_queue WHERE automation_id = OLD.automation_id AND job_id = OLD.id;
-      END IF;
+      -- Queued now (again, or with a new not-before time): one row, kept or made.
       IF TG_OP = 'UPDATE' AND NEW.state = 'queued' THEN
         INSERT INTO botgate_queue (automation_id, job_id, run_after) VALUES (NEW.automation_id, NEW.id, NEW.run_after)
           ON CONFLICT (automation_id, job_id) DO UPDATE SET run_after = excluded.run_after;
+      ELSE
+        DELETE FROM botgate_queue WHERE automation_id = OLD.automation_id AND job_id = OLD.id;
       END IF;
       RETURN NULL;
     END
