@@ -136,6 +136,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       onFinished: events.finished,
     });
 
+    written.claimAlong(dispatcher.claimAlong);
     events.onEnqueued(() => dispatcher.wake());
 
     const executor = createExecutor({

@@ -7,9 +7,11 @@ import {
   claimQueued,
   queuedAutomations,
   unknownQueuedAutomations,
+  type ClaimQueuedRequest,
   type ClaimWanted,
 } from '../queue/claim-jobs.js';
 import type { Database } from '../queue/database.js';
+import type { ClaimAlong } from '../queue/finish-job.js';
 import { failQueuedJobs } from '../queue/job-queries.js';
 import { listenForJobs } from '../queue/job-notifications.js';
 import type { Logger } from '../logger.js';
@@ -40,15 +42,21 @@ export interface StartOptions {
 
 /**
  * Claims queued jobs whenever this node has room and runs them through p-queue: one queue per
- * automation (its `concurrency`) inside one global queue. Claims never exceed free slots, so the
- * queues only enforce the limits and never hold a claimed job waiting.
+ * automation (its `concurrency`) inside one global queue. Claims never exceed free slots (the
+ * slots a claim under way asks for are reserved until it answers), so the queues only enforce
+ * the limits and never hold a claimed job waiting longer than its predecessor takes to end.
+ * Besides its own looks for work, it claims along with the ends of its jobs (`claimAlong`).
  */
 export const createDispatcher = (options: DispatcherOptions) => {
   const { db, nodeId, logger } = options;
   const global = new PQueue({ concurrency: options.concurrency });
   const perAutomation = new Map<string, PQueue>();
   const { registry } = options;
-  const claimedHere = new Set<number>();
+  /** The jobs this dispatcher claimed that still run, and their automations. */
+  const claimedHere = new Map<number, string>();
+  /** Slots asked for by claims under way, all automations and each. */
+  let reservedTotal = 0;
+  const reserved = new Map<string, number>();
   let onlyJobIds: Set<number> | undefined;
   let started = false;
   let stopping = false;
@@ -96,24 +104,84 @@ export const createDispatcher = (options: DispatcherOptions) => {
         claimedHere.delete(job.id);
         wake();
       });
-    claimedHere.add(job.id);
+    claimedHere.set(job.id, job.automationId);
     registry.add(job.id, controller, done);
   };
 
-  const fill = async (): Promise<void> => {
-    const free = options.concurrency - busy(global);
-    if (free <= 0) return;
-    const wanted: ClaimWanted[] = [];
+  /**
+   * The slots free for a claim now, all automations and each, counting `freed` (jobs whose
+   * ends are being written) as free and the slots of claims under way as taken.
+   */
+  const freeSlots = (
+    freed: ReadonlyMap<string, number> = new Map(),
+  ): Omit<ClaimQueuedRequest, 'nodeId' | 'leaseMs'> => {
+    let free = options.concurrency - busy(global) - reservedTotal;
+    for (const count of freed.values()) free += count;
+    const automations: ClaimWanted[] = [];
+    if (free <= 0) return { free, automations };
     for (const automationId of options.automationIds()) {
       const automation = options.findAutomation(automationId);
       if (!automation) continue;
-      const limit = Math.min(free, automation.concurrency - busy(queueOf(automation)));
-      if (limit > 0) wanted.push({ automationId, limit, concurrency: automation.concurrency });
+      const room =
+        automation.concurrency -
+        busy(queueOf(automation)) -
+        (reserved.get(automationId) ?? 0) +
+        (freed.get(automationId) ?? 0);
+      const limit = Math.min(free, room);
+      if (limit > 0) automations.push({ automationId, limit, concurrency: automation.concurrency });
     }
-    if (onlyJobIds) return fillOnly(wanted);
-    for (const job of await claimQueued(db, { automations: wanted, free, nodeId, leaseMs: options.leaseMs })) {
-      start(job, options.findAutomation(job.automationId) as Automation);
+    return { free, automations };
+  };
+
+  const reserve = (request: ClaimQueuedRequest, sign: 1 | -1): void => {
+    reservedTotal += sign * request.free;
+    for (const { automationId, limit } of request.automations)
+      reserved.set(automationId, (reserved.get(automationId) ?? 0) + sign * limit);
+  };
+
+  const startClaimed = (jobs: readonly Job[]): void => {
+    for (const job of jobs) start(job, options.findAutomation(job.automationId) as Automation);
+  };
+
+  const fill = async (): Promise<void> => {
+    const { free, automations } = freeSlots();
+    if (free <= 0) return;
+    if (onlyJobIds) return fillOnly(automations);
+    if (automations.length === 0) return;
+    const request = { free, automations, nodeId, leaseMs: options.leaseMs };
+    reserve(request, 1);
+    let claimed: Job[] = [];
+    try {
+      claimed = await claimQueued(db, request);
+    } finally {
+      reserve(request, -1);
+      startClaimed(claimed);
     }
+  };
+
+  /**
+   * Claims along with a batch of its own jobs' ends, one round trip for both (PostgreSQL): a
+   * busy node starts its next jobs without waiting for a look for work after every end.
+   */
+  const claimAlong: ClaimAlong = {
+    plan(finishes) {
+      if (!started || stopping || onlyJobIds) return undefined;
+      const freed = new Map<string, number>();
+      for (const { id } of finishes) {
+        const automationId = claimedHere.get(id);
+        if (automationId !== undefined) freed.set(automationId, (freed.get(automationId) ?? 0) + 1);
+      }
+      if (freed.size === 0) return undefined;
+      const { free, automations } = freeSlots(freed);
+      if (free <= 0 || automations.length === 0) return undefined;
+      const request = { free, automations, nodeId, leaseMs: options.leaseMs };
+      reserve(request, 1);
+      return request;
+    },
+    claimed(jobs, request) {
+      reserve(request, -1);
+      startClaimed(jobs);
+    },
   };
 
   /** The CLI's `run --wait`: its own jobs, one claim each. */
@@ -192,6 +260,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
     },
     wake,
     failOrphans,
+    claimAlong,
     /** Jobs this dispatcher claimed that still run. */
     get runningCount(): number {
       return claimedHere.size;

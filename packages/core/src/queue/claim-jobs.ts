@@ -84,6 +84,10 @@ export interface ClaimQueuedRequest {
   leaseMs: number;
 }
 
+/** `botgate_claim_next`'s list of automations with room (also read by `botgate_end_and_claim`). */
+export const wantedJson = (automations: readonly ClaimWanted[]): string =>
+  JSON.stringify(automations.map((a) => ({ automation_id: a.automationId, lim: a.limit, conc: a.concurrency })));
+
 /**
  * A dispatcher's look for work: of the automations with room, those with queued jobs are
  * claimed from, the one waiting longest first, never past `free` jobs in all. On PostgreSQL it
@@ -94,9 +98,8 @@ export const claimQueued = async (db: Database, request: ClaimQueuedRequest): Pr
   const { automations, nodeId, leaseMs } = request;
   if (request.free <= 0 || automations.length === 0) return [];
   if (!isSqlite(db)) {
-    const wanted = automations.map((a) => ({ automation_id: a.automationId, lim: a.limit, conc: a.concurrency }));
     const rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_claim_next(?, ?, ?, ?)', [
-      JSON.stringify(wanted),
+      wantedJson(automations),
       request.free,
       nodeId,
       leaseMs,

@@ -2,10 +2,10 @@ import type { AttemptState, Job } from '../jobs/job.js';
 import { assertTransition, type FinalJobState } from '../jobs/job-state.js';
 import { createBatcher } from './batcher.js';
 import { durable, isSqlite, rawRows, type Database } from './database.js';
-import { transaction, type Query } from './sql.js';
+import { transaction } from './sql.js';
 import { insertAttempts, type EndedAttempt } from './job-attempts.js';
 import { jobFromRow, type JobRow } from './job-row.js';
-import { jobsChannel } from './job-notifications.js';
+import { wantedJson, type ClaimQueuedRequest } from './claim-jobs.js';
 import { batchMoveSql } from './transition.js';
 
 export interface JobOutcome extends Pick<
@@ -52,19 +52,10 @@ const finishedColumns = [
 // SQLite: a row of bindings per job, 16 bindings a job: 64 jobs stay under its limit on bindings.
 const chunk = 64;
 const finishedRow = `SELECT ${finishedColumns.map(([name, type]) => `CAST(? AS ${type}) AS ${name}`).join(', ')}`;
-// PostgreSQL: the whole batch as one JSON parameter, so the statement and its plan are the same
-// for any batch (256 parameters in sixteen UNION ALL branches took longer to plan than to run).
-const finishedRecords = `json_to_recordset(CAST(? AS json)) AS v(${finishedColumns.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 const move = batchMoveSql('running', 'j.state', 'v.state');
 
-/**
- * Each job guarded by the transition table and its lease owner: a job another node has taken
- * over keeps that node's state, and is missing from the rows returned. The attempt that ended is
- * written in the same statement (PostgreSQL) or transaction (SQLite).
- */
-const updateFinished = async (db: Database, query: Query, finishes: readonly Finish[]): Promise<JobRow[]> => {
-  const now = Date.now();
-  const values = finishes.map(({ id, nodeId, outcome, runAfter }) => {
+const finishedValues = (finishes: readonly Finish[], now: number): unknown[][] =>
+  finishes.map(({ id, nodeId, outcome, runAfter }) => {
     const requeue = outcome.state === 'queued';
     return [
       id,
@@ -85,42 +76,41 @@ const updateFinished = async (db: Database, query: Query, finishes: readonly Fin
       now,
     ];
   });
-  const sqlite = isSqlite(db);
-  const bindings = sqlite
-    ? values.flat()
-    : [
-        JSON.stringify(
-          values.map((row) => Object.fromEntries(row.map((value, i) => [finishedColumns[i]?.[0], value]))),
-        ),
-      ];
-  const update = `UPDATE jobs AS j
-        SET ${move.set}, outputs = v.outputs, output_files = v.output_files, output_work_items = v.output_work_items,
-            exit_code = v.exit_code, error = v.error, error_code = v.error_code, log = v.log,
-            lease_owner = NULL, lease_expires_at = NULL,
-            cancel_requested = CASE WHEN v.requeue = 1 THEN j.cancel_requested ELSE false END,
-            max_attempts = j.max_attempts + v.refund, finished_at = v.finished_at, run_after = v.run_after
-       FROM ${sqlite ? `(${finishes.map(() => finishedRow).join(' UNION ALL ')}) AS v` : finishedRecords}
-      WHERE j.id = v.id AND ${move.guard} AND j.lease_owner = v.node`;
-  if (sqlite) {
-    // SQLite's RETURNING cannot name the FROM table: the attempts are made from what we sent.
-    const rows = await query<JobRow>(`${update} RETURNING *`, bindings);
-    const sent = new Map(finishes.map((finish) => [finish.id, finish]));
-    await insertAttempts(
-      query,
-      rows.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)),
-    );
+
+/**
+ * SQLite: each job guarded by the transition table and its lease owner (a job another node has
+ * taken over keeps that node's state, and is missing from the rows returned), and the attempt
+ * that ended, in one transaction. PostgreSQL runs the same statement in `botgate_end_and_claim`
+ * (migration 0013).
+ */
+const endOnSqlite = (db: Database, finishes: readonly Finish[]): Promise<JobRow[]> =>
+  transaction(db, async (query) => {
+    const rows: JobRow[] = [];
+    for (let at = 0; at < finishes.length; at += chunk) {
+      const part = finishes.slice(at, at + chunk);
+      const now = Date.now();
+      // SQLite's RETURNING cannot name the FROM table: the attempts are made from what we sent.
+      const ended = await query<JobRow>(
+        `UPDATE jobs AS j
+            SET ${move.set}, outputs = v.outputs, output_files = v.output_files, output_work_items = v.output_work_items,
+                exit_code = v.exit_code, error = v.error, error_code = v.error_code, log = v.log,
+                lease_owner = NULL, lease_expires_at = NULL,
+                cancel_requested = CASE WHEN v.requeue = 1 THEN j.cancel_requested ELSE false END,
+                max_attempts = j.max_attempts + v.refund, finished_at = v.finished_at, run_after = v.run_after
+           FROM (${part.map(() => finishedRow).join(' UNION ALL ')}) AS v
+          WHERE j.id = v.id AND ${move.guard} AND j.lease_owner = v.node
+          RETURNING *`,
+        finishedValues(part, now).flat(),
+      );
+      const sent = new Map(part.map((finish) => [finish.id, finish]));
+      await insertAttempts(
+        query,
+        ended.map((row) => endedAttempt(row, sent.get(Number(row.id)) as Finish, now)),
+      );
+      rows.push(...ended);
+    }
     return rows;
-  }
-  // Slots are free again (or jobs are back in the queue): other nodes may claim. PostgreSQL
-  // sends one notification per automation and transaction, however many rows ask for it.
-  return query<JobRow>(
-    `WITH done AS (${update} RETURNING j.*, v.node AS attempt_node, v.attempt_state, v.ended_at AS attempt_ended_at),
-     attempts AS (INSERT INTO job_attempts (job_id, number, node_id, started_at, ended_at, state, error_code, error, exit_code, log)
-       SELECT id, attempt, attempt_node, started_at, attempt_ended_at, attempt_state, error_code, error, exit_code, log FROM done)
-     SELECT done.*, pg_notify('${jobsChannel}', done.automation_id) FROM done`,
-    bindings,
-  );
-};
+  });
 
 const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt => ({
   jobId: Number(row.id),
@@ -135,29 +125,64 @@ const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt =>
   log: finish.outcome.log,
 });
 
+export interface EndedAndClaimed {
+  /** Per finish, in order: the ended job, or `undefined` for a job another node has taken over. */
+  ended: Array<Job | undefined>;
+  /** The jobs claimed with the ends (`claim`), running under this node's lease. */
+  claimed: Job[];
+}
+
 /**
  * Ends running jobs in one transaction and answers them (`undefined` for a job another node has
  * taken over: our lease expired, and our late result is dropped). Written, not yet on disk: see
- * `createJobFinisher`.
+ * `createJobFinisher`. On PostgreSQL, `claim` claims the slots the ends free in the same call
+ * (`botgate_end_and_claim`): a draining node waits for one round trip between its jobs, not
+ * two. SQLite ignores it; its claim is a local statement, no wait worth saving.
  */
-export const finishJobs = async (db: Database, finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
+export const endJobs = async (
+  db: Database,
+  finishes: readonly Finish[],
+  claim?: ClaimQueuedRequest,
+): Promise<EndedAndClaimed> => {
   for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
-  // On PostgreSQL the batch is one statement, atomic without BEGIN and COMMIT: two round trips
-  // fewer for every batch of job ends.
-  const rows = !isSqlite(db)
-    ? await updateFinished(db, (text, bindings = []) => rawRows(db, text, bindings), finishes)
-    : await transaction(db, async (query) => {
-        const all: JobRow[] = [];
-        for (let at = 0; at < finishes.length; at += chunk)
-          all.push(...(await updateFinished(db, query, finishes.slice(at, at + chunk))));
-        return all;
-      });
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
-  return finishes.map(({ id }) => {
-    const row = byId.get(id);
-    return row ? jobFromRow(row) : undefined;
-  });
+  let rows: JobRow[];
+  if (isSqlite(db)) rows = await endOnSqlite(db, finishes);
+  else {
+    const records = finishedValues(finishes, Date.now()).map((row) =>
+      Object.fromEntries(row.map((value, i) => [finishedColumns[i]?.[0], value])),
+    );
+    rows = await rawRows<JobRow>(db, 'SELECT * FROM botgate_end_and_claim(?, ?, ?, ?, ?)', [
+      JSON.stringify(records),
+      wantedJson(claim?.automations ?? []),
+      claim?.free ?? 0,
+      claim?.nodeId ?? null,
+      claim?.leaseMs ?? 0,
+    ]);
+  }
+  // A claimed job is running; an ended one never is (a job ended back to the queue may be
+  // claimed again by the same call, and is then in both).
+  const byId = new Map<number, JobRow>();
+  const claimed: Job[] = [];
+  for (const row of rows) {
+    if (row.state === 'running') claimed.push(jobFromRow(row));
+    else byId.set(Number(row.id), row);
+  }
+  return {
+    ended: finishes.map(({ id }) => {
+      const row = byId.get(id);
+      return row ? jobFromRow(row) : undefined;
+    }),
+    claimed: claimed.sort((a, b) => a.id - b.id),
+  };
 };
+
+/** What a dispatcher claims along with a batch of ends (see `endJobs`). */
+export interface ClaimAlong {
+  /** The claim for the slots these ends free on this node, or nothing; reserved until `claimed`. */
+  plan(finishes: readonly Finish[]): ClaimQueuedRequest | undefined;
+  /** Called once for every plan made: the jobs it claimed, none when the write failed. */
+  claimed(jobs: Job[], plan: ClaimQueuedRequest): void;
+}
 
 export interface JobFinisher {
   /** Ends a job; resolves once its end is on disk, before anyone hears of it (a poller, a webhook, a waiting CLI). */
@@ -170,10 +195,27 @@ export interface JobFinisher {
 }
 
 /** Jobs ended together share one commit (see `createBatcher`). */
-export const createJobFinisher = (db: Database): JobFinisher => {
+export const createJobFinisher = (db: Database): JobFinisher & { claimAlong(along: ClaimAlong): void } => {
+  let along: ClaimAlong | undefined;
+  const end = async (finishes: readonly Finish[]): Promise<Array<Job | undefined>> => {
+    const plan = isSqlite(db) ? undefined : along?.plan(finishes);
+    if (!plan) return (await endJobs(db, finishes)).ended;
+    let claimed: Job[] = [];
+    try {
+      const result = await endJobs(db, finishes, plan);
+      claimed = result.claimed;
+      return result.ended;
+    } catch {
+      // Whatever failed, the jobs must still end: the ends again, without the claim. Should the
+      // claim have been the cause, the dispatcher's next look for work meets it and reports it.
+      return (await endJobs(db, finishes)).ended;
+    } finally {
+      along?.claimed(claimed, plan);
+    }
+  };
   const written = createBatcher<Finish, Job | undefined>({
-    many: (finishes) => finishJobs(db, finishes),
-    one: async (finish) => (await finishJobs(db, [finish]))[0],
+    many: end,
+    one: async (finish) => (await end([finish]))[0],
     maxBatch: 256,
   });
   const finisher = async (finish: Finish): Promise<Job | undefined> => {
@@ -181,5 +223,10 @@ export const createJobFinisher = (db: Database): JobFinisher => {
     await durable(db);
     return job;
   };
-  return Object.assign(finisher, { written });
+  return Object.assign(finisher, {
+    written,
+    claimAlong: (next: ClaimAlong) => {
+      along = next;
+    },
+  });
 };

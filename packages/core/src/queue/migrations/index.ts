@@ -11,6 +11,7 @@ import * as claimNext from './0009-claim-next.js';
 import * as nodes from './0010-nodes.js';
 import * as fewerJobIndexes from './0011-fewer-job-indexes.js';
 import * as queueTable from './0012-queue-table.js';
+import * as endAndClaim from './0013-end-and-claim.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -43,4 +44,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0010-nodes': nodes,
   '0011-fewer-job-indexes': fewerJobIndexes,
   '0012-queue-table': queueTable,
+  '0013-end-and-claim': endAndClaim,
 };
