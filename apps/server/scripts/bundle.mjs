@@ -72,7 +72,8 @@ const loader =
   "const __botgateLoad = typeof __botgateImport === 'function' ? __botgateImport : (specifier) => import(specifier);";
 const [bundle] = outputFiles;
 writeFileSync(bundle.path, loader + rewriteDynamicImports(bundle.text));
-// The module runner starts its worker threads from these files, next to the code that names them.
-for (const file of ['module-worker.mjs', 'module-thread.cjs']) {
+// The module runner starts its worker threads, and the command runner its spawner process, from
+// these files, next to the code that names them.
+for (const file of ['module-worker.mjs', 'module-thread.cjs', 'spawner.mjs']) {
   copyFileSync(join(dirname(require.resolve('@botgate/core')), 'runners', file), join(here, 'dist', file));
 }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { collectFiles } from './collect-output-files.js';
+import { createSpawner } from './create-spawner.js';
 import { jobPaths } from './job-paths.js';
 import { createLiveLog } from './live-log.js';
 import { readOutputWorkItems } from './read-output-work-items.js';
@@ -32,184 +32,168 @@ const resolveArguments = (command: string[], automationDir: string): string[] =>
     return !isAbsolute(part) && existsSync(join(automationDir, part)) ? join(automationDir, part) : part;
   });
 
-export const createCommandRunner = (options: CommandRunnerOptions): Runner => ({
-  async run(request: RunRequest): Promise<RunResult> {
-    const { automation, workDir } = request;
-    if (automation.run.kind !== 'command') throw new Error(`${automation.id} is not a command automation`);
-    const paths = jobPaths(workDir);
-    // Synchronous on purpose: four small local file operations take tens of microseconds, while
-    // four trips through libuv's thread pool took ~2.5 ms of every job's start (bench/ suite 5).
-    mkdirSync(paths.outputDir, { recursive: true });
-    mkdirSync(paths.control, { recursive: true });
-    writeFileSync(paths.input, JSON.stringify(request.inputs, null, 2));
-    // Robocorp's FileAdapter reads a list of work items, each with its payload and files (name → path).
-    const items = request.workItems.map((item) => ({
-      payload: item.payload,
-      files: Object.fromEntries(Object.entries(item.files).map(([name, file]) => [name, join(workDir, file)])),
-    }));
-    writeFileSync(paths.workItemsIn, JSON.stringify(items));
+export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
+  const spawner = createSpawner();
+  return {
+    async run(request: RunRequest): Promise<RunResult> {
+      const { automation, workDir } = request;
+      if (automation.run.kind !== 'command') throw new Error(`${automation.id} is not a command automation`);
+      const paths = jobPaths(workDir);
+      // Synchronous on purpose: four small local file operations take tens of microseconds, while
+      // four trips through libuv's thread pool took ~2.5 ms of every job's start (bench/ suite 5).
+      mkdirSync(paths.outputDir, { recursive: true });
+      mkdirSync(paths.control, { recursive: true });
+      writeFileSync(paths.input, JSON.stringify(request.inputs, null, 2));
+      // Robocorp's FileAdapter reads a list of work items, each with its payload and files (name → path).
+      const items = request.workItems.map((item) => ({
+        payload: item.payload,
+        files: Object.fromEntries(Object.entries(item.files).map(([name, file]) => [name, join(workDir, file)])),
+      }));
+      writeFileSync(paths.workItemsIn, JSON.stringify(items));
 
-    const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
-    const env: NodeJS.ProcessEnv = {
-      ...options.env,
-      BOTGATE_JOB_ID: String(request.jobId ?? ''),
-      BOTGATE_JOB_DIR: workDir,
-      BOTGATE_NODE_ID: options.nodeId,
-      BOTGATE_AUTOMATION_DIR: automation.dir,
-      BOTGATE_INPUT: paths.input,
-      BOTGATE_OUTPUT: paths.output,
-      RC_WORKITEM_ADAPTER: 'FileAdapter',
-      RC_WORKITEM_INPUT_PATH: paths.workItemsIn,
-      RC_WORKITEM_OUTPUT_PATH: paths.workItemsOut,
-      RPA_WORKITEMS_ADAPTER: 'RPA.Robocorp.WorkItems.FileAdapter',
-      RPA_INPUT_WORKITEM_PATH: paths.workItemsIn,
-      RPA_OUTPUT_WORKITEM_PATH: paths.workItemsOut,
-    };
-    const log = createLogCapture(options.logLimit);
-    const base = { outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null };
-
-    let child;
-    try {
-      child = spawn(program as string, args, { cwd: workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      return {
-        ...base,
-        status: 'failed',
-        error: `cannot start ${program}: ${(error as Error).message}`,
-        errorCode: 'START_FAILED',
-        log: '',
+      const [program, ...args] = resolveArguments(automation.run.command, automation.dir);
+      const env: NodeJS.ProcessEnv = {
+        ...options.env,
+        BOTGATE_JOB_ID: String(request.jobId ?? ''),
+        BOTGATE_JOB_DIR: workDir,
+        BOTGATE_NODE_ID: options.nodeId,
+        BOTGATE_AUTOMATION_DIR: automation.dir,
+        BOTGATE_INPUT: paths.input,
+        BOTGATE_OUTPUT: paths.output,
+        RC_WORKITEM_ADAPTER: 'FileAdapter',
+        RC_WORKITEM_INPUT_PATH: paths.workItemsIn,
+        RC_WORKITEM_OUTPUT_PATH: paths.workItemsOut,
+        RPA_WORKITEMS_ADAPTER: 'RPA.Robocorp.WorkItems.FileAdapter',
+        RPA_INPUT_WORKITEM_PATH: paths.workItemsIn,
+        RPA_OUTPUT_WORKITEM_PATH: paths.workItemsOut,
       };
-    }
-    // Written synchronously, before anything else can happen in this process: if it is killed
-    // now, whoever recovers the job finds the process group to kill.
-    if (child.pid !== undefined) writeFileSync(paths.pid, String(child.pid));
-    const live = createLiveLog(paths.log);
-    const onOutput = (chunk: Buffer) => {
-      log.write(chunk);
-      live.write(chunk);
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
+      const log = createLogCapture(options.logLimit);
+      const base = { outputs: {}, outputFiles: [], outputWorkItems: [], exitCode: null };
 
-    let stopped: 'timeout' | AbortReason | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = (why: 'timeout' | AbortReason) => {
-      if (stopped !== undefined || child.pid === undefined) return;
-      stopped = why;
-      killProcessGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(
-        () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'),
-        options.killGraceMs,
+      const live = createLiveLog(paths.log);
+      const child = spawner.spawn(
+        { program: program as string, args, cwd: workDir, env, pidFile: paths.pid },
+        (chunk) => {
+          log.write(chunk);
+          live.write(chunk);
+        },
       );
-    };
-    const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
-    const timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
-    const onAbort = () => stop(request.signal.reason as AbortReason);
-    if (request.signal.aborted) onAbort();
-    else request.signal.addEventListener('abort', onAbort, { once: true });
+      const pid = await child.started;
 
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>(
-      (resolve) => {
-        child.once('error', (spawnError) => resolve({ code: null, signal: null, spawnError }));
-        child.once('exit', (code, signal) => resolve({ code, signal }));
-      },
-    );
-    clearTimeout(timeoutTimer);
-    clearTimeout(killTimer);
-    request.signal.removeEventListener('abort', onAbort);
-    // Whatever the program left running in its group (background children) ends with it.
-    if (child.pid !== undefined) killProcessGroup(child.pid, 'SIGKILL');
-    rmSync(paths.pid, { force: true });
-    await new Promise<void>((resolve) => {
-      if (child.stdout.closed && child.stderr.closed) resolve();
-      else child.once('close', () => resolve());
-      setTimeout(resolve, 1000).unref();
-    });
-    live.end();
+      let stopped: 'timeout' | AbortReason | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+      const stop = (why: 'timeout' | AbortReason) => {
+        if (stopped !== undefined || pid === undefined) return;
+        stopped = why;
+        killProcessGroup(pid, 'SIGTERM');
+        killTimer = setTimeout(() => killProcessGroup(pid, 'SIGKILL'), options.killGraceMs);
+      };
+      const timeoutMs = request.timeoutMs ?? automation.timeoutMs;
+      const timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
+      const onAbort = () => stop(request.signal.reason as AbortReason);
+      if (request.signal.aborted) onAbort();
+      else request.signal.addEventListener('abort', onAbort, { once: true });
 
-    const text = log.text();
-    if (exit.spawnError) {
-      return {
-        ...base,
-        status: 'failed',
-        error: `cannot start ${program}: ${exit.spawnError.message}`,
-        errorCode: 'START_FAILED',
-        log: text,
-      };
-    }
-    const [outputFiles, outputWorkItems] = await Promise.all([
-      collectFiles(paths.outputDir),
-      readOutputWorkItems(paths.workItemsOut, workDir),
-    ]);
-    if (stopped === 'timeout') {
-      return {
-        ...base,
-        outputFiles,
-        outputWorkItems,
-        exitCode: exit.code,
-        status: 'timed_out',
-        error: `timed out after ${timeoutMs} ms`,
-        errorCode: 'TIMEOUT',
-        log: text,
-      };
-    }
-    if (stopped !== undefined) {
-      return {
-        ...base,
-        outputFiles,
-        outputWorkItems,
-        exitCode: exit.code,
-        status: 'aborted',
-        abortReason: stopped,
-        error: stopped,
-        errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED',
-        log: text,
-      };
-    }
-    if (exit.code !== 0) {
-      const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-      const message = lastLine(text);
-      return {
-        ...base,
-        outputFiles,
-        outputWorkItems,
-        exitCode: exit.code,
-        status: 'failed',
-        error: message ? `${why}: ${message}` : why,
-        errorCode: 'EXIT_CODE',
-        log: text,
-      };
-    }
-    let outputs: Record<string, unknown> = {};
-    if (existsSync(paths.output)) {
-      try {
-        const parsed: unknown = JSON.parse(await readFile(paths.output, 'utf8'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-          throw new Error('not a JSON object');
-        outputs = parsed as Record<string, unknown>;
-      } catch (error) {
+      const exit = await child.exited;
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      request.signal.removeEventListener('abort', onAbort);
+      rmSync(paths.pid, { force: true });
+      live.end();
+
+      const text = log.text();
+      if (exit.spawnError !== undefined) {
+        return {
+          ...base,
+          status: 'failed',
+          error: `cannot start ${program}: ${exit.spawnError}`,
+          errorCode: 'START_FAILED',
+          log: text,
+        };
+      }
+      if (exit.lost) {
+        return {
+          ...base,
+          status: 'failed',
+          error: "botgate's spawner process ended during the run; the command was killed",
+          errorCode: 'INTERRUPTED',
+          log: text,
+        };
+      }
+      const [outputFiles, outputWorkItems] = await Promise.all([
+        collectFiles(paths.outputDir),
+        readOutputWorkItems(paths.workItemsOut, workDir),
+      ]);
+      if (stopped === 'timeout') {
         return {
           ...base,
           outputFiles,
           outputWorkItems,
-          exitCode: 0,
-          status: 'failed',
-          error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`,
-          errorCode: 'OUTPUT_INVALID',
+          exitCode: exit.code,
+          status: 'timed_out',
+          error: `timed out after ${timeoutMs} ms`,
+          errorCode: 'TIMEOUT',
           log: text,
         };
       }
-    }
-    return {
-      outputs,
-      outputFiles,
-      outputWorkItems,
-      exitCode: 0,
-      status: 'succeeded',
-      error: null,
-      errorCode: null,
-      log: text,
-    };
-  },
-  async close() {},
-});
+      if (stopped !== undefined) {
+        return {
+          ...base,
+          outputFiles,
+          outputWorkItems,
+          exitCode: exit.code,
+          status: 'aborted',
+          abortReason: stopped,
+          error: stopped,
+          errorCode: stopped === 'canceled' ? 'CANCELED' : 'INTERRUPTED',
+          log: text,
+        };
+      }
+      if (exit.code !== 0) {
+        const why = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+        const message = lastLine(text);
+        return {
+          ...base,
+          outputFiles,
+          outputWorkItems,
+          exitCode: exit.code,
+          status: 'failed',
+          error: message ? `${why}: ${message}` : why,
+          errorCode: 'EXIT_CODE',
+          log: text,
+        };
+      }
+      let outputs: Record<string, unknown> = {};
+      if (existsSync(paths.output)) {
+        try {
+          const parsed: unknown = JSON.parse(await readFile(paths.output, 'utf8'));
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+            throw new Error('not a JSON object');
+          outputs = parsed as Record<string, unknown>;
+        } catch (error) {
+          return {
+            ...base,
+            outputFiles,
+            outputWorkItems,
+            exitCode: 0,
+            status: 'failed',
+            error: `BOTGATE_OUTPUT is not a JSON object: ${(error as Error).message}`,
+            errorCode: 'OUTPUT_INVALID',
+            log: text,
+          };
+        }
+      }
+      return {
+        outputs,
+        outputFiles,
+        outputWorkItems,
+        exitCode: 0,
+        status: 'succeeded',
+        error: null,
+        errorCode: null,
+        log: text,
+      };
+    },
+    close: () => spawner.close(),
+  };
+};
