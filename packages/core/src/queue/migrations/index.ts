@@ -12,6 +12,7 @@ import * as nodes from './0010-nodes.js';
 import * as fewerJobIndexes from './0011-fewer-job-indexes.js';
 import * as queueTable from './0012-queue-table.js';
 import * as endAndClaim from './0013-end-and-claim.js';
+import * as finishedJobsIndex from './0014-finished-jobs-index.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -45,4 +46,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0011-fewer-job-indexes': fewerJobIndexes,
   '0012-queue-table': queueTable,
   '0013-end-and-claim': endAndClaim,
+  '0014-finished-jobs-index': finishedJobsIndex,
 };
