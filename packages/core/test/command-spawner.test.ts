@@ -44,10 +44,10 @@ const parentOf = (pid: number): number | undefined => statOf(pid)?.parent;
 const ended = (pid: number): boolean => statOf(pid) === undefined || statOf(pid)?.state === 'Z';
 
 /**
- * Node starts a child with fork(): from the server, that copies the page tables of its whole
- * heap and leaves its memory copy-on-write, ~7 ms a command here against ~1 ms from a small
- * process, plus page faults in the server's next writes. Commands start from a small process
- * of their own, which the server restarts should it die.
+ * Node starts a child with fork(), which marks every page of the parent's memory copy-on-write:
+ * from the server, each command's start made the server's next writes fault page by page (a
+ * job's end, 0.1 ms alone, took 2.5 ms). Commands start from a small process of their own, which
+ * the server restarts should it die.
  */
 describe.skipIf(process.platform !== 'linux')('commands start from a spawner process, not the server', () => {
   it("runs a command whose parent is not the server's process", async () => {
