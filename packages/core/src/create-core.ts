@@ -115,6 +115,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
     // Every job end goes through the storage guard: a failed write makes this node unready.
     const finish: JobFinisher = Object.assign((f: Parameters<JobFinisher>[0]) => storage.guard(() => written(f)), {
       written: (f: Parameters<JobFinisher>[0]) => storage.guard(() => written.written(f)),
+      flushed: () => storage.guard(() => written.flushed()),
     });
     const dispatcher = createDispatcher({
       db,

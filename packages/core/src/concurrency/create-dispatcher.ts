@@ -11,7 +11,7 @@ import {
   type ClaimWanted,
 } from '../queue/claim-jobs.js';
 import type { Database } from '../queue/database.js';
-import type { ClaimAlong } from '../queue/finish-job.js';
+import type { ClaimAlong, JobFinisher } from '../queue/finish-job.js';
 import { failQueuedJobs } from '../queue/job-queries.js';
 import { listenForJobs } from '../queue/job-notifications.js';
 import type { Logger } from '../logger.js';
@@ -23,7 +23,7 @@ export interface DispatcherOptions {
   findAutomation: (id: string) => Automation | undefined;
   automationIds: () => string[];
   runners: RunJobDeps['runners'];
-  finish: RunJobDeps['finish'];
+  finish: JobFinisher;
   retryDelay: RunJobDeps['retryDelay'];
   /** Every job this node runs; the dispatcher adds the ones it claims. */
   registry: RunningJobs;
@@ -79,19 +79,30 @@ export const createDispatcher = (options: DispatcherOptions) => {
 
   const start = (job: Job, automation: Automation): void => {
     const controller = new AbortController();
+    let slotFreed = false;
+    const freeSlot = (): void => {
+      if (slotFreed) return;
+      slotFreed = true;
+      claimedHere.delete(job.id);
+      wake();
+    };
+    // The slot is free once the job's end is written: the next job need not wait for the disk
+    // flush (SQLite), which only those who hear of the end wait for.
     const done = queueOf(automation)
       .add(() =>
         global.add(() =>
           runJob(
-            { nodeId, finish: options.finish, runners: options.runners, retryDelay: options.retryDelay },
+            { nodeId, finish: options.finish.written, runners: options.runners, retryDelay: options.retryDelay },
             job,
             automation,
             controller.signal,
           ),
         ),
       )
-      .then((finished) => {
+      .then(async (finished) => {
+        freeSlot();
         if (finished?.runAfter) wakeIn(finished.runAfter.getTime() - Date.now());
+        await options.finish.flushed();
         if (finished) options.onFinished(finished);
         else
           logger.warn(
@@ -100,10 +111,7 @@ export const createDispatcher = (options: DispatcherOptions) => {
           );
       })
       .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'recording a job result failed'))
-      .finally(() => {
-        claimedHere.delete(job.id);
-        wake();
-      });
+      .finally(freeSlot);
     claimedHere.set(job.id, job.automationId);
     registry.add(job.id, controller, done);
   };

@@ -79,7 +79,8 @@ export interface JobServiceDeps {
 export const createJobService = (deps: JobServiceDeps) => {
   const { db, catalog } = deps;
   const { events } = deps;
-  const commitJob = createJobEnqueuer(db);
+  // The dispatcher hears of new jobs at their commit, not once they are on disk (see createJobEnqueuer).
+  const commitJob = createJobEnqueuer(db, () => events.enqueued());
   const waiting = new Map<number, Set<() => void>>();
   events.onFinished((job) => {
     if (isFinal(job.state)) for (const done of [...(waiting.get(job.id) ?? [])]) done();
@@ -130,7 +131,6 @@ export const createJobService = (deps: JobServiceDeps) => {
         inTransaction,
       });
       if (!result.created) await rm(workDir, { recursive: true, force: true });
-      else events.enqueued();
       return result;
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });

@@ -149,8 +149,8 @@ export const enqueuedOf = async (db: Database, inserted: Inserted): Promise<Enqu
 };
 
 /**
- * Inserts queued jobs in one transaction and tells the nodes (at commit on PostgreSQL). When
- * this resolves, every job is durable.
+ * Inserts queued jobs in one transaction and tells the nodes (at commit on PostgreSQL). When this
+ * resolves they are committed; on SQLite, `durable` tells when they are on disk.
  */
 export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promise<Inserted[]> => {
   const now = Date.now();
@@ -174,18 +174,34 @@ export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promis
       return inserted;
     });
   }
-  await durable(db);
   return results;
 };
 
-/** Jobs submitted together share one commit (see `createBatcher`); each resolves once it is durable. */
-export const createJobEnqueuer = (db: Database): ((job: NewJob) => Promise<Enqueued>) => {
+/**
+ * Jobs submitted together share one commit (see `createBatcher`); each resolves once it is
+ * durable. The disk flush is outside the batch: the next batch commits while the last one's
+ * flush runs, and waits for the flush after it (`WalSync`), so a slow flush delays answers, never
+ * the next commits. `onCommitted` hears of each commit before its flush, so this node's
+ * dispatcher can claim the jobs meanwhile: the trigger is still answered only once its job is on
+ * disk, and should the machine lose power in between, the job and its claim are gone together
+ * and its caller, never answered, sends it again.
+ */
+export const createJobEnqueuer = (db: Database, onCommitted?: () => void): ((job: NewJob) => Promise<Enqueued>) => {
+  const committed = async (jobs: readonly NewJob[]): Promise<Inserted[]> => {
+    const inserted = await enqueueJobs(db, jobs);
+    onCommitted?.();
+    return inserted;
+  };
   const commit = createBatcher<NewJob, Inserted>({
-    many: (jobs) => enqueueJobs(db, jobs),
-    one: async (job) => (await enqueueJobs(db, [job]))[0] as Inserted,
+    many: committed,
+    one: async (job) => (await committed([job]))[0] as Inserted,
     maxBatch: 256,
     // Adapters lock per skill or process inside the transaction: one order on every node.
     compare: (a, b) => (a.automationId < b.automationId ? -1 : a.automationId > b.automationId ? 1 : 0),
   });
-  return async (job) => enqueuedOf(db, await commit(job));
+  return async (job) => {
+    const inserted = await commit(job);
+    await durable(db);
+    return enqueuedOf(db, inserted);
+  };
 };

@@ -192,6 +192,8 @@ export interface JobFinisher {
    * real-time answer: a failed write is an error answer, an fsync need not hold it up).
    */
   written(finish: Finish): Promise<Job | undefined>;
+  /** Resolves once every end written so far is on disk. */
+  flushed(): Promise<void>;
 }
 
 /** Jobs ended together share one commit (see `createBatcher`). */
@@ -225,6 +227,7 @@ export const createJobFinisher = (db: Database): JobFinisher & { claimAlong(alon
   };
   return Object.assign(finisher, {
     written,
+    flushed: () => durable(db),
     claimAlong: (next: ClaimAlong) => {
       along = next;
     },
