@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore } from '../src/index.js';
 import { claimQueued, type ClaimQueuedRequest } from '../src/queue/claim-jobs.js';
 import { createDatabase, type Database } from '../src/queue/database.js';
 import { endJobs, type Finish } from '../src/queue/finish-job.js';
-import { fixtureCatalog, useDatabase, useTempDir } from './helpers.js';
+import { migrateDatabase, useDatabase, useTempDir } from './helpers.js';
 
 const newDir = useTempDir('botgate-end-and-claim-');
 const newDatabase = useDatabase();
@@ -18,13 +17,7 @@ afterEach(async () => {
 /** A migrated PostgreSQL database holding `count` queued jobs of the fixture's `echo`. */
 const queueOf = async (count: number): Promise<Database> => {
   const database = await newDatabase();
-  const core = await createCore({
-    dataDir: newDir(),
-    catalogDir: fixtureCatalog,
-    commandEnv: {},
-    database: database.config,
-  });
-  await core.close({ graceMs: 0 });
+  await migrateDatabase(database, newDir());
   db = createDatabase(database.config as NonNullable<typeof database.config>);
   await db.raw(
     `INSERT INTO jobs (automation_id, adapter, state, inputs, input_files, outputs, output_files, log, attempt,

@@ -45,6 +45,12 @@ export const useCore = (newDir: () => string) => {
   };
 };
 
+/** Migrates `database` the way a core's start does, for tests that work below the core. */
+export const migrateDatabase = async (database: TestDatabase, dataDir: string): Promise<void> => {
+  const core = await createCore({ dataDir, catalogDir: fixtureCatalog, commandEnv: {}, database: database.config });
+  await core.close({ graceMs: 0 });
+};
+
 /** A fresh database for a test that opens cores itself; dropped after the file's tests. */
 export const useDatabase = () => {
   const made: TestDatabase[] = [];

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createCore } from '../src/index.js';
-import { fixtureCatalog, useDatabase, useTempDir } from './helpers.js';
+import { migrateDatabase, useDatabase, useTempDir } from './helpers.js';
 
 const newDir = useTempDir('botgate-queue-head-');
 const newDatabase = useDatabase();
@@ -48,13 +47,7 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('a claim on PostgreSQL, 
   it('reads a handful of rows, not every job that finished before the queued ones', async () => {
     const database = await newDatabase();
     const connectionString = (database.config as { connectionString: string }).connectionString;
-    const core = await createCore({
-      dataDir: newDir(),
-      catalogDir: fixtureCatalog,
-      commandEnv: {},
-      database: database.config,
-    });
-    await core.close({ graceMs: 0 });
+    await migrateDatabase(database, newDir());
     const client = new pg.Client({ connectionString });
     await client.connect();
     try {
