@@ -491,6 +491,14 @@ describe('the operator console in Chromium', () => {
     expect(form.status).toBe(415);
     expect((await fetch(`${server.url}/console/api/jobs`)).status).toBe(401);
     expect((await fetch(`${server.url}/console/api/jobs?state=nope`, { headers: { cookie } })).status).toBe(400);
+    // Query parameters that should be numbers and are not say so, not "NaN".
+    for (const [query, message] of [
+      ['before=abc', 'query parameter "before" must be a job id, a whole number from 1'],
+      ['limit=lots', 'query parameter "limit" must be a whole number from 1 to 1000'],
+    ]) {
+      const bad = await fetch(`${server.url}/console/api/jobs?${query}`, { headers: { cookie } });
+      expect([bad.status, await bad.json()]).toEqual([400, { error: 'BAD_REQUEST', message }]);
+    }
     // Path parameters are checked by the route table's schemas, before the handler runs.
     for (const [path, message] of [
       ['/jobs/abc', 'job id must be a positive integer, got "abc"'],

@@ -12,8 +12,19 @@ const failure = (description: string): ResponseSpec => ({ description, schema: e
 const signedIn = { 401: failure('Not signed in, or the session ended'), 403: failure('A bad CSRF token') };
 const ok = (description: string): Record<number, ResponseSpec> => ({ 200: { description } });
 const done: Record<number, ResponseSpec> = { 204: { description: 'Done' } };
-// The jobs table's ids are 32-bit integers on PostgreSQL.
-const jobId = z.coerce.number().int().min(1).max(2_147_483_647);
+// The jobs table's ids are 32-bit integers on PostgreSQL. Text that is no number at all gets a
+// message of its own, naming the parameter: zod's would speak of NaN.
+const jobIdParam = (name: string) =>
+  z.coerce
+    .number({ error: `query parameter "${name}" must be a job id, a whole number from 1` })
+    .int()
+    .min(1)
+    .max(2_147_483_647);
+const pageSize = z.coerce
+  .number({ error: 'query parameter "limit" must be a whole number from 1 to 1000' })
+  .int()
+  .min(1)
+  .max(1000);
 /** A time as ISO 8601 text (`2026-12-06T10:00`, `…Z`) or milliseconds since the epoch. */
 const instant = z
   .string()
@@ -30,12 +41,14 @@ const filterQuery = z.object({
   state: z.enum(jobStates).optional(),
   automation: z.string().min(1).optional(),
   adapter: z.string().min(1).optional(),
-  id: jobId.optional().meta({ description: 'Only this job' }),
+  id: jobIdParam('id').optional().meta({ description: 'Only this job' }),
   q: z.string().max(200).optional().meta({ description: 'Only jobs whose inputs hold this text, whatever its case' }),
   from: instant.optional().meta({ description: 'Only jobs created at or after this time' }),
   to: instant.optional().meta({ description: 'Only jobs created before this time' }),
-  before: jobId.optional().meta({ description: 'The next page: jobs older than this id (the last one shown)' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  before: jobIdParam('before')
+    .optional()
+    .meta({ description: 'The next page: jobs older than this id (the last one shown)' }),
+  limit: pageSize.default(200),
 });
 
 const job = z.object({
@@ -199,7 +212,7 @@ export const consoleContract = {
     query: z.object({
       state: z.enum(['pending', 'delivered', 'failed']).optional(),
       adapter: z.string().min(1).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
+      limit: pageSize.default(200),
     }),
     responses: { ...ok('The deliveries'), ...signedIn, 400: failure('A bad filter') },
   },
