@@ -113,10 +113,10 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
     });
     const written = createJobFinisher(db);
     // Every job end goes through the storage guard: a failed write makes this node unready.
-    const finish: JobFinisher = Object.assign((f: Parameters<JobFinisher>[0]) => storage.guard(() => written(f)), {
-      written: (f: Parameters<JobFinisher>[0]) => storage.guard(() => written.written(f)),
+    const finish: JobFinisher = {
+      written: (f) => storage.guard(() => written.written(f)),
       flushed: () => storage.guard(() => written.flushed()),
-    });
+    };
     const dispatcher = createDispatcher({
       db,
       nodeId,

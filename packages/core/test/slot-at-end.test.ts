@@ -34,13 +34,13 @@ describe('a job slot', () => {
     let openFlush!: () => void;
     const flushGate = new Promise<void>((resolve) => (openFlush = resolve));
     // The disk flush held back: ends are written at once, and flushed when the test says.
-    const finish: JobFinisher = Object.assign((f: Parameters<JobFinisher>[0]) => real(f), {
+    const finish: JobFinisher = {
       written: real.written,
       flushed: async () => {
         await flushGate;
         await real.flushed();
       },
-    });
+    };
     const succeed: Runner = {
       run: async () => ({
         status: 'succeeded',

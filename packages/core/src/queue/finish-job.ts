@@ -185,14 +185,12 @@ export interface ClaimAlong {
 }
 
 export interface JobFinisher {
-  /** Ends a job; resolves once its end is on disk, before anyone hears of it (a poller, a webhook, a waiting CLI). */
-  (finish: Finish): Promise<Job | undefined>;
   /**
    * Ends a job; resolves once the write has succeeded, the disk flush following behind (a
-   * real-time answer: a failed write is an error answer, an fsync need not hold it up).
+   * failed write is an error; an fsync need not hold up the job's slot or a real-time answer).
    */
   written(finish: Finish): Promise<Job | undefined>;
-  /** Resolves once every end written so far is on disk. */
+  /** Resolves once every end written so far is on disk: before anyone else hears of an end (a webhook, a waiting CLI). */
   flushed(): Promise<void>;
 }
 
@@ -220,16 +218,11 @@ export const createJobFinisher = (db: Database): JobFinisher & { claimAlong(alon
     one: async (finish) => (await end([finish]))[0],
     maxBatch: 256,
   });
-  const finisher = async (finish: Finish): Promise<Job | undefined> => {
-    const job = await written(finish);
-    await durable(db);
-    return job;
-  };
-  return Object.assign(finisher, {
+  return {
     written,
     flushed: () => durable(db),
     claimAlong: (next: ClaimAlong) => {
       along = next;
     },
-  });
+  };
 };

@@ -42,6 +42,8 @@ type SpawnerMessage =
   | { type: 'exit'; id: number; code?: number | null; signal?: NodeJS.Signals | null; spawnError?: string };
 
 interface Pending {
+  /** The spawner that started it: another one's death is none of its business. */
+  helper: ChildProcess;
   pid: number | undefined;
   onOutput: (chunk: Buffer) => void;
   started: (pid: number | undefined) => void;
@@ -79,6 +81,7 @@ export const createSpawner = (): Spawner => {
   const onLost = (child: ChildProcess): void => {
     if (helper === child) helper = undefined;
     for (const [id, job] of pending) {
+      if (job.helper !== child) continue;
       pending.delete(id);
       if (job.pid !== undefined) killProcessGroup(job.pid, 'SIGKILL');
       job.started(job.pid);
@@ -113,7 +116,7 @@ export const createSpawner = (): Spawner => {
         exited: new Promise((resolve) => (exited = resolve)),
       };
       const child = running();
-      pending.set(id, { pid: undefined, onOutput, started, exited });
+      pending.set(id, { helper: child, pid: undefined, onOutput, started, exited });
       // While a command runs, the channel keeps this process alive to hear its end.
       if (pending.size === 1) child.channel?.ref();
       void result.exited.then(() => {
