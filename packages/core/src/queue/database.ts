@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
+import { pgQuery } from './pg-query.js';
 
 export type DatabaseConfig =
   | {
@@ -191,6 +192,7 @@ export const rawRows = async <Row>(
   sql: string,
   bindings: readonly unknown[],
 ): Promise<Row[]> => {
+  if (!isSqlite(db)) return pgQuery<Row>(db, sql, bindings);
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as Row[] | { rows: Row[] };
   return Array.isArray(result) ? result : result.rows;
 };
@@ -204,7 +206,7 @@ export const lockKey = async (tx: Knex.Transaction, key: string): Promise<void> 
   // Held until the transaction ends: a batch of jobs (group commit) asks for it once.
   let held = heldLocks.get(tx);
   if (held?.has(key)) return;
-  await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+  await rawRows(tx, 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
   if (!held) heldLocks.set(tx, (held = new Set()));
   held.add(key);
 };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { idleWriterOf, isSqlite, rawRows, type Database } from './database.js';
 import { readerOf } from './sqlite-reader.js';
+import { pgTransaction } from './pg-query.js';
 
 interface SqliteStatement {
   reader: boolean;
@@ -34,8 +35,9 @@ const onConnection = (connection: SqliteConnection, sql: string, bindings: reado
  * One statement of the hot paths (a trigger's insert, a status lookup), written in SQL that
  * both databases read (`?` placeholders). On SQLite it runs straight on better-sqlite3's
  * connection, prepared once: knex's query builder and runner cost more than the statement itself
- * (≈40 µs a query, most of a trigger's database time). On PostgreSQL it goes through knex, whose
- * cost is small beside a round trip. Inside a transaction it runs on that transaction's connection.
+ * (≈40 µs a query, most of a trigger's database time). On PostgreSQL it runs through pg itself,
+ * prepared once per connection (`pgQuery`). Inside a transaction it runs on that transaction's
+ * connection.
  */
 export const sql = async <Row>(
   db: Database | Knex.Transaction,
@@ -76,13 +78,10 @@ export type Query = <Row>(text: string, bindings?: readonly unknown[]) => Promis
  * statements and COMMIT straight on better-sqlite3, prepared once: a knex transaction cost a
  * quarter of a millisecond of a job's end, four times its statements. Nothing else can run on
  * the connection meanwhile (the pool has one, and it is ours until released). On PostgreSQL,
- * a knex transaction.
+ * the same on a connection of the pool, through pg itself (`pgTransaction`).
  */
 export const transaction = async <T>(db: Database, work: (query: Query) => Promise<T>): Promise<T> => {
-  if (!isSqlite(db))
-    return db.transaction((tx) =>
-      work(<Row>(text: string, bindings: readonly unknown[] = []) => rawRows<Row>(tx, text, bindings)),
-    );
+  if (!isSqlite(db)) return pgTransaction(db, work);
   return onSqliteConnection(db, async (connection) => {
     onConnection(connection, 'BEGIN', []);
     try {
