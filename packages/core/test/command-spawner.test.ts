@@ -73,6 +73,12 @@ describe.skipIf(process.platform !== 'linux')('commands start from a spawner pro
       const pid = await waitFor('the command to run', async () =>
         existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined,
       );
+      // The output the server has had from the command so far is in the job's log file: once
+      // the line is there, it is the server's to keep, whatever happens to the spawner.
+      const log = join(job.workDir, '.botgate', 'log');
+      await waitFor("the command's first line", async () =>
+        existsSync(log) && readFileSync(log, 'utf8').includes('started') ? true : undefined,
+      );
       const spawner = parentOf(pid);
       expect(spawner).not.toBe(process.pid);
       process.kill(spawner as number, 'SIGKILL');
