@@ -65,7 +65,7 @@ export const declaredInputs = (core: Core, process: Process, payload: JsonValue)
 
 // Run numbers of one process are handed out one transaction at a time, on every node.
 const runNumbers = createSequence({
-  lockPrefix: 'process-api',
+  table: 'process_api_run_numbers',
   readLast: async (tx, processId) => {
     const [row] = await tx.query<{ n: number | string | null }>(
       'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?',

@@ -33,9 +33,11 @@ export interface StoreTransaction extends StoreQueries {
    * Inserts `row` into one of the adapter's tables just before the transaction commits, in one
    * statement with every other row of that table given so far: the rows of a whole group commit
    * (a trigger's run, its work item) cost a statement per table, not one per row, which on
-   * PostgreSQL is a round trip each. Nothing in the transaction reads such a row before it commits.
+   * PostgreSQL is a round trip each. Nothing in the transaction reads such a row before it commits,
+   * and the row is read only then: a value set on it meanwhile is the one written. With
+   * `replaceOn` (a unique key's columns), the row replaces the one with the same key.
    */
-  insert(table: string, row: Record<string, unknown>): void;
+  insert(table: string, row: Record<string, unknown>, options?: { replaceOn?: readonly string[] }): void;
 }
 
 /**
@@ -82,7 +84,7 @@ export const createAdapterStore = (db: Database, adapter: string): JoinableStore
         query: (text, bindings) => sql(tx, text, bindings),
         table: (name) => tx(own(name)),
         lock: (key) => lockKey(tx, key),
-        insert: (name, row) => insertLater(tx, own(name), row),
+        insert: (name, row, options) => insertLater(tx, own(name), row, options?.replaceOn),
       };
       views.set(tx, view);
     }
