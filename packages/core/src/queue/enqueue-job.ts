@@ -5,7 +5,7 @@ import type { Values } from '../variables/index.js';
 import { createBatcher } from './batcher.js';
 import { durable, isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
-import { sql } from './sql.js';
+import { boundTransaction, sql } from './sql.js';
 import { flushInserts } from '../store/batched-inserts.js';
 import { jobsChannel } from './job-notifications.js';
 
@@ -156,7 +156,7 @@ export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promis
   const now = Date.now();
   let results: Inserted[];
   if (isSqlite(db)) {
-    results = await db.transaction(async (tx) => {
+    results = await boundTransaction(db, async (tx) => {
       const inserted: Inserted[] = [];
       for (const job of jobs) inserted.push(await insertQueuedJob(tx, job, now));
       await flushInserts(tx);
@@ -166,7 +166,7 @@ export const enqueueJobs = async (db: Database, jobs: readonly NewJob[]): Promis
     // Nothing else commits with these jobs: one statement, atomic by itself, is one round trip.
     results = (await insertQueuedRows(db, jobs, now)).map((row) => ({ row }));
   } else {
-    results = await db.transaction(async (tx) => {
+    results = await boundTransaction(db, async (tx) => {
       const rows = await insertQueuedRows(tx, jobs, now);
       const inserted: Inserted[] = [];
       for (const [i, job] of jobs.entries()) inserted.push(await withInserted(tx, job, rows[i] as JobRow, now));

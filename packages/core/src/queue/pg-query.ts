@@ -92,15 +92,12 @@ const onConnection = async <T>(
 export const pgQuery = <Row>(db: Knex | Knex.Transaction, text: string, bindings: readonly unknown[]): Promise<Row[]> =>
   onConnection(db, (connection) => run<Row>(db, connection, text, bindings));
 
-/** A transaction of `pgQuery` statements on one connection: BEGIN, `work`, COMMIT (ROLLBACK if it throws). */
-export const pgTransaction = <T>(
-  db: Knex,
-  work: (query: <Row>(text: string, bindings?: readonly unknown[]) => Promise<Row[]>) => Promise<T>,
-): Promise<T> =>
+/** BEGIN, `work` on the connection, COMMIT (ROLLBACK if it throws), on a connection of knex's pool. */
+export const onPgTransaction = <T>(db: Knex, work: (connection: object) => Promise<T>): Promise<T> =>
   onConnection(db, async (connection) => {
     await connection.query('BEGIN');
     try {
-      const result = await work((text, bindings = []) => run(db, connection, text, bindings));
+      const result = await work(connection);
       await connection.query('COMMIT');
       return result;
     } catch (error) {
@@ -109,3 +106,12 @@ export const pgTransaction = <T>(
       throw error;
     }
   });
+
+/** A transaction of `pgQuery` statements on one connection. */
+export const pgTransaction = <T>(
+  db: Knex,
+  work: (query: <Row>(text: string, bindings?: readonly unknown[]) => Promise<Row[]>) => Promise<T>,
+): Promise<T> =>
+  onPgTransaction(db, (connection) =>
+    work((text, bindings = []) => run(db, connection as PgConnection, text, bindings)),
+  );
