@@ -85,9 +85,9 @@ const onConnection = async <T>(
 
 /**
  * One statement on PostgreSQL (`?` placeholders), on a connection of knex's pool (inside a
- * transaction, the transaction's own), run by pg itself and prepared once per connection. knex's
- * runner cost 120–140 µs of CPU a statement above pg's own (`bench/pg-statement.mjs`), more than
- * the round trip on loopback, and a batch of triggers or of job ends runs several.
+ * transaction, the transaction's own), run by pg itself and prepared once per connection. A
+ * one-row SELECT cost 210 µs of CPU through knex's raw and 70 µs so (`bench/pg-statement.mjs`),
+ * more than the round trip on loopback, and a batch of triggers or of job ends runs several.
  */
 export const pgQuery = <Row>(db: Knex | Knex.Transaction, text: string, bindings: readonly unknown[]): Promise<Row[]> =>
   onConnection(db, (connection) => run<Row>(db, connection, text, bindings));
