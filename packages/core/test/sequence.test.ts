@@ -43,12 +43,7 @@ const counted: AdapterDescriptor = {
 
 const numbers = createSequence({
   table: 'counted_numbers',
-  readLast: async (tx, key) => {
-    const [row] = await tx.query<{ n: number | string | null }>('SELECT max(n) AS n FROM counted_rows WHERE key = ?', [
-      key,
-    ]);
-    return Number(row?.n ?? 0);
-  },
+  lastOf: 'SELECT coalesce(max(n), 0) FROM counted_rows WHERE key = ?',
 });
 
 /** Two nodes (cores with their own folders and connections) on one database. */
@@ -131,5 +126,15 @@ describe('createSequence: numbers per key, handed out in the job’s transaction
     // Retention removes the rows; the numbers they had stay used, on every node.
     await a.store('counted').table('counted_rows').where({ key: 'old' }).delete();
     expect(await enqueueCounted(b, 'old')).toBe(43);
+  });
+
+  it('catches up with a number given without the counter (an older node during an upgrade)', async () => {
+    const [a] = await twoNodes();
+    expect(await enqueueCounted(a, 'k')).toBe(1);
+    const { job } = await a.jobs.enqueue({ automationId: 'echo', adapter: 'counted' });
+    await a.store('counted').transaction(async (tx) => {
+      tx.insert('counted_rows', { job_id: job.id, key: 'k', n: 7 });
+    });
+    expect(await enqueueCounted(a, 'k')).toBe(8);
   });
 });

@@ -3,13 +3,7 @@ import { createSequence, type Core, type StoreTransaction } from '@botgate/core'
 // Two nodes numbering the same skill at once must not both read the same last number.
 const numbers = createSequence({
   table: 'local_api_ms_numbers',
-  readLast: async (tx, uuid) => {
-    const [row] = await tx.query<{ last: number | string | null }>(
-      'SELECT max(ms_unix_time) AS last FROM local_api_jobs WHERE uuid = ?',
-      [uuid],
-    );
-    return Number(row?.last ?? 0);
-  },
+  lastOf: 'SELECT coalesce(max(ms_unix_time), 0) FROM local_api_jobs WHERE uuid = ?',
 });
 
 /**

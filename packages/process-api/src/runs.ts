@@ -66,13 +66,7 @@ export const declaredInputs = (core: Core, process: Process, payload: JsonValue)
 // Run numbers of one process are handed out one transaction at a time, on every node.
 const runNumbers = createSequence({
   table: 'process_api_run_numbers',
-  readLast: async (tx, processId) => {
-    const [row] = await tx.query<{ n: number | string | null }>(
-      'SELECT max(run_no) AS n FROM process_api_runs WHERE process_id = ?',
-      [processId],
-    );
-    return Number(row?.n ?? 0);
-  },
+  lastOf: 'SELECT coalesce(max(run_no), 0) FROM process_api_runs WHERE process_id = ?',
 });
 
 /** What a run is made of: a payload (a new work item, `POST …/runs`), or work items made beforehand (`run-request`, a retry). */

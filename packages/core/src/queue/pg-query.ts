@@ -1,20 +1,14 @@
 import type { Knex } from 'knex';
 
 interface PgConnection {
-  query(config: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
   query(text: string): Promise<unknown>;
 }
 
-/** A statement's text with `$n` placeholders, and its name while statements are few. */
-interface PgStatement {
-  text: string;
-  name: string | undefined;
-}
-
-const statements = new Map<string, PgStatement>();
-// Named statements are prepared once per connection. Generated text (a list of n placeholders)
-// could name without end: past this many, statements are sent unnamed.
-const maxNamed = 500;
+// Texts with `$n` placeholders by knex-style text. Generated text (a list of n placeholders)
+// could grow this without end: past this many, the oldest is dropped.
+const positionedTexts = new Map<string, string>();
+const maxTexts = 1000;
 
 /** knex's `?` placeholders as PostgreSQL's `$1…$n`; a `?` inside a quoted string or name stays. */
 export const positioned = (text: string): string => {
@@ -33,16 +27,14 @@ export const positioned = (text: string): string => {
   return out;
 };
 
-const statementOf = (text: string): PgStatement => {
-  let statement = statements.get(text);
-  if (statement === undefined) {
-    statement = {
-      text: positioned(text),
-      name: statements.size < maxNamed ? `botgate_${statements.size + 1}` : undefined,
-    };
-    statements.set(text, statement);
+const positionedOf = (text: string): string => {
+  let positionedText = positionedTexts.get(text);
+  if (positionedText === undefined) {
+    positionedText = positioned(text);
+    if (positionedTexts.size >= maxTexts) positionedTexts.delete(positionedTexts.keys().next().value as string);
+    positionedTexts.set(text, positionedText);
   }
-  return statement;
+  return positionedText;
 };
 
 /**
@@ -65,10 +57,7 @@ const run = async <Row>(
       .toNative();
     return (await connection.query({ text: native.sql, values: native.bindings })).rows as Row[];
   }
-  const { text: positionedText, name } = statementOf(text);
-  const config =
-    name === undefined ? { text: positionedText, values: bindings } : { name, text: positionedText, values: bindings };
-  return (await connection.query(config)).rows as Row[];
+  return (await connection.query({ text: positionedOf(text), values: bindings })).rows as Row[];
 };
 
 const onConnection = async <T>(
@@ -85,9 +74,11 @@ const onConnection = async <T>(
 
 /**
  * One statement on PostgreSQL (`?` placeholders), on a connection of knex's pool (inside a
- * transaction, the transaction's own), run by pg itself and prepared once per connection. A
- * one-row SELECT cost 210 µs of CPU through knex's raw and 70 µs so (`bench/pg-statement.mjs`),
- * more than the round trip on loopback, and a batch of triggers or of job ends runs several.
+ * transaction, the transaction's own), run by pg itself. A one-row SELECT cost 210 µs of CPU
+ * through knex's raw and 90 µs so (`bench/pg-statement.mjs`), more than the round trip on
+ * loopback, and a batch of triggers or of job ends runs several. Unnamed, as knex sent it: a
+ * statement prepared per connection would fail ("cached plan must not change result type") on
+ * a node still running when a newer one adds a column to `jobs`, whose rows it reads whole.
  */
 export const pgQuery = <Row>(db: Knex | Knex.Transaction, text: string, bindings: readonly unknown[]): Promise<Row[]> =>
   onConnection(db, (connection) => run<Row>(db, connection, text, bindings));

@@ -11,38 +11,30 @@ interface Counter {
  * inside the job's own transaction, so an answered number always resolves.
  *
  * Each key has a row in the adapter's counter table (`sequence_key` its primary key,
- * `last_number`). A transaction's first number of a key locks that row and reads it in one
- * statement: PostgreSQL's UPDATE waits for a transaction holding the row and then reads what it
- * committed, which a read after an advisory lock could not (its snapshot is older than the lock),
- * so this is one round trip where the lock and a `max()` were two. The numbers after it are
- * counted here, and the row's new last number is written with the transaction's other rows
- * (`StoreTransaction.insert`), in the same statement on PostgreSQL. The jobs of a group commit
- * share the transaction, its lock and its count.
+ * `last_number`). A transaction's first number of a key locks and reads that row in one
+ * statement, an upsert: on PostgreSQL it waits for a transaction holding the row and then reads
+ * what that one committed, which a read after an advisory lock could not (its snapshot is older
+ * than the lock), so this is one round trip where the lock and a `max()` were two. The numbers
+ * after it are counted here, and the row's new last number is written with the transaction's
+ * other rows (`StoreTransaction.insert`), in the same statement on PostgreSQL. The jobs of a group
+ * commit share the transaction, its lock and its count.
  *
- * `readLast` gives a key's last number before it had a row: the largest the adapter's own rows
- * hold (numbers handed out before the counter table existed).
+ * `lastOf` is a scalar query with one `?` for the key: the largest number the adapter's own rows
+ * hold. The counter never counts below it, so a key numbered before the counter table existed
+ * goes on from its rows, and one numbered meanwhile by a node that does not count (an older
+ * botgate during an upgrade) is caught up with at the next batch.
  */
-export const createSequence = (options: {
-  table: string;
-  readLast: (tx: StoreTransaction, key: string) => Promise<number>;
-}) => {
+export const createSequence = (options: { table: string; lastOf: string }) => {
   const { table } = options;
   const counters = new WeakMap<StoreTransaction, Map<string, Promise<Counter>>>();
+  const lockAndRead = `INSERT INTO ${table} AS s (sequence_key, last_number) VALUES (?, (${options.lastOf}))
+    ON CONFLICT (sequence_key) DO UPDATE SET last_number =
+      CASE WHEN s.last_number > excluded.last_number THEN s.last_number ELSE excluded.last_number END
+    RETURNING last_number`;
 
   const lockedLast = async (tx: StoreTransaction, key: string): Promise<number> => {
-    const [row] = await tx.query<{ last_number: number | string }>(
-      `UPDATE ${table} SET last_number = last_number WHERE sequence_key = ? RETURNING last_number`,
-      [key],
-    );
-    if (row) return Number(row.last_number);
-    // A key's first number: should another node create the row meanwhile, the conflict waits for
-    // its commit and reads its last number, not this guess.
-    const [created] = await tx.query<{ last_number: number | string }>(
-      `INSERT INTO ${table} (sequence_key, last_number) VALUES (?, ?)
-         ON CONFLICT (sequence_key) DO UPDATE SET last_number = ${table}.last_number RETURNING last_number`,
-      [key, await options.readLast(tx, key)],
-    );
-    return Number(created?.last_number ?? 0);
+    const [row] = await tx.query<{ last_number: number | string }>(lockAndRead, [key, key]);
+    return Number(row?.last_number ?? 0);
   };
 
   return {

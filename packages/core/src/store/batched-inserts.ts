@@ -26,6 +26,8 @@ export const insertLater = (
   if (!tables) pending.set(tx, (tables = new Map()));
   let entry = tables.get(table);
   if (!entry) tables.set(table, (entry = { rows: [], replaceOn }));
+  else if (entry.replaceOn?.join() !== replaceOn?.join())
+    throw new Error(`rows of ${table} are inserted with one replaceOn in a transaction, not several`);
   entry.rows.push(row);
 };
 
@@ -43,24 +45,33 @@ const onConflict = (entry: PendingTable, columns: readonly string[]): string => 
 };
 
 /**
+ * A value JSON carries to PostgreSQL as pg would send it: not NaN or ±Infinity (JSON writes
+ * null), not a string with a lone surrogate (PostgreSQL's json refuses it; pg sends U+FFFD).
+ */
+const jsonSafe = (value: unknown): boolean =>
+  value === null ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  // Node 20 has String.prototype.isWellFormed; the compiler's library (ES2022) does not name it.
+  (typeof value === 'string' && (value as string & { isWellFormed(): boolean }).isWellFormed());
+
+/**
  * Rows PostgreSQL can take as one JSON parameter: the same columns in each, and values JSON
- * keeps as they are (no Date, Buffer or undefined, which pg would send otherwise).
+ * keeps as they are (no Date, Buffer, undefined or NaN, which pg would send otherwise).
  */
 const asJson = (rows: ReadonlyArray<Record<string, unknown>>): boolean => {
   const columns = columnsOf(rows);
   return rows.every((row) => {
     const keys = Object.keys(row);
     return (
-      keys.length === columns.length &&
-      keys.every((key, i) => key === columns[i]) &&
-      Object.values(row).every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))
+      keys.length === columns.length && keys.every((key, i) => key === columns[i]) && Object.values(row).every(jsonSafe)
     );
   });
 };
 
 /**
  * PostgreSQL: every table's rows in one statement, each table's as one JSON parameter typed by
- * the table's own row type: one round trip for the lot, with a text that repeats (prepared once).
+ * the table's own row type: one round trip for the lot.
  * Foreign keys between these rows hold, since PostgreSQL checks them at the statement's end.
  */
 const insertAllAsJson = async (tx: Knex.Transaction, tables: Map<string, PendingTable>): Promise<void> => {
