@@ -38,6 +38,24 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('statements run through 
     expect(await rawRows(db, `SELECT a FROM t WHERE b = '?' OR a = ? ORDER BY a`, [1])).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
+  it('answers a prepared SELECT * again after a newer node added a column to its table', async () => {
+    const database = await newDatabase();
+    // One connection, so the second run meets the statement the first prepared.
+    db = createDatabase({ ...(database.config as { client: 'pg'; connectionString: string }), poolSize: 1 });
+    await db.raw('CREATE TABLE t (a integer)');
+    await rawRows(db, 'INSERT INTO t (a) VALUES (?)', [1]);
+    const all = 'SELECT * FROM t WHERE a = ?';
+    expect(await rawRows(db, all, [1])).toEqual([{ a: 1 }]);
+    await db.raw("ALTER TABLE t ADD COLUMN b text DEFAULT 'new'");
+    expect(await rawRows(db, all, [1])).toEqual([{ a: 1, b: 'new' }]);
+    // Inside a transaction the refused statement aborts it; its retry runs the text unnamed.
+    const inTransaction = 'SELECT * FROM t WHERE a > ?';
+    expect(await transaction(db, (query) => query(inTransaction, [0]))).toEqual([{ a: 1, b: 'new' }]);
+    await db.raw('ALTER TABLE t ADD COLUMN c integer');
+    await expect(transaction(db, (query) => query(inTransaction, [0]))).rejects.toThrow(/cached plan/);
+    expect(await transaction(db, (query) => query(inTransaction, [0]))).toEqual([{ a: 1, b: 'new', c: null }]);
+  });
+
   it('keeps nothing of a transaction whose work threw, and the connection serves the next one', async () => {
     const db = await open();
     await expect(
