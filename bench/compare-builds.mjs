@@ -1,11 +1,12 @@
 // One trigger figure of two (or more) server builds, measured in alternating rounds, so that this
 // machine's slow and fast spells fall on both:
-//   node bench/compare-builds.mjs <emily|robocorp|robocorp-pg> '{"before":"<bin>","after":"<bin>"}' [rounds=3] [seconds=5]
+//   node bench/compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg> '{"before":"<bin>","after":"<bin>"}' [rounds=3] [seconds=5]
 // Each <bin> is a build's `apps/server/bin/botgate.js`. An earlier commit's build: check its
 // `packages` and `apps` out, `npm run build`, copy `apps/server/{bin,dist,package.json}` to a
 // folder of their own with a `node_modules` link to this checkout's, and check HEAD out again.
-// `emily` and `robocorp` are suite 1's loads (SQLite, 16 connections); `robocorp-pg` is suite 3's
-// `POST …/runs` (PostgreSQL at BOTGATE_TEST_POSTGRES, 10 in flight). Each build sets its own
+// `emily` and `robocorp` are suite 1's loads (SQLite, 16 connections), `emily-pg` the first on
+// PostgreSQL (at BOTGATE_TEST_POSTGRES); `robocorp-pg` is suite 3's `POST …/runs` (PostgreSQL, 10
+// in flight). Each build sets its own
 // data up with its own CLI, since each build migrates to its own schema.
 import { spawn } from 'node:child_process';
 import { createBotgateEnv } from './lib/botgate-server.mjs';
@@ -13,8 +14,10 @@ import { withDatabase } from './lib/postgres.mjs';
 import { load, startServer } from './lib/processes.mjs';
 
 const [which, buildsJson, rounds = '3', seconds = '5'] = process.argv.slice(2);
-if (!['emily', 'robocorp', 'robocorp-pg'].includes(which) || !buildsJson)
-  throw new Error('usage: compare-builds.mjs <emily|robocorp|robocorp-pg> \'{"name":"<bin>",…}\' [rounds] [seconds]');
+if (!['emily', 'emily-pg', 'robocorp', 'robocorp-pg'].includes(which) || !buildsJson)
+  throw new Error(
+    'usage: compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg> \'{"name":"<bin>",…}\' [rounds] [seconds]',
+  );
 const builds = JSON.parse(buildsJson);
 
 const cli = (bin, args, env) =>
@@ -34,16 +37,15 @@ const measure = async (name, bin, extraEnv) => {
     const robocorp = await cli(bin, ['process-api', 'secret', 'echo'], env);
     const server = await startServer([bin, 'serve'], { ...env, BOTGATE_LOG_LEVEL: 'info' });
     try {
-      const options =
-        which === 'emily'
-          ? { url: `${server.url}/api?uuid=${skill.uuid}`, connections: 16 }
-          : {
-              url: `${server.url}/workspace-v1/workspaces/${robocorp.workspaceId}/processes/${robocorp.processId}/runs`,
-              connections: which === 'robocorp' ? 16 : 10,
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'robocloud-process-secret': robocorp.secret },
-              body: '{"message":"hello"}',
-            };
+      const options = which.startsWith('emily')
+        ? { url: `${server.url}/api?uuid=${skill.uuid}`, connections: 16 }
+        : {
+            url: `${server.url}/workspace-v1/workspaces/${robocorp.workspaceId}/processes/${robocorp.processId}/runs`,
+            connections: which === 'robocorp' ? 16 : 10,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'robocloud-process-secret': robocorp.secret },
+            body: '{"message":"hello"}',
+          };
       await load({ ...options, duration: 1 });
       const cpu = server.cpuMs();
       const result = await load({ ...options, duration: Number(seconds) });
@@ -61,5 +63,5 @@ const measure = async (name, bin, extraEnv) => {
 
 for (let round = 0; round < Number(rounds); round++)
   for (const [name, bin] of Object.entries(builds))
-    if (which === 'robocorp-pg') await withDatabase((database) => measure(name, bin, { BOTGATE_DATABASE: database }));
+    if (which.endsWith('-pg')) await withDatabase((database) => measure(name, bin, { BOTGATE_DATABASE: database }));
     else await measure(name, bin, {});

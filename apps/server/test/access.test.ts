@@ -298,6 +298,21 @@ describe('Process API credentials end when rotated or removed, on every node', (
   });
 });
 
+describe('an EMILY skill ends when removed, on every node', () => {
+  it('refuses a skill the CLI removed on the next call of each node, and takes it again when re-added', async () => {
+    await twoNodes(async (a, b, env) => {
+      const { uuid } = await cliJson<{ uuid: string }>(['local-api', 'add', 'echo'], env);
+      const trigger = async (node: RunningServer) => (await fetch(`${node.url}/api?uuid=${uuid}&message=hi`)).status;
+      // Twice each: the second call answers from what the first one read.
+      expect([await trigger(a), await trigger(b), await trigger(a), await trigger(b)]).toEqual([200, 200, 200, 200]);
+      expect((await cli(['local-api', 'remove', 'echo'], env)).code).toBe(0);
+      expect([await trigger(a), await trigger(b)]).toEqual([404, 404]);
+      expect((await cli(['local-api', 'add', 'echo'], env)).code).toBe(0);
+      expect([await trigger(a), await trigger(b)]).toEqual([200, 200]);
+    });
+  });
+});
+
 describe('sign-in limits', () => {
   it('answers 429 with Retry-After to one address trying many user names, on every node', async () => {
     await twoNodes(async (a, b, env) => {

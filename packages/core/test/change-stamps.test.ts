@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { waitFor } from '@botgate/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../src/index.js';
@@ -76,5 +77,27 @@ describe('change stamps', () => {
     expect(await a.stamps.current('things')).toBe(before);
     await a.stamps.change('things', async () => undefined);
     expect(await a.stamps.current('things')).not.toBe(before);
+  });
+
+  it('on SQLite, answers from memory until another connection commits to the file, then reads again', async (ctx) => {
+    const [a] = await twoNodes();
+    const db = databaseOf(a);
+    if (!isSqlite(db)) return ctx.skip();
+    await a.stamps.change('things', async () => undefined);
+    const first = await a.stamps.current('things');
+    // A write on this node's own connection that skips `change` (none does) is not seen: the
+    // counter was not read again.
+    await db.raw('UPDATE botgate_stamps SET version = version + 100 WHERE topic = ?', ['things']);
+    expect(await a.stamps.current('things')).toBe(first);
+    // Any commit by another connection (the CLI, say), even to another table, and it is read again.
+    const other = new BetterSqlite3((db.client.config.connection as { filename: string }).filename);
+    try {
+      other.prepare('INSERT INTO botgate_stamps (topic, version) VALUES (?, 1)').run('unrelated');
+      expect(await a.stamps.current('things')).toBe(first + 100);
+      other.prepare('UPDATE botgate_stamps SET version = version + 1 WHERE topic = ?').run('things');
+      expect(await a.stamps.current('things')).toBe(first + 101);
+    } finally {
+      other.close();
+    }
   });
 });

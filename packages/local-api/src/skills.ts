@@ -17,6 +17,13 @@ interface SkillRow {
 export const createSkills = (core: Core) => {
   const store = core.store('local-api');
   const table = () => store.table<SkillRow>('local_api_skills');
+  // Every trigger reads its skill. They are kept in memory while the topic's stamp stands still;
+  // every write below moves it, so a removed skill is refused from the next call on (also when
+  // the CLI removed it, and on every node).
+  const skillsTopic = 'local-api:skills';
+  const byUuid = core.stamps.cache<SkillRow | null>(skillsTopic);
+  const update = (automationId: string, set: Partial<SkillRow>) =>
+    core.stamps.change(skillsTopic, (tx) => tx('local_api_skills').where({ automation_id: automationId }).update(set));
   const toSkill = (row: SkillRow): Skill => ({
     uuid: row.uuid,
     automationId: row.automation_id,
@@ -28,11 +35,13 @@ export const createSkills = (core: Core) => {
       core.catalog.get(automationId);
       const existing = await table().where({ automation_id: automationId }).first();
       if (existing) {
-        if (!existing.enabled) await table().where({ automation_id: automationId }).update({ enabled: true });
+        if (!existing.enabled) await update(automationId, { enabled: true });
         return { ...toSkill(existing), added: !existing.enabled };
       }
       const row = { automation_id: automationId, uuid: randomUUID(), enabled: true, created_at: Date.now() };
-      await table().insert(row).onConflict('automation_id').ignore();
+      await core.stamps.change(skillsTopic, (tx) =>
+        tx('local_api_skills').insert(row).onConflict('automation_id').ignore(),
+      );
       return { ...toSkill((await table().where({ automation_id: automationId }).first()) as SkillRow), added: true };
     },
     async remove(automationId: string): Promise<Skill> {
@@ -41,7 +50,7 @@ export const createSkills = (core: Core) => {
         throw new BotgateError('AUTOMATION_NOT_FOUND', `"${automationId}" is not added to the local API`, {
           automationId,
         });
-      await table().where({ automation_id: automationId }).update({ enabled: false });
+      await update(automationId, { enabled: false });
       return toSkill(existing);
     },
     async list(): Promise<Skill[]> {
@@ -49,10 +58,13 @@ export const createSkills = (core: Core) => {
     },
     /** The added skill with this uuid whose automation is still in the catalog. */
     async find(uuid: string): Promise<Skill | undefined> {
-      const [row] = await store.query<SkillRow>('SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [
+      const row = await byUuid.get(
         uuid,
-        true,
-      ]);
+        async () =>
+          (
+            await store.query<SkillRow>('SELECT * FROM local_api_skills WHERE uuid = ? AND enabled = ?', [uuid, true])
+          )[0] ?? null,
+      );
       return row && core.catalog.find(row.automation_id) ? toSkill(row) : undefined;
     },
   };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { isSqlite, rawRows, type Database } from './database.js';
+import { isSqlite, othersDataVersion, rawRows, type Database } from './database.js';
 import { listenChannel, type ChannelListener } from './pg-listener.js';
 import { sql } from './sql.js';
 
@@ -30,16 +30,21 @@ export interface ChangeStamps {
  * transaction as every write to what a cache holds, so a cache can be trusted on every call
  * without reading its records: a revoked user is refused on the next call, on every node.
  *
- * SQLite reads the counter per call (a prepared statement of a few microseconds on the idle
- * connection, `sql()`); the CLI and any other process writing the same file are seen that way.
- * PostgreSQL nodes listen for the counters' notifications and answer from memory; while a node cannot listen it reads the
- * database per call, so a lost connection costs speed, never a stale answer.
+ * On SQLite a node answers from memory while the file's `data_version` stands still: it moves
+ * when any other connection commits (the CLI, another process on the file), and this process's
+ * own changes go through `change`, which forgets the topic. While the write connection is busy,
+ * or a change of this process is under way, the counter is read per call. PostgreSQL nodes listen
+ * for the counters' notifications and answer from memory; while a node cannot listen it reads the
+ * database per call. Either way a lost signal costs speed, never a stale answer.
  */
 export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps => {
   const sqlite = isSqlite(db);
   const known = new Map<string, number>();
   // Moves on every change heard of: a database read that started before one is not kept.
   let epoch = 0;
+  // SQLite: the data_version the remembered counters were read under, and this process's changes under way.
+  let dataVersion: number | undefined;
+  let changing = 0;
   let listener: ChannelListener | undefined;
   const forget = (topic?: string) => {
     epoch += 1;
@@ -62,8 +67,24 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
     return Number(row?.version ?? 0);
   };
 
+  const currentOnSqlite = async (topic: string): Promise<number> => {
+    const seen = changing === 0 ? othersDataVersion(db) : undefined;
+    if (seen === undefined) return read(topic);
+    if (seen !== dataVersion) {
+      known.clear();
+      dataVersion = seen;
+    }
+    const hit = known.get(topic);
+    if (hit !== undefined) return hit;
+    const since = epoch;
+    // Read after `seen`: while the data_version is still `seen` later, nothing has moved it since.
+    const version = await read(topic);
+    if (epoch === since && changing === 0 && dataVersion === seen) known.set(topic, version);
+    return version;
+  };
+
   const current = async (topic: string): Promise<number> => {
-    if (sqlite) return read(topic);
+    if (sqlite) return currentOnSqlite(topic);
     const hit = known.get(topic);
     if (hit !== undefined) return hit;
     const since = epoch;
@@ -74,6 +95,8 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
 
   return {
     async change(topic, work) {
+      changing += 1;
+      forget(topic);
       try {
         return await db.transaction(async (tx) => {
           const result = await work(tx);
@@ -87,6 +110,7 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
         });
       } finally {
         forget(topic);
+        changing -= 1;
       }
     },
     current,

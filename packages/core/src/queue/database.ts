@@ -171,6 +171,19 @@ export const idleWriterOf = (db: Database): SqliteConnection | undefined => {
   return connection?.open && !connection.inTransaction ? connection : undefined;
 };
 
+/**
+ * The SQLite file's `data_version` as its write connection sees it, when that connection is idle
+ * (else undefined): it moves only when another connection commits to the file (the CLI, another
+ * process), never for this connection's own commits. About 4 µs, against 10–40 µs for a point
+ * lookup on a page cache another commit has just emptied.
+ */
+export const othersDataVersion = (db: Database): number | undefined => {
+  const writer = idleWriterOf(db);
+  if (!writer) return undefined;
+  const [row] = writer.prepare('PRAGMA data_version').all() as Array<{ data_version: number }>;
+  return row?.data_version;
+};
+
 const walSyncs = new WeakMap<Database, WalSync>();
 
 /** How long a commit nobody waits for may stay in the OS's cache before its WAL is flushed. */
