@@ -27,6 +27,8 @@ console.log(
     p50: ms(50),
     p99: ms(99),
     p999: ms(99.9),
+    // The whole histogram, so that rounds of one server can be merged into exact percentiles.
+    histogram: hdr.encodeIntoCompressedBase64(latencies),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   }),

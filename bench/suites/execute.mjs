@@ -2,7 +2,8 @@
 // `zip-code` module automations at 1, 10 and 50 concurrent clients, against bare express 5 and
 // bare node:http routes answering the same bytes.
 import { allocateApiTasks, createBotgateEnv, startBotgate } from '../lib/botgate-server.mjs';
-import { load, root, startServer } from '../lib/processes.mjs';
+import { root, startServer } from '../lib/processes.mjs';
+import { alternate } from '../lib/rounds.mjs';
 import { figure } from '../lib/report.mjs';
 
 const suite = '2. execute latency';
@@ -29,24 +30,28 @@ export default async function execute({ seconds }) {
     const http = await startServer([`${root}/bench/servers/baseline-http.mjs`], baselineEnv);
     servers.push(express, http);
 
-    const measure = async (url, headers, body, connections) => {
-      const options = {
-        url,
-        connections,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-      };
-      await load({ ...options, duration: 1 });
-      return load({ ...options, duration: seconds });
-    };
+    const options = (url, headers, body, connections) => ({
+      url,
+      connections,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     const figures = [];
     for (const connections of [1, 10, 50]) {
-      const bare = await measure(`${express.url}/execute`, {}, bodies['zip-code'], connections);
-      const floor = await measure(`${http.url}/execute`, {}, bodies['zip-code'], connections);
+      const measured = await alternate(
+        {
+          bare: options(`${express.url}/execute`, {}, bodies['zip-code'], connections),
+          floor: options(`${http.url}/execute`, {}, bodies['zip-code'], connections),
+          echo: options(access.echo.url, access.echo.headers, bodies.echo, connections),
+          'zip-code': options(access['zip-code'].url, access['zip-code'].headers, bodies['zip-code'], connections),
+        },
+        { seconds },
+      );
+      const { bare, floor } = measured;
       const clients = `${connections} client${connections > 1 ? 's' : ''}`;
       for (const id of ['echo', 'zip-code']) {
-        const ours = await measure(access[id].url, access[id].headers, bodies[id], connections);
+        const ours = measured[id];
         const name = `execute ${id}, ${clients}`;
         const isEcho = id === 'echo';
         figures.push(

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { createBotgateEnv, startBotgate, startSeededStatusServer } from '../lib/botgate-server.mjs';
 import { childJson } from '../lib/child-json.mjs';
-import { botgate, load, root, startServer } from '../lib/processes.mjs';
+import { botgate, root, startServer } from '../lib/processes.mjs';
+import { alternate } from '../lib/rounds.mjs';
 import { figure } from '../lib/report.mjs';
 
 const suite = '4. scale';
@@ -24,16 +25,16 @@ const statusLatency = async (jobs, seconds) => {
       BENCH_ANSWERS: JSON.stringify(answers),
     });
     servers.push(express);
-    const measure = async (url, withHeaders) => {
-      const options = { url, connections: 16, ...(withHeaders ? { headers } : {}) };
-      await load({ ...options, duration: 1 });
-      return load({ ...options, duration: seconds });
-    };
+    const options = (url, withHeaders) => ({ url, connections: 16, ...(withHeaders ? { headers } : {}) });
     return {
-      job: await measure(`${server.url}${jobPath}`, false),
-      jobBare: await measure(`${express.url}${jobPath}`, false),
-      run: await measure(`${server.url}${runPath}`, true),
-      runBare: await measure(`${express.url}${runPath}`, true),
+      ...(await alternate(
+        { job: options(`${server.url}${jobPath}`, false), jobBare: options(`${express.url}${jobPath}`, false) },
+        { seconds },
+      )),
+      ...(await alternate(
+        { run: options(`${server.url}${runPath}`, true), runBare: options(`${express.url}${runPath}`, true) },
+        { seconds },
+      )),
     };
   } finally {
     await Promise.all([seeded.stop(), ...servers.map((s) => s.stop())]);

@@ -4,7 +4,8 @@
 // API node), so the figure is the trigger path's own. BENCH_SQLITE_SYNCHRONOUS=normal measures the
 // same path without any fsync (what the disk costs).
 import { createBotgateEnv, exposeAutomation, startBotgate } from '../lib/botgate-server.mjs';
-import { load, root, startServer } from '../lib/processes.mjs';
+import { root, startServer } from '../lib/processes.mjs';
+import { alternate, rounds } from '../lib/rounds.mjs';
 import { figure } from '../lib/report.mjs';
 
 const connections = 16;
@@ -34,25 +35,26 @@ export default async function trigger({ seconds }) {
     servers.push(express, http);
 
     let answered = 2;
-    const measure = async (base, path, post) => {
-      const options = {
-        url: `${base.url}${path}`,
-        connections,
-        ...(post ? { method: 'POST', headers: runHeaders, body: runBody } : {}),
-      };
-      const warm = await load({ ...options, duration: 1 });
-      const result = await load({ ...options, duration: seconds });
-      if (base === server) answered += warm.requests + result.requests;
-      return result;
-    };
+    const options = (base, path, post) => ({
+      url: `${base.url}${path}`,
+      connections,
+      ...(post ? { method: 'POST', headers: runHeaders, body: runBody } : {}),
+    });
     const figures = [];
     for (const [label, path, post] of [
       ['GET /api?uuid= (EMILY)', routes.triggerPath, false],
       ['POST …/runs (Robocorp)', routes.runsPath, true],
     ]) {
-      const bare = await measure(express, post ? routes.runsPath : '/api', post);
-      const floor = await measure(http, post ? routes.runsPath : '/api', post);
-      const ours = await measure(server, path, post);
+      const bareRoute = post ? routes.runsPath : '/api';
+      const { bare, floor, ours } = await alternate(
+        {
+          bare: options(express, bareRoute, post),
+          floor: options(http, bareRoute, post),
+          ours: options(server, path, post),
+        },
+        { seconds },
+      );
+      answered += ours.warmupRequests + ours.requests;
       const suite = '1. trigger throughput';
       figures.push(
         figure({
@@ -95,9 +97,9 @@ export default async function trigger({ seconds }) {
       );
     }
     const health = await (await fetch(`${server.url}/healthz`)).json();
-    // autocannon stops with up to `connections` requests in flight per run; those were committed
-    // but their answers not counted.
-    const inFlight = connections * 4;
+    // autocannon stops with up to `connections` requests in flight per run (a warm-up and the
+    // rounds, per route); those were committed but their answers not counted.
+    const inFlight = connections * 2 * (1 + rounds);
     figures.push(
       figure({
         suite: '1. trigger throughput',
