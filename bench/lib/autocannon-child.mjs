@@ -3,16 +3,10 @@
 // whole milliseconds, too coarse for sub-millisecond routes).
 import autocannon from 'autocannon';
 import hdr from 'hdr-histogram-js';
+import { latencyHistogram } from './latency-histogram.mjs';
 
 const options = JSON.parse(process.argv[2]);
-const latencies = hdr.build({
-  useWebAssembly: false,
-  bitBucketSize: 64,
-  autoResize: true,
-  lowestDiscernibleValue: 1,
-  highestTrackableValue: 60_000_000,
-  numberOfSignificantValueDigits: 3,
-});
+const latencies = latencyHistogram();
 const record = latencies.recordValue.bind(latencies);
 latencies.recordValue = (ms) => record(Math.max(1, Math.round(ms * 1000)));
 latencies.recordValueWithExpectedInterval = (ms) => record(Math.max(1, Math.round(ms * 1000)));

@@ -3,20 +3,12 @@
 // on every server of a comparison instead of on one of them. Each server is warmed up once
 // (1 s), then loaded for `seconds / rounds` per round. A server's figures are over all its
 // rounds: requests over seconds, and percentiles of the merged latency histograms.
+// BENCH_VERBOSE=1 prints each round's rate.
 import hdr from 'hdr-histogram-js';
+import { latencyHistogram } from './latency-histogram.mjs';
 import { load } from './processes.mjs';
 
 export const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-
-const emptyHistogram = () =>
-  hdr.build({
-    useWebAssembly: false,
-    bitBucketSize: 64,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
 
 /**
  * `loads`: a name per server, each with `load`'s options but `duration`. Resolves with, per
@@ -29,9 +21,12 @@ export const alternate = async (loads, { seconds, count = rounds }) => {
   for (const name of names) warmupRequests[name] = (await load({ ...loads[name], duration: 1 })).requests;
   for (let round = 0; round < count; round++)
     for (const name of names) runs[name].push(await load({ ...loads[name], duration: seconds / count }));
+  if (process.env.BENCH_VERBOSE)
+    for (const name of names)
+      console.error(`  ${name}: ${runs[name].map((run) => Math.round(run.rps)).join(', ')} req/s a round`);
   return Object.fromEntries(
     names.map((name) => {
-      const histogram = emptyHistogram();
+      const histogram = latencyHistogram();
       for (const run of runs[name]) histogram.add(hdr.decodeFromCompressedBase64(run.histogram, 64, false));
       const requests = runs[name].reduce((sum, run) => sum + run.requests, 0);
       const elapsed = runs[name].reduce((sum, run) => sum + run.seconds, 0);
