@@ -100,4 +100,16 @@ describe('change stamps', () => {
       other.close();
     }
   });
+
+  it('keeps no miss: a record that does not exist is looked for again, and cannot push a real one out', async () => {
+    const [a] = await twoNodes();
+    const cache = a.stamps.cache<string | null>('things', 2);
+    const loads: string[] = [];
+    const load = (key: string, value: string | null) => async () => (loads.push(key), value);
+    expect(await cache.get('real', load('real', 'value'))).toBe('value');
+    for (const made of ['x1', 'x2', 'x3']) expect(await cache.get(made, load(made, null))).toBeNull();
+    expect(await cache.get('x1', load('x1', null))).toBeNull();
+    expect(await cache.get('real', load('real', 'value'))).toBe('value');
+    expect(loads).toEqual(['real', 'x1', 'x2', 'x3', 'x1']);
+  });
 });

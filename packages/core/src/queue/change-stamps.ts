@@ -20,7 +20,11 @@ export interface ChangeStamps {
   change<T>(topic: string, work: (tx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** A value that differs from any earlier one once the topic changed. */
   current(topic: string): Promise<number>;
-  /** A cache of this topic's records, valid while its stamp stands still; at most `max` entries. */
+  /**
+   * A cache of this topic's records, valid while its stamp stands still; at most `max` entries.
+   * A miss (`load` answering null or undefined) is not kept, so callers naming records that do
+   * not exist (a flood of made-up ids) cannot push the real ones out.
+   */
   cache<T>(topic: string, max?: number): StampedCache<T>;
   close(): Promise<void>;
 }
@@ -127,7 +131,7 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
           }
           if (entries.has(key)) return entries.get(key) as T;
           const value = await load();
-          if (filledAt === stamp) {
+          if (filledAt === stamp && value !== null && value !== undefined) {
             if (entries.size >= max) entries.delete(entries.keys().next().value as string);
             entries.set(key, value);
           }
