@@ -158,7 +158,7 @@ const writers = new WeakMap<Database, { connection?: SqliteConnection }>();
 /**
  * How much of the SQLite file the write connection maps into memory: as much as SQLite allows
  * (it clamps the figure to its own ceiling, 2 GiB less 64 KiB). With 256 MiB, a 1M-job file
- * (467 MB) was read past its first half through the page cache, and Robocorp's status at 1M jobs
+ * (467 MB) was read past its first 256 MiB a page at a time, and Robocorp's status at 1M jobs
  * answered at 0.86× its 1k rate, 0.93–0.96× mapped whole. Mapped pages cost address space, not
  * memory: the kernel's page cache holds them either way.
  */
