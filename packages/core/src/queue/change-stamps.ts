@@ -71,36 +71,30 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
     return Number(row?.version ?? 0);
   };
 
-  const currentOnSqlite = async (topic: string): Promise<number> => {
-    const seen = changing === 0 ? othersDataVersion(db) : undefined;
-    if (seen === undefined) return read(topic);
-    if (seen !== dataVersion) {
-      known.clear();
-      dataVersion = seen;
-    }
-    const hit = known.get(topic);
-    if (hit !== undefined) return hit;
-    const since = epoch;
-    // Read after `seen`: while the data_version is still `seen` later, nothing has moved it since.
-    const version = await read(topic);
-    if (epoch === since && changing === 0 && dataVersion === seen) known.set(topic, version);
-    return version;
-  };
-
   const current = async (topic: string): Promise<number> => {
-    if (sqlite) return currentOnSqlite(topic);
+    // Whether a counter read now may be remembered, asked again once the read is back.
+    let keep: () => boolean;
+    if (sqlite) {
+      const seen = changing === 0 ? othersDataVersion(db) : undefined;
+      if (seen === undefined) return read(topic);
+      if (seen !== dataVersion) {
+        known.clear();
+        dataVersion = seen;
+      }
+      // Read after `seen`: while the data_version is still `seen` later, nothing has moved it since.
+      keep = () => changing === 0 && dataVersion === seen;
+    } else keep = () => listen().listening;
     const hit = known.get(topic);
     if (hit !== undefined) return hit;
     const since = epoch;
     const version = await read(topic);
-    if (listen().listening && epoch === since) known.set(topic, version);
+    if (epoch === since && keep()) known.set(topic, version);
     return version;
   };
 
   return {
     async change(topic, work) {
       changing += 1;
-      forget(topic);
       try {
         return await db.transaction(async (tx) => {
           const result = await work(tx);
