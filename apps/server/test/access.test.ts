@@ -267,8 +267,20 @@ describe('Process API credentials end when rotated or removed, on every node', (
           body: { message: 'hi' },
           headers: { authorization: `RC-WSKEY ${key.key}` },
         });
-      expect([(await legacy(a, first.secret)).status, (await v1(b)).status]).toEqual([200, 200]);
+      const started = await legacy(a, first.secret);
+      expect([started.status, (await v1(b)).status]).toEqual([200, 200]);
+      // The run's status, whose lookup reads the processes' stamp in its own statement.
+      const status = async (node: RunningServer, secret: string) =>
+        (
+          await call(
+            `${node.url}/workspace-v1/workspaces/${first.workspaceId}/processes/${first.processId}/runs/${started.body.processRunId}`,
+            { headers: { 'robocloud-process-secret': secret } },
+          )
+        ).status;
+      expect([await status(a, first.secret), await status(b, first.secret)]).toEqual([200, 200]);
       const rotated = await cliJson<{ secret: string }>(['process-api', 'secret', 'echo'], env);
+      expect([await status(a, first.secret), await status(b, first.secret)]).toEqual([403, 403]);
+      expect([await status(a, rotated.secret), await status(b, rotated.secret)]).toEqual([200, 200]);
       expect((await legacy(b, first.secret)).status).toBe(403);
       expect((await legacy(b, rotated.secret)).status).toBe(200);
       // Rotated, then deleted, by node A's console (a node that has its processes in memory):
@@ -286,8 +298,10 @@ describe('Process API credentials end when rotated or removed, on every node', (
         });
       const fromConsole = (await (await consoleSecret('POST')).json()) as { secret: string };
       expect((await legacy(b, rotated.secret)).status).toBe(403);
+      expect([await status(b, rotated.secret), await status(b, fromConsole.secret)]).toEqual([403, 200]);
       expect((await legacy(b, fromConsole.secret)).status).toBe(200);
       expect((await consoleSecret('DELETE')).status).toBeLessThan(300);
+      expect(await status(b, fromConsole.secret)).toBe(403);
       expect((await legacy(b, fromConsole.secret)).status).toBe(403);
       expect((await cli(['process-api', 'key', 'remove', 'ci'], env)).code).toBe(0);
       expect(await v1(a)).toEqual({

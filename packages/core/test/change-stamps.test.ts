@@ -112,4 +112,34 @@ describe('change stamps', () => {
     expect(await cache.get('real', load('real', 'value'))).toBe('value');
     expect(loads).toEqual(['real', 'x1', 'x2', 'x3', 'x1']);
   });
+
+  it("reads a topic's stamp in a job lookup's own statement, and a cache checked with that stamp drops what a change made stale", async () => {
+    const [a, b] = await twoNodes();
+    const { job } = await a.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'hi' } });
+    const store = a.store('test');
+    const lookup = async () => {
+      const found = await store.findJob('SELECT id FROM jobs WHERE id = ?', [job.id], { stampOf: 'things' });
+      expect(found?.job.id).toBe(job.id);
+      return found?.stamp;
+    };
+    // A topic never changed reads as 0, as `current` answers it.
+    expect(await lookup()).toBe(await a.stamps.current('things'));
+    expect(await store.findJob('SELECT id FROM jobs WHERE id = ?', [job.id])).not.toHaveProperty('stamp');
+
+    const record = { value: 'first' };
+    let loads = 0;
+    const load = async () => (loads++, record.value);
+    const cache = a.stamps.cache<string>('things');
+    expect(await cache.get('k', load, await lookup())).toBe('first');
+    expect(await cache.get('k', load, await lookup())).toBe('first');
+    expect(loads).toBe(1);
+    // Changed by the other node: the next lookup's stamp has moved, so the record is read again.
+    await b.stamps.change('things', async () => {
+      record.value = 'second';
+    });
+    const moved = await lookup();
+    expect(moved).toBe(await b.stamps.current('things'));
+    expect(await cache.get('k', load, moved)).toBe('second');
+    expect(loads).toBe(2);
+  });
 });

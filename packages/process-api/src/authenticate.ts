@@ -9,18 +9,20 @@ const header = 'robocloud-process-secret';
 /**
  * The legacy API's check: the process's own secret, from the header (preferred) or the query.
  * The hash is compared even when the process does not exist, so the answer takes the same time.
+ * `stamp`: the processes' change stamp, when the route's own statement read it (`Runs.jobOf`).
  */
 export const authenticateProcessSecret = async (
   req: Request,
   { workspaceId: ws, processId }: { workspaceId: string; processId: string },
   processes: Processes,
+  stamp?: number,
 ): Promise<{ process: Process; workspaceId: string }> => {
   const query = req.query[header];
   const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
   if (presented === undefined || presented === '')
     throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
   const workspaceId = await processes.workspaceId();
-  const process = ws === workspaceId ? await processes.find(processId) : undefined;
+  const process = ws === workspaceId ? await processes.find(processId, stamp) : undefined;
   const matches = secretMatches(presented, process?.secretHash);
   if (!process)
     throw new ProcessApiError(

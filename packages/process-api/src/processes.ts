@@ -12,6 +12,9 @@ export interface Process {
   webhookSecret: string | null;
 }
 
+/** The change-stamp topic of every process row: a status lookup reads its stamp with the run (`Runs.jobOf`). */
+export const processesTopic = 'process-api:processes';
+
 interface ProcessRow {
   automation_id: string;
   process_id: string;
@@ -32,7 +35,6 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
   // Every call of the Process API reads its process (the secret, the webhook). They are kept in
   // memory while the topic's stamp stands still; every write below moves it, so a rotated or
   // deleted secret is refused from the next call on, on every node (and when the CLI wrote it).
-  const processesTopic = 'process-api:processes';
   const byId = core.stamps.cache<ProcessRow | null>(processesTopic);
   const update = (automationId: string, set: Partial<ProcessRow>) =>
     core.stamps.change(processesTopic, (tx) =>
@@ -85,15 +87,22 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
   return {
     workspaceId,
     byAutomation,
-    /** A process of the catalog with this id, or undefined. */
-    async find(processId: string): Promise<Process | undefined> {
+    /**
+     * A process of the catalog with this id, or undefined. `stamp`: the processes' change stamp,
+     * when the caller's own statement has just read it (`Runs.jobOf`).
+     */
+    async find(processId: string, stamp?: number): Promise<Process | undefined> {
       await workspaceId();
-      const row = await byId.get(processId, async () => {
-        const [found] = await store.query<ProcessRow>('SELECT * FROM process_api_processes WHERE process_id = ?', [
-          processId,
-        ]);
-        return found ?? null;
-      });
+      const row = await byId.get(
+        processId,
+        async () => {
+          const [found] = await store.query<ProcessRow>('SELECT * FROM process_api_processes WHERE process_id = ?', [
+            processId,
+          ]);
+          return found ?? null;
+        },
+        stamp,
+      );
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;
     },
     async list(): Promise<Process[]> {

@@ -12,7 +12,7 @@ import {
 import { ProcessApiError } from './errors.js';
 import { newId } from './new-id.js';
 import { durationOf, mapJobState } from './map-job-state.js';
-import type { Process } from './processes.js';
+import { processesTopic, type Process } from './processes.js';
 import type { WorkItem, WorkItems } from './work-items.js';
 
 export interface Run {
@@ -154,9 +154,18 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
       if (!run) throw new Error(`job ${job.id} has no process run`);
       return { run, job };
     },
-    /** The job of a run, with its attempts, in one statement (what the legacy status reads). */
-    jobOf: (processId: string, runId: string): Promise<{ job: Job; attempts: JobAttempt[] } | undefined> =>
-      store.findJob('SELECT job_id FROM process_api_runs WHERE run_id = ? AND process_id = ?', [runId, processId]),
+    /**
+     * The job of a run, with its attempts, in one statement (what the legacy status reads), and
+     * the processes' change stamp read with it, so that the caller's secret is checked without a
+     * read of its own.
+     */
+    jobOf: (
+      processId: string,
+      runId: string,
+    ): Promise<{ job: Job; attempts: JobAttempt[]; stamp?: number } | undefined> =>
+      store.findJob('SELECT job_id FROM process_api_runs WHERE run_id = ? AND process_id = ?', [runId, processId], {
+        stampOf: processesTopic,
+      }),
     async find(processId: string, runId: string): Promise<{ run: Run; job: Job } | undefined> {
       const [row] = await store.query<RunRow>('SELECT * FROM process_api_runs WHERE run_id = ? AND process_id = ?', [
         runId,

@@ -8,7 +8,12 @@ export const stampsChannel = 'botgate_stamps';
 
 /** A map filled from the database and emptied whenever its topic's stamp moves. */
 export interface StampedCache<T> {
-  get(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * The key's value, loaded when the cache has none under the topic's current stamp. `stamp`, when
+   * given, is that stamp as the caller's own statement read it just now (`findJob`'s `stampOf`):
+   * it stands for the read this call would make.
+   */
+  get(key: string, load: () => Promise<T>, stamp?: number): Promise<T>;
 }
 
 export interface ChangeStamps {
@@ -116,9 +121,9 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       let filledAt: number | undefined;
       const entries = new Map<string, T>();
       return {
-        async get(key, load) {
+        async get(key, load, read) {
           // The stamp is read before the record: a change between the two leaves a newer record under an older stamp, which the next call drops.
-          const stamp = await current(topic);
+          const stamp = read ?? (await current(topic));
           if (stamp !== filledAt) {
             entries.clear();
             filledAt = stamp;

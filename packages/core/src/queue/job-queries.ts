@@ -20,23 +20,30 @@ export const getJob = async (db: Database, id: number): Promise<Job | undefined>
 /**
  * The job whose id `select` answers (one statement on an adapter's own tables, selecting one
  * `job_id`), with every run of it: one statement for what took four (the adapter's row, the job,
- * its attempts).
+ * its attempts). With `stampOf`, the statement also reads that topic's change stamp, in the same
+ * snapshot: a cache of the topic (the caller's credentials) is then checked without a read of its
+ * own.
  */
 export const findJobWithAttempts = async (
   db: Database,
   select: string,
   bindings: readonly unknown[],
-): Promise<{ job: Job; attempts: JobAttempt[] } | undefined> => {
-  const rows = await sql<JobRow & AttemptRow>(
+  stampOf?: string,
+): Promise<{ job: Job; attempts: JobAttempt[]; stamp?: number } | undefined> => {
+  const stampColumn =
+    stampOf === undefined ? '' : ', (SELECT version FROM botgate_stamps WHERE topic = ?) AS botgate_stamp';
+  const rows = await sql<JobRow & AttemptRow & { botgate_stamp?: number | string | null }>(
     db,
-    `SELECT j.*, ${attemptColumns} FROM jobs j LEFT JOIN job_attempts a ON a.job_id = j.id WHERE j.id = (${select}) ORDER BY a.number, a.id`,
-    bindings,
+    `SELECT j.*, ${attemptColumns}${stampColumn} FROM jobs j LEFT JOIN job_attempts a ON a.job_id = j.id WHERE j.id = (${select}) ORDER BY a.number, a.id`,
+    stampOf === undefined ? bindings : [stampOf, ...bindings],
   );
   const [first] = rows;
   if (!first) return undefined;
   const job = jobFromRow(first);
   const ended = rows.flatMap((row) => (row.a_number === null ? [] : [attemptFromRow(row)]));
-  return { job, attempts: withCurrentAttempt(job, ended) };
+  const found = { job, attempts: withCurrentAttempt(job, ended) };
+  // A topic never changed has no row: its stamp is 0, as `ChangeStamps.current` answers.
+  return stampOf === undefined ? found : { ...found, stamp: Number(first.botgate_stamp ?? 0) };
 };
 
 export interface JobFilter {

@@ -52,9 +52,15 @@ export interface AdapterStore extends StoreQueries {
   /**
    * The job whose id `select` answers (a statement on the adapter's own tables selecting one
    * `job_id`: `SELECT job_id FROM local_api_jobs WHERE uuid = ? AND ms_unix_time = ?`) with every
-   * run of it, first to last, read in one statement: a status lookup's whole read.
+   * run of it, first to last, read in one statement: a status lookup's whole read. With
+   * `stampOf`, the same statement reads that change-stamp topic's stamp, for `StampedCache.get`:
+   * the caller's credentials are then checked with no read of their own.
    */
-  findJob(select: string, bindings?: readonly unknown[]): Promise<{ job: Job; attempts: JobAttempt[] } | undefined>;
+  findJob(
+    select: string,
+    bindings?: readonly unknown[],
+    options?: { stampOf?: string },
+  ): Promise<{ job: Job; attempts: JobAttempt[]; stamp?: number } | undefined>;
   /** rate-limiter-flexible's counter on one of the adapter's tables, shared by every node (sign-in attempts). */
   rateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
 }
@@ -100,7 +106,7 @@ export const createAdapterStore = (db: Database, adapter: string): JoinableStore
         await flushInserts(tx);
         return result;
       }),
-    findJob: (select, bindings = []) => findJobWithAttempts(db, select, bindings),
+    findJob: (select, bindings = [], options = {}) => findJobWithAttempts(db, select, bindings, options.stampOf),
     rateLimiter: (options) => createRateLimiter(db, { ...options, table: own(options.table) }),
     joined,
   };

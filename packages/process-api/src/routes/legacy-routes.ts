@@ -33,10 +33,12 @@ export const legacyTrigger =
 export const legacyGetRun =
   (processes: Processes, runs: Runs) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.legacyGetRun>) => {
-    const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes);
-    const { runId } = input.params;
-    // One statement: the run's job (the view needs nothing else of the run).
-    const found = await runs.jobOf(process.processId, runId);
+    const { runId, processId } = input.params;
+    // One statement: the run's job (the view needs nothing else of the run) and the stamp that
+    // says whether the process's secret in memory is still the one on record. The secret is
+    // checked before anything of the run is answered.
+    const found = await runs.jobOf(processId, runId);
+    const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes, found?.stamp);
     if (!found) throw new ProcessApiError('NOT_FOUND', `no run ${runId} of process ${process.processId}`);
     describeRequest(res, { automationId: process.automationId, jobId: found.job.id });
     res.json(legacyRunView(runId, found.job, workspaceId));
