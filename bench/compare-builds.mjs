@@ -1,22 +1,23 @@
 // One trigger figure of two (or more) server builds, measured in alternating rounds, so that this
 // machine's slow and fast spells fall on both:
-//   node bench/compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg> '{"before":"<bin>","after":"<bin>"}' [rounds=3] [seconds=5]
+//   node bench/compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg|robocorp-status> '{"before":"<bin>","after":"<bin>"}' [rounds=3] [seconds=5]
 // Each <bin> is a build's `apps/server/bin/botgate.js`. An earlier commit's build: check its
 // `packages` and `apps` out, `npm run build`, copy `apps/server/{bin,dist,package.json}` to a
 // folder of their own with a `node_modules` link to this checkout's, and check HEAD out again.
 // `emily` and `robocorp` are suite 1's loads (SQLite, 16 connections), `emily-pg` the first on
 // PostgreSQL (at BOTGATE_TEST_POSTGRES); `robocorp-pg` is suite 3's `POST …/runs` (PostgreSQL, 10
-// in flight). Each build sets its own
-// data up with its own CLI, since each build migrates to its own schema.
+// in flight). Each build sets its own data up with its own CLI, since each build migrates to its
+// own schema. `robocorp-status` is suite 4's `GET …/runs/{id}` at 1k jobs (SQLite, 16
+// connections), on data this checkout's CLI and seeder made: for builds of the same schema only.
 import { spawn } from 'node:child_process';
-import { createBotgateEnv } from './lib/botgate-server.mjs';
+import { createBotgateEnv, startSeededStatusServer } from './lib/botgate-server.mjs';
 import { withDatabase } from './lib/postgres.mjs';
 import { load, startServer } from './lib/processes.mjs';
 
 const [which, buildsJson, rounds = '3', seconds = '5'] = process.argv.slice(2);
-if (!['emily', 'emily-pg', 'robocorp', 'robocorp-pg'].includes(which) || !buildsJson)
+if (!['emily', 'emily-pg', 'robocorp', 'robocorp-pg', 'robocorp-status'].includes(which) || !buildsJson)
   throw new Error(
-    'usage: compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg> \'{"name":"<bin>",…}\' [rounds] [seconds]',
+    'usage: compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg|robocorp-status> \'{"name":"<bin>",…}\' [rounds] [seconds]',
   );
 const builds = JSON.parse(buildsJson);
 
@@ -29,6 +30,29 @@ const cli = (bin, args, env) =>
       code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${args.join(' ')} exited ${code}`)),
     );
   });
+
+const report = async (name, server, options) => {
+  await load({ ...options, duration: 1 });
+  const cpu = server.cpuMs();
+  const result = await load({ ...options, duration: Number(seconds) });
+  const cpuUs = ((server.cpuMs() - cpu) * 1000) / result.requests;
+  console.log(
+    `${name}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cpuUs.toFixed(0)} µs of server CPU a request`,
+  );
+};
+
+const measureStatus = async (name, bin) => {
+  const seeded = await startSeededStatusServer(1000, [], bin);
+  try {
+    await report(name, seeded.server, {
+      url: `${seeded.server.url}${seeded.runPath}`,
+      headers: seeded.runHeaders,
+      connections: 16,
+    });
+  } finally {
+    await seeded.stop();
+  }
+};
 
 const measure = async (name, bin, extraEnv) => {
   const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false', ...extraEnv });
@@ -46,13 +70,7 @@ const measure = async (name, bin, extraEnv) => {
             headers: { 'content-type': 'application/json', 'robocloud-process-secret': robocorp.secret },
             body: '{"message":"hello"}',
           };
-      await load({ ...options, duration: 1 });
-      const cpu = server.cpuMs();
-      const result = await load({ ...options, duration: Number(seconds) });
-      const cpuUs = ((server.cpuMs() - cpu) * 1000) / result.requests;
-      console.log(
-        `${name}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${cpuUs.toFixed(0)} µs of server CPU a request`,
-      );
+      await report(name, server, options);
     } finally {
       await server.stop();
     }
@@ -63,5 +81,7 @@ const measure = async (name, bin, extraEnv) => {
 
 for (let round = 0; round < Number(rounds); round++)
   for (const [name, bin] of Object.entries(builds))
-    if (which.endsWith('-pg')) await withDatabase((database) => measure(name, bin, { BOTGATE_DATABASE: database }));
+    if (which === 'robocorp-status') await measureStatus(name, bin);
+    else if (which.endsWith('-pg'))
+      await withDatabase((database) => measure(name, bin, { BOTGATE_DATABASE: database }));
     else await measure(name, bin, {});

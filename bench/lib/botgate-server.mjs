@@ -68,8 +68,8 @@ export const allocateApiTasks = async (server, env, automationIds, concurrencyLi
   return access;
 };
 
-export const startBotgate = (env, nodeArgs = []) =>
-  startServer([...nodeArgs, botgateBin, 'serve'], {
+export const startBotgate = (env, nodeArgs = [], bin = botgateBin) =>
+  startServer([...nodeArgs, bin, 'serve'], {
     ...env,
     BOTGATE_LOG_LEVEL: env.BOTGATE_LOG_LEVEL === 'warn' ? 'info' : env.BOTGATE_LOG_LEVEL,
   });
@@ -77,9 +77,10 @@ export const startBotgate = (env, nodeArgs = []) =>
 /**
  * An API node (`worker: false`) over a SQLite file seeded with `jobs` finished `echo` jobs, and
  * the status paths of a job from the middle of the table: EMILY's `jobPath`, Robocorp's
- * `runPath` (with its `runHeaders`). `stop()` stops it and removes its data.
+ * `runPath` (with its `runHeaders`). `stop()` stops it and removes its data. `bin`: another build's
+ * `botgate.js` to serve the data (set up by this checkout's CLI and seeder, so of the same schema).
  */
-export const startSeededStatusServer = async (jobs, nodeArgs = []) => {
+export const startSeededStatusServer = async (jobs, nodeArgs = [], bin = botgateBin) => {
   const msBase = 1_700_000_000_000;
   const { env, dataDir, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
   try {
@@ -93,7 +94,7 @@ export const startSeededStatusServer = async (jobs, nodeArgs = []) => {
       processId: routes.runsPath.split('/')[5],
       msBase,
     });
-    const server = await startBotgate(env, nodeArgs);
+    const server = await startBotgate(env, nodeArgs, bin);
     const middle = Math.floor(jobs / 4) * 2;
     return {
       server,
