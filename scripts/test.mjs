@@ -18,14 +18,20 @@ if (!existsSync(chromium)) {
   }
 }
 
-// Tests run one package at a time: the server's files already run two at once, and each waits on
-// real servers. Lint is CPU only (tsc and eslint per package), so it takes both cores.
+// Lint is CPU only (tsc and eslint per package), so two packages lint at once. The packages'
+// tests mostly wait (on fsyncs, child processes, a browser), one file at a time, so two packages
+// test at once too; then the server's alone, since its files already run two at once.
 const turbo = (args, env, concurrency = 1) => {
   const result = spawnSync('npx', ['turbo', 'run', ...args, `--concurrency=${concurrency}`], {
     stdio: 'inherit',
     env: { ...env, TURBO_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
+};
+const server = '@botgate/server';
+const tests = (env) => {
+  turbo(['test', `--filter=!${server}`], env, 2);
+  turbo(['test', `--filter=${server}`], env);
 };
 
 // The formatter's check, as `npm run lint` runs it; each package's own lint runs under turbo.
@@ -37,7 +43,7 @@ if (spawnSync('npx', ['prettier', '--check', '--log-level=warn', '.'], { stdio: 
 const { BOTGATE_TEST_DATABASE_URL: _ignored, ...sqliteEnv } = process.env;
 console.log('\n== botgate tests on SQLite ==\n');
 turbo(['lint'], sqliteEnv, 2);
-turbo(['test'], sqliteEnv);
+tests(sqliteEnv);
 
 const postgres = process.env.BOTGATE_TEST_POSTGRES;
 if (!postgres) {
@@ -46,5 +52,5 @@ if (!postgres) {
   );
 } else {
   console.log(`\n== botgate tests on PostgreSQL (${new URL(postgres).host}) ==\n`);
-  turbo(['test'], { ...sqliteEnv, BOTGATE_TEST_DATABASE_URL: postgres });
+  tests({ ...sqliteEnv, BOTGATE_TEST_DATABASE_URL: postgres });
 }
