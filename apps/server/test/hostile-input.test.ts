@@ -231,6 +231,61 @@ describe('values', () => {
   });
 });
 
+describe('a NUL in the URL', () => {
+  it('answers a path or query value holding %00 400 on every adapter, in its own error shape, before any lookup', async () => {
+    await withServer({}, async (server, env) => {
+      const message = 'the URL holds a NUL character (%00), which no path or query value may hold';
+      const uuid = await emilySkill(env, 'echo');
+      const access = await executionAccess(server, env, 'echo');
+      const robocorp = await cliJson<{ secret: string; processId: string; workspaceId: string }>(
+        ['process-api', 'secret', 'echo'],
+        env,
+      );
+      const legacy = `${server.url}/workspace-v1/workspaces/${robocorp.workspaceId}/processes`;
+      const secret = { 'robocloud-process-secret': robocorp.secret };
+      const answers = {
+        emilyTrigger: await call(`${server.url}/api?uuid=%00`),
+        emilyStatus: await call(`${server.url}/api/job?uuid=${uuid}%00&msUnixTime=1`),
+        robocorpStatusNoSecret: await call(`${legacy}/${robocorp.processId}/runs/%00`),
+        robocorpStatus: await call(`${legacy}/${robocorp.processId}/runs/a%00b`, { headers: secret }),
+        robocorpProcess: await call(`${legacy}/%00/runs`, { body: {}, headers: secret }),
+        execute: await call(access.url.replace(/\/hotbot\/[^/]+\//, '/hotbot/%00/'), {
+          body: { botInput: {} },
+          headers: { 'x-authorization': access.token },
+        }),
+        console: (await call(`${server.url}/console/api/jobs?automationId=%00`)).status,
+      };
+      const robocorpShape = { status: 400, body: { error: 'BAD_REQUEST', message } };
+      expect(answers).toEqual({
+        emilyTrigger: { status: 400, body: { error: 'BAD_REQUEST', message } },
+        emilyStatus: { status: 400, body: { error: 'BAD_REQUEST', message } },
+        robocorpStatusNoSecret: robocorpShape,
+        robocorpStatus: robocorpShape,
+        robocorpProcess: robocorpShape,
+        execute: { status: 400, body: { code: 'BAD_REQUEST', details: '', message } },
+        console: 400,
+      });
+      // The same calls without the NUL are answered as before.
+      expect((await call(`${server.url}/api?uuid=${uuid}`)).status).toBe(200);
+      // In a body, a NUL is data; where it is looked up as text (a user name), PostgreSQL cannot
+      // hold it, and the answer is 400 in the contract's shape (SQLite finds no such user).
+      const signIn = await call(`${server.url}/v1/authentication`, { body: { username: 'a\u0000', password: 'x' } });
+      expect(signIn).toEqual(
+        process.env.BOTGATE_TEST_DATABASE_URL
+          ? {
+              status: 400,
+              body: {
+                code: 'INVALID_TEXT',
+                details: '',
+                message: 'a text value holds a NUL character (\\u0000), which botgate cannot store or look up',
+              },
+            }
+          : { status: 401, body: expect.objectContaining({ code: 'UNAUTHORIZED' }) },
+      );
+    });
+  });
+});
+
 describe('clients that go away', () => {
   it('notes an aborted upload or body at info with its real path, keeping nothing of it', async () => {
     await withServer({}, async (server, env, dataDir) => {

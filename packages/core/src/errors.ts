@@ -19,6 +19,7 @@ export const errorCodes = [
   'STORAGE_UNAVAILABLE',
   'DATABASE_NEWER',
   'CONCURRENCY_LIMIT',
+  'INVALID_TEXT',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -43,6 +43,7 @@ export type { Readiness } from './queue/readiness.js';
 export type { StorageHealth } from './queue/storage-health.js';
 export type { ChangeStamps, StampedCache } from './queue/change-stamps.js';
 export { storageFailureOf } from './queue/storage-error.js';
+export { unstorableTextOf } from './queue/unstorable-text.js';
 export type { DatabaseConfig, Database } from './queue/database.js';
 export { createDatabase } from './queue/database.js';
 export { createSequence } from './queue/sequence.js';

@@ -55,6 +55,15 @@ describe.each([
     expect(failed.log).toMatch(new RegExp(`^${printed('B')}Error: failed B\\n\\s+at chatty `));
   });
 
+  it('ends a job whose log and error hold a NUL, each NUL written as U+FFFD (PostgreSQL holds none)', async () => {
+    const core = await openCore();
+    await core.worker.start();
+    const failed = await run(core, chatty, { say: 'a\u0000b', fail: true });
+    expect(failed).toMatchObject({ state: 'failed', error: 'failed a\uFFFDb', errorCode: 'EXCEPTION' });
+    expect(failed.log.startsWith(printed('a\uFFFDb'))).toBe(true);
+    expect((await core.jobs.attempts(failed)).map((attempt) => attempt.error)).toEqual(['failed a\uFFFDb']);
+  });
+
   it('keeps the last logLimit bytes as the log', async () => {
     const core = await openCore({ logLimit: 100 });
     await core.worker.start();

@@ -1,4 +1,4 @@
-import { isBotgateError, storageFailureOf, type Logger, type StorageHealth } from '@botgate/core';
+import { isBotgateError, storageFailureOf, unstorableTextOf, type Logger, type StorageHealth } from '@botgate/core';
 import type { ErrorRequestHandler, Request } from 'express';
 import { HttpError } from './http-error.js';
 import { baseStatuses } from './statuses.js';
@@ -77,7 +77,7 @@ export const createErrorHandler =
     const known =
       error instanceof HttpError || isBotgateError(error)
         ? error
-        : (storageFailure ?? fromParserError(error as ParserError));
+        : (storageFailure ?? unstorableTextOf(error) ?? fromParserError(error as ParserError));
     if (res.headersSent) return;
     if (!known) {
       const body = typeof options.internal === 'function' ? options.internal() : options.internal;

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { handle, methodNotAllowed } from './guards.js';
-import { operation } from './request-facts.js';
+import { HttpError } from './http-error.js';
+import { describeRequest } from './request-facts.js';
 import { parseRouteInput, type RouteInput } from './route-input.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
@@ -48,6 +49,23 @@ export interface RouteSpec extends RouteDoc {
 }
 
 /**
+ * A route's first step: it names the call (the request log, the metrics) and refuses a URL that
+ * holds a NUL (`%00`). No id, name or filter of any contract holds one, and PostgreSQL refuses it
+ * in a text parameter, which would make a lookup by it a 500 instead of the contract's answer.
+ * Before the route's own middleware, which may look a path parameter up (an allocation, a token).
+ */
+const begin = (adapter: string, name: string): RequestHandler => {
+  // One object per route: describeRequest copies it into the request's own facts.
+  const facts = { adapter, operation: name };
+  return (req, res, next) => {
+    describeRequest(res, facts);
+    if (req.url.includes('%00'))
+      next(new HttpError('BAD_REQUEST', 'the URL holds a NUL character (%00), which no path or query value may hold'));
+    else next();
+  };
+};
+
+/**
  * Mounts a contract's routes in order, each path answering 405 with `Allow` for other methods.
  * Its handler is given the path parameters, query and headers parsed with its schemas when it
  * reads them (after it has checked the caller), a mismatch answering 400 in the adapter's shape.
@@ -59,7 +77,7 @@ export const mountRoutes = (router: Router, adapter: string, routes: readonly Ro
     const chain = router.route(path);
     for (const spec of specs)
       chain[spec.method](
-        operation(adapter, spec.operation),
+        begin(adapter, spec.operation),
         ...(spec.before ?? []),
         handle((req, res) => spec.handler(req, res, parseRouteInput(spec, req))),
       );

@@ -38,4 +38,5 @@ export const baseStatuses: Readonly<Record<ErrorCode | HttpErrorCode, number>> =
   SHUTTING_DOWN: 503,
   DATABASE_NEWER: 503,
   CONCURRENCY_LIMIT: 429,
+  INVALID_TEXT: 400,
 };

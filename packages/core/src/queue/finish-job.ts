@@ -7,6 +7,7 @@ import { insertAttempts, type EndedAttempt } from './job-attempts.js';
 import { jobFromRow, type JobRow } from './job-row.js';
 import { wantedJson, type ClaimQueuedRequest } from './claim-jobs.js';
 import { batchMoveSql } from './transition.js';
+import { storableText } from './unstorable-text.js';
 
 export interface JobOutcome extends Pick<
   Job,
@@ -64,9 +65,9 @@ const finishedValues = (finishes: readonly Finish[], now: number): unknown[][] =
       JSON.stringify(outcome.outputFiles),
       JSON.stringify(outcome.outputWorkItems),
       outcome.exitCode,
-      outcome.error,
+      storableText(outcome.error),
       outcome.errorCode,
-      outcome.log,
+      storableText(outcome.log),
       requeue ? 1 : 0,
       outcome.refundAttempt ? 1 : 0,
       requeue ? null : now,
@@ -120,9 +121,9 @@ const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt =>
   endedAt: now,
   state: attemptStateOf(finish.outcome),
   errorCode: finish.outcome.errorCode,
-  error: finish.outcome.error,
+  error: storableText(finish.outcome.error),
   exitCode: finish.outcome.exitCode,
-  log: finish.outcome.log,
+  log: storableText(finish.outcome.log),
 });
 
 export interface EndedAndClaimed {
