@@ -132,13 +132,15 @@ describe('the five steps of the contract', () => {
 
 describe('tokens and roles', () => {
   it('expires tokens, refreshes them while valid, and refuses forged or foreign ones', async () => {
-    const api = await startApiTask({ tokenLifetimeMs: 1500, executionTokenLifetimeMs: 1500 });
+    // Lifetimes long enough for the calls below on a busy 2-core machine (1.5 s was not, once),
+    // and the execution token made last, just before its uses.
+    const api = await startApiTask({ tokenLifetimeMs: 3000, executionTokenLifetimeMs: 3000 });
     const admin = await api.login('admin');
     const refreshed = await api.post('/v1/authentication/token', { token: admin });
     expect(refreshed.status).toBe(200);
     expect(Object.keys(refreshed.body)).toEqual(['token']);
-    const echo = await allocate(api, 'echo');
     const zip = await allocate(api, 'zip-code');
+    const echo = await allocate(api, 'echo');
     expect((await api.post(echo.url, {}, echo.token)).status).toBe(200);
     // A token for one API Task opens no other.
     expect(await api.post(zip.url, {}, echo.token)).toMatchObject({
@@ -156,7 +158,7 @@ describe('tokens and roles', () => {
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
     expect((await api.post(echo.url, {}, none)).status).toBe(401);
 
-    await sleepFor(2100);
+    await sleepFor(3100);
     expect(await api.post(echo.url, {}, echo.token)).toMatchObject({
       status: 401,
       body: { message: 'the token has expired; authenticate again' },
