@@ -25,9 +25,11 @@ export const describeRequest = (res: Response, facts: RequestFacts): void => {
 export const requestFacts = (res: Response): RequestFacts => (res.locals[key] as RequestFacts | undefined) ?? {};
 
 /** Route middleware naming the adapter and the kind of call before anything can fail. */
-export const operation =
-  (adapter: string, name: string) =>
-  (_req: Request, res: Response, next: NextFunction): void => {
-    describeRequest(res, { adapter, operation: name });
+export const operation = (adapter: string, name: string) => {
+  // One object per route: describeRequest copies it into the request's own facts.
+  const facts = { adapter, operation: name };
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    describeRequest(res, facts);
     next();
   };
+};

@@ -121,9 +121,9 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       let filledAt: number | undefined;
       const entries = new Map<string, T>();
       return {
-        async get(key, load, read) {
+        async get(key, load, given) {
           // The stamp is read before the record: a change between the two leaves a newer record under an older stamp, which the next call drops.
-          const stamp = read ?? (await current(topic));
+          const stamp = given ?? (await current(topic));
           if (stamp !== filledAt) {
             entries.clear();
             filledAt = stamp;

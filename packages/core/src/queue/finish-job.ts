@@ -65,9 +65,9 @@ const finishedValues = (finishes: readonly Finish[], now: number): unknown[][] =
       JSON.stringify(outcome.outputFiles),
       JSON.stringify(outcome.outputWorkItems),
       outcome.exitCode,
-      storableText(outcome.error),
+      outcome.error,
       outcome.errorCode,
-      storableText(outcome.log),
+      outcome.log,
       requeue ? 1 : 0,
       outcome.refundAttempt ? 1 : 0,
       requeue ? null : now,
@@ -121,9 +121,9 @@ const endedAttempt = (row: JobRow, finish: Finish, now: number): EndedAttempt =>
   endedAt: now,
   state: attemptStateOf(finish.outcome),
   errorCode: finish.outcome.errorCode,
-  error: storableText(finish.outcome.error),
+  error: finish.outcome.error,
   exitCode: finish.outcome.exitCode,
-  log: storableText(finish.outcome.log),
+  log: finish.outcome.log,
 });
 
 export interface EndedAndClaimed {
@@ -140,11 +140,22 @@ export interface EndedAndClaimed {
  * (`botgate_end_and_claim`): a draining node waits for one round trip between its jobs, not
  * two. SQLite ignores it; its claim is a local statement, no wait worth saving.
  */
+/** The finish with its log and error storable in either database (the job row's and its attempt's). */
+const storable = (finish: Finish): Finish => {
+  const { error, log } = finish.outcome;
+  const safeError = storableText(error);
+  const safeLog = storableText(log);
+  return safeError === error && safeLog === log
+    ? finish
+    : { ...finish, outcome: { ...finish.outcome, error: safeError, log: safeLog } };
+};
+
 export const endJobs = async (
   db: Database,
-  finishes: readonly Finish[],
+  given: readonly Finish[],
   claim?: ClaimQueuedRequest,
 ): Promise<EndedAndClaimed> => {
+  const finishes = given.map(storable);
   for (const { id, outcome } of finishes) assertTransition('running', outcome.state, id);
   let rows: JobRow[];
   if (isSqlite(db)) rows = await endOnSqlite(db, finishes);

@@ -1,4 +1,5 @@
 import { BotgateError } from '../errors.js';
+import { causesOf } from './error-causes.js';
 
 // Disk full: SQLite's own code, the kernel's (job folders, uploads), PostgreSQL's SQLSTATE.
 const fullCodes = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']);
@@ -23,11 +24,6 @@ const unavailableCodes = new Set([
 const unavailableMessages =
   /^Knex: Timeout acquiring a connection|Connection terminated unexpectedly|Client has encountered a connection error/;
 
-const codeOf = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-};
-
 /**
  * A write that failed for want of storage, as core's error (`STORAGE_FULL`, or
  * `STORAGE_UNAVAILABLE` for a read-only or failing disk or database), with a message that names
@@ -36,10 +32,7 @@ const codeOf = (error: unknown): string | undefined => {
 export const storageFailureOf = (error: unknown): BotgateError | undefined => {
   if (error instanceof BotgateError)
     return error.code === 'STORAGE_FULL' || error.code === 'STORAGE_UNAVAILABLE' ? error : undefined;
-  let cause: unknown = error;
-  // knex and the runners wrap the driver's error; look down the chain.
-  for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
-    const code = codeOf(cause);
+  for (const { cause, code } of causesOf(error)) {
     const reason = (cause as Error).message ?? String(cause);
     // PostgreSQL's class 08: connection exceptions.
     const connectionLost = code !== undefined && /^08[0-9A-Z]{3}$/.test(code);
@@ -73,7 +66,6 @@ export const storageFailureOf = (error: unknown): BotgateError | undefined => {
         { cause },
       );
     }
-    cause = (cause as { cause?: unknown }).cause;
   }
   return undefined;
 };

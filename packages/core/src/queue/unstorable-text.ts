@@ -1,4 +1,5 @@
 import { BotgateError } from '../errors.js';
+import { causesOf } from './error-causes.js';
 
 // PostgreSQL's SQLSTATEs for text it cannot hold: a NUL byte in a text parameter (22021), a
 // \u0000 escape in JSON it converts to text (22P05). SQLite holds both.
@@ -10,19 +11,14 @@ const unstorableCodes = new Set(['22021', '22P05']);
  * for any other error.
  */
 export const unstorableTextOf = (error: unknown): BotgateError | undefined => {
-  let cause: unknown = error;
-  // knex wraps the driver's error; look down the chain.
-  for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && unstorableCodes.has(code))
+  for (const { cause, code } of causesOf(error))
+    if (code !== undefined && unstorableCodes.has(code))
       return new BotgateError(
         'INVALID_TEXT',
         'a text value holds a NUL character (\\u0000), which botgate cannot store or look up',
         { cause: code },
         { cause },
       );
-    cause = (cause as { cause?: unknown }).cause;
-  }
   return undefined;
 };
 
