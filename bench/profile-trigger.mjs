@@ -1,5 +1,5 @@
 // Profiles the trigger path: `node bench/profile-trigger.mjs [emily|robocorp] [seconds=5] [profile=yes]`
-// runs an API node (`worker: false`, SQLite synchronous=full, as suite 1) with EMILY's
+// runs an API node (`worker: false`, SQLite synchronous=full, as suite 1, or BENCH_SQLITE_SYNCHRONOUS=normal) with EMILY's
 // `GET /api?uuid=` or Robocorp's `POST …/runs` as load (16 connections), prints the rate and the
 // server's CPU time per request, and, under --cpu-prof, the profile's path, for
 // `node bench/profile-summary.mjs <file> 40`.
@@ -13,7 +13,10 @@ const which = process.argv[2] ?? 'emily';
 const seconds = Number(process.argv[3] ?? 5);
 const profile = process.argv[4] !== 'no';
 const profileDir = mkdtempSync(join(tmpdir(), 'botgate-profile-'));
-const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false' });
+const { env, cleanup } = createBotgateEnv({
+  BOTGATE_WORKER: 'false',
+  ...(process.env.BENCH_SQLITE_SYNCHRONOUS ? { BOTGATE_SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS } : {}),
+});
 const routes = await exposeAutomation(env, 'echo');
 const server = await startBotgate(env, profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
 try {

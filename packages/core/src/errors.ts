@@ -20,6 +20,9 @@ export const errorCodes = [
   'DATABASE_NEWER',
   'CONCURRENCY_LIMIT',
   'INVALID_TEXT',
+  // A record read from memory changed before the write that acted on it (ChangeStamps.confirm):
+  // the adapter asks again and never answers it; 503 should one ever reach a caller.
+  'STALE_READ',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -41,7 +41,7 @@ export type { JobCountFilter, JobFilter } from './queue/job-queries.js';
 export type { JobChanges, JobSummary, MinuteActivity } from './queue/job-changes.js';
 export type { Readiness } from './queue/readiness.js';
 export type { StorageHealth } from './queue/storage-health.js';
-export type { ChangeStamps, StampedCache } from './queue/change-stamps.js';
+export type { ChangeStamps, HeldStamp, StampedCache } from './queue/change-stamps.js';
 export { storageFailureOf } from './queue/storage-error.js';
 export { unstorableTextOf } from './queue/unstorable-text.js';
 export type { DatabaseConfig, Database } from './queue/database.js';

@@ -142,4 +142,33 @@ describe('change stamps', () => {
     expect(await cache.get('k', load, moved)).toBe('second');
     expect(loads).toBe(2);
   });
+
+  it('lets a write act on a value kept in memory only while its stamp stands at the commit (SQLite)', async () => {
+    const [a, b] = await twoNodes();
+    const cache = a.stamps.cache<string>('things');
+    if (!isSqlite(databaseOf(a))) {
+      // PostgreSQL's `get` answers from memory without a read: nothing to peek past.
+      await cache.get('k', async () => 'first');
+      expect(cache.peek('k')).toBeUndefined();
+      return;
+    }
+    const record = { value: 'first' };
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k', async () => record.value)).toBe('first');
+    const kept = cache.peek('k');
+    expect(kept).toEqual({ value: 'first', held: { topic: 'things', stamp: await a.stamps.current('things') } });
+    const enqueue = () =>
+      a.jobs.enqueue({ automationId: 'echo', adapter: 'test', plainInputs: { message: 'hi' }, held: kept?.held });
+    await enqueue();
+    const before = await a.jobs.counts();
+
+    // Another connection commits a change: memory still answers the old value, unchecked…
+    await b.stamps.change('things', async () => {
+      record.value = 'second';
+    });
+    expect(cache.peek('k')?.value).toBe('first');
+    // …and the job's own transaction refuses to act on it, keeping nothing.
+    await expect(enqueue()).rejects.toMatchObject({ code: 'STALE_READ' });
+    expect(await a.jobs.counts()).toEqual(before);
+  });
 });

@@ -39,4 +39,5 @@ export const baseStatuses: Readonly<Record<ErrorCode | HttpErrorCode, number>> =
   DATABASE_NEWER: 503,
   CONCURRENCY_LIMIT: 429,
   INVALID_TEXT: 400,
+  STALE_READ: 503,
 };

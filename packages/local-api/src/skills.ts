@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, type Core } from '@botgate/core';
+import { BotgateError, type Core, type HeldStamp } from '@botgate/core';
 
 export interface Skill {
   uuid: string;
@@ -66,6 +66,15 @@ export const createSkills = (core: Core) => {
           )[0] ?? null,
       );
       return row && core.catalog.find(row.automation_id) ? toSkill(row) : undefined;
+    },
+    /**
+     * The skill as this node keeps it, unchecked, with the stamp to confirm in the write that acts
+     * on it (`StampedCache.peek`); undefined where `find` must answer.
+     */
+    peek(uuid: string): (Skill & { held: HeldStamp }) | undefined {
+      const kept = byUuid.peek(uuid);
+      if (!kept?.value || !core.catalog.find(kept.value.automation_id)) return undefined;
+      return { ...toSkill(kept.value), held: kept.held };
     },
   };
 };

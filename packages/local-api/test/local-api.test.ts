@@ -202,6 +202,8 @@ describe('bad input', () => {
     expect((await json(await fetch(`${api.url}/api/job?uuid=${uuid}&msUnixTime=${body.msUnixTime}`))).status).toBe(404);
     const remove = (await import('../src/index.js')).localApiDescriptor.commands.find((c) => c.path[0] === 'remove');
     await remove?.run(api.core, ['zip-code'], {});
+    // This node had the skill in memory: its triggers, with good inputs or without, are refused.
+    expect((await json(await fetch(`${api.url}/api?uuid=${other}&iStrZipCode=76131`))).status).toBe(404);
     expect((await json(await fetch(`${api.url}/api?uuid=${other}`))).status).toBe(404);
     expect((await json(await fetch(`${api.url}/api/job?uuid=${other}&msUnixTime=${body.msUnixTime}`))).status).toBe(
       404,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
+import type { ChangeStamps, HeldStamp } from '../queue/change-stamps.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import {
   countJobs,
@@ -47,6 +48,11 @@ export interface EnqueueRequest {
    * name it was given, whatever name the job's folder gave it.
    */
   workItems?: ReadonlyArray<{ payload: JsonValue; files?: readonly InputFile[] }> | undefined;
+  /**
+   * The stamp of the records the caller decided on (`StampedCache.peek`): the job commits only if
+   * it still stands at the commit, else the enqueue fails with STALE_READ and nothing is kept.
+   */
+  held?: HeldStamp | undefined;
 }
 
 /** A job and the adapter's own record of it (a run, a number the caller is answered with). */
@@ -74,6 +80,7 @@ export interface JobServiceDeps {
   abortLocal: (jobId: number) => boolean;
   /** The store of an adapter, whose records join the job's transaction. */
   storeOf: (adapter: string) => JoinableStore;
+  stamps: Pick<ChangeStamps, 'confirm'>;
 }
 
 export const createJobService = (deps: JobServiceDeps) => {
@@ -91,6 +98,14 @@ export const createJobService = (deps: JobServiceDeps) => {
     if (!job) throw new BotgateError('JOB_NOT_FOUND', `job ${id} does not exist`, { jobId: id });
     return job;
   };
+
+  /** `inTransaction`, after the check that `held` still stands, on the write lock the job's insert took. */
+  const confirmed =
+    (held: HeldStamp, inTransaction: NewJob['inTransaction']): NewJob['inTransaction'] =>
+    async (tx, job) => {
+      await deps.stamps.confirm(tx, held);
+      await inTransaction?.(tx, job);
+    };
 
   /** Adapter rows to commit with the job: see `NewJob.inTransaction`. */
   const enqueueWith = async (
@@ -128,7 +143,7 @@ export const createJobService = (deps: JobServiceDeps) => {
         metadata: request.metadata,
         workItem: workItems ? workItems[0]?.payload : request.workItem,
         workItems,
-        inTransaction,
+        inTransaction: request.held ? confirmed(request.held, inTransaction) : inTransaction,
       });
       if (!result.created) await rm(workDir, { recursive: true, force: true });
       return result;

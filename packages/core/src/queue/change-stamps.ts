@@ -1,10 +1,17 @@
 import type { Knex } from 'knex';
+import { BotgateError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isSqlite, othersDataVersion, rawRows, type Database } from './database.js';
 import { listenChannel, type ChannelListener } from './pg-listener.js';
 import { sql } from './sql.js';
 
 export const stampsChannel = 'botgate_stamps';
+
+/** The stamp a value was read under: a write that acts on the value checks it still stands. */
+export interface HeldStamp {
+  topic: string;
+  stamp: number;
+}
 
 /** A map filled from the database and emptied whenever its topic's stamp moves. */
 export interface StampedCache<T> {
@@ -14,6 +21,15 @@ export interface StampedCache<T> {
    * it stands for the read this call would make.
    */
   get(key: string, load: () => Promise<T>, stamp?: number): Promise<T>;
+  /**
+   * SQLite: the key's value as kept, without the stamp read `get` starts with (a read transaction
+   * of its own, about 20 µs after a commit here), and the stamp it was kept under. It may be stale:
+   * the write that acts on it passes `held` to `ChangeStamps.confirm` in its own transaction, which
+   * holds the write lock and so sees every commit before its own; where the stamp moved, that
+   * write fails with STALE_READ and the caller asks `get`. Undefined when nothing is kept, and on
+   * PostgreSQL, where `get` answers from memory without a read.
+   */
+  peek(key: string): { value: T; held: HeldStamp } | undefined;
 }
 
 export interface ChangeStamps {
@@ -25,6 +41,11 @@ export interface ChangeStamps {
   change<T>(topic: string, work: (tx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** A value that differs from any earlier one once the topic changed. */
   current(topic: string): Promise<number>;
+  /**
+   * In a write transaction: fails with STALE_READ unless the held stamp still stands, so what
+   * the transaction commits was decided on records as they are at its commit (`StampedCache.peek`).
+   */
+  confirm(tx: Knex.Transaction, held: HeldStamp): Promise<void>;
   /**
    * A cache of this topic's records, valid while its stamp stands still; at most `max` entries.
    * A miss (`load` answering null or undefined) is not kept, so callers naming records that do
@@ -69,8 +90,8 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       'change notifications',
     ));
 
-  const read = async (topic: string): Promise<number> => {
-    const [row] = await sql<{ version: number | string }>(db, 'SELECT version FROM botgate_stamps WHERE topic = ?', [
+  const read = async (topic: string, on: Database | Knex.Transaction = db): Promise<number> => {
+    const [row] = await sql<{ version: number | string }>(on, 'SELECT version FROM botgate_stamps WHERE topic = ?', [
       topic,
     ]);
     return Number(row?.version ?? 0);
@@ -117,6 +138,12 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       }
     },
     current,
+    async confirm(tx, held) {
+      if ((await read(held.topic, tx)) !== held.stamp)
+        throw new BotgateError('STALE_READ', `the records of "${held.topic}" changed while a request read them`, {
+          topic: held.topic,
+        });
+    },
     cache<T>(topic: string, max = 10_000): StampedCache<T> {
       let filledAt: number | undefined;
       const entries = new Map<string, T>();
@@ -135,6 +162,10 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
             entries.set(key, value);
           }
           return value;
+        },
+        peek(key) {
+          if (!sqlite || filledAt === undefined || !entries.has(key)) return undefined;
+          return { value: entries.get(key) as T, held: { topic, stamp: filledAt } };
         },
       };
     },

@@ -128,6 +128,7 @@ export const createDatabase = (config: DatabaseConfig, logger?: Logger): Databas
       max: 1,
       afterCreate: (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => {
         try {
+          wal?.reopened();
           cacheStatements(connection, onCommit);
           connection.pragma('journal_mode = WAL');
           // FULL would fsync inside COMMIT, on the event loop (better-sqlite3 is synchronous): every

@@ -1,10 +1,10 @@
-import type { Core, InputFile } from '@botgate/core';
+import { isBotgateError, type Core, type HeldStamp, type InputFile } from '@botgate/core';
 import { describeRequest, idempotencyKeyOf, uploadedFiles, type InputOf } from '@botgate/http';
 import type { localApiContract } from '../contract.js';
 import type { Request, Response } from 'express';
 import { LocalApiError } from '../errors.js';
 import { allocateMsUnixTime, msUnixTimeOfJob } from '../ms-unix-time.js';
-import type { Skills } from '../skills.js';
+import type { Skill, Skills } from '../skills.js';
 import { reservedQuery } from './query.js';
 
 const textFields = (body: unknown): Array<[string, unknown]> =>
@@ -15,29 +15,45 @@ export const trigger =
   (core: Core, skills: Skills) =>
   async (req: Request, res: Response, input: InputOf<typeof localApiContract.trigger>) => {
     const { uuid } = input.query;
-    const skill = await skills.find(uuid);
-    if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
-    describeRequest(res, { automationId: skill.automationId });
     const key = idempotencyKeyOf(req);
-
     // Entries, not assignments: a field named `__proto__` is a field, and must not set a prototype.
     const inputs: Record<string, unknown> = Object.fromEntries([
       ...Object.entries(req.query).filter(([name]) => !reservedQuery.has(name)),
       ...textFields(req.body),
     ]);
     const files: InputFile[] = uploadedFiles(req);
-
-    const { job, record: msUnixTime } = await core.jobs.enqueueRecorded({
-      automationId: skill.automationId,
-      adapter: 'local-api',
-      plainInputs: inputs,
-      // EMILY has no declared inputs: fields a skill does not declare still reach it in input.json.
-      allowUnknownInputs: true,
-      files,
-      idempotencyKey: key,
-      record: (tx, created) => allocateMsUnixTime(tx, uuid, created.id),
-      recordOf: (first) => msUnixTimeOfJob(core, first.id),
-    });
+    const enqueue = (skill: Skill, held?: HeldStamp) => {
+      describeRequest(res, { automationId: skill.automationId });
+      return core.jobs.enqueueRecorded({
+        automationId: skill.automationId,
+        adapter: 'local-api',
+        plainInputs: inputs,
+        // EMILY has no declared inputs: fields a skill does not declare still reach it in input.json.
+        allowUnknownInputs: true,
+        files,
+        idempotencyKey: key,
+        held,
+        record: (tx, created) => allocateMsUnixTime(tx, uuid, created.id),
+        recordOf: (first) => msUnixTimeOfJob(core, first.id),
+      });
+    };
+    const found = async () => {
+      const skill = await skills.find(uuid);
+      if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+      return skill;
+    };
+    // The skill as this node keeps it, confirmed in the job's own transaction; should it have
+    // changed, that transaction keeps nothing and the trigger starts again from the database. Any
+    // other refusal is answered as the skill stands now: a removed skill's trigger is a 404 before
+    // its inputs are looked at. Not with uploads: the first try moves them into the job's folder.
+    const kept = files.length === 0 ? skills.peek(uuid) : undefined;
+    const { job, record: msUnixTime } = kept
+      ? await enqueue(kept, kept.held).catch(async (error: unknown) => {
+          if (isBotgateError(error) && error.code === 'STALE_READ') return enqueue(await found());
+          await found();
+          throw error;
+        })
+      : await enqueue(await found());
     describeRequest(res, { jobId: job.id });
     if (msUnixTime === undefined)
       throw new LocalApiError(
