@@ -42,6 +42,7 @@ export type { JobChanges, JobSummary, MinuteActivity } from './queue/job-changes
 export type { Readiness } from './queue/readiness.js';
 export type { StorageHealth } from './queue/storage-health.js';
 export type { ChangeStamps, HeldStamp, StampedCache } from './queue/change-stamps.js';
+export { actOnKept } from './queue/act-on-kept.js';
 export { storageFailureOf } from './queue/storage-error.js';
 export { unstorableTextOf } from './queue/unstorable-text.js';
 export type { DatabaseConfig, Database } from './queue/database.js';

@@ -6,6 +6,28 @@ import type { Permission, WorkspaceKeys } from './workspace-keys.js';
 
 const header = 'robocloud-process-secret';
 
+/** The process secret sent, from the header (preferred) or the query; undefined when none or empty. */
+const presentedSecret = (req: Request): string | undefined => {
+  const query = req.query[header];
+  const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
+  return presented === '' ? undefined : presented;
+};
+
+/**
+ * The legacy API's check against the process as this node keeps it (`Processes.peek`), for a
+ * write that confirms its stamp in its own transaction (`actOnKept`). Undefined unless the process
+ * is kept here and the secret sent matches it: every refusal is `authenticateProcessSecret`'s.
+ */
+export const keptProcessSecret = (
+  req: Request,
+  { workspaceId: ws, processId }: { workspaceId: string; processId: string },
+  processes: Processes,
+): ReturnType<Processes['peek']> => {
+  const presented = presentedSecret(req);
+  const kept = presented === undefined ? undefined : processes.peek(processId);
+  return kept?.workspaceId === ws && secretMatches(presented as string, kept.process.secretHash) ? kept : undefined;
+};
+
 /**
  * The legacy API's check: the process's own secret, from the header (preferred) or the query.
  * The hash is compared even when the process does not exist, so the answer takes the same time.
@@ -17,9 +39,8 @@ export const authenticateProcessSecret = async (
   processes: Processes,
   stamp?: number,
 ): Promise<{ process: Process; workspaceId: string }> => {
-  const query = req.query[header];
-  const presented = req.get(header) ?? (typeof query === 'string' ? query : undefined);
-  if (presented === undefined || presented === '')
+  const presented = presentedSecret(req);
+  if (presented === undefined)
     throw new ProcessApiError('UNAUTHORIZED', `send the process secret in the ${header} header (or query parameter)`);
   const workspaceId = await processes.workspaceId();
   const process = ws === workspaceId ? await processes.find(processId, stamp) : undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BotgateError, type Core } from '@botgate/core';
+import { BotgateError, type Core, type HeldStamp } from '@botgate/core';
 import { hashSecret, newSecret } from './secrets.js';
 
 export interface Process {
@@ -41,6 +41,8 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
       tx('process_api_processes').where({ automation_id: automationId }).update(set),
     );
   let ready: Promise<string> | undefined;
+  // The workspace id once `ready` has it, for `peek`, which cannot wait.
+  let settled: string | undefined;
 
   const setUp = async (): Promise<string> => {
     const rows = core.catalog.list().map((a) => ({ automation_id: a.id, process_id: randomUUID() }));
@@ -61,10 +63,13 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
 
   /** The workspace id, once every automation has its process row. */
   const workspaceId = (): Promise<string> => {
-    ready ??= setUp().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
+    ready ??= setUp().then(
+      (id) => (settled = id),
+      (error: unknown) => {
+        ready = undefined;
+        throw error;
+      },
+    );
     return ready;
   };
 
@@ -104,6 +109,15 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
         stamp,
       );
       return row && core.catalog.find(row.automation_id) ? toProcess(row) : undefined;
+    },
+    /**
+     * The process as this node keeps it, unchecked, with the stamp to confirm in the write that
+     * acts on it (`StampedCache.peek`); undefined where `find` must answer.
+     */
+    peek(processId: string): { process: Process; workspaceId: string; held: HeldStamp } | undefined {
+      const kept = settled === undefined ? undefined : byId.peek(processId);
+      if (!kept?.value || settled === undefined || !core.catalog.find(kept.value.automation_id)) return undefined;
+      return { process: toProcess(kept.value), workspaceId: settled, held: kept.held };
     },
     async list(): Promise<Process[]> {
       await workspaceId();

@@ -4,6 +4,7 @@ import {
   validateInputs,
   valuesFromPlain,
   type Core,
+  type HeldStamp,
   type Job,
   type JobAttempt,
   type JsonValue,
@@ -112,7 +113,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
     async start(
       process: Process,
       source: RunSource,
-      options: { idempotencyKey?: string | undefined } = {},
+      options: { idempotencyKey?: string | undefined; held?: HeldStamp | undefined } = {},
     ): Promise<{ run: Run; job: Job }> {
       const items = 'items' in source ? source.items : undefined;
       if (items?.length === 0) throw new ProcessApiError('BAD_REQUEST', 'a run needs at least one work item');
@@ -128,6 +129,7 @@ export const createRuns = (core: Core, workItems: WorkItems) => {
         workItems: items?.map((item) => ({ payload: item.payload, files: workItems.inputFiles(item) })),
         workItem: items ? undefined : (source as { payload: JsonValue }).payload,
         idempotencyKey: options.idempotencyKey,
+        held: options.held,
         record: async (tx, created) => {
           if (items) {
             const run = await insert(tx, process.processId, created.id, (items[0] as WorkItem).id);

@@ -1,4 +1,4 @@
-import { isBotgateError, type Core, type HeldStamp, type InputFile } from '@botgate/core';
+import { actOnKept, type Core, type HeldStamp, type InputFile } from '@botgate/core';
 import { describeRequest, idempotencyKeyOf, uploadedFiles, type InputOf } from '@botgate/http';
 import type { localApiContract } from '../contract.js';
 import type { Request, Response } from 'express';
@@ -22,7 +22,7 @@ export const trigger =
       ...textFields(req.body),
     ]);
     const files: InputFile[] = uploadedFiles(req);
-    const enqueue = (skill: Skill, held?: HeldStamp) => {
+    const enqueue = (skill: Skill & { held?: HeldStamp }) => {
       describeRequest(res, { automationId: skill.automationId });
       return core.jobs.enqueueRecorded({
         automationId: skill.automationId,
@@ -32,28 +32,21 @@ export const trigger =
         allowUnknownInputs: true,
         files,
         idempotencyKey: key,
-        held,
+        held: skill.held,
         record: (tx, created) => allocateMsUnixTime(tx, uuid, created.id),
         recordOf: (first) => msUnixTimeOfJob(core, first.id),
       });
     };
-    const found = async () => {
-      const skill = await skills.find(uuid);
-      if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
-      return skill;
-    };
-    // The skill as this node keeps it, confirmed in the job's own transaction; should it have
-    // changed, that transaction keeps nothing and the trigger starts again from the database. Any
-    // other refusal is answered as the skill stands now: a removed skill's trigger is a 404 before
-    // its inputs are looked at. Not with uploads: the first try moves them into the job's folder.
-    const kept = files.length === 0 ? skills.peek(uuid) : undefined;
-    const { job, record: msUnixTime } = kept
-      ? await enqueue(kept, kept.held).catch(async (error: unknown) => {
-          if (isBotgateError(error) && error.code === 'STALE_READ') return enqueue(await found());
-          await found();
-          throw error;
-        })
-      : await enqueue(await found());
+    // Not with uploads: the first try of a kept skill moves them into the job's folder.
+    const { job, record: msUnixTime } = await actOnKept(
+      files.length === 0 ? skills.peek(uuid) : undefined,
+      async () => {
+        const skill = await skills.find(uuid);
+        if (!skill) throw new LocalApiError('NOT_FOUND', `no skill with uuid ${uuid} is added to the API`);
+        return skill;
+      },
+      enqueue,
+    );
     describeRequest(res, { jobId: job.id });
     if (msUnixTime === undefined)
       throw new LocalApiError(

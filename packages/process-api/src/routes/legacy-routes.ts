@@ -1,9 +1,10 @@
+import { actOnKept, type HeldStamp } from '@botgate/core';
 import { describeRequest, type InputOf } from '@botgate/http';
 import type { processApiContract } from '../contract.js';
 import type { Request, Response } from 'express';
-import { authenticateProcessSecret } from '../authenticate.js';
+import { authenticateProcessSecret, keptProcessSecret } from '../authenticate.js';
 import { ProcessApiError } from '../errors.js';
-import type { Processes } from '../processes.js';
+import type { Process, Processes } from '../processes.js';
 import { legacyRunView, type Runs } from '../runs.js';
 import { idempotencyKeyOf } from '@botgate/http';
 import { payloadOf } from './read-payload.js';
@@ -12,12 +13,19 @@ import { payloadOf } from './read-payload.js';
 export const legacyTrigger =
   (processes: Processes, runs: Runs) =>
   async (req: Request, res: Response, input: InputOf<typeof processApiContract.legacyTrigger>) => {
-    const { process, workspaceId } = await authenticateProcessSecret(req, input.params, processes);
-    describeRequest(res, { automationId: process.automationId });
-    const { run } = await runs.start(
-      process,
-      { payload: payloadOf(req.body, { unwrapVariables: false }) },
-      { idempotencyKey: idempotencyKeyOf(req) },
+    // The process as this node keeps it, confirmed in the run's own transaction (`actOnKept`).
+    const { run, process, workspaceId } = await actOnKept(
+      keptProcessSecret(req, input.params, processes),
+      () => authenticateProcessSecret(req, input.params, processes),
+      async (checked: { process: Process; workspaceId: string; held?: HeldStamp }) => {
+        describeRequest(res, { automationId: checked.process.automationId });
+        const { run } = await runs.start(
+          checked.process,
+          { payload: payloadOf(req.body, { unwrapVariables: false }) },
+          { idempotencyKey: idempotencyKeyOf(req), held: checked.held },
+        );
+        return { run, process: checked.process, workspaceId: checked.workspaceId };
+      },
     );
     describeRequest(res, { jobId: run.jobId });
     res.json({
