@@ -9,16 +9,17 @@
 // in flight). Each build sets its own data up with its own CLI, since each build migrates to its
 // own schema. `robocorp-status` is suite 4's `GET …/runs/{id}` at 1k jobs (SQLite, 16
 // connections), on data this checkout's CLI and seeder made: for builds of the same schema only.
+// `execute` and `execute-50` are suite 2's `POST …/execute` of `echo` at 1 and 50 clients (SQLite),
+// allocated through this checkout's CLI: for builds of the same schema only.
 import { spawn } from 'node:child_process';
-import { createBotgateEnv, startSeededStatusServer } from './lib/botgate-server.mjs';
+import { allocateApiTasks, createBotgateEnv, startSeededStatusServer } from './lib/botgate-server.mjs';
 import { withDatabase } from './lib/postgres.mjs';
 import { load, startServer } from './lib/processes.mjs';
 
 const [which, buildsJson, rounds = '3', seconds = '5'] = process.argv.slice(2);
-if (!['emily', 'emily-pg', 'robocorp', 'robocorp-pg', 'robocorp-status'].includes(which) || !buildsJson)
-  throw new Error(
-    'usage: compare-builds.mjs <emily|emily-pg|robocorp|robocorp-pg|robocorp-status> \'{"name":"<bin>",…}\' [rounds] [seconds]',
-  );
+const modes = ['emily', 'emily-pg', 'robocorp', 'robocorp-pg', 'robocorp-status', 'execute', 'execute-50'];
+if (!modes.includes(which) || !buildsJson)
+  throw new Error(`usage: compare-builds.mjs <${modes.join('|')}> '{"name":"<bin>",…}' [rounds] [seconds]`);
 const builds = JSON.parse(buildsJson);
 
 const cli = (bin, args, env) =>
@@ -54,6 +55,27 @@ const measureStatus = async (name, bin) => {
   }
 };
 
+const measureExecute = async (name, bin, connections) => {
+  const { env, cleanup } = createBotgateEnv();
+  try {
+    const server = await startServer([bin, 'serve'], { ...env, BOTGATE_LOG_LEVEL: 'info' });
+    try {
+      const access = await allocateApiTasks(server, env, ['echo'], 64);
+      await report(name, server, {
+        url: access.echo.url,
+        connections,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...access.echo.headers },
+        body: JSON.stringify({ botInput: { message: { type: 'STRING', string: 'hello' } } }),
+      });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    cleanup();
+  }
+};
+
 const measure = async (name, bin, extraEnv) => {
   const { env, cleanup } = createBotgateEnv({ BOTGATE_WORKER: 'false', ...extraEnv });
   try {
@@ -82,6 +104,7 @@ const measure = async (name, bin, extraEnv) => {
 for (let round = 0; round < Number(rounds); round++)
   for (const [name, bin] of Object.entries(builds))
     if (which === 'robocorp-status') await measureStatus(name, bin);
+    else if (which.startsWith('execute')) await measureExecute(name, bin, which === 'execute-50' ? 50 : 1);
     else if (which.endsWith('-pg'))
       await withDatabase((database) => measure(name, bin, { BOTGATE_DATABASE: database }));
     else await measure(name, bin, {});

@@ -1,4 +1,4 @@
-import type { Core } from '@botgate/core';
+import type { Core, HeldStamp } from '@botgate/core';
 import type { Allocation, Allocations } from '../allocations.js';
 import { ApiTaskError } from '../errors.js';
 import type { ExecutionClaims, SessionClaims, Tokens, UserClaims } from './tokens.js';
@@ -91,6 +91,24 @@ export const createAccessCheck = (core: Core, tokens: Tokens, users: Users, allo
         }),
       );
       return open(verdict);
+    },
+    /**
+     * `execution` as this node keeps its verdict, unchecked against the records (`StampedCache.peek`),
+     * with the stamp a run confirms as it is written (`actOnKept`); undefined where `execution`
+     * must answer (nothing kept, a refusal kept, or a token that does not verify now).
+     */
+    keptExecution(
+      token: string,
+      allocationId: string,
+    ): { user: User; allocation: Allocation; held: HeldStamp } | undefined {
+      const kept = executionVerdicts.peek(token);
+      if (!kept || !('granted' in kept.value)) return undefined;
+      try {
+        tokens.verifyExecution(token, allocationId);
+      } catch {
+        return undefined;
+      }
+      return { user: kept.value.granted.user, allocation: kept.value.granted.allocation, held: kept.held };
     },
     /** Whether a user token is valid now (`GET /v1/authentication/token`): signed, unexpired, and its user's. */
     async isValidUserToken(token: string): Promise<boolean> {

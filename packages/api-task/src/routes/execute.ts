@@ -1,6 +1,15 @@
-import { fromTypedJson, toTypedJson, validateInputs, type Core, type Values } from '@botgate/core';
+import {
+  actOnKept,
+  fromTypedJson,
+  toTypedJson,
+  validateInputs,
+  type Core,
+  type HeldStamp,
+  type Values,
+} from '@botgate/core';
 import { describeRequest, type InputOf } from '@botgate/http';
 import type { Request, Response } from 'express';
+import type { Allocation } from '../allocations.js';
 import type { AccessCheck } from '../auth/access-check.js';
 import { readToken } from '../auth/read-token.js';
 import type { ConcurrencyGate } from '../concurrency-gate.js';
@@ -13,40 +22,52 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /**
  * `POST /hotbot/:allocationId/execute`: runs the API Task now and answers its declared outputs,
  * typed. The token is checked by signature and against the current records through the access
- * stamp (one stamp read while nothing changed), a module runs in a warm thread. The job is written as it starts and as it ends,
+ * stamp (on SQLite, confirmed as the run is written; on PostgreSQL, from memory while the node
+ * listens), a module runs in a warm thread. The job is written as it starts and as it ends,
  * before the answer (its disk flush follows behind).
  */
 export const execute =
   (core: Core, check: AccessCheck, gate: ConcurrencyGate, realtimeLimitMs: number) =>
   async (req: Request, res: Response, input: InputOf<typeof apiTaskContract.execute>) => {
     const { allocationId } = input.params;
-    const { allocation } = await check.execution(readToken(req), allocationId);
-    const automation = core.catalog.get(allocation.automationId);
-    describeRequest(res, { automationId: automation.id });
+    const token = readToken(req);
+    const run = async (access: { allocation: Allocation; held?: HeldStamp }) => {
+      const automation = core.catalog.get(access.allocation.automationId);
+      describeRequest(res, { automationId: automation.id });
 
-    const body: unknown = req.body ?? {};
-    if (!isObject(body)) throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');
-    const botInput = body.botInput ?? {};
-    if (!isObject(botInput))
-      throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
-    const inputs: Values = Object.fromEntries(
-      Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]),
+      const body: unknown = req.body ?? {};
+      if (!isObject(body))
+        throw new ApiTaskError('BAD_REQUEST', 'the body must be a JSON object { "botInput": { … } }');
+      const botInput = body.botInput ?? {};
+      if (!isObject(botInput))
+        throw new ApiTaskError('BAD_REQUEST', 'botInput must be an object of typed variables', {}, 'botInput');
+      const inputs: Values = Object.fromEntries(
+        Object.entries(botInput).map(([name, raw]) => [name, fromTypedJson(name, raw)]),
+      );
+      // A request that cannot run takes no slot from one that can.
+      validateInputs(automation.inputs, inputs);
+
+      const leave = await gate.enter(access.allocation.id, access.allocation.concurrencyLimit);
+      try {
+        const executed = await core.jobs.execute({
+          automationId: automation.id,
+          adapter: 'api-task',
+          inputs,
+          timeoutMs: realtimeLimitMs,
+          held: access.held,
+        });
+        return { automation, job: executed };
+      } finally {
+        leave();
+      }
+    };
+    // The token's verdict as this node keeps it, confirmed as the run is written (`actOnKept`):
+    // a run on a stale verdict is not written and never starts.
+    const { automation, job } = await actOnKept(
+      check.keptExecution(token, allocationId),
+      () => check.execution(token, allocationId),
+      run,
     );
-    // A request that cannot run takes no slot from one that can.
-    validateInputs(automation.inputs, inputs);
-
-    const leave = await gate.enter(allocation.id, allocation.concurrencyLimit);
-    let job;
-    try {
-      job = await core.jobs.execute({
-        automationId: automation.id,
-        adapter: 'api-task',
-        inputs,
-        timeoutMs: realtimeLimitMs,
-      });
-    } finally {
-      leave();
-    }
     if (job.state === 'timed_out') {
       throw new ApiTaskError(
         'BOT_EXECUTION_TIMEOUT',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import type { RunningJobs } from '../concurrency/running-jobs.js';
 import { BotgateError } from '../errors.js';
+import type { HeldStamp } from '../queue/change-stamps.js';
 import type { Database } from '../queue/database.js';
 import type { JobFinisher, JobOutcome } from '../queue/finish-job.js';
 import { createJobInserter, insertJob, type JobRecord } from '../queue/insert-jobs.js';
@@ -27,6 +28,11 @@ export interface ExecuteRequest {
   inputs: Values;
   /** The caller's limit; the run ends `timed_out` past it (or past the automation's own timeout, if shorter). */
   timeoutMs: number;
+  /**
+   * The stamp of the records the caller decided on (`StampedCache.peek`): the run is written, and
+   * starts, only if it still stands once the run's row holds the write lock; else STALE_READ.
+   */
+  held?: HeldStamp | undefined;
 }
 
 /** A real-time run's job, ended and written. */
@@ -91,6 +97,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
         finishedAt: null,
         leaseOwner: deps.nodeId,
         leaseExpiresAt: now.getTime() + deps.leaseMs,
+        held: request.held,
       };
       const written = await (running > 1 ? insertTogether(record) : insertJob(deps.db, record));
       // Accepted while this node began to close: the row is written, but nothing may start now.

@@ -3,7 +3,7 @@ import { BotgateError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isSqlite, othersDataVersion, rawRows, type Database } from './database.js';
 import { listenChannel, type ChannelListener } from './pg-listener.js';
-import { sql } from './sql.js';
+import { sql, type Query } from './sql.js';
 
 export const stampsChannel = 'botgate_stamps';
 
@@ -56,6 +56,21 @@ export interface ChangeStamps {
 }
 
 /**
+ * In a write transaction (`query` runs on it): fails with STALE_READ unless the topic's counter
+ * still has the held stamp. After the transaction's first write, SQLite's write lock is held, so
+ * the read sees every commit before this transaction's own.
+ */
+export const confirmHeld = async (query: Query, held: HeldStamp): Promise<void> => {
+  const [row] = await query<{ version: number | string }>('SELECT version FROM botgate_stamps WHERE topic = ?', [
+    held.topic,
+  ]);
+  if (Number(row?.version ?? 0) !== held.stamp)
+    throw new BotgateError('STALE_READ', `the records of "${held.topic}" changed while a request read them`, {
+      topic: held.topic,
+    });
+};
+
+/**
  * Change stamps: a counter per topic (say, api-task's users and allocations), moved in the same
  * transaction as every write to what a cache holds, so a cache can be trusted on every call
  * without reading its records: a revoked user is refused on the next call, on every node.
@@ -90,8 +105,8 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       'change notifications',
     ));
 
-  const read = async (topic: string, on: Database | Knex.Transaction = db): Promise<number> => {
-    const [row] = await sql<{ version: number | string }>(on, 'SELECT version FROM botgate_stamps WHERE topic = ?', [
+  const read = async (topic: string): Promise<number> => {
+    const [row] = await sql<{ version: number | string }>(db, 'SELECT version FROM botgate_stamps WHERE topic = ?', [
       topic,
     ]);
     return Number(row?.version ?? 0);
@@ -138,12 +153,7 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       }
     },
     current,
-    async confirm(tx, held) {
-      if ((await read(held.topic, tx)) !== held.stamp)
-        throw new BotgateError('STALE_READ', `the records of "${held.topic}" changed while a request read them`, {
-          topic: held.topic,
-        });
-    },
+    confirm: (tx, held) => confirmHeld((text, bindings) => sql(tx, text, bindings), held),
     cache<T>(topic: string, max = 10_000): StampedCache<T> {
       let filledAt: number | undefined;
       const entries = new Map<string, T>();

@@ -1,4 +1,5 @@
 import type { Job } from '../jobs/job.js';
+import { confirmHeld, type HeldStamp } from './change-stamps.js';
 import { createBatcher } from './batcher.js';
 import { isSqlite, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
@@ -9,6 +10,8 @@ import { assertInitialState } from './transition.js';
 export type JobRecord = Omit<Job, 'id' | 'cancelRequested' | 'leaseOwner'> & {
   leaseOwner?: string | null;
   leaseExpiresAt?: number | null;
+  /** Confirmed after the insert, in its transaction (`confirmHeld`): the job is written only while it stands. */
+  held?: HeldStamp | undefined;
 };
 
 const toRow = (job: JobRecord) => ({
@@ -50,12 +53,18 @@ const insertWith = async (query: Query, job: JobRecord): Promise<Job> => {
   const row = toRow(job);
   const [back] = await query<JobRow>(insertSql(row), Object.values(row));
   if (!back) throw new Error('insert returned no row');
+  if (job.held) await confirmHeld(query, job.held);
   return jobFromRow(back);
 };
 
-/** Inserts one job as it is (a real-time run, written as it starts) in one statement, and answers it with its id. */
+/**
+ * Inserts one job as it is (a real-time run, written as it starts) in one statement, and answers
+ * it with its id; with `held`, in a transaction that also confirms it.
+ */
 export const insertJob = (db: Database, job: JobRecord): Promise<Job> =>
-  insertWith((text, bindings) => sql(db, text, bindings), job);
+  job.held
+    ? transaction(db, (query) => insertWith(query, job))
+    : insertWith((text, bindings) => sql(db, text, bindings), job);
 
 /**
  * `insertJob` for runs that start at the same time: on SQLite they share one commit (each commit
