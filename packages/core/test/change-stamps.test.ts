@@ -167,8 +167,15 @@ describe('change stamps', () => {
       record.value = 'second';
     });
     expect(cache.peek('k')?.value).toBe('first');
-    // …and the job's own transaction refuses to act on it, keeping nothing.
+    // …and the job's own transaction refuses to act on it, keeping nothing: a queued job, and a
+    // real-time run, which then never starts.
     await expect(enqueue()).rejects.toMatchObject({ code: 'STALE_READ' });
+    const execute = (held: typeof kept) =>
+      a.jobs.execute({ automationId: 'inline', adapter: 'test', inputs: {}, timeoutMs: 5000, held: held?.held });
+    await expect(execute(kept)).rejects.toMatchObject({ code: 'STALE_READ' });
     expect(await a.jobs.counts()).toEqual(before);
+    // Kept again under the new stamp, both act.
+    expect(await cache.get('k', async () => record.value)).toBe('second');
+    expect((await execute(cache.peek('k'))).state).toBe('succeeded');
   });
 });
