@@ -110,7 +110,6 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       isAccepting: () => accepting,
       abortLocal: (id) => registry.abort(id, 'canceled'),
       storeOf,
-      stamps,
     });
     const written = createJobFinisher(db);
     // Every job end goes through the storage guard: a failed write makes this node unready.

@@ -20,7 +20,7 @@ export const errorCodes = [
   'DATABASE_NEWER',
   'CONCURRENCY_LIMIT',
   'INVALID_TEXT',
-  // A record read from memory changed before the write that acted on it (ChangeStamps.confirm):
+  // A record read from memory changed before the write that acted on it (confirmHeld):
   // the adapter asks again and never answers it; 503 should one ever reach a caller.
   'STALE_READ',
 ] as const;

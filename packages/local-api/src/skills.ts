@@ -74,7 +74,7 @@ export const createSkills = (core: Core) => {
     peek(uuid: string): (Skill & { held: HeldStamp }) | undefined {
       const kept = byUuid.peek(uuid);
       if (!kept?.value || !core.catalog.find(kept.value.automation_id)) return undefined;
-      return { ...toSkill(kept.value), held: kept.held };
+      return Object.assign(toSkill(kept.value), { held: kept.held });
     },
   };
 };

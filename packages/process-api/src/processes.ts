@@ -115,8 +115,8 @@ export const createProcesses = (core: Core, configuredWorkspaceId?: string) => {
      * acts on it (`StampedCache.peek`); undefined where `find` must answer.
      */
     peek(processId: string): { process: Process; workspaceId: string; held: HeldStamp } | undefined {
-      const kept = settled === undefined ? undefined : byId.peek(processId);
-      if (!kept?.value || settled === undefined || !core.catalog.find(kept.value.automation_id)) return undefined;
+      const kept = byId.peek(processId);
+      if (settled === undefined || !kept?.value || !core.catalog.find(kept.value.automation_id)) return undefined;
       return { process: toProcess(kept.value), workspaceId: settled, held: kept.held };
     },
     async list(): Promise<Process[]> {

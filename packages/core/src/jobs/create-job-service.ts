@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/create-catalog.js';
 import { BotgateError } from '../errors.js';
 import type { Database } from '../queue/database.js';
-import type { ChangeStamps, HeldStamp } from '../queue/change-stamps.js';
+import { confirmHeld, type HeldStamp } from '../queue/change-stamps.js';
+import { sql } from '../queue/sql.js';
 import { createJobEnqueuer, type NewJob } from '../queue/enqueue-job.js';
 import {
   countJobs,
@@ -80,7 +81,6 @@ export interface JobServiceDeps {
   abortLocal: (jobId: number) => boolean;
   /** The store of an adapter, whose records join the job's transaction. */
   storeOf: (adapter: string) => JoinableStore;
-  stamps: Pick<ChangeStamps, 'confirm'>;
 }
 
 export const createJobService = (deps: JobServiceDeps) => {
@@ -103,7 +103,7 @@ export const createJobService = (deps: JobServiceDeps) => {
   const confirmed =
     (held: HeldStamp, inTransaction: NewJob['inTransaction']): NewJob['inTransaction'] =>
     async (tx, job) => {
-      await deps.stamps.confirm(tx, held);
+      await confirmHeld((text, bindings) => sql(tx, text, bindings), held, tx);
       await inTransaction?.(tx, job);
     };
 

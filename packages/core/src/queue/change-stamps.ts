@@ -24,7 +24,7 @@ export interface StampedCache<T> {
   /**
    * SQLite: the key's value as kept, without the stamp read `get` starts with (a read transaction
    * of its own, about 20 µs after a commit here), and the stamp it was kept under. It may be stale:
-   * the write that acts on it passes `held` to `ChangeStamps.confirm` in its own transaction, which
+   * the write that acts on it passes `held` to `confirmHeld` in its own transaction, which
    * holds the write lock and so sees every commit before its own; where the stamp moved, that
    * write fails with STALE_READ and the caller asks `get`. Undefined when nothing is kept, and on
    * PostgreSQL, where `get` answers from memory without a read.
@@ -42,11 +42,6 @@ export interface ChangeStamps {
   /** A value that differs from any earlier one once the topic changed. */
   current(topic: string): Promise<number>;
   /**
-   * In a write transaction: fails with STALE_READ unless the held stamp still stands, so what
-   * the transaction commits was decided on records as they are at its commit (`StampedCache.peek`).
-   */
-  confirm(tx: Knex.Transaction, held: HeldStamp): Promise<void>;
-  /**
    * A cache of this topic's records, valid while its stamp stands still; at most `max` entries.
    * A miss (`load` answering null or undefined) is not kept, so callers naming records that do
    * not exist (a flood of made-up ids) cannot push the real ones out.
@@ -55,16 +50,28 @@ export interface ChangeStamps {
   close(): Promise<void>;
 }
 
+// The counters a transaction read, by topic. While it holds the write lock, a counter stands
+// still until it ends (a change runs in a transaction of its own), so a batch reads each once.
+const readIn = new WeakMap<object, Map<string, number>>();
+
 /**
- * In a write transaction (`query` runs on it): fails with STALE_READ unless the topic's counter
- * still has the held stamp. After the transaction's first write, SQLite's write lock is held, so
- * the read sees every commit before this transaction's own.
+ * In a write transaction (`query` runs on it; `transaction` names it, when `query` is made per
+ * call): fails with STALE_READ unless the topic's counter still has the held stamp. After the
+ * transaction's first write, SQLite's write lock is held, so the read sees every commit before
+ * this transaction's own.
  */
-export const confirmHeld = async (query: Query, held: HeldStamp): Promise<void> => {
-  const [row] = await query<{ version: number | string }>('SELECT version FROM botgate_stamps WHERE topic = ?', [
-    held.topic,
-  ]);
-  if (Number(row?.version ?? 0) !== held.stamp)
+export const confirmHeld = async (query: Query, held: HeldStamp, transaction: object = query): Promise<void> => {
+  let versions = readIn.get(transaction);
+  let version = versions?.get(held.topic);
+  if (version === undefined) {
+    const [row] = await query<{ version: number | string }>('SELECT version FROM botgate_stamps WHERE topic = ?', [
+      held.topic,
+    ]);
+    version = Number(row?.version ?? 0);
+    if (!versions) readIn.set(transaction, (versions = new Map()));
+    versions.set(held.topic, version);
+  }
+  if (version !== held.stamp)
     throw new BotgateError('STALE_READ', `the records of "${held.topic}" changed while a request read them`, {
       topic: held.topic,
     });
@@ -153,7 +160,6 @@ export const createChangeStamps = (db: Database, logger: Logger): ChangeStamps =
       }
     },
     current,
-    confirm: (tx, held) => confirmHeld((text, bindings) => sql(tx, text, bindings), held),
     cache<T>(topic: string, max = 10_000): StampedCache<T> {
       let filledAt: number | undefined;
       const entries = new Map<string, T>();
