@@ -2,7 +2,7 @@
 // instead of resolving and reading several hundred modules, which took most of `botgate serve`'s
 // start (see docs/performance.md, cold start). CommonJS, because bin/botgate.js compiles it as a
 // vm.Script with V8's code cache, and a script cannot be an ES module.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'acorn';
@@ -77,3 +77,7 @@ writeFileSync(bundle.path, loader + rewriteDynamicImports(bundle.text));
 for (const file of ['module-worker.mjs', 'module-thread.cjs', 'spawner.mjs']) {
   copyFileSync(join(dirname(require.resolve('@botgate/core')), 'runners', file), join(here, 'dist', file));
 }
+// The native spawner, when core's build could compile it (an old one is never left behind).
+const nativeSpawner = join(dirname(require.resolve('@botgate/core')), 'runners', 'spawner');
+rmSync(join(here, 'dist', 'spawner'), { force: true });
+if (existsSync(nativeSpawner)) copyFileSync(nativeSpawner, join(here, 'dist', 'spawner'));

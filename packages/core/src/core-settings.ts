@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { DatabaseConfig } from './queue/database.js';
+import type { SpawnerKind } from './runners/create-spawner.js';
 
 /** Core's settings as its caller gives them, adapters aside. */
 export interface CoreSettingsInput {
@@ -31,6 +32,12 @@ export interface CoreSettingsInput {
   logLimit?: number;
   /** After SIGTERM, how long a timed-out or canceled process gets before SIGKILL. @default 5000 */
   killGraceMs?: number;
+  /**
+   * What starts command automations' processes: the native spawner where this build has one,
+   * else the JavaScript one (see `SpawnerKind`). Tests choose one; an operator has no need to.
+   * @default 'auto'
+   */
+  commandSpawner?: SpawnerKind;
   /** Warm worker threads for module automations. @default 2 */
   moduleThreads?: number;
   /** @default a silent logger */

@@ -48,6 +48,7 @@ const resolveOptions = (options: CoreOptions): ResolvedCoreOptions => {
     logLimit: options.logLimit ?? 65_536,
     jsonDepth: options.jsonDepth ?? defaultJsonDepth,
     killGraceMs: options.killGraceMs ?? 5000,
+    commandSpawner: options.commandSpawner ?? 'auto',
     moduleThreads: options.moduleThreads ?? 2,
     logger: options.logger ?? silentLogger,
     adapters: options.adapters ?? [],
@@ -85,6 +86,7 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
         killGraceMs: options.killGraceMs,
         env: options.commandEnv,
         nodeId,
+        spawner: options.commandSpawner,
       }),
     };
     const storage = createStorageHealth(db, options.dataDir, nodeId, logger);

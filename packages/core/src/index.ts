@@ -54,6 +54,7 @@ export { ConcurrencyLimitError, type ConcurrencySlots } from './concurrency/conc
 export type { EndedCursor, EndedJob } from './queue/job-queries.js';
 export type { Migration, MigrationDatabase } from './queue/migrations/index.js';
 export { jobPaths } from './runners/job-paths.js';
+export type { SpawnerKind } from './runners/create-spawner.js';
 export { followJob, type JobUpdate } from './jobs/follow-job.js';
 export type { WorkerNode } from './queue/node-registry.js';
 export * from './variables/index.js';

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { collectFiles } from './collect-output-files.js';
-import { createSpawner } from './create-spawner.js';
+import { createSpawner, type SpawnerKind } from './create-spawner.js';
 import { jobPaths } from './job-paths.js';
 import { createLiveLog } from './live-log.js';
 import { readOutputWorkItems } from './read-output-work-items.js';
@@ -19,6 +18,8 @@ export interface CommandRunnerOptions {
   env: NodeJS.ProcessEnv;
   /** This node's id, given to every job process so that a restarted node can tell its predecessor's leftovers. */
   nodeId: string;
+  /** @default 'auto' */
+  spawner?: SpawnerKind;
 }
 
 /**
@@ -33,7 +34,7 @@ const resolveArguments = (command: string[], automationDir: string): string[] =>
   });
 
 export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
-  const spawner = createSpawner();
+  const spawner = createSpawner(options.spawner);
   return {
     async run(request: RunRequest): Promise<RunResult> {
       const { automation, workDir } = request;
@@ -120,10 +121,8 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
           log: text,
         };
       }
-      const [outputFiles, outputWorkItems] = await Promise.all([
-        collectFiles(paths.outputDir),
-        readOutputWorkItems(paths.workItemsOut, workDir),
-      ]);
+      const outputFiles = await collectFiles(paths.outputDir);
+      const outputWorkItems = readOutputWorkItems(paths.workItemsOut, workDir);
       if (stopped === 'timeout') {
         return {
           ...base,
@@ -164,9 +163,10 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
         };
       }
       let outputs: Record<string, unknown> = {};
+      // Synchronous, as the job's folder above: parsing holds the event loop anyway.
       if (existsSync(paths.output)) {
         try {
-          const parsed: unknown = JSON.parse(await readFile(paths.output, 'utf8'));
+          const parsed: unknown = JSON.parse(readFileSync(paths.output, 'utf8'));
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
             throw new Error('not a JSON object');
           outputs = parsed as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { OutputWorkItem } from '../jobs/job.js';
 
@@ -8,12 +8,13 @@ import type { OutputWorkItem } from '../jobs/job.js';
  * write it. A file is named by its key; a relative path is read from the output file's own
  * folder, as both libraries resolve it. Only files inside the job's folder are kept (a path
  * outside it is not the job's to serve). A robot that wrote none, or wrote something
- * unreadable, has none; its run is judged by its exit code alone.
+ * unreadable, has none; its run is judged by its exit code alone. Read synchronously: parsing
+ * it holds the event loop anyway, and most robots write none (see `collectFiles`).
  */
-export const readOutputWorkItems = async (path: string, workDir: string): Promise<OutputWorkItem[]> => {
+export const readOutputWorkItems = (path: string, workDir: string): OutputWorkItem[] => {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return [];
   }

@@ -2,7 +2,9 @@
 // server (create-spawner.ts). Node starts a child by fork(), and a fork marks every page of the
 // parent's memory copy-on-write: the server's writes after each command's start then faulted
 // page by page (a job's end, a 0.1 ms UPDATE, took 2.5 ms after a spawn), and its own spawn and
-// exit handling slowed with them. Here the fork is this small process's.
+// exit handling slowed with them. Here the fork is this small process's. Where the build found a
+// C compiler, spawner.c does this job instead, without a fork (decision 0017); this one needs
+// nothing but Node.
 //
 // Messages, over the IPC channel (advanced serialization, so output stays Buffers):
 //   in:  { type: 'spawn', id, program, args, cwd, env, pidFile }

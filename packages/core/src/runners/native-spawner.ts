@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import type { Socket } from 'node:net';
+import { constants as os } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { SpawnerMessage, SpawnerProcess, SpawnRequest } from './spawner-protocol.js';
+
+/**
+ * spawner.c as the build compiles it: next to this file in dist/ (and next to the server's
+ * bundle, which copies it there), or, for code run from src/ (the tests), in dist/ beside it.
+ */
+const candidates = ['./spawner', '../../dist/runners/spawner'].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url)),
+);
+
+/** The native spawner's path, when this build has one that this process may run. */
+export const nativeSpawnerFile = (): string | undefined =>
+  candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+const signalNames = new Map(Object.entries(os.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+const errorNames = new Map(Object.entries(os.errno).map(([name, number]) => [number, name]));
+
+/** A request as spawner.c reads it (its header comment): id, counts, then NUL-terminated strings. */
+const encode = (id: number, request: SpawnRequest): Buffer => {
+  const env = Object.entries(request.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+  const strings = [request.cwd, request.pidFile, request.program, request.program, ...request.args, ...env];
+  const text = Buffer.from(`${strings.join('\0')}\0`);
+  const frame = Buffer.allocUnsafe(16 + text.length);
+  frame.writeUInt32LE(12 + text.length, 0);
+  frame.writeUInt32LE(id, 4);
+  frame.writeUInt32LE(1 + request.args.length, 8);
+  frame.writeUInt32LE(env.length, 12);
+  text.copy(frame, 16);
+  return frame;
+};
+
+/** Reads spawner.c's frames off its stdout as they come, in whatever pieces the pipe gives. */
+const createDecoder = (programs: Map<number, string>, onMessage: (message: SpawnerMessage) => void) => {
+  let pending: Buffer = Buffer.alloc(0);
+  return (data: Buffer): void => {
+    pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+    let at = 0;
+    while (pending.length - at >= 4) {
+      const size = pending.readUInt32LE(at);
+      if (pending.length - at - 4 < size) break;
+      const type = String.fromCharCode(pending[at + 4] as number);
+      const id = pending.readUInt32LE(at + 5);
+      const body = pending.subarray(at + 9, at + 4 + size);
+      at += 4 + size;
+      if (type === 'O') onMessage({ type: 'output', id, chunk: body });
+      else if (type === 'S') onMessage({ type: 'spawned', id, pid: body.readInt32LE(0) });
+      else if (type === 'X') {
+        programs.delete(id);
+        const signal = body.readInt32LE(4);
+        onMessage({
+          type: 'exit',
+          id,
+          code: signal === 0 ? body.readInt32LE(0) : null,
+          signal: signal === 0 ? null : (signalNames.get(signal) ?? null),
+        });
+      } else if (type === 'E') {
+        const errno = body.readInt32LE(0);
+        // As Node's own spawn says it ("spawn nonexistent ENOENT").
+        onMessage({
+          type: 'exit',
+          id,
+          spawnError: `spawn ${programs.get(id)} ${errorNames.get(errno) ?? `errno ${errno}`}`,
+        });
+        programs.delete(id);
+      }
+    }
+    pending = pending.subarray(at);
+  };
+};
+
+/** Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its stdout. */
+export const startNativeSpawner = (
+  file: string,
+  onMessage: (message: SpawnerMessage) => void,
+  onExit: () => void,
+): SpawnerProcess => {
+  const child = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const programs = new Map<number, string>();
+  child.stdout.on('data', createDecoder(programs, onMessage));
+  child.once('exit', onExit);
+  child.on('error', onExit);
+  // A write to a spawner that has just died fails; its 'exit' ends the commands it had.
+  child.stdin.on('error', () => {});
+  let open = true;
+  // An idle spawner does not keep the server (or the CLI's `run --wait`) alive.
+  const hold = (busy: boolean): void => {
+    for (const handle of [child, child.stdout as Socket, child.stdin as Socket]) {
+      if (busy) handle.ref();
+      else handle.unref();
+    }
+  };
+  hold(false);
+  return {
+    alive: () => open && child.exitCode === null && child.signalCode === null,
+    send(id, request) {
+      programs.set(id, request.program);
+      child.stdin.write(encode(id, request));
+    },
+    hold,
+    async close() {
+      open = false;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin.end();
+      await gone;
+    },
+  };
+};
