@@ -87,6 +87,8 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
         env: options.commandEnv,
         nodeId,
         spawner: options.commandSpawner,
+        onNativeSpawnerUnusable: (file) =>
+          logger.warn({ file }, 'the native spawner cannot run here; commands start through spawner.mjs'),
       }),
     };
     const storage = createStorageHealth(db, options.dataDir, nodeId, logger);

@@ -20,6 +20,8 @@ export interface CommandRunnerOptions {
   nodeId: string;
   /** @default 'auto' */
   spawner?: SpawnerKind;
+  /** Told when the native spawner (this file) cannot run here and spawner.mjs takes over. */
+  onNativeSpawnerUnusable?: (file: string) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ const resolveArguments = (command: string[], automationDir: string): string[] =>
   });
 
 export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
-  const spawner = createSpawner(options.spawner);
+  const spawner = createSpawner({ kind: options.spawner, onNativeUnusable: options.onNativeSpawnerUnusable });
   return {
     async run(request: RunRequest): Promise<RunResult> {
       const { automation, workDir } = request;

@@ -48,8 +48,21 @@ interface Pending {
  * after it dies. Should it die while commands run, their groups are killed and their runs end
  * `lost`: nothing would hear of their exit.
  */
-export const createSpawner = (kind: SpawnerKind = 'auto'): Spawner => {
-  const nativeFile = kind === 'node' ? undefined : nativeSpawnerFile();
+export interface SpawnerOptions {
+  /** @default 'auto' */
+  kind?: SpawnerKind | undefined;
+  /** Told when the native spawner (this file) cannot run here and spawner.mjs takes over. */
+  onNativeUnusable?: ((file: string) => void) | undefined;
+  /** @default the build's spawner.c, when it has one */
+  nativeFile?: string | undefined;
+}
+
+export const createSpawner = ({
+  kind = 'auto',
+  onNativeUnusable = () => {},
+  nativeFile: file = nativeSpawnerFile(),
+}: SpawnerOptions = {}): Spawner => {
+  let nativeFile = kind === 'node' ? undefined : file;
   if (kind === 'native' && nativeFile === undefined) throw new Error('this build has no native spawner (spawner.c)');
   let helper: SpawnerProcess | undefined;
   const pending = new Map<number, Pending>();
@@ -85,10 +98,33 @@ export const createSpawner = (kind: SpawnerKind = 'auto'): Spawner => {
     }
   };
 
+  /**
+   * A native spawner that ended before it was ready started nothing: with `auto`, its requests go
+   * to spawner.mjs, which this process uses from then on; asked for `native`, they are lost.
+   */
+  const onUnusable = (unusable: SpawnerProcess, requests: Array<[number, SpawnRequest]>): void => {
+    if (kind === 'native') return onLost(unusable);
+    if (nativeFile) onNativeUnusable(nativeFile);
+    nativeFile = undefined;
+    if (helper === unusable) helper = undefined;
+    for (const [id, request] of requests) {
+      const job = pending.get(id);
+      if (!job) continue;
+      job.helper = running();
+      job.helper.hold(true);
+      job.helper.send(id, request);
+    }
+  };
+
   const running = (): SpawnerProcess => {
     if (helper?.alive()) return helper;
     const started: SpawnerProcess = nativeFile
-      ? startNativeSpawner(nativeFile, onMessage, () => onLost(started))
+      ? startNativeSpawner(
+          nativeFile,
+          onMessage,
+          () => onLost(started),
+          (requests) => onUnusable(started, requests),
+        )
       : startNodeSpawner(onMessage, () => onLost(started));
     helper = started;
     return started;

@@ -42,7 +42,11 @@ const encode = (id: number, request: SpawnRequest): Buffer => {
 };
 
 /** Reads spawner.c's frames off its stdout as they come, in whatever pieces the pipe gives. */
-const createDecoder = (programs: Map<number, string>, onMessage: (message: SpawnerMessage) => void) => {
+const createDecoder = (
+  programs: Map<number, string>,
+  onMessage: (message: SpawnerMessage) => void,
+  onReady: () => void,
+) => {
   let pending: Buffer = Buffer.alloc(0);
   return (data: Buffer): void => {
     pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
@@ -54,7 +58,8 @@ const createDecoder = (programs: Map<number, string>, onMessage: (message: Spawn
       const id = pending.readUInt32LE(at + 5);
       const body = pending.subarray(at + 9, at + 4 + size);
       at += 4 + size;
-      if (type === 'O') onMessage({ type: 'output', id, chunk: body });
+      if (type === 'R') onReady();
+      else if (type === 'O') onMessage({ type: 'output', id, chunk: body });
       else if (type === 'S') onMessage({ type: 'spawned', id, pid: body.readInt32LE(0) });
       else if (type === 'X') {
         programs.delete(id);
@@ -80,17 +85,36 @@ const createDecoder = (programs: Map<number, string>, onMessage: (message: Spawn
   };
 };
 
-/** Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its stdout. */
+/**
+ * Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its
+ * stdout. Requests wait for its first frame, "ready": should it end before that (a binary built
+ * for another machine, a folder mounted noexec), it has started nothing, and `onUnusable` gets the
+ * requests it was sent, to start elsewhere, instead of `onExit`.
+ */
 export const startNativeSpawner = (
   file: string,
   onMessage: (message: SpawnerMessage) => void,
   onExit: () => void,
+  onUnusable: (requests: Array<[number, SpawnRequest]>) => void,
 ): SpawnerProcess => {
   const child = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const programs = new Map<number, string>();
-  child.stdout.on('data', createDecoder(programs, onMessage));
-  child.once('exit', onExit);
-  child.on('error', onExit);
+  let waiting: Array<[number, SpawnRequest]> | undefined = [];
+  const onReady = (): void => {
+    const requests = waiting ?? [];
+    waiting = undefined;
+    for (const [id, request] of requests) child.stdin.write(encode(id, request));
+  };
+  let ended = false;
+  const onEnd = (): void => {
+    if (ended) return;
+    ended = true;
+    if (waiting) onUnusable(waiting);
+    else onExit();
+  };
+  child.stdout.on('data', createDecoder(programs, onMessage, onReady));
+  child.once('exit', onEnd);
+  child.on('error', onEnd);
   // A write to a spawner that has just died fails; its 'exit' ends the commands it had.
   child.stdin.on('error', () => {});
   let open = true;
@@ -103,15 +127,16 @@ export const startNativeSpawner = (
   };
   hold(false);
   return {
-    alive: () => open && child.exitCode === null && child.signalCode === null,
+    alive: () => open && !ended,
     send(id, request) {
       programs.set(id, request.program);
-      child.stdin.write(encode(id, request));
+      if (waiting) waiting.push([id, request]);
+      else child.stdin.write(encode(id, request));
     },
     hold,
     async close() {
       open = false;
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (ended || child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.stdin.end();
       await gone;

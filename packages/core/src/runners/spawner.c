@@ -12,6 +12,8 @@
  *   in:  u32 id, u32 argc, u32 envc, then NUL-terminated strings: cwd, pid file, program,
  *        argc arguments (the program's own name first), envc "NAME=value" entries.
  *   out: u8 type, u32 id, then by type:
+ *        'R' ready (id 0, sent once at the start: until then the server sends nothing, so a
+ *        spawner that cannot run here is known before it could have started anything);
  *        'S' spawned: i32 pid;  'O' output: the bytes;  'X' exited: i32 code (-1: by a signal),
  *        i32 signal (0: none);  'E' did not start: i32 errno.
  * The command's stdout and stderr are one pipe (the job keeps one log of both, in the order they
@@ -292,6 +294,7 @@ int main(void) {
   sigaction(SIGCHLD, &action, NULL);
   fcntl(0, F_SETFD, FD_CLOEXEC);
   fcntl(1, F_SETFD, FD_CLOEXEC);
+  reply('R', 0, NULL, 0);
 
   struct pollfd *fds = NULL;
   size_t capfds = 0;
