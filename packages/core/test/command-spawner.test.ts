@@ -20,7 +20,8 @@ const envScript =
 /**
  * A core whose catalog holds `parent` (prints its parent's pid), `sleep` (sleeps 30 s),
  * `chatty`, `signaled` (killed by SIGTERM), `env` (prints where and with what it runs),
- * `missing` (no such program) and `inPath` (a program in the commands' PATH alone), all commands, started through the `spawner` given.
+ * `missing` (no such program), `inPath` (a program in the commands' PATH alone) and `noShebang`,
+ * all commands, started through the `spawner` given.
  */
 const openCore = async (spawner: SpawnerKind): Promise<Core> => {
   const catalogDir = newDir();
@@ -32,7 +33,10 @@ const openCore = async (spawner: SpawnerKind): Promise<Core> => {
     sleep: 'run: { command: [sh, -c, "echo started; exec sleep 30"] }\n',
     // JSON is YAML too, and quotes a shell script of any quotes.
     chatty: JSON.stringify({ run: { command: ['sh', '-c', chatty] } }),
-    signaled: JSON.stringify({ run: { command: ['sh', '-c', 'kill -TERM $$'] } }),
+    // SIGABRT shares its number with SIGIOT: the name told is the one Node tells.
+    signaled: JSON.stringify({ run: { command: ['sh', '-c', 'kill -ABRT $$'] } }),
+    // An executable script with no `#!` line runs through /bin/sh, as Node's spawn runs it.
+    noShebang: JSON.stringify({ run: { command: ['./plain', 'its argument'] } }),
     // Where it runs, with what, in which group and session, and which signals it ignores.
     env: JSON.stringify({ run: { command: ['sh', '-c', envScript] } }),
     missing: JSON.stringify({ run: { command: ['botgate-no-such-program', 'arg'] } }),
@@ -41,6 +45,7 @@ const openCore = async (spawner: SpawnerKind): Promise<Core> => {
     mkdirSync(join(catalogDir, id));
     writeFileSync(join(catalogDir, id, 'automation.yaml'), manifest);
   }
+  writeFileSync(join(catalogDir, 'noShebang', 'plain'), 'echo "plain with $1"\n', { mode: 0o755 });
   const { config } = await newDatabase();
   const core = await createCore({
     dataDir: newDir(),
@@ -172,14 +177,15 @@ describe.skipIf(process.platform !== 'linux').each(kinds)(
       await waitFor('the background child to be killed', async () => ended(left) || undefined);
     });
 
-    it("finds a program in the commands' own PATH", async () => {
-      const [done] = (await runToEnd(kind, 'inPath')) as [Job];
+    it("finds a program in the commands' own PATH, and runs a script with no #! line", async () => {
+      const [done, plain] = (await runToEnd(kind, 'inPath', 'noShebang')) as [Job, Job];
       expect([done.state, done.log]).toEqual(['succeeded', 'found with its argument\n']);
+      expect([plain.state, plain.log]).toEqual(['succeeded', 'plain with its argument\n']);
     });
 
     it('tells a command killed by a signal, and one whose program is missing', async () => {
       const [killed, notStarted] = (await runToEnd(kind, 'signaled', 'missing')) as [Job, Job];
-      expect([killed.state, killed.exitCode, killed.error]).toEqual(['failed', null, 'killed by SIGTERM']);
+      expect([killed.state, killed.exitCode, killed.error]).toEqual(['failed', null, 'killed by SIGABRT']);
       expect([notStarted.state, notStarted.errorCode]).toEqual(['failed', 'START_FAILED']);
       expect(notStarted.error).toBe('cannot start botgate-no-such-program: spawn botgate-no-such-program ENOENT');
     });

@@ -12,13 +12,13 @@ const unusableSpawner = (): string => {
   return file;
 };
 
-const echo = async (kind: SpawnerKind, nativeFile: string) => {
+const echo = async (kind: SpawnerKind, nativeFile: string | undefined, args = ['hello']) => {
   const told: string[] = [];
   const spawner = createSpawner({ kind, nativeFile, onNativeUnusable: (file) => told.push(file) });
   const output: Buffer[] = [];
   try {
     const child = spawner.spawn(
-      { program: 'echo', args: ['hello'], cwd: tmpdir(), env: { PATH: process.env.PATH }, pidFile: '/dev/null' },
+      { program: 'echo', args, cwd: tmpdir(), env: { PATH: process.env.PATH }, pidFile: '/dev/null' },
       (chunk) => output.push(chunk),
     );
     return { exit: await child.exited, output: Buffer.concat(output).toString(), told };
@@ -40,5 +40,13 @@ describe.skipIf(process.platform !== 'linux')('a native spawner that cannot run 
     const { exit, told } = await echo('native', unusableSpawner());
     expect(exit.lost).toBe(true);
     expect(told).toEqual([]);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux').each<SpawnerKind>(['native', 'node'])('the %s spawner', (kind) => {
+  it('refuses an argument with a null byte, as Node does, and starts nothing', async () => {
+    const { exit, output } = await echo(kind, undefined, ['a\0b', 'c']);
+    expect(exit.spawnError).toMatch(/null bytes?/);
+    expect(output).toBe('');
   });
 });

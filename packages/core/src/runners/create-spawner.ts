@@ -65,6 +65,7 @@ export const createSpawner = ({
   let nativeFile = kind === 'node' ? undefined : file;
   if (kind === 'native' && nativeFile === undefined) throw new Error('this build has no native spawner (spawner.c)');
   let helper: SpawnerProcess | undefined;
+  let closed = false;
   const pending = new Map<number, Pending>();
   let nextId = 0;
 
@@ -103,7 +104,7 @@ export const createSpawner = ({
    * to spawner.mjs, which this process uses from then on; asked for `native`, they are lost.
    */
   const onUnusable = (unusable: SpawnerProcess, requests: Array<[number, SpawnRequest]>): void => {
-    if (kind === 'native') return onLost(unusable);
+    if (kind === 'native' || closed) return onLost(unusable);
     if (nativeFile) onNativeUnusable(nativeFile);
     nativeFile = undefined;
     if (helper === unusable) helper = undefined;
@@ -116,16 +117,28 @@ export const createSpawner = ({
     }
   };
 
+  const startNative = (file: string): SpawnerProcess | undefined => {
+    try {
+      const started: SpawnerProcess = startNativeSpawner(
+        file,
+        onMessage,
+        () => onLost(started),
+        (requests) => onUnusable(started, requests),
+      );
+      return started;
+    } catch (error) {
+      // Refused at once (ETXTBSY while a build rewrites it, E2BIG): as one that cannot run here.
+      if (kind === 'native') throw error;
+      onNativeUnusable(file);
+      nativeFile = undefined;
+      return undefined;
+    }
+  };
+
   const running = (): SpawnerProcess => {
     if (helper?.alive()) return helper;
-    const started: SpawnerProcess = nativeFile
-      ? startNativeSpawner(
-          nativeFile,
-          onMessage,
-          () => onLost(started),
-          (requests) => onUnusable(started, requests),
-        )
-      : startNodeSpawner(onMessage, () => onLost(started));
+    const started: SpawnerProcess =
+      (nativeFile && startNative(nativeFile)) || startNodeSpawner(onMessage, () => onLost(started));
     helper = started;
     return started;
   };
@@ -147,6 +160,7 @@ export const createSpawner = ({
       return result;
     },
     async close() {
+      closed = true;
       const child = helper;
       helper = undefined;
       await child?.close();

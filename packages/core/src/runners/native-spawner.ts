@@ -24,7 +24,10 @@ export const nativeSpawnerFile = (): string | undefined =>
     }
   });
 
-const signalNames = new Map(Object.entries(os.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+// The first name of a number that has two (SIGABRT, not SIGIOT), as Node's own spawn says it.
+const signalNames = new Map<number, NodeJS.Signals>();
+for (const [name, number] of Object.entries(os.signals))
+  if (!signalNames.has(number)) signalNames.set(number, name as NodeJS.Signals);
 const errorNames = new Map(Object.entries(os.errno).map(([name, number]) => [number, name]));
 
 /** A request as spawner.c reads it (its header comment): id, counts, then NUL-terminated strings. */
@@ -109,11 +112,14 @@ export const startNativeSpawner = (
   const onEnd = (): void => {
     if (ended) return;
     ended = true;
-    if (waiting) onUnusable(waiting);
+    const unsent = waiting;
+    waiting = undefined;
+    if (unsent) onUnusable(unsent);
     else onExit();
   };
   child.stdout.on('data', createDecoder(programs, onMessage, onReady));
-  child.once('exit', onEnd);
+  // 'close', not 'exit': every frame it wrote before it ended has been read by then.
+  child.once('close', onEnd);
   child.on('error', onEnd);
   // A write to a spawner that has just died fails; its 'exit' ends the commands it had.
   child.stdin.on('error', () => {});
@@ -129,6 +135,20 @@ export const startNativeSpawner = (
   return {
     alive: () => open && !ended,
     send(id, request) {
+      // Node's spawn refuses these too: spawner.c would read the string as ending there.
+      const strings = [
+        request.cwd,
+        request.pidFile,
+        request.program,
+        ...request.args,
+        ...Object.entries(request.env).flat(),
+      ];
+      if (strings.some((text) => text?.includes('\0'))) {
+        queueMicrotask(() =>
+          onMessage({ type: 'exit', id, spawnError: 'an argument, its folder or its environment holds a null byte' }),
+        );
+        return;
+      }
       programs.set(id, request.program);
       if (waiting) waiting.push([id, request]);
       else child.stdin.write(encode(id, request));
@@ -136,8 +156,8 @@ export const startNativeSpawner = (
     hold,
     async close() {
       open = false;
-      if (ended || child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (ended) return;
+      const gone = new Promise<void>((resolve) => child.once('close', () => resolve()));
       child.stdin.end();
       await gone;
     },

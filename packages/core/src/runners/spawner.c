@@ -113,12 +113,32 @@ static const char *env_value(char **env, const char *name) {
 }
 
 /*
- * posix_spawn() of `program`, looked up in the command's own PATH when it names no folder, as
+ * posix_spawn() of the file at `path`; a file the kernel cannot run (ENOEXEC: a script with no
+ * `#!` line) runs through /bin/sh, as execvp, and so Node's spawn, does.
+ */
+static int spawn_file(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                      const posix_spawnattr_t *attr, char **argv, char **env) {
+  int error = posix_spawn(pid, path, actions, attr, argv, env);
+  if (error != ENOEXEC) return error;
+  size_t argc = 0;
+  while (argv[argc]) argc++;
+  char **script = calloc(argc + 2, sizeof *script);
+  if (!script) return ENOMEM;
+  script[0] = "/bin/sh";
+  script[1] = (char *)path;
+  for (size_t i = 1; i < argc; i++) script[i + 1] = argv[i];
+  error = posix_spawn(pid, "/bin/sh", actions, attr, script, env);
+  free(script);
+  return error;
+}
+
+/*
+ * spawn_file() of `program`, looked up in the command's own PATH when it names no folder, as
  * Node's spawn does (posix_spawnp would search this process's PATH).
  */
 static int spawn_in_path(pid_t *pid, const char *program, const posix_spawn_file_actions_t *actions,
                          const posix_spawnattr_t *attr, char **argv, char **env) {
-  if (strchr(program, '/')) return posix_spawn(pid, program, actions, attr, argv, env);
+  if (strchr(program, '/')) return spawn_file(pid, program, actions, attr, argv, env);
   const char *path = env_value(env, "PATH");
   if (path == NULL) path = "/usr/local/bin:/usr/bin:/bin";
   int first = ENOENT;
@@ -129,7 +149,7 @@ static int spawn_in_path(pid_t *pid, const char *program, const posix_spawn_file
     int n = len == 0 ? snprintf(candidate, sizeof candidate, "%s", program)
                      : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)len, start, program);
     if (n > 0 && (size_t)n < sizeof candidate) {
-      int error = posix_spawn(pid, candidate, actions, attr, argv, env);
+      int error = spawn_file(pid, candidate, actions, attr, argv, env);
       if (error == 0) return 0;
       /* As execvp: a file that is there but cannot run is the answer, unless a later one runs. */
       if (error != ENOENT && error != ENOTDIR && first == ENOENT) first = error;
@@ -241,7 +261,8 @@ static void reap(void) {
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     for (size_t i = 0; i < njobs; i++) {
-      if (jobs[i].pid != pid) continue;
+      /* One that exited already (draining its pipe) may have had this pid before it was reused. */
+      if (jobs[i].pid != pid || jobs[i].exited) continue;
       jobs[i].exited = 1;
       jobs[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       jobs[i].sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
