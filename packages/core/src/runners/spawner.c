@@ -19,7 +19,9 @@
  * The command's stdout and stderr are one pipe (the job keeps one log of both, in the order they
  * came). Its stdin is /dev/null; it leads a session of its own (so its group can be killed
  * whole); its signals are at their defaults. When stdin ends, the server is gone: this process
- * leaves, and the commands live on, detached, for the recovery to find (kill-leftovers.ts).
+ * leaves, and the commands live on, detached, for the recovery to find (kill-leftovers.ts); their
+ * output pipe has no reader then, so a command that writes again ends by SIGPIPE, as with
+ * spawner.mjs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
