@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,8 @@ import {
 
 const root = useWorkspace();
 const catalog = makeCatalog(root, {
+  // Prints the program its parent runs: the spawner that started it.
+  parentProgram: { from: 'sleep', manifest: 'run:\n  command: [sh, -c, "readlink /proc/$PPID/exe"]\n' },
   // 5,000 lines of output: more than a pipe holds (64 KiB).
   chatty: {
     from: 'sleep',
@@ -124,6 +126,18 @@ describe('the CLI as an operator meets it', () => {
     expect(here.stdout).toMatch(/state\s+succeeded/);
     expect(here.stdout).not.toContain('sleeping 0 s');
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'starts commands through the spawner the build made, copied next to the bundle',
+    async () => {
+      const { env } = await fresh();
+      const job = await cliJson<{ state: string; log: string }>(['run', 'parentProgram', '--wait'], env);
+      expect(job.state).toBe('succeeded');
+      // Where core's build compiled spawner.c, the bundle has it and uses it; else spawner.mjs runs in node.
+      const native = existsSync(join(repoRoot, 'packages/core/dist/runners/spawner'));
+      expect(job.log.trim()).toBe(native ? join(repoRoot, 'apps/server/dist/spawner') : realpathSync(process.execPath));
+    },
+  );
 
   it('run --wait leaves the job to a live server, streams its states and log, and Ctrl-C leaves it running', async () => {
     const { dataDir, env } = await fresh();
