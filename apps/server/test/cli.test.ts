@@ -135,7 +135,7 @@ describe('the CLI as an operator meets it', () => {
       expect(job.state).toBe('succeeded');
       // Where core's build compiled spawner.c, the bundle has it and uses it; else spawner.mjs runs in node.
       const native = existsSync(join(repoRoot, 'packages/core/dist/runners/spawner'));
-      expect(job.log.trim()).toBe(native ? join(repoRoot, 'apps/server/dist/spawner') : realpathSync(process.execPath));
+      expect(job.log.trim()).toBe(realpathSync(native ? join(repoRoot, 'apps/server/dist/spawner') : process.execPath));
     },
   );
 

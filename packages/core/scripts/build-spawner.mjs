@@ -10,7 +10,10 @@ const source = fileURLToPath(new URL('../src/runners/spawner.c', import.meta.url
 const target = fileURLToPath(new URL('../dist/runners/spawner', import.meta.url));
 const compiler = process.env.CC || 'cc';
 rmSync(target, { force: true });
-const built = spawnSync(compiler, ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', target, source], {
+// Warnings fail the build only in CI: a newer compiler's new warning must not turn the native
+// spawner off on an operator's machine, where the build's output is hidden when it succeeds.
+const strict = process.env.CI ? ['-Werror'] : [];
+const built = spawnSync(compiler, ['-O2', '-std=c11', '-Wall', '-Wextra', ...strict, '-o', target, source], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 if (built.status !== 0) {

@@ -1,9 +1,8 @@
+import { BotgateError } from '../errors.js';
 import { killProcessGroup } from './kill-process-group.js';
 import { nativeSpawnerFile, startNativeSpawner } from './native-spawner.js';
 import { startNodeSpawner } from './node-spawner.js';
 import type { SpawnerMessage, SpawnerProcess, SpawnRequest } from './spawner-protocol.js';
-
-export type { SpawnRequest } from './spawner-protocol.js';
 
 export interface ProcessExit {
   code: number | null;
@@ -43,27 +42,28 @@ interface Pending {
   exited: (exit: ProcessExit) => void;
 }
 
-/**
- * Starts commands through one small long-lived process, started at the first command and again
- * after it dies. Should it die while commands run, their groups are killed and their runs end
- * `lost`: nothing would hear of their exit.
- */
 export interface SpawnerOptions {
   /** @default 'auto' */
   kind?: SpawnerKind | undefined;
   /** Told when the native spawner (this file) cannot run here and spawner.mjs takes over. */
   onNativeUnusable?: ((file: string) => void) | undefined;
-  /** @default the build's spawner.c, when it has one */
+  /** @default the build's compiled spawner.c (`dist/runners/spawner`), when it has one */
   nativeFile?: string | undefined;
 }
 
+/**
+ * Starts commands through one small long-lived process, started at the first command and again
+ * after it dies. Should it die while commands run, their groups are killed and their runs end
+ * `lost`: nothing would hear of their exit.
+ */
 export const createSpawner = ({
   kind = 'auto',
   onNativeUnusable = () => {},
   nativeFile: file = nativeSpawnerFile(),
 }: SpawnerOptions = {}): Spawner => {
   let nativeFile = kind === 'node' ? undefined : file;
-  if (kind === 'native' && nativeFile === undefined) throw new Error('this build has no native spawner (spawner.c)');
+  if (kind === 'native' && nativeFile === undefined)
+    throw new BotgateError('INVALID_CONFIG', 'this build has no native spawner (no C compiler was found at its build)');
   let helper: SpawnerProcess | undefined;
   let closed = false;
   const pending = new Map<number, Pending>();

@@ -91,7 +91,7 @@ const createDecoder = (
 /**
  * Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its
  * stdout. Requests wait for its first frame, "ready": should it end before that (a binary built
- * for another machine, a folder mounted noexec), it has started nothing, and `onUnusable` gets the
+ * for another machine, or refused by the kernel), it has started nothing, and `onUnusable` gets the
  * requests it was sent, to start elsewhere, instead of `onExit`.
  */
 export const startNativeSpawner = (
@@ -121,7 +121,7 @@ export const startNativeSpawner = (
   // 'close', not 'exit': every frame it wrote before it ended has been read by then.
   child.once('close', onEnd);
   child.on('error', onEnd);
-  // A write to a spawner that has just died fails; its 'exit' ends the commands it had.
+  // A write to a spawner that has just died fails; its 'close' ends the commands it had.
   child.stdin.on('error', () => {});
   let open = true;
   // An idle spawner does not keep the server (or the CLI's `run --wait`) alive.
