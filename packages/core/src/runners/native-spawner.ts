@@ -30,10 +30,15 @@ for (const [name, number] of Object.entries(os.signals))
   if (!signalNames.has(number)) signalNames.set(number, name as NodeJS.Signals);
 const errorNames = new Map(Object.entries(os.errno).map(([name, number]) => [number, name]));
 
-/** A request as spawner.c reads it (its header comment): id, counts, then NUL-terminated strings. */
-const encode = (id: number, request: SpawnRequest): Buffer => {
+/**
+ * A request as spawner.c reads it (its header comment): id, counts, then NUL-terminated strings.
+ * Undefined when a string holds a NUL, which spawner.c would read as its end (Node's spawn
+ * refuses such a string too).
+ */
+const encode = (id: number, request: SpawnRequest): Buffer | undefined => {
   const env = Object.entries(request.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
   const strings = [request.cwd, request.pidFile, request.program, request.program, ...request.args, ...env];
+  if (strings.some((text) => text.includes('\0'))) return undefined;
   const text = Buffer.from(`${strings.join('\0')}\0`);
   const frame = Buffer.allocUnsafe(16 + text.length);
   frame.writeUInt32LE(12 + text.length, 0);
@@ -102,11 +107,12 @@ export const startNativeSpawner = (
 ): SpawnerProcess => {
   const child = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const programs = new Map<number, string>();
-  let waiting: Array<[number, SpawnRequest]> | undefined = [];
+  // Requests sent before the spawner was ready, with their frames.
+  let waiting: Array<[number, SpawnRequest, Buffer]> | undefined = [];
   const onReady = (): void => {
     const requests = waiting ?? [];
     waiting = undefined;
-    for (const [id, request] of requests) child.stdin.write(encode(id, request));
+    for (const [, , frame] of requests) child.stdin.write(frame);
   };
   let ended = false;
   const onEnd = (): void => {
@@ -114,7 +120,7 @@ export const startNativeSpawner = (
     ended = true;
     const unsent = waiting;
     waiting = undefined;
-    if (unsent) onUnusable(unsent);
+    if (unsent) onUnusable(unsent.map(([id, request]) => [id, request]));
     else onExit();
   };
   child.stdout.on('data', createDecoder(programs, onMessage, onReady));
@@ -135,23 +141,16 @@ export const startNativeSpawner = (
   return {
     alive: () => open && !ended,
     send(id, request) {
-      // Node's spawn refuses these too: spawner.c would read the string as ending there.
-      const strings = [
-        request.cwd,
-        request.pidFile,
-        request.program,
-        ...request.args,
-        ...Object.entries(request.env).flat(),
-      ];
-      if (strings.some((text) => text?.includes('\0'))) {
+      const frame = encode(id, request);
+      if (!frame) {
         queueMicrotask(() =>
           onMessage({ type: 'exit', id, spawnError: 'an argument, its folder or its environment holds a null byte' }),
         );
         return;
       }
       programs.set(id, request.program);
-      if (waiting) waiting.push([id, request]);
-      else child.stdin.write(encode(id, request));
+      if (waiting) waiting.push([id, request, frame]);
+      else child.stdin.write(frame);
     },
     hold,
     async close() {
