@@ -1,13 +1,16 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimQueued, type ClaimQueuedRequest } from '../src/queue/claim-jobs.js';
 import { createDatabase, type Database } from '../src/queue/database.js';
 import { endJobs, type Finish } from '../src/queue/finish-job.js';
+import { jobsChannel } from '../src/queue/job-notifications.js';
 import { migrateDatabase, useDatabase, useTempDir } from './helpers.js';
 
 const newDir = useTempDir('botgate-end-and-claim-');
 const newDatabase = useDatabase();
 const node = 'node-a';
 let db: Database | undefined;
+let url = '';
 
 afterEach(async () => {
   await db?.destroy();
@@ -18,6 +21,7 @@ afterEach(async () => {
 const queueOf = async (count: number): Promise<Database> => {
   const database = await newDatabase();
   await migrateDatabase(database, newDir());
+  url = (database.config as { connectionString: string }).connectionString;
   db = createDatabase(database.config as NonNullable<typeof database.config>);
   await db.raw(
     `INSERT INTO jobs (automation_id, adapter, state, inputs, input_files, outputs, output_files, log, attempt,
@@ -102,5 +106,38 @@ describe.skipIf(!process.env.BOTGATE_TEST_DATABASE_URL)('ending jobs and claimin
       state: 'running',
       lease_owner: 'node-b',
     });
+  });
+
+  it('tells the other nodes of an automation only where it left room: fewer of its jobs claimed than ended', async () => {
+    const db = await queueOf(4);
+    await claimQueued(db, claim(2, 2));
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: string[] = [];
+    let probed: (() => void) | undefined;
+    listener.on('notification', ({ payload }) => {
+      heard.push(payload ?? '');
+      if (payload?.startsWith('probe')) probed?.();
+    });
+    // Notifications arrive in commit order: once a probe sent after a call is heard, so is
+    // anything the call sent.
+    const probe = async (name: string): Promise<void> => {
+      const arrived = new Promise<void>((resolve) => (probed = resolve));
+      await db.raw('SELECT pg_notify(?, ?)', [jobsChannel, name]);
+      await arrived;
+    };
+    try {
+      await listener.query(`LISTEN ${jobsChannel}`);
+      // Job 1's end and job 3's claim: as many running as before, no room for anyone.
+      const refilled = await endJobs(db, [succeeded(1)], claim(2, 2));
+      expect(refilled.claimed.map((j) => j.id)).toEqual([3]);
+      await probe('probe 1');
+      // Job 2's end with nothing claimed: a slot is free for another node.
+      await endJobs(db, [succeeded(2)]);
+      await probe('probe 2');
+      expect(heard).toEqual(['probe 1', 'echo', 'probe 2']);
+    } finally {
+      await listener.end();
+    }
   });
 });

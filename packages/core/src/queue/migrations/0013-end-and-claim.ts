@@ -3,31 +3,12 @@ import { jobsChannel } from '../job-notifications.js';
 import { batchMoveSql } from '../transition.js';
 
 /**
- * PostgreSQL: `botgate_end_and_claim`, a batch of job ends and the claim of the slots they free
- * in one call, one transaction.
- *
- * A node draining a queue used to wait for two round trips between its jobs: the ends' commit,
- * then a claim, which counts the automation's running jobs and so could not start before the
- * ends were committed. Counted on the client, those two waits were the whole drain rate (0.26 ms
- * a job, in series, with the node half idle). Inside one function the claim sees the ends, since
- * each statement of a plpgsql function reads what the ones before it wrote.
- *
- * The ends are the statement `finishJobs` sent before: each row guarded by the transition table
- * and by its lease owner, its attempt written beside it, and one notification per automation
- * (PostgreSQL folds repeats within a transaction) so other nodes learn of the free slots. The
- * claim is `botgate_claim_next` (0009, 0012), with its locks and guards. Both kinds of rows come
- * back as `jobs` rows: the claimed ones are `running`, and an ended one never is.
+ * The ends' statement, answering the ended rows (also read by 0015): each row guarded by the
+ * transition table and its lease owner, its attempt written beside it.
  */
-export const up = async (knex: Knex): Promise<void> => {
-  if (knex.client.config.client !== 'pg') return;
+export const endedJobsSql = (): string => {
   const move = batchMoveSql('running', 'j.state', 'v.state');
-  await knex.raw(`
-    CREATE OR REPLACE FUNCTION botgate_end_and_claim(p_finished json, p_wanted json, p_free integer, p_node text, p_lease_ms bigint)
-    RETURNS SETOF jobs LANGUAGE plpgsql VOLATILE AS $$
-    DECLARE
-      v_row jobs;
-    BEGIN
-      FOR v_row IN
+  return `
         WITH v AS MATERIALIZED (
           SELECT * FROM json_to_recordset(p_finished) AS v(id integer, state text, outputs text, output_files text,
             output_work_items text, exit_code integer, error text, error_code text, log text, requeue integer,
@@ -46,7 +27,35 @@ export const up = async (knex: Knex): Promise<void> => {
           INSERT INTO job_attempts (job_id, number, node_id, started_at, ended_at, state, error_code, error, exit_code, log)
           SELECT d.id, d.attempt, v.node, d.started_at, v.ended_at, v.attempt_state, d.error_code, d.error, d.exit_code, d.log
             FROM done d JOIN v ON v.id = d.id)
-        SELECT * FROM done
+        SELECT * FROM done`;
+};
+
+/**
+ * PostgreSQL: `botgate_end_and_claim`, a batch of job ends and the claim of the slots they free
+ * in one call, one transaction.
+ *
+ * A node draining a queue used to wait for two round trips between its jobs: the ends' commit,
+ * then a claim, which counts the automation's running jobs and so could not start before the
+ * ends were committed. Counted on the client, those two waits were the whole drain rate (0.26 ms
+ * a job, in series, with the node half idle). Inside one function the claim sees the ends, since
+ * each statement of a plpgsql function reads what the ones before it wrote.
+ *
+ * The ends are the statement `finishJobs` sent before: each row guarded by the transition table
+ * and by its lease owner, its attempt written beside it, and one notification per automation
+ * (PostgreSQL folds repeats within a transaction) so other nodes learn of the free slots. The
+ * claim is `botgate_claim_next` (0009, 0012), with its locks and guards. Both kinds of rows come
+ * back as `jobs` rows: the claimed ones are `running`, and an ended one never is.
+ */
+export const up = async (knex: Knex): Promise<void> => {
+  if (knex.client.config.client !== 'pg') return;
+  await knex.raw(`
+    CREATE OR REPLACE FUNCTION botgate_end_and_claim(p_finished json, p_wanted json, p_free integer, p_node text, p_lease_ms bigint)
+    RETURNS SETOF jobs LANGUAGE plpgsql VOLATILE AS $$
+    DECLARE
+      v_row jobs;
+    BEGIN
+      FOR v_row IN
+        ${endedJobsSql()}
       LOOP
         PERFORM pg_notify('${jobsChannel}', v_row.automation_id);
         RETURN NEXT v_row;

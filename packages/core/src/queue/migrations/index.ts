@@ -13,6 +13,7 @@ import * as fewerJobIndexes from './0011-fewer-job-indexes.js';
 import * as queueTable from './0012-queue-table.js';
 import * as endAndClaim from './0013-end-and-claim.js';
 import * as finishedJobsIndex from './0014-finished-jobs-index.js';
+import * as notifyWhereRoom from './0015-notify-where-room.js';
 
 /** The database a migration gets: knex, whose schema builder is where it serves (adapters' own tables only). */
 export type MigrationDatabase = Knex;
@@ -47,4 +48,5 @@ export const coreMigrations: Record<string, Migration> = {
   '0012-queue-table': queueTable,
   '0013-end-and-claim': endAndClaim,
   '0014-finished-jobs-index': finishedJobsIndex,
+  '0015-notify-where-room': notifyWhereRoom,
 };
