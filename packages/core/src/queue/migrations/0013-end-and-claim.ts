@@ -3,10 +3,10 @@ import { jobsChannel } from '../job-notifications.js';
 import { batchMoveSql } from '../transition.js';
 
 /**
- * The ends' statement, answering the ended rows (also read by 0015): each row guarded by the
- * transition table and its lease owner, its attempt written beside it.
+ * The ends' statement, answering the ended rows: each row guarded by the transition table and its
+ * lease owner, its attempt written beside it.
  */
-export const endedJobsSql = (): string => {
+const endedJobsSql = (): string => {
   const move = batchMoveSql('running', 'j.state', 'v.state');
   return `
         WITH v AS MATERIALIZED (
@@ -46,25 +46,44 @@ export const endedJobsSql = (): string => {
  * claim is `botgate_claim_next` (0009, 0012), with its locks and guards. Both kinds of rows come
  * back as `jobs` rows: the claimed ones are `running`, and an ended one never is.
  */
-export const up = async (knex: Knex): Promise<void> => {
-  if (knex.client.config.client !== 'pg') return;
-  await knex.raw(`
+/**
+ * `botgate_end_and_claim` (also 0015's): each ended row answered after `perEnded`, then `after`,
+ * with `declare` beside the loop's own variable.
+ */
+export const endAndClaimSql = ({
+  declare = '',
+  perEnded,
+  after,
+}: {
+  declare?: string;
+  perEnded: string;
+  after: string;
+}) => `
     CREATE OR REPLACE FUNCTION botgate_end_and_claim(p_finished json, p_wanted json, p_free integer, p_node text, p_lease_ms bigint)
     RETURNS SETOF jobs LANGUAGE plpgsql VOLATILE AS $$
     DECLARE
-      v_row jobs;
+      v_row jobs;${declare}
     BEGIN
       FOR v_row IN
         ${endedJobsSql()}
       LOOP
-        PERFORM pg_notify('${jobsChannel}', v_row.automation_id);
+        ${perEnded}
         RETURN NEXT v_row;
       END LOOP;
-      IF p_free > 0 THEN
-        RETURN QUERY SELECT * FROM botgate_claim_next(p_wanted, p_free, p_node, p_lease_ms);
-      END IF;
+      ${after}
     END
-    $$`);
+    $$`;
+
+export const up = async (knex: Knex): Promise<void> => {
+  if (knex.client.config.client !== 'pg') return;
+  await knex.raw(
+    endAndClaimSql({
+      perEnded: `PERFORM pg_notify('${jobsChannel}', v_row.automation_id);`,
+      after: `IF p_free > 0 THEN
+        RETURN QUERY SELECT * FROM botgate_claim_next(p_wanted, p_free, p_node, p_lease_ms);
+      END IF;`,
+    }),
+  );
 };
 
 export const down = async (knex: Knex): Promise<void> => {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { jobsChannel } from '../job-notifications.js';
-import { endedJobsSql, up as endAndClaimOf0013 } from './0013-end-and-claim.js';
+import { endAndClaimSql, up as endAndClaimOf0013 } from './0013-end-and-claim.js';
 
 /**
  * PostgreSQL: `botgate_end_and_claim` tells the other nodes of an automation only where the call
@@ -18,21 +18,13 @@ import { endedJobsSql, up as endAndClaimOf0013 } from './0013-end-and-claim.js';
  */
 export const up = async (knex: Knex): Promise<void> => {
   if (knex.client.config.client !== 'pg') return;
-  await knex.raw(`
-    CREATE OR REPLACE FUNCTION botgate_end_and_claim(p_finished json, p_wanted json, p_free integer, p_node text, p_lease_ms bigint)
-    RETURNS SETOF jobs LANGUAGE plpgsql VOLATILE AS $$
-    DECLARE
-      v_row jobs;
+  await knex.raw(
+    endAndClaimSql({
+      declare: `
       v_ended text[] := '{}';
-      v_claimed text[] := '{}';
-    BEGIN
-      FOR v_row IN
-        ${endedJobsSql()}
-      LOOP
-        v_ended := v_ended || v_row.automation_id;
-        RETURN NEXT v_row;
-      END LOOP;
-      IF p_free > 0 THEN
+      v_claimed text[] := '{}';`,
+      perEnded: 'v_ended := v_ended || v_row.automation_id;',
+      after: `IF p_free > 0 THEN
         FOR v_row IN SELECT * FROM botgate_claim_next(p_wanted, p_free, p_node, p_lease_ms) LOOP
           v_claimed := v_claimed || v_row.automation_id;
           RETURN NEXT v_row;
@@ -40,9 +32,9 @@ export const up = async (knex: Knex): Promise<void> => {
       END IF;
       PERFORM pg_notify('${jobsChannel}', ended.automation_id)
          FROM (SELECT automation_id, count(*) AS jobs FROM unnest(v_ended) AS automation_id GROUP BY automation_id) AS ended
-        WHERE ended.jobs > (SELECT count(*) FROM unnest(v_claimed) AS claimed WHERE claimed = ended.automation_id);
-    END
-    $$`);
+        WHERE ended.jobs > (SELECT count(*) FROM unnest(v_claimed) AS claimed WHERE claimed = ended.automation_id);`,
+    }),
+  );
 };
 
 export const down = endAndClaimOf0013;
