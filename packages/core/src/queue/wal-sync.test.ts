@@ -32,4 +32,58 @@ describe('createWalSync', () => {
     wal.wrote();
     await expect(wal.sync()).resolves.toBeUndefined();
   });
+
+  it('starts a second flush at once for a write made during one, and past two makes the callers share the next', async () => {
+    const path = join(dir, 'b.sqlite-wal');
+    writeFileSync(path, 'frames');
+    const held: Array<() => void> = [];
+    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const settled = new Set<Promise<void>>();
+    const track = (promise: Promise<void>) => (void promise.then(() => settled.add(promise)), promise);
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    wal.wrote();
+    const first = track(wal.sync());
+    await turn();
+    wal.wrote();
+    const second = track(wal.sync());
+    await turn();
+    expect(held).toHaveLength(2);
+    wal.wrote();
+    const third = track(wal.sync());
+    expect(wal.sync()).toBe(third);
+    await turn();
+    expect(held).toHaveLength(2);
+
+    held.shift()?.();
+    await turn();
+    expect(settled.has(first)).toBe(true);
+    expect(settled.has(second) || settled.has(third)).toBe(false);
+    // The first's end lets the third start, covering every write so far.
+    expect(held).toHaveLength(2);
+    held.splice(0).forEach((release) => release());
+    await Promise.all([second, third]);
+  });
+
+  it('runs a flush alone after SQLite reopened its connection, so the old descriptor is closed unused', async () => {
+    const path = join(dir, 'c.sqlite-wal');
+    writeFileSync(path, 'frames');
+    const held: Array<() => void> = [];
+    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+    wal.wrote();
+    const first = wal.sync();
+    await turn();
+    wal.reopened();
+    wal.wrote();
+    const second = wal.sync();
+    await turn();
+    expect(held).toHaveLength(1);
+    held.shift()?.();
+    await first;
+    await turn();
+    expect(held).toHaveLength(1);
+    held.shift()?.();
+    await second;
+  });
 });
