@@ -65,6 +65,26 @@ describe('createWalSync', () => {
     await Promise.all([second, third]);
   });
 
+  it('opens the file in one flush only: a write made while the first flush opens it waits for that flush', async () => {
+    const path = join(dir, 'd.sqlite-wal');
+    writeFileSync(path, 'frames');
+    const held: Array<() => void> = [];
+    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+    wal.wrote();
+    const first = wal.sync();
+    wal.wrote();
+    const second = wal.sync();
+    await turn();
+    expect(held).toHaveLength(1);
+    held.shift()?.();
+    await first;
+    await turn();
+    expect(held).toHaveLength(1);
+    held.shift()?.();
+    await second;
+  });
+
   it('runs a flush alone after SQLite reopened its connection, so the old descriptor is closed unused', async () => {
     const path = join(dir, 'c.sqlite-wal');
     writeFileSync(path, 'frames');

@@ -37,7 +37,7 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
   const inFlight: Array<{ covers: number; done: Promise<void> }> = [];
   let waiting: Promise<void> | undefined;
 
-  // A stale descriptor is closed only by a flush that runs alone (see `canStart`).
+  // A stale descriptor is closed, and the file opened, only by a flush that runs alone (`canStart`).
   const flush = (): Promise<void> =>
     new Promise((resolve, reject) => {
       if (stale && fd !== undefined) {
@@ -65,7 +65,10 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
     return entry.done;
   };
 
-  const canStart = (): boolean => inFlight.length === 0 || (inFlight.length < maxInFlight && !stale);
+  // Beside another flush only on the descriptor it already holds: never two opens of the file
+  // (one descriptor would leak) and never a close under a flush still using it.
+  const canStart = (): boolean =>
+    inFlight.length === 0 || (inFlight.length < maxInFlight && !stale && fd !== undefined);
 
   const sync = (): Promise<void> => {
     const covering = inFlight.find((flushing) => flushing.covers >= writes);
