@@ -65,24 +65,29 @@ describe('createWalSync', () => {
     await Promise.all([second, third]);
   });
 
-  it('opens the file in one flush only: a write made while the first flush opens it waits for that flush', async () => {
+  it('gives each flush under way a descriptor of its own, and keeps them for the next flushes', async () => {
     const path = join(dir, 'd.sqlite-wal');
     writeFileSync(path, 'frames');
+    const used: number[] = [];
     const held: Array<() => void> = [];
-    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const wal = createWalSync(path, (fd, callback) => {
+      used.push(fd);
+      held.push(() => callback(null));
+    });
     const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
-    wal.wrote();
-    const first = wal.sync();
-    wal.wrote();
-    const second = wal.sync();
-    await turn();
-    expect(held).toHaveLength(1);
-    held.shift()?.();
-    await first;
-    await turn();
-    expect(held).toHaveLength(1);
-    held.shift()?.();
-    await second;
+    for (let round = 0; round < 3; round++) {
+      wal.wrote();
+      const first = wal.sync();
+      wal.wrote();
+      const second = wal.sync();
+      await turn();
+      expect(held).toHaveLength(2);
+      held.splice(0).forEach((release) => release());
+      await Promise.all([first, second]);
+    }
+    // Two at once never share one: a writeback error is reported once to each open file description.
+    expect(new Set(used.slice(0, 2)).size).toBe(2);
+    expect(new Set(used).size).toBe(2);
   });
 
   it('runs a flush alone after SQLite reopened its connection, so the old descriptor is closed unused', async () => {

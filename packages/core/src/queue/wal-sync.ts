@@ -25,50 +25,55 @@ type SyncFd = (fd: number, callback: (error: NodeJS.ErrnoException | null) => vo
  *
  * The WAL is the same file for as long as this process keeps a connection open: SQLite deletes it
  * only when the last connection to the database closes (after checkpointing it into the database
- * file and syncing that), and a new connection then starts a new file. So the descriptor is kept
+ * file and syncing that), and a new connection then starts a new file. So the descriptors are kept
  * until the process opens a connection again (`reopened`), not checked with an fstat per sync (a
  * second trip through libuv's pool after every flush). Callbacks, not fs/promises: a FileHandle's
  * call cost the event loop 40–60 µs a sync here. `syncFd` is fdatasync but in tests.
  */
 export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalSync => {
   let writes = 0;
-  let fd: number | undefined;
   let stale = false;
+  // Each flush under way has a descriptor of its own: Linux reports a writeback error once to
+  // each open file description, so two flushes sharing one could see a single report between
+  // them, and the other would answer that writes it may have lost are on disk.
+  const lanes: Array<{ fd: number | undefined; busy: boolean }> = Array.from({ length: maxInFlight }, () => ({
+    fd: undefined,
+    busy: false,
+  }));
   const inFlight: Array<{ covers: number; done: Promise<void> }> = [];
   let waiting: Promise<void> | undefined;
 
-  // A stale descriptor is closed, and the file opened, only by a flush that runs alone (`canStart`).
-  const flush = (): Promise<void> =>
+  const flush = (lane: (typeof lanes)[number]): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (stale && fd !== undefined) {
-        close(fd, () => undefined);
-        fd = undefined;
-      }
-      stale = false;
       const flushFd = (opened: number) => syncFd(opened, (error) => (error ? reject(error) : resolve()));
-      if (fd !== undefined) return flushFd(fd);
+      if (lane.fd !== undefined) return flushFd(lane.fd);
       open(walPath, 'r', (error, opened) => {
         // No WAL (nothing written since the last connection closed): nothing to flush.
         if (error) return error.code === 'ENOENT' ? resolve() : reject(error);
-        fd = opened;
+        lane.fd = opened;
         flushFd(opened);
       });
     });
 
   const start = (): Promise<void> => {
+    // Stale descriptors are closed only while no flush runs (`canStart`), so none is in use.
+    if (stale) {
+      for (const lane of lanes) if (lane.fd !== undefined) close(lane.fd, () => undefined);
+      for (const lane of lanes) lane.fd = undefined;
+      stale = false;
+    }
+    const lane = lanes.find((free) => !free.busy) as (typeof lanes)[number];
+    lane.busy = true;
     const entry = { covers: writes, done: Promise.resolve() };
-    entry.done = flush().finally(() => {
-      const at = inFlight.indexOf(entry);
-      if (at >= 0) inFlight.splice(at, 1);
+    entry.done = flush(lane).finally(() => {
+      lane.busy = false;
+      inFlight.splice(inFlight.indexOf(entry), 1);
     });
     inFlight.push(entry);
     return entry.done;
   };
 
-  // Beside another flush only on the descriptor it already holds: never two opens of the file
-  // (one descriptor would leak) and never a close under a flush still using it.
-  const canStart = (): boolean =>
-    inFlight.length === 0 || (inFlight.length < maxInFlight && !stale && fd !== undefined);
+  const canStart = (): boolean => inFlight.length === 0 || (inFlight.length < maxInFlight && !stale);
 
   const sync = (): Promise<void> => {
     const covering = inFlight.find((flushing) => flushing.covers >= writes);
