@@ -48,7 +48,8 @@ const endedJobsSql = (): string => {
  */
 /**
  * `botgate_end_and_claim` (also 0015's): each ended row answered after `perEnded`, then `after`,
- * with `declare` beside the loop's own variable.
+ * with `declare` beside the loop's own variable. Frozen with the migrations that use it: a change
+ * here would change what 0013 and 0015 install, so a new version of the function takes a copy.
  */
 export const endAndClaimSql = ({
   declare = '',

@@ -23,10 +23,10 @@ export const up = async (knex: Knex): Promise<void> => {
       declare: `
       v_ended text[] := '{}';
       v_claimed text[] := '{}';`,
-      perEnded: 'v_ended := v_ended || v_row.automation_id;',
+      perEnded: 'v_ended := v_ended || v_row.automation_id::text;',
       after: `IF p_free > 0 THEN
         FOR v_row IN SELECT * FROM botgate_claim_next(p_wanted, p_free, p_node, p_lease_ms) LOOP
-          v_claimed := v_claimed || v_row.automation_id;
+          v_claimed := v_claimed || v_row.automation_id::text;
           RETURN NEXT v_row;
         END LOOP;
       END IF;
