@@ -36,14 +36,14 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
   // Each flush under way has a descriptor of its own: Linux reports a writeback error once to
   // each open file description, so two flushes sharing one could see a single report between
   // them, and the other would answer that writes it may have lost are on disk.
-  const lanes: Array<{ fd: number | undefined; busy: boolean }> = Array.from({ length: maxInFlight }, () => ({
-    fd: undefined,
-    busy: false,
-  }));
-  const inFlight: Array<{ covers: number; done: Promise<void> }> = [];
+  interface Lane {
+    fd: number | undefined;
+    flushing: { covers: number; done: Promise<void> } | undefined;
+  }
+  const lanes: Lane[] = Array.from({ length: maxInFlight }, () => ({ fd: undefined, flushing: undefined }));
   let waiting: Promise<void> | undefined;
 
-  const flush = (lane: (typeof lanes)[number]): Promise<void> =>
+  const flush = (lane: Lane): Promise<void> =>
     new Promise((resolve, reject) => {
       const flushFd = (opened: number) => syncFd(opened, (error) => (error ? reject(error) : resolve()));
       if (lane.fd !== undefined) return flushFd(lane.fd);
@@ -55,31 +55,32 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
       });
     });
 
-  const start = (): Promise<void> => {
-    // Stale descriptors are closed only while no flush runs (`canStart`), so none is in use.
+  const start = (lane: Lane): Promise<void> => {
+    // Stale descriptors are closed only while no flush runs (see `sync`), so none is in use.
     if (stale) {
-      for (const lane of lanes) if (lane.fd !== undefined) close(lane.fd, () => undefined);
-      for (const lane of lanes) lane.fd = undefined;
+      for (const each of lanes) if (each.fd !== undefined) close(each.fd, () => undefined);
+      for (const each of lanes) each.fd = undefined;
       stale = false;
     }
-    const lane = lanes.find((free) => !free.busy) as (typeof lanes)[number];
-    lane.busy = true;
-    const entry = { covers: writes, done: Promise.resolve() };
-    entry.done = flush(lane).finally(() => {
-      lane.busy = false;
-      inFlight.splice(inFlight.indexOf(entry), 1);
+    const done = flush(lane).finally(() => {
+      lane.flushing = undefined;
     });
-    inFlight.push(entry);
-    return entry.done;
+    lane.flushing = { covers: writes, done };
+    return done;
   };
 
-  const canStart = (): boolean => inFlight.length === 0 || (inFlight.length < maxInFlight && !stale);
-
   const sync = (): Promise<void> => {
-    const covering = inFlight.find((flushing) => flushing.covers >= writes);
-    if (covering) return covering.done;
-    if (canStart()) return start();
-    waiting ??= Promise.race(inFlight.map((flushing) => flushing.done.catch(() => undefined))).then(() => {
+    let free: Lane | undefined;
+    let running = 0;
+    for (const lane of lanes) {
+      if (lane.flushing === undefined) free ??= lane;
+      else if (lane.flushing.covers >= writes) return lane.flushing.done;
+      else running += 1;
+    }
+    if (free && (running === 0 || !stale)) return start(free);
+    waiting ??= Promise.race(
+      lanes.flatMap((lane) => (lane.flushing ? [lane.flushing.done.catch(() => undefined)] : [])),
+    ).then(() => {
       waiting = undefined;
       return sync();
     });
