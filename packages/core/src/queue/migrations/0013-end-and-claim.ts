@@ -31,22 +31,6 @@ const endedJobsSql = (): string => {
 };
 
 /**
- * PostgreSQL: `botgate_end_and_claim`, a batch of job ends and the claim of the slots they free
- * in one call, one transaction.
- *
- * A node draining a queue used to wait for two round trips between its jobs: the ends' commit,
- * then a claim, which counts the automation's running jobs and so could not start before the
- * ends were committed. Counted on the client, those two waits were the whole drain rate (0.26 ms
- * a job, in series, with the node half idle). Inside one function the claim sees the ends, since
- * each statement of a plpgsql function reads what the ones before it wrote.
- *
- * The ends are the statement `finishJobs` sent before: each row guarded by the transition table
- * and by its lease owner, its attempt written beside it, and one notification per automation
- * (PostgreSQL folds repeats within a transaction) so other nodes learn of the free slots. The
- * claim is `botgate_claim_next` (0009, 0012), with its locks and guards. Both kinds of rows come
- * back as `jobs` rows: the claimed ones are `running`, and an ended one never is.
- */
-/**
  * `botgate_end_and_claim` (also 0015's): each ended row answered after `perEnded`, then `after`,
  * with `declare` beside the loop's own variable. Frozen with the migrations that use it: a change
  * here would change what 0013 and 0015 install, so a new version of the function takes a copy.
@@ -75,6 +59,22 @@ export const endAndClaimSql = ({
     END
     $$`;
 
+/**
+ * PostgreSQL: `botgate_end_and_claim`, a batch of job ends and the claim of the slots they free
+ * in one call, one transaction.
+ *
+ * A node draining a queue used to wait for two round trips between its jobs: the ends' commit,
+ * then a claim, which counts the automation's running jobs and so could not start before the
+ * ends were committed. Counted on the client, those two waits were the whole drain rate (0.26 ms
+ * a job, in series, with the node half idle). Inside one function the claim sees the ends, since
+ * each statement of a plpgsql function reads what the ones before it wrote.
+ *
+ * The ends are the statement `finishJobs` sent before: each row guarded by the transition table
+ * and by its lease owner, its attempt written beside it, and one notification per automation
+ * (PostgreSQL folds repeats within a transaction) so other nodes learn of the free slots. The
+ * claim is `botgate_claim_next` (0009, 0012), with its locks and guards. Both kinds of rows come
+ * back as `jobs` rows: the claimed ones are `running`, and an ended one never is.
+ */
 export const up = async (knex: Knex): Promise<void> => {
   if (knex.client.config.client !== 'pg') return;
   await knex.raw(
