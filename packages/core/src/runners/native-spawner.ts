@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants as os } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { getSystemErrorName } from 'node:util';
 import type { SpawnerMessage, SpawnerProcess, SpawnRequest } from './spawner-protocol.js';
 
 /**
@@ -28,7 +29,6 @@ export const nativeSpawnerFile = (): string | undefined =>
 const signalNames = new Map<number, NodeJS.Signals>();
 for (const [name, number] of Object.entries(os.signals))
   if (!signalNames.has(number)) signalNames.set(number, name as NodeJS.Signals);
-const errorNames = new Map(Object.entries(os.errno).map(([name, number]) => [number, name]));
 
 /**
  * A request as spawner.c reads it (its header comment): id, counts, then NUL-terminated strings.
@@ -39,13 +39,14 @@ const encode = (id: number, request: SpawnRequest): Buffer | undefined => {
   const env = Object.entries(request.env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
   const strings = [request.cwd, request.pidFile, request.program, request.program, ...request.args, ...env];
   if (strings.some((text) => text.includes('\0'))) return undefined;
-  const text = Buffer.from(`${strings.join('\0')}\0`);
-  const frame = Buffer.allocUnsafe(16 + text.length);
-  frame.writeUInt32LE(12 + text.length, 0);
+  const text = `${strings.join('\0')}\0`;
+  const size = Buffer.byteLength(text);
+  const frame = Buffer.allocUnsafe(16 + size);
+  frame.writeUInt32LE(12 + size, 0);
   frame.writeUInt32LE(id, 4);
   frame.writeUInt32LE(1 + request.args.length, 8);
   frame.writeUInt32LE(env.length, 12);
-  text.copy(frame, 16);
+  frame.write(text, 16);
   return frame;
 };
 
@@ -84,7 +85,7 @@ const createDecoder = (
         onMessage({
           type: 'exit',
           id,
-          spawnError: `spawn ${programs.get(id)} ${errorNames.get(errno) ?? `errno ${errno}`}`,
+          spawnError: `spawn ${programs.get(id)} ${getSystemErrorName(-errno)}`,
         });
         programs.delete(id);
       }

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,14 +61,21 @@ static double now_ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-static void write_all(int fd, const void *data, size_t size) {
-  const char *p = data;
-  while (size > 0) {
-    ssize_t n = write(fd, p, size);
+/* Writes every byte of the iovecs to stdout, resuming after partial writes. */
+static void write_all(struct iovec *iov, int count) {
+  while (count > 0) {
+    ssize_t n = writev(1, iov, count);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) _exit(0); /* the server is gone */
-    p += n;
-    size -= (size_t)n;
+    while (count > 0 && (size_t)n >= iov->iov_len) {
+      n -= (ssize_t)iov->iov_len;
+      iov++;
+      count--;
+    }
+    if (count > 0) {
+      iov->iov_base = (char *)iov->iov_base + n;
+      iov->iov_len -= (size_t)n;
+    }
   }
 }
 
@@ -87,8 +95,9 @@ static void reply(char type, uint32_t id, const void *payload, size_t size) {
   put32(head, (uint32_t)(5 + size));
   head[4] = (unsigned char)type;
   put32(head + 5, id);
-  write_all(1, head, sizeof head);
-  if (size > 0) write_all(1, payload, size);
+  /* One write a frame: the server reads whole frames, and a job's start costs one syscall less. */
+  struct iovec iov[2] = {{head, sizeof head}, {(void *)payload, size}};
+  write_all(iov, size > 0 ? 2 : 1);
 }
 
 static void reply_ints(char type, uint32_t id, int a, int b, int count) {
@@ -173,6 +182,23 @@ static void write_pid_file(const char *path, pid_t pid) {
   close(fd);
 }
 
+/* The spawn's setup. Each call can fail (ENOMEM), and a command must never start in the wrong
+   folder or without its output: the first failure is the start's error. */
+static int prepare(posix_spawn_file_actions_t *actions, posix_spawnattr_t *attr, int out, const char *cwd) {
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  int error;
+  if ((error = posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0)) != 0 ||
+      (error = posix_spawn_file_actions_adddup2(actions, out, 1)) != 0 ||
+      (error = posix_spawn_file_actions_adddup2(actions, out, 2)) != 0 ||
+      (error = posix_spawn_file_actions_addchdir_np(actions, cwd)) != 0 ||
+      (error = posix_spawnattr_setsigdefault(attr, &all)) != 0 ||
+      (error = posix_spawnattr_setsigmask(attr, &none)) != 0)
+    return error;
+  return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
 static void start(const unsigned char *body, size_t size) {
   if (size < 4) return;
   uint32_t id = get32(body);
@@ -215,23 +241,16 @@ static void start(const unsigned char *body, size_t size) {
     return;
   }
   posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd);
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid;
-  int error = spawn_in_path(&pid, program, &actions, &attr, argv, env);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  pid_t pid = 0;
+  int error = posix_spawn_file_actions_init(&actions);
+  if (error == 0 && (error = posix_spawnattr_init(&attr)) != 0) posix_spawn_file_actions_destroy(&actions);
+  if (error == 0) {
+    error = prepare(&actions, &attr, out[1], cwd);
+    if (error == 0) error = spawn_in_path(&pid, program, &actions, &attr, argv, env);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
   close(out[1]);
   if (error != 0) {
     close(out[0]);
