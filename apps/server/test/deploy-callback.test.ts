@@ -99,4 +99,62 @@ describe("Automation Anywhere's deploy callback", () => {
       receiver.close();
     }
   });
+
+  it('calls back a run that ended while more than 500 earlier deploys still wait for theirs', async () => {
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aa`;
+    // At the end, the two runs under way are stopped after a second rather than awaited.
+    const { env } = await freshEnv({ BOTGATE_SHUTDOWN_GRACE: '1s' });
+    const { apiKey } = await cliJson<{ apiKey: string }>(['users', 'add', 'deployer', '--role', 'developer'], env);
+    const server = await startServer(env);
+    try {
+      const token = (await call(`${server.url}/v1/authentication`, { body: { username: 'deployer', apiKey } })).body
+        .token as string;
+      const headers = { 'x-authorization': token };
+      const [runAs] = (await call(`${server.url}/v1/devices/runasusers/list`, { body: {}, headers })).body
+        .list as Array<{ id: string }>;
+      const fileOf = async (name: string): Promise<number> => {
+        const [file] = (
+          await call(`${server.url}/v2/repository/workspaces/public/files/list`, {
+            body: { filter: { operator: 'eq', field: 'name', value: name } },
+            headers,
+          })
+        ).body.list as Array<{ id: string }>;
+        return Number(file?.id);
+      };
+      const deploy = async (fileId: number, botInput: Record<string, unknown>) => {
+        const deployed = await call(`${server.url}/v3/automations/deploy`, {
+          body: { fileId, runAsUserIds: [Number(runAs?.id)], botInput, callbackInfo: { url } },
+          headers,
+        });
+        expect(deployed.status).toBe(200);
+        return deployed.body as { deploymentId: string };
+      };
+      // 510 runs of a minute each, two at a time: none ends during the test.
+      const sleep = await fileOf('sleep');
+      for (let i = 0; i < 510; i += 30)
+        await Promise.all(
+          Array.from({ length: 30 }, () => deploy(sleep, { seconds: { type: 'NUMBER', number: '60' } })),
+        );
+      const quick = await deploy(await fileOf('echo'), { message: { type: 'STRING', string: 'behind 510' } });
+      await waitFor(
+        'the quick run to be called back',
+        async () => (received.some((body) => body.includes(quick.deploymentId)) ? true : undefined),
+        15_000,
+      );
+      expect(received).toHaveLength(1);
+    } finally {
+      await stop(server);
+      receiver.close();
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createDeliveryDispatcher,
   createDeliveryLog,
@@ -7,6 +6,7 @@ import {
   type Core,
   type DeliveryLog,
   type DeliveryTuning,
+  type Job,
 } from '@botgate/core';
 import { activityRecord, createDeployments, type Deployment } from './deployments.js';
 
@@ -27,6 +27,9 @@ const callbackBody = (core: Core, deployment: Deployment, job: Parameters<typeof
   });
 };
 
+/** Deploys a look reads at a time. */
+const pageSize = 500;
+
 /** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
 const deliveryTables = { deliveries: 'api_task_callbacks', attempts: 'api_task_callback_attempts' };
 
@@ -41,30 +44,40 @@ export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core
 export const createCallbackDispatcher = (core: Core, options: CallbackDispatcherOptions = {}) => {
   const deployments = createDeployments(core);
   const store = core.store('api-task');
-  const collect = async (): Promise<void> => {
-    for (const { deployment, job } of await deployments.awaitingCallback(500)) {
-      if (!isFinal(job.state) || !deployment.callback) continue;
-      const now = Date.now();
-      await store
-        .table('api_task_callbacks')
-        .insert({
-          id: randomUUID(),
-          deployment_id: deployment.deploymentId,
+  const write = (deployment: Deployment, job: Job): Promise<void> =>
+    deployment.callback
+      ? deployments.writeCallback(deployment.deploymentId, {
           url: deployment.callback.url,
           body: callbackBody(core, deployment, job),
-          state: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          created_at: now,
         })
-        .onConflict('deployment_id')
-        .ignore();
+      : deployments.writeCallback(deployment.deploymentId);
+  // Every deploy still due one, page by page: those whose run has ended get theirs; one whose
+  // job is gone (removed by retention) never can, and is taken off.
+  const collect = async (): Promise<void> => {
+    let after: Deployment | undefined;
+    for (;;) {
+      const { page, withJobs } = await deployments.callbackDue(pageSize, after);
+      const jobs = new Map(withJobs.map(({ deployment, job }) => [deployment.deploymentId, job]));
+      for (const deployment of page) {
+        const job = jobs.get(deployment.deploymentId);
+        if (!job) await deployments.writeCallback(deployment.deploymentId, undefined);
+        else if (isFinal(job.state)) await write(deployment, job);
+      }
+      if (page.length < pageSize) return;
+      after = page.at(-1);
     }
+  };
+  // The runs heard ending here: a look at their deploys alone (a real-time run has none).
+  const collectEnded = async (jobs: readonly Job[]): Promise<void> => {
+    const ended = new Map(jobs.filter((job) => isFinal(job.state)).map((job) => [job.id, job]));
+    for (const deployment of await deployments.callbackDueOf([...ended.keys()]))
+      await write(deployment, ended.get(deployment.jobId) as Job);
   };
   return createDeliveryDispatcher({
     store,
     tables: deliveryTables,
     collect,
+    collectEnded,
     headersOf: async (delivery) => (await deployments.callbackHeaders(delivery.deployment_id as string)) ?? {},
     subscribe: onJobsOf(core.jobs, 'api-task'),
     what: 'deploy callback',

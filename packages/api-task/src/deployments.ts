@@ -103,7 +103,7 @@ export const createDeployments = (core: Core) => {
         record: async (tx, created) => {
           row.job_id = created.id;
           await tx.query(
-            'INSERT INTO api_task_deployments (deployment_id, job_id, file_id, automation_name, user_id, username, callback_url, callback_headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO api_task_deployments (deployment_id, job_id, file_id, automation_name, user_id, username, callback_url, callback_headers, callback_due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [
               row.deployment_id,
               row.job_id,
@@ -113,6 +113,7 @@ export const createDeployments = (core: Core) => {
               row.username,
               row.callback_url,
               row.callback_headers,
+              row.callback_url !== null,
               row.created_at,
             ],
           );
@@ -126,21 +127,55 @@ export const createDeployments = (core: Core) => {
       });
       return { deployment: record, job };
     },
-    /** Deploys with a callback not written yet, oldest first. */
-    async awaitingCallback(limit: number): Promise<Array<{ deployment: Deployment; job: Job }>> {
-      const rows = (await core
+    /** Of these jobs, the deploys whose callback is not written yet. */
+    async callbackDueOf(jobIds: readonly number[]): Promise<Deployment[]> {
+      if (jobIds.length === 0) return [];
+      const rows = await core
         .store('api-task')
-        .table('api_task_deployments as d')
-        .leftJoin('api_task_callbacks as c', 'c.deployment_id', 'd.deployment_id')
-        .whereNull('c.id')
-        .whereNotNull('d.callback_url')
-        .orderBy('d.created_at')
-        .limit(limit)
-        .select('d.*')) as DeploymentRow[];
-      return withJobs(rows);
+        .query<DeploymentRow>(
+          `SELECT * FROM api_task_deployments WHERE callback_due AND job_id IN (${jobIds.map(() => '?').join(', ')})`,
+          jobIds,
+        );
+      return rows.map(toDeployment);
+    },
+    /** Deploys whose callback is not written yet, oldest first, `limit` after `after` (the last of the page before), each with its job. */
+    async callbackDue(
+      limit: number,
+      after?: Deployment,
+    ): Promise<{ page: Deployment[]; withJobs: Array<{ deployment: Deployment; job: Job }> }> {
+      const rows = await core
+        .store('api-task')
+        .query<DeploymentRow>(
+          `SELECT * FROM api_task_deployments WHERE callback_due${
+            after ? ' AND (created_at > ? OR (created_at = ? AND deployment_id > ?))' : ''
+          } ORDER BY created_at, deployment_id LIMIT ?`,
+          after ? [after.createdAt.getTime(), after.createdAt.getTime(), after.deploymentId, limit] : [limit],
+        );
+      return { page: rows.map(toDeployment), withJobs: await withJobs(rows) };
+    },
+    /**
+     * Writes a deploy's callback, to `url` with `body` (once: a second is ignored), and takes the
+     * deploy off those due one, in one transaction; without a callback, only takes it off.
+     */
+    async writeCallback(deploymentId: string, callback?: { url: string; body: string }): Promise<void> {
+      await core.store('api-task').transaction(async (tx) => {
+        const now = Date.now();
+        if (callback)
+          await tx.query(
+            `INSERT INTO api_task_callbacks (id, deployment_id, url, body, state, attempts, next_attempt_at, created_at)
+               VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (deployment_id) DO NOTHING`,
+            [randomUUID(), deploymentId, callback.url, callback.body, now, now],
+          );
+        await tx.query('UPDATE api_task_deployments SET callback_due = ? WHERE deployment_id = ?', [
+          false,
+          deploymentId,
+        ]);
+      });
     },
     async callbackHeaders(deploymentId: string): Promise<Record<string, string> | undefined> {
-      const row = await table().where({ deployment_id: deploymentId }).first();
+      const [row] = await core
+        .store('api-task')
+        .query<DeploymentRow>('SELECT * FROM api_task_deployments WHERE deployment_id = ?', [deploymentId]);
       return row ? toDeployment(row).callback?.headers : undefined;
     },
     /** These deploys, or (without ids) the newest `limit`; each with its job. */

@@ -65,6 +65,7 @@ export type { RemovedJobRows } from './jobs/removed-job-rows.js';
 export {
   createDeliveryDispatcher,
   onJobsOf,
+  lookAtEnded,
   type DeliveryDispatcher,
   type DeliveryDispatcherOptions,
   type DeliveryRow,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDeliveryDispatcher, type AdapterDescriptor, type MigrationDatabase } from '../src/index.js';
+import { createDeliveryDispatcher, type AdapterDescriptor, type Job, type MigrationDatabase } from '../src/index.js';
 import { useCore, useTempDir } from './helpers.js';
 
 const newCore = useCore(useTempDir('botgate-deliveries-'));
@@ -44,6 +44,9 @@ const deliveriesAdapter: AdapterDescriptor = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A job as a dispatcher hears of it ending; only its id matters here.
+const endedJob = (id: number): Job => ({ id, adapter: 'deliveries', state: 'succeeded' }) as Job;
+
 describe('delivery dispatcher', () => {
   it('looks for new events once for the job ends heard within its wake delay, not once per end', async () => {
     const core = await newCore({ adapters: [deliveriesAdapter] });
@@ -56,7 +59,7 @@ describe('delivery dispatcher', () => {
         looks += 1;
       },
       subscribe: (listener) => {
-        wake = listener;
+        wake = () => listener(endedJob(1));
         return () => undefined;
       },
       pollMs: 60_000,
@@ -73,5 +76,47 @@ describe('delivery dispatcher', () => {
     }
     await sleep(1300);
     expect(looks).toBe(2);
+  });
+
+  it('hands the ends it heard to collectEnded, and looks back over every recent end only at the start and every sweepMs', async () => {
+    const core = await newCore({ adapters: [deliveriesAdapter] });
+    const lookedBack: number[] = [];
+    const heard: number[][] = [];
+    let listener: (job: Job) => void = () => undefined;
+    const dispatcher = createDeliveryDispatcher({
+      store: core.store('deliveries'),
+      tables: { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts' },
+      collect: async (since) => {
+        lookedBack.push(since);
+      },
+      collectEnded: async (jobs) => {
+        heard.push(jobs.map((job) => job.id));
+      },
+      subscribe: (heardOne) => {
+        listener = heardOne;
+        return () => undefined;
+      },
+      pollMs: 100,
+      wakeDelayMs: 20,
+      sweepMs: 1500,
+    });
+    const startedAt = Date.now();
+    dispatcher.start();
+    stops.push(() => dispatcher.stop());
+    await expect.poll(() => lookedBack).toEqual([0]);
+
+    listener(endedJob(1));
+    listener(endedJob(2));
+    await expect.poll(() => heard).toEqual([[1, 2]]);
+    listener(endedJob(3));
+    await expect.poll(() => heard).toEqual([[1, 2], [3]]);
+    // Polls every 100 ms meanwhile, and none of them looked back.
+    await sleep(500);
+    expect(lookedBack).toEqual([0]);
+
+    // The next look back starts a minute before the last one.
+    await expect.poll(() => lookedBack.length, { timeout: 3000 }).toBe(2);
+    expect(lookedBack[1]).toBeGreaterThanOrEqual(startedAt - 60_000);
+    expect(lookedBack[1]).toBeLessThan(startedAt - 59_000);
   });
 });

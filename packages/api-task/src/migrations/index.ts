@@ -6,6 +6,7 @@ import * as singleLogin from './0004-single-login.js';
 import * as deployments from './0005-deployments.js';
 import * as callbacks from './0006-callbacks.js';
 import * as coreSlots from './0007-core-slots.js';
+import * as callbackDue from './0008-callback-due.js';
 
 export const apiTaskMigrations: Record<string, Migration> = {
   '0001-api-task': initial,
@@ -15,4 +16,5 @@ export const apiTaskMigrations: Record<string, Migration> = {
   '0005-deployments': deployments,
   '0006-callbacks': callbacks,
   '0007-core-slots': coreSlots,
+  '0008-callback-due': callbackDue,
 };

@@ -1,5 +1,6 @@
 import type { AdapterStore } from '../store/adapter-store.js';
 import type { Job } from '../jobs/job.js';
+import type { EndedJob } from '../queue/job-queries.js';
 import { silentLogger, type Logger } from '../logger.js';
 
 /** A delivery as its adapter's table holds it. */
@@ -10,6 +11,16 @@ export interface DeliveryRow {
   attempts: number;
   next_attempt_at: number | string;
   [column: string]: unknown;
+}
+
+/** One send of a delivery, as its attempts table records it. */
+interface Attempt {
+  delivery: DeliveryRow;
+  number: number;
+  started: number;
+  ended: number;
+  status: number | null;
+  error: string | null;
 }
 
 /** How often, how long and how many times: each adapter's delivery settings. */
@@ -37,12 +48,24 @@ export interface DeliveryDispatcherOptions extends DeliveryTuning {
   store: AdapterStore;
   /** The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at, last_status, last_error, delivered_at`) and their attempts (`delivery_id, attempt, at, status, error, duration_ms`). */
   tables: { deliveries: string; attempts: string };
-  /** Writes a delivery row for every event due that has none yet (derived from the database, so an event of a run that ended just before a crash is still written after the restart). `since` bounds the look after the first. */
+  /**
+   * Writes a delivery row for every event due that has none yet, derived from the database: an
+   * event of a run that ended just before a crash, or on a node that died before it wrote the
+   * row, is still written. `since` bounds the look after the first. Without `collectEnded` it
+   * runs at every look; with it, only at the first and then every `sweepMs`.
+   */
   collect: (since: number) => Promise<unknown>;
+  /**
+   * Writes the delivery rows of these jobs, heard ending on this node (`subscribe`): a look that
+   * costs the ends since the last one, where `collect`'s look back costs every end of its window.
+   */
+  collectEnded?: (jobs: readonly Job[]) => Promise<unknown>;
+  /** With `collectEnded`, how often `collect` looks back anyway. @default 60000 */
+  sweepMs?: number | undefined;
   /** Headers of one delivery (a signature, the caller's own). */
   headersOf?: (delivery: DeliveryRow) => Promise<Record<string, string>>;
-  /** Wakes the dispatcher when one of these jobs ends, rather than at its next poll. */
-  subscribe?: (wake: () => void) => () => void;
+  /** Wakes the dispatcher with each of these jobs as it ends, rather than at its next poll. */
+  subscribe?: (heard: (job: Job) => void) => () => void;
   /** What the logs call it. @default 'delivery' */
   what?: string;
 }
@@ -62,15 +85,29 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const maxAttempts = options.maxAttempts ?? 12;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const wakeDelayMs = options.wakeDelayMs ?? 10;
+  const sweepMs = options.sweepMs ?? 60_000;
+  // Ends heard since the last look.
+  const heard: Job[] = [];
   let timer: NodeJS.Timeout | undefined;
   let wakeTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let lastSweep = 0;
   let unsubscribe: (() => void) | undefined;
 
-  const attempt = async (delivery: DeliveryRow): Promise<void> => {
+  // Prepared statements on the adapter's tables (a knex builder per statement cost more than
+  // the statement, at a delivery or two per run's end).
+  const { deliveries, attempts } = tables;
+  const claimDue = `UPDATE ${deliveries} SET next_attempt_at = ?
+    WHERE state = 'pending' AND next_attempt_at <= ? AND id IN
+      (SELECT id FROM ${deliveries} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
+    RETURNING *`;
+  const recordAttempt = `INSERT INTO ${attempts} (delivery_id, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)`;
+  const settleDelivered = `UPDATE ${deliveries} SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`;
+  const settleFailed = `UPDATE ${deliveries} SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`;
+
+  /** Sends a delivery once; answers the attempt to record. */
+  const send = async (delivery: DeliveryRow): Promise<Attempt> => {
     const started = Date.now();
-    const number = delivery.attempts + 1;
     let status: number | null = null;
     let error: string | null = null;
     try {
@@ -88,61 +125,52 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     } catch (cause) {
       error = (cause as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause as Error).message;
     }
-    const now = Date.now();
-    await store.table(tables.attempts).insert({
-      delivery_id: delivery.id,
-      attempt: number,
-      at: started,
-      status,
-      error,
-      duration_ms: now - started,
+    return { delivery, number: Number(delivery.attempts) + 1, started, ended: Date.now(), status, error };
+  };
+
+  // A look's attempts and their deliveries' new states, in one commit.
+  const record = async (sent: readonly Attempt[]): Promise<void> => {
+    await store.transaction(async (tx) => {
+      for (const { delivery, number, started, ended, status, error } of sent) {
+        await tx.query(recordAttempt, [delivery.id, number, started, status, error, ended - started]);
+        if (error === null) await tx.query(settleDelivered, [number, status, ended, delivery.id]);
+        else {
+          const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
+          const state = number >= maxAttempts ? 'failed' : 'pending';
+          await tx.query(settleFailed, [state, number, status, error, ended + backoff, delivery.id]);
+        }
+      }
     });
-    if (error === null) {
-      await store
-        .table(tables.deliveries)
-        .where({ id: delivery.id })
-        .update({ state: 'delivered', attempts: number, last_status: status, last_error: null, delivered_at: now });
-      options.onAttempt?.('delivered');
-      logger.info({ deliveryId: delivery.id, url: delivery.url, attempt: number, status }, `${what} delivered`);
-      return;
+    for (const { delivery, number, status, error } of sent) {
+      if (error === null) {
+        options.onAttempt?.('delivered');
+        logger.info({ deliveryId: delivery.id, url: delivery.url, attempt: number, status }, `${what} delivered`);
+        continue;
+      }
+      const givenUp = number >= maxAttempts;
+      options.onAttempt?.(givenUp ? 'failed' : 'retrying');
+      logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, `${what} failed`);
     }
-    const givenUp = number >= maxAttempts;
-    const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
-    await store
-      .table(tables.deliveries)
-      .where({ id: delivery.id })
-      .update({
-        state: givenUp ? 'failed' : 'pending',
-        attempts: number,
-        last_status: status,
-        last_error: error,
-        next_attempt_at: now + backoff,
-      });
-    options.onAttempt?.(givenUp ? 'failed' : 'retrying');
-    logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, `${what} failed`);
   };
 
   const tick = async (): Promise<void> => {
-    // After a start, every due event is looked at once; then only the recent ones.
-    const since = lastSweep === 0 ? 0 : lastSweep - 60_000;
-    lastSweep = Date.now();
-    await options.collect(since);
+    const ended = heard.splice(0);
+    // Should this fail, the next look back writes what it would have.
+    if (ended.length > 0) await options.collectEnded?.(ended);
+    const started = Date.now();
+    if (!options.collectEnded || lastSweep === 0 || started - lastSweep >= sweepMs) {
+      // After a start, every due event is looked at once; then a minute before the last look,
+      // for ends that became visible late (another node's clock, a long transaction).
+      await options.collect(lastSweep === 0 ? 0 : lastSweep - 60_000);
+      lastSweep = started;
+    }
     const now = Date.now();
-    const due = (await store
-      .table(tables.deliveries)
-      .where({ state: 'pending' })
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(20)) as DeliveryRow[];
-    await Promise.all(
-      due.map(async (delivery) => {
-        const claimed = await store
-          .table(tables.deliveries)
-          .where({ id: delivery.id, state: 'pending', next_attempt_at: delivery.next_attempt_at })
-          .update({ next_attempt_at: now + timeoutMs + 5000 });
-        if (claimed > 0) await attempt({ ...delivery, attempts: Number(delivery.attempts) });
-      }),
-    );
+    // Claimed by moving their next attempt past the send's timeout, in one statement; on
+    // PostgreSQL, a row another node claimed meanwhile fails the outer condition when re-read.
+    const claimed = await store.query<DeliveryRow>(claimDue, [now + timeoutMs + 5000, now, now, 20]);
+    // Should the process stop before they are recorded, they are sent again once their claim
+    // runs out: at least once.
+    if (claimed.length > 0) await record(await Promise.all(claimed.map(send)));
   };
 
   const run = (): void => {
@@ -154,7 +182,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       });
   };
 
-  const wake = (): void => {
+  const wake = (job: Job): void => {
+    heard.push(job);
     wakeTimer ??= setTimeout(() => {
       wakeTimer = undefined;
       run();
@@ -183,7 +212,22 @@ export type DeliveryDispatcher = ReturnType<typeof createDeliveryDispatcher>;
 
 /** Subscribes to the end of jobs an adapter made. */
 export const onJobsOf =
-  (jobs: { onFinished(listener: (job: Job) => void): () => void }, adapter: string) => (wake: () => void) =>
+  (jobs: { onFinished(listener: (job: Job) => void): () => void }, adapter: string) => (heard: (job: Job) => void) =>
     jobs.onFinished((job) => {
-      if (job.adapter === adapter) wake();
+      if (job.adapter === adapter) heard(job);
     });
+
+/**
+ * Runs `look` over jobs heard ending (`collectEnded`), as pages of `core.jobs.ended` give them
+ * (id and end, 500 at a time), with the jobs themselves by id; answers the sum of what it answers.
+ */
+export const lookAtEnded = async (
+  jobs: readonly Job[],
+  look: (ended: EndedJob[], known: ReadonlyMap<number, Job>) => Promise<number>,
+): Promise<number> => {
+  const ended = jobs.map((job) => ({ id: job.id, finishedAt: job.finishedAt?.getTime() ?? Date.now() }));
+  const known = new Map(jobs.map((job) => [job.id, job]));
+  let sum = 0;
+  for (let at = 0; at < ended.length; at += 500) sum += await look(ended.slice(at, at + 500), known);
+  return sum;
+};

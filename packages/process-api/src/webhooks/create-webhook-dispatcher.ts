@@ -7,7 +7,7 @@ import {
   type DeliveryTuning,
 } from '@botgate/core';
 import { createProcesses } from '../processes.js';
-import { createDeliveries } from './create-deliveries.js';
+import { createDeliveries, createDeliveriesOf } from './create-deliveries.js';
 import { sign } from './sign.js';
 
 export interface WebhookDispatcherOptions extends DeliveryTuning {
@@ -30,12 +30,11 @@ export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: 
   const store = core.store('process-api');
 
   const secretOf = async (runId: string): Promise<string | undefined> => {
-    const row = (await core
-      .store('process-api')
-      .table('process_api_runs as r')
-      .join('process_api_processes as p', 'p.process_id', 'r.process_id')
-      .where('r.run_id', runId)
-      .first('p.webhook_secret')) as { webhook_secret: string | null } | undefined;
+    const [row] = await store.query<{ webhook_secret: string | null }>(
+      `SELECT p.webhook_secret FROM process_api_runs r JOIN process_api_processes p ON p.process_id = r.process_id
+        WHERE r.run_id = ?`,
+      [runId],
+    );
     return row?.webhook_secret ?? undefined;
   };
 
@@ -43,6 +42,7 @@ export const createWebhookDispatcher = (core: Core, { workspaceId, ...tuning }: 
     store,
     tables: deliveryTables,
     collect: async (since) => createDeliveries(core, store, await processes.workspaceId(), since),
+    collectEnded: async (jobs) => createDeliveriesOf(core, store, await processes.workspaceId(), jobs),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const secret = await secretOf(delivery.run_id as string);
       return secret ? { 'x-rc-signature': sign(delivery.body, secret) } : {};

@@ -7,7 +7,7 @@ import {
   type DeliveryLog,
   type DeliveryTuning,
 } from '@botgate/core';
-import { createDeliveries } from './create-deliveries.js';
+import { createDeliveries, createDeliveriesOf } from './create-deliveries.js';
 import { createWebhooks } from './webhooks.js';
 
 /** Orchestrator's `X-UiPath-Signature`: HMAC-SHA256 of the raw body with the webhook's secret, in Base64. */
@@ -32,6 +32,7 @@ export const createUipathWebhookDispatcher = (core: Core, tuning: DeliveryTuning
     store,
     tables: deliveryTables,
     collect: async (since) => createDeliveries(core, store, await webhooks.list(), since),
+    collectEnded: async (jobs) => createDeliveriesOf(core, store, await webhooks.list(), jobs),
     headersOf: async (delivery): Promise<Record<string, string>> => {
       const webhook = await webhooks.find(Number(delivery.webhook_id));
       // Removed after this delivery was written: nothing is sent, and never an unsigned event.
