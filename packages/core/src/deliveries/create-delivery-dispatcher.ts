@@ -97,10 +97,11 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   // Prepared statements on the adapter's tables (a knex builder per statement cost more than
   // the statement, at a delivery or two per run's end).
   const { deliveries, attempts } = tables;
-  const claimDue = `UPDATE ${deliveries} SET next_attempt_at = ?
-    WHERE state = 'pending' AND next_attempt_at <= ? AND id IN
-      (SELECT id FROM ${deliveries} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
-    RETURNING *`;
+  const dueIds = `SELECT id FROM ${deliveries} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`;
+  // Only what is still due is claimed: on PostgreSQL, a row another node claimed meanwhile fails
+  // the condition when re-read. A look that finds nothing writes nothing (no lock, no flush).
+  const claimIds = (count: number) => `UPDATE ${deliveries} SET next_attempt_at = ?
+    WHERE state = 'pending' AND next_attempt_at <= ? AND id IN (${Array(count).fill('?').join(', ')}) RETURNING *`;
   const recordAttempt = `INSERT INTO ${attempts} (delivery_id, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)`;
   const settleDelivered = `UPDATE ${deliveries} SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`;
   const settleFailed = `UPDATE ${deliveries} SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`;
@@ -165,9 +166,14 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       lastSweep = started;
     }
     const now = Date.now();
-    // Claimed by moving their next attempt past the send's timeout, in one statement; on
-    // PostgreSQL, a row another node claimed meanwhile fails the outer condition when re-read.
-    const claimed = await store.query<DeliveryRow>(claimDue, [now + timeoutMs + 5000, now, now, 20]);
+    // Claimed by moving their next attempt past the send's timeout.
+    const due = await store.query<{ id: string }>(dueIds, [now, 20]);
+    if (due.length === 0) return;
+    const claimed = await store.query<DeliveryRow>(claimIds(due.length), [
+      now + timeoutMs + 5000,
+      now,
+      ...due.map(({ id }) => id),
+    ]);
     // Should the process stop before they are recorded, they are sent again once their claim
     // runs out: at least once.
     if (claimed.length > 0) await record(await Promise.all(claimed.map(send)));
