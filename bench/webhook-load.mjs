@@ -3,22 +3,14 @@
 // the trigger path while runs end at load. Two servers, measured in alternating rounds; the
 // receiver answers 200 and counts what it got.
 //   node bench/webhook-load.mjs [seconds=12]
-import { createServer } from 'node:http';
 import { createBotgateEnv, exposeAutomation, startBotgate } from './lib/botgate-server.mjs';
 import { botgate } from './lib/processes.mjs';
 import { alternate } from './lib/rounds.mjs';
+import { startCountingReceiver } from './lib/counting-receiver.mjs';
 
 const seconds = Number(process.argv[2] ?? 12);
-let received = 0;
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    received += 1;
-    res.end('ok');
-  });
-});
-await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const hook = `http://127.0.0.1:${receiver.address().port}/hook`;
+const receiver = await startCountingReceiver('/hook');
+const hook = receiver.url;
 
 const setUp = async (withWebhook) => {
   const { env, cleanup } = createBotgateEnv();
@@ -45,7 +37,7 @@ try {
     );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   console.log(
-    `webhook deliveries received ${received} of ${result.webhook.requests + result.webhook.warmupRequests} runs (3 s after the load)`,
+    `webhook deliveries received ${receiver.received()} of ${result.webhook.requests + result.webhook.warmupRequests} runs (3 s after the load)`,
   );
 } finally {
   for (const { server, cleanup } of [plain, hooked]) {

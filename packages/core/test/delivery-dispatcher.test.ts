@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDeliveryDispatcher, type AdapterDescriptor, type Job, type MigrationDatabase } from '../src/index.js';
 import { useCore, useTempDir } from './helpers.js';
@@ -118,5 +120,45 @@ describe('delivery dispatcher', () => {
     await expect.poll(() => lookedBack.length, { timeout: 3000 }).toBe(2);
     expect(lookedBack[1]).toBeGreaterThanOrEqual(startedAt - 60_000);
     expect(lookedBack[1]).toBeLessThan(startedAt - 59_000);
+  });
+
+  it('sends a backlog batch after batch, not one batch a poll', async () => {
+    const core = await newCore({ adapters: [deliveriesAdapter] });
+    let received = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received += 1;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    stops.push(async () => {
+      receiver.close();
+    });
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    const store = core.store('deliveries');
+    const now = Date.now();
+    await store.table('deliveries_rows').insert(
+      Array.from({ length: 70 }, (_, i) => ({
+        id: `d${i}`,
+        url,
+        body: '{}',
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+      })),
+    );
+    const dispatcher = createDeliveryDispatcher({
+      store,
+      tables: { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts' },
+      collect: async () => undefined,
+      pollMs: 60_000,
+    });
+    dispatcher.start();
+    stops.push(() => dispatcher.stop());
+    // Twenty a look: four looks, with no poll between them.
+    await expect.poll(() => received, { timeout: 5000 }).toBe(70);
+    await expect.poll(async () => (await store.table('deliveries_rows').where({ state: 'delivered' })).length).toBe(70);
   });
 });

@@ -86,6 +86,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const wakeDelayMs = options.wakeDelayMs ?? 10;
   const sweepMs = options.sweepMs ?? 60_000;
+  // Deliveries sent at once by a look.
+  const batch = 20;
   // Ends heard since the last look.
   const heard: Job[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -154,7 +156,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
   };
 
-  const tick = async (): Promise<void> => {
+  /** One look; answers whether more may be due now (it claimed a full batch). */
+  const tick = async (): Promise<boolean> => {
     const ended = heard.splice(0);
     // Should this fail, the next look back writes what it would have.
     if (ended.length > 0) await options.collectEnded?.(ended);
@@ -167,8 +170,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
     const now = Date.now();
     // Claimed by moving their next attempt past the send's timeout.
-    const due = await store.query<{ id: string }>(dueIds, [now, 20]);
-    if (due.length === 0) return;
+    const due = await store.query<{ id: string }>(dueIds, [now, batch]);
+    if (due.length === 0) return false;
     const claimed = await store.query<DeliveryRow>(claimIds(due.length), [
       now + timeoutMs + 5000,
       now,
@@ -177,14 +180,20 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     // Should the process stop before they are recorded, they are sent again once their claim
     // runs out: at least once.
     if (claimed.length > 0) await record(await Promise.all(claimed.map(send)));
+    return due.length === batch;
   };
 
   const run = (): void => {
     if (running) return;
     running = tick()
-      .catch((error: unknown) => logger.error({ err: error }, `${what} dispatch failed`))
-      .finally(() => {
+      .catch((error: unknown) => {
+        logger.error({ err: error }, `${what} dispatch failed`);
+        return false;
+      })
+      .then((more) => {
         running = undefined;
+        // A backlog is sent batch after batch, not a batch a poll.
+        if (more && timer) setImmediate(run);
       });
   };
 
