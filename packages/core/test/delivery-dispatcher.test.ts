@@ -161,4 +161,54 @@ describe('delivery dispatcher', () => {
     await expect.poll(() => received, { timeout: 5000 }).toBe(70);
     await expect.poll(async () => (await store.table('deliveries_rows').where({ state: 'delivered' })).length).toBe(70);
   });
+
+  it('sends on while a receiver does not answer: one that hangs holds up no other delivery', async () => {
+    const core = await newCore({ adapters: [deliveriesAdapter] });
+    const answered: string[] = [];
+    let hung = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        // /hang never answers (until its server closes).
+        if (req.url === '/hang') hung += 1;
+        else {
+          answered.push(req.url ?? '');
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    stops.push(async () => {
+      receiver.closeAllConnections();
+      receiver.close();
+    });
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const store = core.store('deliveries');
+    const row = (id: string, path: string) => ({
+      id,
+      url: `${base}${path}`,
+      body: '{}',
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: Date.now(),
+    });
+    await store.table('deliveries_rows').insert(row('slow', '/hang'));
+    const dispatcher = createDeliveryDispatcher({
+      store,
+      tables: { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts' },
+      collect: async () => undefined,
+      pollMs: 100,
+      timeoutMs: 30_000,
+    });
+    dispatcher.start();
+    stops.push(() => dispatcher.stop());
+    await expect.poll(() => hung).toBe(1);
+
+    await store.table('deliveries_rows').insert(row('next', '/next'));
+    await expect.poll(() => answered, { timeout: 3000 }).toEqual(['/next']);
+    await expect
+      .poll(async () => (await store.table('deliveries_rows').where({ id: 'next' }).first())?.state)
+      .toBe('delivered');
+    receiver.closeAllConnections();
+  });
 });

@@ -2,6 +2,7 @@ import type { AdapterStore } from '../store/adapter-store.js';
 import type { Job } from '../jobs/job.js';
 import type { EndedJob } from '../queue/job-queries.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { createBatcher } from '../queue/batcher.js';
 
 /** A delivery as its adapter's table holds it. */
 export interface DeliveryRow {
@@ -86,13 +87,18 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const wakeDelayMs = options.wakeDelayMs ?? 10;
   const sweepMs = options.sweepMs ?? 60_000;
-  // Deliveries sent at once by a look.
-  const batch = 20;
+  // Deliveries being sent at once, at most: a receiver that does not answer holds up one of them
+  // until its timeout, not every other delivery.
+  const maxSending = 20;
+  const sending = new Set<Promise<void>>();
   // Ends heard since the last look.
   const heard: Job[] = [];
   let timer: NodeJS.Timeout | undefined;
   let wakeTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  // Asked to look while a look ran.
+  let again = false;
+  let lookSoon: NodeJS.Immediate | undefined;
   let lastSweep = 0;
   let unsubscribe: (() => void) | undefined;
 
@@ -156,8 +162,33 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
   };
 
-  /** One look; answers whether more may be due now (it claimed a full batch). */
-  const tick = async (): Promise<boolean> => {
+  // Attempts ended at about the same time share one commit.
+  const recordEnded = createBatcher<Attempt, void>({
+    many: async (attempts) => {
+      await record(attempts);
+      return attempts.map(() => undefined);
+    },
+    one: (attempt) => record([attempt]),
+    maxBatch: 64,
+  });
+
+  const sendAndRecord = (delivery: DeliveryRow): void => {
+    const done = send(delivery)
+      .then(recordEnded)
+      // Unrecorded, it is sent again once its claim runs out: at least once.
+      .catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, `${what} not recorded`))
+      .finally(() => {
+        sending.delete(done);
+        // Room for the next ones: sends that end in the same turn share one look.
+        lookSoon ??= setImmediate(() => {
+          lookSoon = undefined;
+          run();
+        });
+      });
+    sending.add(done);
+  };
+
+  const tick = async (): Promise<void> => {
     const ended = heard.splice(0);
     // Should this fail, the next look back writes what it would have.
     if (ended.length > 0) await options.collectEnded?.(ended);
@@ -168,32 +199,33 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       await options.collect(lastSweep === 0 ? 0 : lastSweep - 60_000);
       lastSweep = started;
     }
+    const room = maxSending - sending.size;
+    if (room <= 0) return;
     const now = Date.now();
     // Claimed by moving their next attempt past the send's timeout.
-    const due = await store.query<{ id: string }>(dueIds, [now, batch]);
-    if (due.length === 0) return false;
+    const due = await store.query<{ id: string }>(dueIds, [now, room]);
+    if (due.length === 0) return;
     const claimed = await store.query<DeliveryRow>(claimIds(due.length), [
       now + timeoutMs + 5000,
       now,
       ...due.map(({ id }) => id),
     ]);
-    // Should the process stop before they are recorded, they are sent again once their claim
-    // runs out: at least once.
-    if (claimed.length > 0) await record(await Promise.all(claimed.map(send)));
-    return due.length === batch;
+    for (const delivery of claimed) sendAndRecord(delivery);
   };
 
   const run = (): void => {
-    if (running) return;
+    // Stopped: a send that ends now looks no further.
+    if (!timer) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    again = false;
     running = tick()
-      .catch((error: unknown) => {
-        logger.error({ err: error }, `${what} dispatch failed`);
-        return false;
-      })
-      .then((more) => {
+      .catch((error: unknown) => logger.error({ err: error }, `${what} dispatch failed`))
+      .finally(() => {
         running = undefined;
-        // A backlog is sent batch after batch, not a batch a poll.
-        if (more && timer) setImmediate(run);
+        if (again) setImmediate(run);
       });
   };
 
@@ -219,6 +251,7 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       timer = undefined;
       unsubscribe?.();
       await running;
+      await Promise.all(sending);
     },
   };
 };
