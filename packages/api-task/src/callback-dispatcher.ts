@@ -2,6 +2,7 @@ import {
   createDeliveryDispatcher,
   createDeliveryLog,
   isFinal,
+  lookAtEnded,
   onJobsOf,
   type Core,
   type DeliveryLog,
@@ -68,11 +69,12 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
     }
   };
   // The runs heard ending here: a look at their deploys alone (a real-time run has none).
-  const collectEnded = async (jobs: readonly Job[]): Promise<void> => {
-    const ended = new Map(jobs.filter((job) => isFinal(job.state)).map((job) => [job.id, job]));
-    for (const deployment of await deployments.callbackDueOf([...ended.keys()]))
-      await write(deployment, ended.get(deployment.jobId) as Job);
-  };
+  const collectEnded = (jobs: readonly Job[]) =>
+    lookAtEnded(jobs, async (ended, known) => {
+      const due = await deployments.callbackDueOf(ended.map(({ id }) => id));
+      for (const deployment of due) await write(deployment, known.get(deployment.jobId) as Job);
+      return due.length;
+    });
   return createDeliveryDispatcher({
     store,
     tables: deliveryTables,

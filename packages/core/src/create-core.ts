@@ -17,7 +17,7 @@ import { createAdapterStore, type JoinableStore } from './store/adapter-store.js
 import { silentLogger } from './logger.js';
 import { createChangeStamps } from './queue/change-stamps.js';
 import { createDatabase, type Database, type Transaction } from './queue/database.js';
-import { deleteFinishedJobs } from './queue/job-queries.js';
+import { deleteFinishedJobs, getJob } from './queue/job-queries.js';
 import { migrateAll } from './queue/migrate.js';
 import { checkReadiness } from './queue/readiness.js';
 import { closeReader } from './queue/sqlite-reader.js';
@@ -173,6 +173,11 @@ export const createCore = async (input: CoreOptions): Promise<Core> => {
       for (const job of recovered) {
         if (isDeadLocalNode(job.leaseOwner, nodeId)) killLeftovers(job.workDir);
         logger.warn({ jobId: job.id, owner: job.leaseOwner, state: job.state }, 'recovered a job whose node is gone');
+        // Its node cannot tell of its end any more: this one does.
+        if (job.state === 'failed') {
+          const ended = await getJob(db, job.id);
+          if (ended) events.finished(ended);
+        }
       }
       if (recovered.some((job) => job.state === 'queued')) dispatcher.wake();
     };

@@ -62,10 +62,10 @@ export { parseDuration } from './duration.js';
 export { durationSchema } from './catalog/manifest-schema.js';
 export type { AdapterCommand, AdapterDescriptor } from './adapter-descriptor.js';
 export type { RemovedJobRows } from './jobs/removed-job-rows.js';
+export { lookAtEnded } from './deliveries/look-at-ended.js';
 export {
   createDeliveryDispatcher,
   onJobsOf,
-  lookAtEnded,
   type DeliveryDispatcher,
   type DeliveryDispatcherOptions,
   type DeliveryRow,

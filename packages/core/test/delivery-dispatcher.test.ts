@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDeliveryDispatcher, type AdapterDescriptor, type Job, type MigrationDatabase } from '../src/index.js';
+import {
+  createDeliveryDispatcher,
+  onJobsOf,
+  type AdapterDescriptor,
+  type Job,
+  type MigrationDatabase,
+} from '../src/index.js';
+import { databaseOf } from '../src/create-core.js';
 import { useCore, useTempDir } from './helpers.js';
 
 const newCore = useCore(useTempDir('botgate-deliveries-'));
@@ -198,7 +205,7 @@ describe('delivery dispatcher', () => {
       tables: { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts' },
       collect: async () => undefined,
       pollMs: 100,
-      timeoutMs: 30_000,
+      timeoutMs: 10_000,
     });
     dispatcher.start();
     stops.push(() => dispatcher.stop());
@@ -210,5 +217,44 @@ describe('delivery dispatcher', () => {
       .poll(async () => (await store.table('deliveries_rows').where({ id: 'next' }).first())?.state)
       .toBe('delivered');
     receiver.closeAllConnections();
+  });
+
+  it('hears only the ends that are final: a job put back in the queue for a retry has no event yet', () => {
+    let emit: (job: Job) => void = () => undefined;
+    const heard: number[] = [];
+    onJobsOf(
+      { onFinished: (listener) => ((emit = listener), () => undefined) },
+      'deliveries',
+    )((job) => heard.push(job.id));
+    emit({ id: 1, adapter: 'deliveries', state: 'queued' } as Job);
+    emit({ id: 2, adapter: 'deliveries', state: 'failed' } as Job);
+    emit({ id: 3, adapter: 'other', state: 'succeeded' } as Job);
+    expect(heard).toEqual([2]);
+  });
+
+  it('tells of a queued job canceled, and of one failed by recovery, as ends', async () => {
+    const core = await newCore({ adapters: [deliveriesAdapter] });
+    const ended: Job[] = [];
+    core.jobs.onFinished((job) => ended.push(job));
+    const queued = await core.jobs.enqueue({ automationId: 'echo', adapter: 'deliveries' });
+    await core.jobs.cancel(queued.job.id);
+    expect(ended.map((job) => [job.id, job.state])).toEqual([[queued.job.id, 'canceled']]);
+
+    // Running on a node whose lease ran out, with no attempt left: recovery fails it.
+    const orphan = await core.jobs.enqueue({ automationId: 'echo', adapter: 'deliveries' });
+    await databaseOf(core)('jobs')
+      .where({ id: orphan.job.id })
+      .update({
+        state: 'running',
+        attempt: 1,
+        started_at: Date.now() - 2000,
+        lease_owner: 'gone/1/node',
+        lease_expires_at: Date.now() - 1000,
+      });
+    await core.recover();
+    expect(ended.map((job) => [job.id, job.state])).toEqual([
+      [queued.job.id, 'canceled'],
+      [orphan.job.id, 'failed'],
+    ]);
   });
 });

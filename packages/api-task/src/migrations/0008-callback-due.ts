@@ -7,13 +7,15 @@ import type { MigrationDatabase } from '@botgate/core';
  * partial index, a look costs the deploys still waiting for theirs.
  */
 export const up = async (knex: MigrationDatabase): Promise<void> => {
+  // Due unless known otherwise: a deploy written by an older node during an upgrade (which knows
+  // no such column) is looked at once its run ends, and taken off then if it has no callback.
   await knex.schema.alterTable('api_task_deployments', (t) => {
-    t.boolean('callback_due').notNullable().defaultTo(false);
+    t.boolean('callback_due').notNullable().defaultTo(true);
   });
   await knex.raw(
-    `UPDATE api_task_deployments SET callback_due = ? WHERE callback_url IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM api_task_callbacks c WHERE c.deployment_id = api_task_deployments.deployment_id)`,
-    [true],
+    `UPDATE api_task_deployments SET callback_due = ? WHERE callback_url IS NULL
+       OR EXISTS (SELECT 1 FROM api_task_callbacks c WHERE c.deployment_id = api_task_deployments.deployment_id)`,
+    [false],
   );
   await knex.raw(
     'CREATE INDEX api_task_deployments_callback_due_idx ON api_task_deployments (created_at, deployment_id) WHERE callback_due',

@@ -1,6 +1,6 @@
 import type { AdapterStore } from '../store/adapter-store.js';
 import type { Job } from '../jobs/job.js';
-import type { EndedJob } from '../queue/job-queries.js';
+import { isFinal } from '../jobs/job-state.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createBatcher } from '../queue/batcher.js';
 
@@ -17,6 +17,8 @@ export interface DeliveryRow {
 /** One send of a delivery, as its attempts table records it. */
 interface Attempt {
   delivery: DeliveryRow;
+  /** The claim it was sent under: its `next_attempt_at`. */
+  claimedUntil: number;
   number: number;
   started: number;
   ended: number;
@@ -30,13 +32,15 @@ export interface DeliveryTuning {
   pollMs?: number | undefined;
   /** The first retry waits this long, each next one twice as long (at most an hour). @default 5000 */
   retryBaseMs?: number | undefined;
+  /** Deliveries being sent at once, at most. @default 20 */
+  maxSending?: number | undefined;
   /** Attempts before a delivery is given up. @default 12 */
   maxAttempts?: number | undefined;
   /** How long the receiver gets to answer. @default 10000 */
   timeoutMs?: number | undefined;
   /**
-   * Job ends heard within this long of the first share one look for new events: a look is two
-   * statements (~60 µs), and every real-time run of Automation Anywhere ends a job. @default 10
+   * Job ends heard within this long of the first share one look for new events: every real-time
+   * run of Automation Anywhere ends a job. @default 10
    */
   wakeDelayMs?: number | undefined;
   logger?: Logger | undefined;
@@ -89,8 +93,10 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const sweepMs = options.sweepMs ?? 60_000;
   // Deliveries being sent at once, at most: a receiver that does not answer holds up one of them
   // until its timeout, not every other delivery.
-  const maxSending = 20;
-  const sending = new Set<Promise<void>>();
+  const maxSending = options.maxSending ?? 20;
+  // The ids being sent, and the sends themselves (stop waits for them).
+  const sending = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
   // Ends heard since the last look.
   const heard: Job[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -100,6 +106,8 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   let again = false;
   let lookSoon: NodeJS.Immediate | undefined;
   let lastSweep = 0;
+  // A look at the ends heard failed: the next look looks back too.
+  let sweepNow = false;
   let unsubscribe: (() => void) | undefined;
 
   // Prepared statements on the adapter's tables (a knex builder per statement cost more than
@@ -111,11 +119,15 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   const claimIds = (count: number) => `UPDATE ${deliveries} SET next_attempt_at = ?
     WHERE state = 'pending' AND next_attempt_at <= ? AND id IN (${Array(count).fill('?').join(', ')}) RETURNING *`;
   const recordAttempt = `INSERT INTO ${attempts} (delivery_id, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)`;
-  const settleDelivered = `UPDATE ${deliveries} SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`;
-  const settleFailed = `UPDATE ${deliveries} SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`;
+  // Only the claim that sent it settles a delivery: a record that comes after its claim ran out
+  // (and another took it) leaves the delivery as that one had it.
+  const settleDelivered = `UPDATE ${deliveries} SET state = 'delivered', attempts = ?, last_status = ?, last_error = NULL, delivered_at = ?
+    WHERE id = ? AND next_attempt_at = ?`;
+  const settleFailed = `UPDATE ${deliveries} SET state = ?, attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ?
+    WHERE id = ? AND next_attempt_at = ?`;
 
-  /** Sends a delivery once; answers the attempt to record. */
-  const send = async (delivery: DeliveryRow): Promise<Attempt> => {
+  /** Sends a delivery once, under the claim that runs until `claimedUntil`; answers the attempt to record. */
+  const send = async (delivery: DeliveryRow, claimedUntil: number): Promise<Attempt> => {
     const started = Date.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -134,83 +146,107 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     } catch (cause) {
       error = (cause as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause as Error).message;
     }
-    return { delivery, number: Number(delivery.attempts) + 1, started, ended: Date.now(), status, error };
+    const number = Number(delivery.attempts) + 1;
+    return { delivery, claimedUntil, number, started, ended: Date.now(), status, error };
   };
 
-  // A look's attempts and their deliveries' new states, in one commit.
+  // Sends that ended at about the same time: their attempts and their deliveries' new states, in
+  // one commit, in the deliveries' order (one order of row locks on every node).
   const record = async (sent: readonly Attempt[]): Promise<void> => {
+    const ordered = [...sent].sort((x, y) =>
+      x.delivery.id < y.delivery.id ? -1 : x.delivery.id > y.delivery.id ? 1 : 0,
+    );
     await store.transaction(async (tx) => {
-      for (const { delivery, number, started, ended, status, error } of sent) {
+      for (const { delivery, claimedUntil, number, started, ended, status, error } of ordered) {
         await tx.query(recordAttempt, [delivery.id, number, started, status, error, ended - started]);
-        if (error === null) await tx.query(settleDelivered, [number, status, ended, delivery.id]);
+        if (error === null) await tx.query(settleDelivered, [number, status, ended, delivery.id, claimedUntil]);
         else {
           const backoff = Math.min(retryBaseMs * 2 ** (number - 1), 3_600_000);
           const state = number >= maxAttempts ? 'failed' : 'pending';
-          await tx.query(settleFailed, [state, number, status, error, ended + backoff, delivery.id]);
+          await tx.query(settleFailed, [state, number, status, error, ended + backoff, delivery.id, claimedUntil]);
         }
       }
     });
-    for (const { delivery, number, status, error } of sent) {
-      if (error === null) {
-        options.onAttempt?.('delivered');
-        logger.info({ deliveryId: delivery.id, url: delivery.url, attempt: number, status }, `${what} delivered`);
-        continue;
-      }
-      const givenUp = number >= maxAttempts;
-      options.onAttempt?.(givenUp ? 'failed' : 'retrying');
-      logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, `${what} failed`);
-    }
   };
-
-  // Attempts ended at about the same time share one commit.
   const recordEnded = createBatcher<Attempt, void>({
-    many: async (attempts) => {
-      await record(attempts);
-      return attempts.map(() => undefined);
+    many: async (sent) => {
+      await record(sent);
+      return sent.map(() => undefined);
     },
     one: (attempt) => record([attempt]),
     maxBatch: 64,
   });
 
-  const sendAndRecord = (delivery: DeliveryRow): void => {
-    const done = send(delivery)
-      .then(recordEnded)
-      // Unrecorded, it is sent again once its claim runs out: at least once.
-      .catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, `${what} not recorded`))
-      .finally(() => {
-        sending.delete(done);
-        // Room for the next ones: sends that end in the same turn share one look.
-        lookSoon ??= setImmediate(() => {
-          lookSoon = undefined;
-          run();
-        });
+  // After the commit, outside the batch: a throw here must not make the batcher record it again.
+  const report = ({ delivery, number, status, error }: Attempt): void => {
+    if (error === null) {
+      options.onAttempt?.('delivered');
+      logger.info({ deliveryId: delivery.id, url: delivery.url, attempt: number, status }, `${what} delivered`);
+      return;
+    }
+    const givenUp = number >= maxAttempts;
+    options.onAttempt?.(givenUp ? 'failed' : 'retrying');
+    logger.warn({ deliveryId: delivery.id, url: delivery.url, attempt: number, error, givenUp }, `${what} failed`);
+  };
+
+  const sendAndRecord = (delivery: DeliveryRow, claimedUntil: number): void => {
+    const done = (async () => {
+      try {
+        const attempt = await send(delivery, claimedUntil);
+        await recordEnded(attempt);
+        report(attempt);
+      } catch (error) {
+        // Unrecorded, it is sent again once its claim runs out: at least once.
+        logger.error({ err: error, deliveryId: delivery.id }, `${what} not recorded`);
+      }
+    })().finally(() => {
+      sending.delete(delivery.id);
+      inFlight.delete(done);
+      // Room for the next ones: sends that end in the same turn share one look.
+      lookSoon ??= setImmediate(() => {
+        lookSoon = undefined;
+        run();
       });
-    sending.add(done);
+    });
+    sending.add(delivery.id);
+    inFlight.add(done);
   };
 
   const tick = async (): Promise<void> => {
     const ended = heard.splice(0);
-    // Should this fail, the next look back writes what it would have.
-    if (ended.length > 0) await options.collectEnded?.(ended);
+    if (ended.length > 0 && options.collectEnded) {
+      try {
+        await options.collectEnded(ended);
+      } catch (error) {
+        // The look back writes what it would have, at once.
+        logger.error({ err: error }, `${what}: writing the events of ended jobs failed`);
+        sweepNow = true;
+      }
+    }
     const started = Date.now();
-    if (!options.collectEnded || lastSweep === 0 || started - lastSweep >= sweepMs) {
+    if (!options.collectEnded || sweepNow || lastSweep === 0 || started - lastSweep >= sweepMs) {
       // After a start, every due event is looked at once; then a minute before the last look,
       // for ends that became visible late (another node's clock, a long transaction).
       await options.collect(lastSweep === 0 ? 0 : lastSweep - 60_000);
       lastSweep = started;
+      sweepNow = false;
     }
     const room = maxSending - sending.size;
     if (room <= 0) return;
     const now = Date.now();
-    // Claimed by moving their next attempt past the send's timeout.
-    const due = await store.query<{ id: string }>(dueIds, [now, room]);
+    // One still being sent here is not due again, even past its claim (a slow record).
+    const due = (await store.query<{ id: string }>(dueIds, [now, room + sending.size]))
+      .filter(({ id }) => !sending.has(id))
+      .slice(0, room);
     if (due.length === 0) return;
+    // Claimed by moving their next attempt past the send's timeout.
+    const claimedUntil = Date.now() + timeoutMs + 5000;
     const claimed = await store.query<DeliveryRow>(claimIds(due.length), [
-      now + timeoutMs + 5000,
+      claimedUntil,
       now,
       ...due.map(({ id }) => id),
     ]);
-    for (const delivery of claimed) sendAndRecord(delivery);
+    for (const delivery of claimed) sendAndRecord(delivery, claimedUntil);
   };
 
   const run = (): void => {
@@ -251,7 +287,7 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
       timer = undefined;
       unsubscribe?.();
       await running;
-      await Promise.all(sending);
+      await Promise.all(inFlight);
     },
   };
 };
@@ -262,20 +298,6 @@ export type DeliveryDispatcher = ReturnType<typeof createDeliveryDispatcher>;
 export const onJobsOf =
   (jobs: { onFinished(listener: (job: Job) => void): () => void }, adapter: string) => (heard: (job: Job) => void) =>
     jobs.onFinished((job) => {
-      if (job.adapter === adapter) heard(job);
+      // A job put back in the queue (a retry, a run cut short by a shutdown) has not ended.
+      if (job.adapter === adapter && isFinal(job.state)) heard(job);
     });
-
-/**
- * Runs `look` over jobs heard ending (`collectEnded`), as pages of `core.jobs.ended` give them
- * (id and end, 500 at a time), with the jobs themselves by id; answers the sum of what it answers.
- */
-export const lookAtEnded = async (
-  jobs: readonly Job[],
-  look: (ended: EndedJob[], known: ReadonlyMap<number, Job>) => Promise<number>,
-): Promise<number> => {
-  const ended = jobs.map((job) => ({ id: job.id, finishedAt: job.finishedAt?.getTime() ?? Date.now() }));
-  const known = new Map(jobs.map((job) => [job.id, job]));
-  let sum = 0;
-  for (let at = 0; at < ended.length; at += 500) sum += await look(ended.slice(at, at + 500), known);
-  return sum;
-};

@@ -239,6 +239,8 @@ export const createJobService = (deps: JobServiceDeps) => {
     async cancel(id: number): Promise<Job> {
       const job = await requestCancel(db, id);
       if (job.state === 'running') deps.abortLocal(id);
+      // A queued job ends here, with no run to tell of it.
+      else events.finished(job);
       return job;
     },
 

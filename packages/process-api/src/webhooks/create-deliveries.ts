@@ -87,7 +87,9 @@ const deliveriesFor = async (
     due.push([id, row.run_id, row.webhook_url, deliveryBody(core, workspaceId, row, job, id, now), now, now]);
   }
   if (due.length === 0) return 0;
-  // One commit for the lot.
+  // One commit for the lot, in the runs' order: another node's look may insert some of the same
+  // rows, and one order of their keys on every node means neither waits for the other in turn.
+  due.sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : (a[1] as string) > (b[1] as string) ? 1 : 0));
   return store.transaction(async (tx) => {
     let created = 0;
     for (const values of due) created += (await tx.query(insertDelivery, values)).length;

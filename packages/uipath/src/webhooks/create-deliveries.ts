@@ -113,7 +113,9 @@ const deliveriesFor = async (
     }
   }
   if (due.length === 0) return 0;
-  // One commit for the lot.
+  // One commit for the lot, in the order of their keys (webhook, job): another node's look may
+  // insert some of the same rows, and one order on every node means neither waits for the other in turn.
+  due.sort((a, b) => (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number));
   return store.transaction(async (tx) => {
     let created = 0;
     for (const values of due) created += (await tx.query(insertDelivery, values)).length;
