@@ -57,15 +57,13 @@ export const createCallbackDispatcher = (core: Core, options: CallbackDispatcher
   const collect = async (): Promise<void> => {
     let after: Deployment | undefined;
     for (;;) {
-      const { page, withJobs } = await deployments.callbackDue(pageSize, after);
-      const jobs = new Map(withJobs.map(({ deployment, job }) => [deployment.deploymentId, job]));
-      for (const deployment of page) {
-        const job = jobs.get(deployment.deploymentId);
-        if (!job) await deployments.writeCallback(deployment.deploymentId, undefined);
+      const page = await deployments.callbackDue(pageSize, after);
+      for (const { deployment, job } of page) {
+        if (!job) await deployments.writeCallback(deployment.deploymentId);
         else if (isFinal(job.state)) await write(deployment, job);
       }
       if (page.length < pageSize) return;
-      after = page.at(-1);
+      after = page.at(-1)?.deployment;
     }
   };
   // The runs heard ending here: a look at their deploys alone (a real-time run has none).

@@ -138,11 +138,11 @@ export const createDeployments = (core: Core) => {
         );
       return rows.map(toDeployment);
     },
-    /** Deploys whose callback is not written yet, oldest first, `limit` after `after` (the last of the page before), each with its job. */
-    async callbackDue(
-      limit: number,
-      after?: Deployment,
-    ): Promise<{ page: Deployment[]; withJobs: Array<{ deployment: Deployment; job: Job }> }> {
+    /**
+     * Deploys whose callback is not written yet, oldest first, `limit` after `after` (the last of
+     * the page before), each with its job (none when retention removed it).
+     */
+    async callbackDue(limit: number, after?: Deployment): Promise<Array<{ deployment: Deployment; job?: Job }>> {
       const rows = await core
         .store('api-task')
         .query<DeploymentRow>(
@@ -151,7 +151,9 @@ export const createDeployments = (core: Core) => {
           } ORDER BY created_at, deployment_id LIMIT ?`,
           after ? [after.createdAt.getTime(), after.createdAt.getTime(), after.deploymentId, limit] : [limit],
         );
-      return { page: rows.map(toDeployment), withJobs: await withJobs(rows) };
+      return Promise.all(
+        rows.map(async (row) => ({ deployment: toDeployment(row), job: await core.jobs.find(Number(row.job_id)) })),
+      );
     },
     /**
      * Writes a deploy's callback, to `url` with `body` (once: a second is ignored), and takes the
