@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
+import { emptyWal, sqliteBusyTimeoutMs } from './empty-wal.js';
 import { pgQuery } from './pg-query.js';
 
 export type DatabaseConfig =
@@ -100,7 +101,8 @@ export const createDatabase = (config: DatabaseConfig, logger?: Logger): Databas
   mkdirSync(dirname(config.filename), { recursive: true });
   // `full`: every commit is noted, and reaches the disk moments after it without holding anyone
   // up; `durable()` waits for it where an answer depends on it.
-  const wal = (config.synchronous ?? 'full') === 'full' ? createWalSync(`${config.filename}-wal`) : undefined;
+  const wal =
+    (config.synchronous ?? 'full') === 'full' ? createWalSync(`${config.filename}-wal`, () => emptyWal(db)) : undefined;
   // Commits nobody waits for (claims, heartbeats, real-time records) are flushed together a few
   // milliseconds later: an fdatasync per commit, two per real-time run, made the next commit's
   // WAL write wait for the disk on the event loop. `durable()` callers still flush at once.
@@ -111,6 +113,8 @@ export const createDatabase = (config: DatabaseConfig, logger?: Logger): Databas
         // Unref'd: closing the database checkpoints (and syncs) what is left anyway.
         flushTimer ??= setTimeout(() => {
           flushTimer = undefined;
+          // A failure is not lost: the next sync recovers first (WalSync), and a write that waits
+          // for it reports it, through the storage health that logs it once.
           void wal.sync().catch(() => undefined);
         }, backgroundFlushMs).unref();
       }
@@ -136,7 +140,7 @@ export const createDatabase = (config: DatabaseConfig, logger?: Logger): Databas
           // WAL from the thread pool before a trigger is answered (decision 0006).
           connection.pragma('synchronous = NORMAL');
           // Other processes (the CLI, a second node) write to the same file; wait for their lock instead of failing.
-          connection.pragma('busy_timeout = 5000');
+          connection.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
           connection.pragma('foreign_keys = ON');
           // Lookups at 1M jobs touch index and table pages all over the file: map it rather than
           // copy each page into SQLite's cache. A connection's own commits keep its mapping.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,12 +6,13 @@ import { createWalSync } from './wal-sync.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'botgate-wal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const noRecovery = () => Promise.reject(new Error('no flush failed, so nothing is recovered'));
 
 describe('createWalSync', () => {
   it('resolves every caller, those that arrive during a sync through the next one', async () => {
     const path = join(dir, 'a.sqlite-wal');
     writeFileSync(path, 'frames');
-    const wal = createWalSync(path);
+    const wal = createWalSync(path, noRecovery);
     wal.wrote();
     const first = wal.sync();
     wal.wrote();
@@ -28,7 +29,7 @@ describe('createWalSync', () => {
   });
 
   it('has nothing to flush when SQLite has no WAL file', async () => {
-    const wal = createWalSync(join(dir, 'missing.sqlite-wal'));
+    const wal = createWalSync(join(dir, 'missing.sqlite-wal'), noRecovery);
     wal.wrote();
     await expect(wal.sync()).resolves.toBeUndefined();
   });
@@ -37,7 +38,7 @@ describe('createWalSync', () => {
     const path = join(dir, 'b.sqlite-wal');
     writeFileSync(path, 'frames');
     const held: Array<() => void> = [];
-    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const wal = createWalSync(path, noRecovery, (_fd, callback) => held.push(() => callback(null)));
     const settled = new Set<Promise<void>>();
     const track = (promise: Promise<void>) => (void promise.then(() => settled.add(promise)), promise);
     const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -70,7 +71,7 @@ describe('createWalSync', () => {
     writeFileSync(path, 'frames');
     const used: number[] = [];
     const held: Array<() => void> = [];
-    const wal = createWalSync(path, (fd, callback) => {
+    const wal = createWalSync(path, noRecovery, (fd, callback) => {
       used.push(fd);
       held.push(() => callback(null));
     });
@@ -94,7 +95,7 @@ describe('createWalSync', () => {
     const path = join(dir, 'c.sqlite-wal');
     writeFileSync(path, 'frames');
     const held: Array<() => void> = [];
-    const wal = createWalSync(path, (_fd, callback) => held.push(() => callback(null)));
+    const wal = createWalSync(path, noRecovery, (_fd, callback) => held.push(() => callback(null)));
     const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
     wal.wrote();
     const first = wal.sync();
@@ -110,5 +111,46 @@ describe('createWalSync', () => {
     expect(held).toHaveLength(1);
     held.shift()?.();
     await second;
+  });
+
+  it('trusts no flush after one failed, until a recovery succeeds, and then flushes on fresh descriptors', async () => {
+    const path = join(dir, 'e.sqlite-wal');
+    writeFileSync(path, 'frames');
+    // What each flush's descriptor reads from where it stands: a description read before stands past
+    // what it read (a descriptor's number alone says nothing, as a closed one's number is reused).
+    const used: string[] = [];
+    let failNext = true;
+    const recoveries: Array<'failed' | 'done'> = [];
+    let recoveryFails = true;
+    const wal = createWalSync(
+      path,
+      async () => {
+        recoveries.push(recoveryFails ? 'failed' : 'done');
+        if (recoveryFails) throw Object.assign(new Error('checkpoint: disk I/O error'), { code: 'SQLITE_IOERR' });
+      },
+      (fd, callback) => {
+        const read = Buffer.alloc(3);
+        used.push(read.subarray(0, readSync(fd, read, 0, 3, null)).toString());
+        const error = failNext ? Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) : null;
+        failNext = false;
+        callback(error);
+      },
+    );
+    wal.wrote();
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'EIO' });
+    // The disk's next fdatasync would succeed, and it must not be believed.
+    wal.wrote();
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'SQLITE_IOERR' });
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'SQLITE_IOERR' });
+    expect(used).toHaveLength(1);
+    recoveryFails = false;
+    await expect(wal.sync()).resolves.toBeUndefined();
+    expect(recoveries).toEqual(['failed', 'failed', 'done']);
+    wal.wrote();
+    await expect(wal.sync()).resolves.toBeUndefined();
+    expect(recoveries).toHaveLength(3);
+    expect(used).toHaveLength(2);
+    // A new open file description: the old one may still hold the error's report.
+    expect(used).toEqual(['fra', 'fra']);
   });
 });

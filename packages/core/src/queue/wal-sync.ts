@@ -5,7 +5,10 @@ export interface WalSync {
   wrote(): void;
   /** SQLite opened a connection for this process: the WAL it writes to may be a new file. */
   reopened(): void;
-  /** Resolves once every write noted so far is on disk. */
+  /**
+   * Resolves once every write noted so far is on disk. After a flush failed, no later flush is
+   * trusted: each sync runs `recover` instead, until it succeeds.
+   */
   sync(): Promise<void>;
 }
 
@@ -30,9 +33,16 @@ type SyncFd = (fd: number, callback: (error: NodeJS.ErrnoException | null) => vo
  * second trip through libuv's pool after every flush). Callbacks, not fs/promises: a FileHandle's
  * call cost the event loop 40–60 µs a sync here. `syncFd` is fdatasync but in tests.
  */
-export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalSync => {
+export const createWalSync = (walPath: string, recover: () => Promise<void>, syncFd: SyncFd = fdatasync): WalSync => {
   let writes = 0;
   let stale = false;
+  // A failed fdatasync leaves the WAL with a hole on disk: Linux marks the pages it could not write
+  // clean and reports the error once to each open file description, so the next fdatasync succeeds
+  // though those frames never reached the disk. SQLite's recovery after a crash stops at the first
+  // frame whose checksum fails, so every commit after the hole, answered as durable, would go too.
+  // Until `recover` has copied the WAL (still in the page cache) into the database file and synced
+  // it, no flush is trusted.
+  let failed = false;
   // Each flush under way has a descriptor of its own: Linux reports a writeback error once to
   // each open file description, so two flushes sharing one could see a single report between
   // them, and the other would answer that writes it may have lost are on disk.
@@ -43,9 +53,20 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
   const lanes: Lane[] = Array.from({ length: maxInFlight }, () => ({ fd: undefined, flushing: undefined }));
   let waiting: Promise<void> | undefined;
 
-  const flush = (lane: Lane): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const flushFd = (opened: number) => syncFd(opened, (error) => (error ? reject(error) : resolve()));
+  const flush = (lane: Lane): Promise<void> => {
+    if (failed)
+      return recover().then(() => {
+        failed = false;
+        // The old descriptors may each still hold the report of the error; fresh ones do not.
+        stale = true;
+      });
+    return new Promise((resolve, reject) => {
+      const flushFd = (opened: number) =>
+        syncFd(opened, (error) => {
+          if (!error) return resolve();
+          failed = true;
+          reject(error);
+        });
       if (lane.fd !== undefined) return flushFd(lane.fd);
       open(walPath, 'r', (error, opened) => {
         // No WAL (nothing written since the last connection closed): nothing to flush.
@@ -54,6 +75,7 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
         flushFd(opened);
       });
     });
+  };
 
   const start = (lane: Lane): Promise<void> => {
     // Stale descriptors are closed only while no flush runs (see `sync`), so none is in use.
@@ -77,7 +99,8 @@ export const createWalSync = (walPath: string, syncFd: SyncFd = fdatasync): WalS
       else if (lane.flushing.covers >= writes) return lane.flushing.done;
       else running += 1;
     }
-    if (free && (running === 0 || !stale)) return start(free);
+    // A recovery, or the first flush on fresh descriptors, runs alone.
+    if (free && (running === 0 || !(stale || failed))) return start(free);
     waiting ??= Promise.race(
       lanes.flatMap((lane) => (lane.flushing ? [lane.flushing.done.catch(() => undefined)] : [])),
     ).then(() => {
