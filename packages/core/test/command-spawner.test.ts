@@ -19,7 +19,8 @@ const envScript =
   'read -r _ _ _ _ group session _ < /proc/$$/stat; echo "$(pwd) $BOTGATE_JOB_ID $ONLY_HERE $$ $group $session"; grep SigIgn /proc/$$/status';
 
 /**
- * A core whose catalog holds `parent` (prints its parent's pid), `sleep` (sleeps 30 s),
+ * A core whose catalog holds `parent` (prints its parent's pid), `sleep` (sleeps 30 s, and leaves
+ * a child out of its process group that does too),
  * `chatty`, `signaled` (killed by SIGIO), `env` (prints where and with what it runs),
  * `missing` (no such program), `inPath` (a program in the commands' PATH alone) and `noShebang`,
  * all commands, started through the `spawner` given.
@@ -31,7 +32,8 @@ const openCore = async (spawner: SpawnerKind): Promise<Core> => {
   writeFileSync(join(bin, 'botgate-only-here'), '#!/bin/sh\necho "found with $1"\n', { mode: 0o755 });
   for (const [id, manifest] of Object.entries({
     parent: `run: { command: [sh, -c, 'printf "{\\"parent\\": %s}" "$PPID" > "$BOTGATE_OUTPUT"'] }\noutputs: { parent: NUMBER }\n`,
-    sleep: 'run: { command: [sh, -c, "echo started; exec sleep 30"] }\n',
+    // It leaves a child in a session of its own, out of its process group, and sleeps.
+    sleep: 'run: { command: [sh, -c, "setsid sleep 31 & echo $! > escaped; echo started; exec sleep 30"] }\n',
     // JSON is YAML too, and quotes a shell script of any quotes.
     chatty: JSON.stringify({ run: { command: ['sh', '-c', chatty] } }),
     // SIGIO shares its number with SIGPOLL: the name told is the one Node tells (and it dumps no core).
@@ -118,7 +120,7 @@ describe.skipIf(process.platform !== 'linux').each(kinds)(
       }
     });
 
-    it('ends the runs of a spawner that died as interrupted, kills their processes, and starts a new spawner', async () => {
+    it('ends the runs of a spawner that died as interrupted, kills all their processes, and starts a new spawner', async () => {
       const core = await openCore(kind);
       try {
         const { job } = await core.jobs.enqueue({ automationId: 'sleep', adapter: 'test' });
@@ -142,6 +144,10 @@ describe.skipIf(process.platform !== 'linux').each(kinds)(
         expect(done.log).toContain('started');
         await waitFor('the killed command to end', async () => ended(pid) || undefined);
         expect(existsSync(pidFile)).toBe(false);
+        // Found by the job folder in its environment, as recovery finds what a dead node left:
+        // the spawner that knew of the run is gone, and the run may start again.
+        const escaped = Number(readFileSync(join(job.workDir, 'escaped'), 'utf8'));
+        await waitFor('the command that left its group to end', async () => ended(escaped) || undefined);
 
         const { job: next } = await core.jobs.enqueue({ automationId: 'parent', adapter: 'test' });
         const after = await core.jobs.wait(next.id, { timeoutMs: 20_000 });

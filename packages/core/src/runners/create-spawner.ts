@@ -101,10 +101,15 @@ export const createSpawner = ({
 
   /**
    * A native spawner that ended before it was ready started nothing: with `auto`, its requests go
-   * to spawner.mjs, which this process uses from then on; asked for `native`, they are lost.
+   * to spawner.mjs, which this process uses from then on; asked for `native`, they could not start.
    */
-  const onUnusable = (unusable: SpawnerProcess, requests: Array<[number, SpawnRequest]>): void => {
-    if (kind === 'native' || closed) return onLost(unusable);
+  const onUnusable = (unusable: SpawnerProcess, requests: Array<[number, SpawnRequest]>, why: string): void => {
+    if (closed) return onLost(unusable);
+    if (kind === 'native') {
+      for (const [id] of requests)
+        onMessage({ type: 'exit', id, spawnError: `the native spawner cannot run here (${why})` });
+      return onLost(unusable);
+    }
     if (nativeFile) onNativeUnusable(nativeFile);
     nativeFile = undefined;
     if (helper === unusable) helper = undefined;
@@ -123,7 +128,7 @@ export const createSpawner = ({
         file,
         onMessage,
         () => onLost(started),
-        (requests) => onUnusable(started, requests),
+        (requests, why) => onUnusable(started, requests, why),
       );
       return started;
     } catch (error) {

@@ -94,17 +94,21 @@ const createDecoder = (
   };
 };
 
+/** Why a process may fail to start now and start a moment later: no descriptor, no process, no memory. */
+const transientCodes = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+
 /**
  * Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its
  * stdout. Requests wait for its first frame, "ready": should it end before that (a binary built
  * for another machine, or refused by the kernel), it has started nothing, and `onUnusable` gets the
- * requests it was sent, to start elsewhere, instead of `onExit`.
+ * requests it was sent, to start elsewhere, and why, instead of `onExit`. Should it fail to start
+ * for want of descriptors or processes, its requests end as commands that could not start.
  */
 export const startNativeSpawner = (
   file: string,
   onMessage: (message: SpawnerMessage) => void,
   onExit: () => void,
-  onUnusable: (requests: Array<[number, SpawnRequest]>) => void,
+  onUnusable: (requests: Array<[number, SpawnRequest]>, why: string) => void,
 ): SpawnerProcess => {
   const child = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const programs = new Map<number, string>();
@@ -113,29 +117,45 @@ export const startNativeSpawner = (
   const onReady = (): void => {
     const requests = waiting ?? [];
     waiting = undefined;
-    for (const [, , frame] of requests) child.stdin.write(frame);
+    for (const [, , frame] of requests) child.stdin?.write(frame);
   };
   let ended = false;
-  const onEnd = (): void => {
+  const onEnd = (why: string, transient = false): void => {
     if (ended) return;
     ended = true;
     const unsent = waiting;
     waiting = undefined;
-    if (unsent) onUnusable(unsent.map(([id, request]) => [id, request]));
-    else onExit();
+    if (!unsent) return onExit();
+    // Out of descriptors or processes for a moment: it could not start, but it can run here, so
+    // these requests fail as a command that cannot start would, and the next one tries it again.
+    if (transient) {
+      for (const [id, request] of unsent)
+        onMessage({ type: 'exit', id, spawnError: `spawn ${request.program} ${why}` });
+      return onExit();
+    }
+    onUnusable(
+      unsent.map(([id, request]) => [id, request]),
+      why,
+    );
   };
-  child.stdout.on('data', createDecoder(programs, onMessage, onReady));
+  // A spawn that failed (EMFILE, ENOENT) leaves the child without its pipes, and tells only by
+  // 'error' on the next tick: its listeners first, and nothing that assumes the pipes exist.
+  child.on('error', (error: NodeJS.ErrnoException) =>
+    onEnd(error.code ?? error.message, transientCodes.has(error.code ?? '')),
+  );
   // 'close', not 'exit': every frame it wrote before it ended has been read by then.
-  child.once('close', onEnd);
-  child.on('error', onEnd);
+  child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+    onEnd(signal ? `it was killed by ${signal}` : `it exited with code ${code}`),
+  );
+  child.stdout?.on('data', createDecoder(programs, onMessage, onReady));
   // A write to a spawner that has just died fails; its 'close' ends the commands it had.
-  child.stdin.on('error', () => {});
+  child.stdin?.on('error', () => {});
   let open = true;
   // An idle spawner does not keep the server (or the CLI's `run --wait`) alive.
   const hold = (busy: boolean): void => {
-    for (const handle of [child, child.stdout as Socket, child.stdin as Socket]) {
-      if (busy) handle.ref();
-      else handle.unref();
+    for (const handle of [child, child.stdout as Socket | null, child.stdin as Socket | null]) {
+      if (busy) handle?.ref();
+      else handle?.unref();
     }
   };
   hold(false);
@@ -151,14 +171,16 @@ export const startNativeSpawner = (
       }
       programs.set(id, request.program);
       if (waiting) waiting.push([id, request, frame]);
-      else child.stdin.write(frame);
+      else child.stdin?.write(frame);
     },
     hold,
     async close() {
       open = false;
       if (ended) return;
       const gone = new Promise<void>((resolve) => child.once('close', () => resolve()));
-      child.stdin.end();
+      // Held while it leaves: `close` resolves once it has, even in a process with nothing else to do.
+      hold(true);
+      child.stdin?.end();
       await gone;
     },
   };

@@ -12,19 +12,37 @@ export const startNodeSpawner = (onMessage: (message: SpawnerMessage) => void, o
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
+  // A spawn that failed (EMFILE, EAGAIN) leaves the child without its channel, and tells only by
+  // 'error' on the next tick: the requests sent meanwhile end as commands that could not start.
+  let spawnError: string | undefined;
+  const unsent: Array<[number, string]> = [];
+  const notStarted = (id: number, program: string) =>
+    onMessage({ type: 'exit', id, spawnError: `spawn ${program} ${spawnError}` });
   child.on('message', onMessage);
   child.once('exit', onExit);
-  child.on('error', onExit);
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (child.pid === undefined) {
+      spawnError = error.code ?? error.message;
+      for (const [id, program] of unsent.splice(0)) notStarted(id, program);
+    }
+    onExit();
+  });
   // An idle spawner does not keep the server (or the CLI's `run --wait`) alive.
   child.unref();
   child.channel?.unref();
   return {
     alive: () => child.connected,
-    send: (id, request) => child.send({ type: 'spawn', id, ...request }),
+    send(id, request) {
+      if (child.connected) child.send({ type: 'spawn', id, ...request });
+      else if (spawnError === undefined) unsent.push([id, request.program]);
+      else queueMicrotask(() => notStarted(id, request.program));
+    },
     hold: (busy) => (busy ? child.channel?.ref() : child.channel?.unref()),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Held while it leaves: `close` resolves once it has, even in a process with nothing else to do.
+      child.ref();
       if (child.connected) child.disconnect();
       await gone;
     },
