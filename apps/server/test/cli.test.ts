@@ -202,6 +202,14 @@ describe('the CLI as an operator meets it', () => {
     expect(ended.stderr).toMatch(/job \d+: succeeded\n$/);
   }, 60_000);
 
+  it('--version prints the version of the package it runs from', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'apps/server/package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V'])
+      expect(await cli([flag], {})).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
   it('--help lists every command, serve --help every setting', async () => {
     const help = (await cli(['--help'], {})).stdout;
     // Every registered adapter's command group and root commands, without naming them here.

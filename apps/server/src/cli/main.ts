@@ -7,12 +7,14 @@ import type { GlobalOptions } from './context.js';
 import { registerJobsCommand } from './jobs-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { botgateVersion } from './version.js';
 
 export const createProgram = (): Command => {
   const program = new Command('botgate')
     .description(
       'Turns automations into jobs that other systems trigger over HTTP (EMILY.RPA, Robocorp and Automation Anywhere APIs)',
     )
+    .version(botgateVersion(), '-V, --version', 'print the version of botgate and exit')
     .option('-c, --config <path>', 'configuration file (default ./botgate.yaml, optional)')
     .showHelpAfterError()
     .exitOverride();
