@@ -153,4 +153,25 @@ describe('createWalSync', () => {
     // A new open file description: the old one may still hold the error's report.
     expect(used).toEqual(['fra', 'fra']);
   });
+
+  it('does not believe a flush that succeeds after one beside it failed', async () => {
+    const path = join(dir, 'f.sqlite-wal');
+    writeFileSync(path, 'frames');
+    const held: Array<(error: NodeJS.ErrnoException | null) => void> = [];
+    const wal = createWalSync(path, noRecovery, (_fd, callback) => held.push(callback));
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+    wal.wrote();
+    const first = wal.sync();
+    await turn();
+    wal.wrote();
+    const second = wal.sync();
+    await turn();
+    expect(held).toHaveLength(2);
+    const [failFirst, passSecond] = held as [(error: NodeJS.ErrnoException | null) => void, (error: null) => void];
+    failFirst(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    // Its descriptor may have been opened after the error was raised, and so never be told of it.
+    passSecond(null);
+    await expect(first).rejects.toMatchObject({ code: 'EIO' });
+    await expect(second).rejects.toMatchObject({ code: 'EIO' });
+  });
 });

@@ -43,6 +43,8 @@ export const createWalSync = (walPath: string, recover: () => Promise<void>, syn
   // Until `recover` has copied the WAL (still in the page cache) into the database file and synced
   // it, no flush is trusted.
   let failed = false;
+  let failures = 0;
+  let lastFailure: NodeJS.ErrnoException | undefined;
   // Each flush under way has a descriptor of its own: Linux reports a writeback error once to
   // each open file description, so two flushes sharing one could see a single report between
   // them, and the other would answer that writes it may have lost are on disk.
@@ -60,12 +62,19 @@ export const createWalSync = (walPath: string, recover: () => Promise<void>, syn
         // The old descriptors may each still hold the report of the error; fresh ones do not.
         stale = true;
       });
+    // A failure beside this flush, once it has started, is not believed away by its success: a
+    // descriptor opened after the error was raised is never told of it.
+    const failuresBefore = failures;
     return new Promise((resolve, reject) => {
       const flushFd = (opened: number) =>
         syncFd(opened, (error) => {
-          if (!error) return resolve();
-          failed = true;
-          reject(error);
+          if (error) {
+            failures += 1;
+            failed = true;
+            lastFailure = error;
+          }
+          if (failures === failuresBefore) return resolve();
+          reject(error ?? lastFailure);
         });
       if (lane.fd !== undefined) return flushFd(lane.fd);
       open(walPath, 'r', (error, opened) => {

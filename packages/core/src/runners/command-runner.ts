@@ -5,7 +5,7 @@ import { createSpawner, type SpawnerKind } from './create-spawner.js';
 import { jobPaths } from './job-paths.js';
 import { createLiveLog } from './live-log.js';
 import { readOutputWorkItems } from './read-output-work-items.js';
-import { killLeftovers } from './kill-leftovers.js';
+import { killJobProcesses } from './kill-leftovers.js';
 import { killProcessGroup } from './kill-process-group.js';
 import { createLogCapture, lastLine } from './log-capture.js';
 import type { AbortReason, RunRequest, RunResult, Runner } from './runner.js';
@@ -103,9 +103,10 @@ export const createCommandRunner = (options: CommandRunnerOptions): Runner => {
       clearTimeout(killTimer);
       request.signal.removeEventListener('abort', onAbort);
       // The spawner that knew of the run is gone, with what it had not told yet (the pid, should
-      // it have died before saying it) and whatever left the group: every process of the job's
-      // folder goes, as recovery kills what a dead node left, since the run may start again.
-      if (exit.lost) killLeftovers(workDir);
+      // it have died before saying it) and whatever left the group: every process this node
+      // started from the job's folder goes, as recovery kills what a dead node left, since the run
+      // may start again.
+      if (exit.lost) killJobProcesses(workDir, options.nodeId);
       rmSync(paths.pid, { force: true });
       live.end();
 

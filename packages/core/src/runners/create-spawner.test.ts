@@ -54,8 +54,8 @@ describe.skipIf(process.platform !== 'linux')('a native spawner that cannot run 
 const kinds: SpawnerKind[] = nativeSpawnerFile() || process.env.CI ? ['native', 'node'] : ['node'];
 
 /**
- * In a process allowed 64 descriptors: every descriptor taken, a command, then one freed, and
- * another command. Run from the build (dist/), as the native spawner itself is. `native` is asked
+ * In a process allowed 64 descriptors: every descriptor taken, a command, then all freed, and
+ * another command; then, all taken again, a command on another spawner closed at once. Run from the build (dist/), as the native spawner itself is. `native` is asked
  * for as `auto`: the case is one that could be taken for a spawner that cannot run here.
  */
 const outOfDescriptors = `
@@ -74,7 +74,16 @@ for (const fd of taken.splice(0)) closeSync(fd);
 let output = '';
 const second = await spawner.spawn(request, (chunk) => (output += chunk)).exited;
 await spawner.close();
-console.log(JSON.stringify({ first, second, output, told }));
+// Closed at once after a spawn that failed: it started nothing and there is nothing to wait for.
+const another = createSpawner({ kind: process.argv[2] === 'native' ? 'auto' : process.argv[2] });
+try {
+  for (;;) taken.push(openSync('/dev/null', 'r'));
+} catch {}
+const third = another.spawn(request, () => {}).exited;
+await another.close();
+const closed = await third;
+for (const fd of taken.splice(0)) closeSync(fd);
+console.log(JSON.stringify({ first, second, output, told, closed }));
 `;
 
 describe.skipIf(process.platform !== 'linux').each<SpawnerKind>(kinds)(
@@ -95,7 +104,7 @@ describe.skipIf(process.platform !== 'linux').each<SpawnerKind>(kinds)(
         { encoding: 'utf8' },
       );
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-      const { first, second, output, told } = JSON.parse(result.stdout) as Record<string, unknown>;
+      const { first, second, output, told, closed } = JSON.parse(result.stdout) as Record<string, unknown>;
       expect(first).toMatchObject({
         code: null,
         signal: null,
@@ -105,6 +114,7 @@ describe.skipIf(process.platform !== 'linux').each<SpawnerKind>(kinds)(
       expect(output).toBe('hello\n');
       // The native one is not given up for spawner.mjs for good.
       expect(told).toEqual([]);
+      expect(closed).toMatchObject({ spawnError: 'spawn echo EMFILE' });
     });
   },
 );

@@ -2,7 +2,13 @@ import { BotgateError } from '../errors.js';
 import { killProcessGroup } from './kill-process-group.js';
 import { nativeSpawnerFile, startNativeSpawner } from './native-spawner.js';
 import { startNodeSpawner } from './node-spawner.js';
-import type { SpawnerMessage, SpawnerProcess, SpawnRequest } from './spawner-protocol.js';
+import {
+  isTransientSpawnError,
+  spawnErrorOf,
+  type SpawnerMessage,
+  type SpawnerProcess,
+  type SpawnRequest,
+} from './spawner-protocol.js';
 
 export interface ProcessExit {
   code: number | null;
@@ -116,7 +122,12 @@ export const createSpawner = ({
     for (const [id, request] of requests) {
       const job = pending.get(id);
       if (!job) continue;
-      job.helper = running();
+      try {
+        job.helper = running();
+      } catch (error) {
+        onMessage({ type: 'exit', id, spawnError: spawnErrorOf(request.program, error) });
+        continue;
+      }
       job.helper.hold(true);
       job.helper.send(id, request);
     }
@@ -133,7 +144,8 @@ export const createSpawner = ({
       return started;
     } catch (error) {
       // Refused at once (ETXTBSY while a build rewrites it, E2BIG): as one that cannot run here.
-      if (kind === 'native') throw error;
+      // Out of memory for a moment (Node throws ENOMEM where it tells EMFILE by an event): not.
+      if (kind === 'native' || isTransientSpawnError(error)) throw error;
       onNativeUnusable(file);
       nativeFile = undefined;
       return undefined;
@@ -157,7 +169,15 @@ export const createSpawner = ({
         started: new Promise((resolve) => (started = resolve)),
         exited: new Promise((resolve) => (exited = resolve)),
       };
-      const child = running();
+      let child: SpawnerProcess;
+      try {
+        child = running();
+      } catch (error) {
+        // No spawner could start (no memory, no descriptor): as a command that cannot start.
+        started(undefined);
+        exited({ code: null, signal: null, spawnError: spawnErrorOf(request.program, error) });
+        return result;
+      }
       pending.set(id, { helper: child, pid: undefined, onOutput, started, exited });
       // While a command runs, the spawner keeps this process alive to hear its end.
       child.hold(true);

@@ -60,6 +60,18 @@ export const killLeftovers = (workDir: string): void => {
 };
 
 /**
+ * Kills every process this node started for the job of `workDir` that is still there, found by
+ * the job folder and node in its environment alone: for a run whose spawner died, which may have
+ * died before it told the pid, and whose command may have left its process group. Not by the pid
+ * file: its process may have ended and its pid been given to another. Not another node's: on a
+ * shared host, one that took the job over runs it from the same folder.
+ */
+export const killJobProcesses = (workDir: string, nodeId: string): void => {
+  for (const { pid, environ } of processEnvironments())
+    if (variable(environ, 'BOTGATE_JOB_DIR') === workDir && variable(environ, 'BOTGATE_NODE_ID') === nodeId) kill(pid);
+};
+
+/**
  * At a node's start: kills every process of a job folder under `jobsDir` (this node's data
  * folder) whose node (BOTGATE_NODE_ID) `isDead` says is gone, whatever its job row says now: a
  * node of another host may have recovered the job already, and could not kill a process here.

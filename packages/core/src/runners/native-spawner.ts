@@ -4,7 +4,13 @@ import type { Socket } from 'node:net';
 import { constants as os } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getSystemErrorName } from 'node:util';
-import type { SpawnerMessage, SpawnerProcess, SpawnRequest } from './spawner-protocol.js';
+import {
+  isTransientSpawnError,
+  spawnErrorOf,
+  type SpawnerMessage,
+  type SpawnerProcess,
+  type SpawnRequest,
+} from './spawner-protocol.js';
 
 /**
  * spawner.c as the build compiles it: next to this file in dist/ (and next to the server's
@@ -94,9 +100,6 @@ const createDecoder = (
   };
 };
 
-/** Why a process may fail to start now and start a moment later: no descriptor, no process, no memory. */
-const transientCodes = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
-
 /**
  * Starts the native spawner (spawner.c), which reads requests on its stdin and answers on its
  * stdout. Requests wait for its first frame, "ready": should it end before that (a binary built
@@ -120,7 +123,7 @@ export const startNativeSpawner = (
     for (const [, , frame] of requests) child.stdin?.write(frame);
   };
   let ended = false;
-  const onEnd = (why: string, transient = false): void => {
+  const onEnd = (why: string, error?: unknown): void => {
     if (ended) return;
     ended = true;
     const unsent = waiting;
@@ -128,9 +131,9 @@ export const startNativeSpawner = (
     if (!unsent) return onExit();
     // Out of descriptors or processes for a moment: it could not start, but it can run here, so
     // these requests fail as a command that cannot start would, and the next one tries it again.
-    if (transient) {
+    if (isTransientSpawnError(error)) {
       for (const [id, request] of unsent)
-        onMessage({ type: 'exit', id, spawnError: `spawn ${request.program} ${why}` });
+        onMessage({ type: 'exit', id, spawnError: spawnErrorOf(request.program, error) });
       return onExit();
     }
     onUnusable(
@@ -140,9 +143,7 @@ export const startNativeSpawner = (
   };
   // A spawn that failed (EMFILE, ENOENT) leaves the child without its pipes, and tells only by
   // 'error' on the next tick: its listeners first, and nothing that assumes the pipes exist.
-  child.on('error', (error: NodeJS.ErrnoException) =>
-    onEnd(error.code ?? error.message, transientCodes.has(error.code ?? '')),
-  );
+  child.on('error', (error: NodeJS.ErrnoException) => onEnd(error.code ?? error.message, error));
   // 'close', not 'exit': every frame it wrote before it ended has been read by then.
   child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
     onEnd(signal ? `it was killed by ${signal}` : `it exited with code ${code}`),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SpawnerMessage, SpawnerProcess } from './spawner-protocol.js';
+import { spawnErrorOf, type SpawnerMessage, type SpawnerProcess } from './spawner-protocol.js';
 
 /** The spawner written in JavaScript (why a process of its own: spawner.mjs). */
 const spawnerFile = fileURLToPath(new URL('./spawner.mjs', import.meta.url));
@@ -14,15 +14,15 @@ export const startNodeSpawner = (onMessage: (message: SpawnerMessage) => void, o
   });
   // A spawn that failed (EMFILE, EAGAIN) leaves the child without its channel, and tells only by
   // 'error' on the next tick: the requests sent meanwhile end as commands that could not start.
-  let spawnError: string | undefined;
+  let spawnError: unknown;
   const unsent: Array<[number, string]> = [];
   const notStarted = (id: number, program: string) =>
-    onMessage({ type: 'exit', id, spawnError: `spawn ${program} ${spawnError}` });
+    onMessage({ type: 'exit', id, spawnError: spawnErrorOf(program, spawnError) });
   child.on('message', onMessage);
   child.once('exit', onExit);
   child.on('error', (error: NodeJS.ErrnoException) => {
     if (child.pid === undefined) {
-      spawnError = error.code ?? error.message;
+      spawnError = error;
       for (const [id, program] of unsent.splice(0)) notStarted(id, program);
     }
     onExit();
@@ -39,7 +39,8 @@ export const startNodeSpawner = (onMessage: (message: SpawnerMessage) => void, o
     },
     hold: (busy) => (busy ? child.channel?.ref() : child.channel?.unref()),
     async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      // Never started (its spawn failed): it sends no 'exit' to wait for.
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       // Held while it leaves: `close` resolves once it has, even in a process with nothing else to do.
       child.ref();

@@ -24,3 +24,13 @@ export interface SpawnerProcess {
   /** Asks it to leave; resolves once it has. */
   close(): Promise<void>;
 }
+
+/** Why a process may fail to start now and start a moment later: no descriptor, no process, no memory. */
+const transientCodes = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+
+export const isTransientSpawnError = (error: unknown): boolean =>
+  transientCodes.has(String((error as NodeJS.ErrnoException | undefined)?.code));
+
+/** A command that could not start, as Node's own spawn says it (`spawn nonexistent ENOENT`). */
+export const spawnErrorOf = (program: string, error: unknown): string =>
+  `spawn ${program} ${(error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error)}`;
