@@ -59,6 +59,7 @@ export { followJob, type JobUpdate } from './jobs/follow-job.js';
 export type { WorkerNode } from './queue/node-registry.js';
 export * from './variables/index.js';
 export { parseDuration } from './duration.js';
+export { compareText } from './compare-text.js';
 export { durationSchema } from './catalog/manifest-schema.js';
 export type { AdapterCommand, AdapterDescriptor } from './adapter-descriptor.js';
 export type { RemovedJobRows } from './jobs/removed-job-rows.js';

@@ -2,6 +2,7 @@ import type { AdapterStore } from '../store/adapter-store.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-state.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { compareText } from '../compare-text.js';
 import { createBatcher } from '../queue/batcher.js';
 
 /** A delivery as its adapter's table holds it. */
@@ -153,9 +154,7 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   // Sends that ended at about the same time: their attempts and their deliveries' new states, in
   // one commit, in the deliveries' order (one order of row locks on every node).
   const record = async (sent: readonly Attempt[]): Promise<void> => {
-    const ordered = [...sent].sort((x, y) =>
-      x.delivery.id < y.delivery.id ? -1 : x.delivery.id > y.delivery.id ? 1 : 0,
-    );
+    const ordered = [...sent].sort((x, y) => compareText(x.delivery.id, y.delivery.id));
     await store.transaction(async (tx) => {
       for (const { delivery, claimedUntil, number, started, ended, status, error } of ordered) {
         await tx.query(recordAttempt, [delivery.id, number, started, status, error, ended - started]);

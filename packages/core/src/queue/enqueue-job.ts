@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { InputWorkItem, Job } from '../jobs/job.js';
 import type { JsonValue } from '../variables/index.js';
 import type { Values } from '../variables/index.js';
+import { compareText } from '../compare-text.js';
 import { createBatcher } from './batcher.js';
 import { durable, isSqlite, rawRows, type Database } from './database.js';
 import { jobFromRow, type JobRow } from './job-row.js';
@@ -197,7 +198,7 @@ export const createJobEnqueuer = (db: Database, onCommitted?: () => void): ((job
     one: async (job) => (await committed([job]))[0] as Inserted,
     maxBatch: 256,
     // Adapters lock per skill or process inside the transaction: one order on every node.
-    compare: (a, b) => (a.automationId < b.automationId ? -1 : a.automationId > b.automationId ? 1 : 0),
+    compare: (a, b) => compareText(a.automationId, b.automationId),
   });
   return async (job) => {
     const inserted = await commit(job);

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { lookAtEnded, type AdapterStore, type Core, type EndedCursor, type EndedJob, type Job } from '@botgate/core';
+import {
+  compareText,
+  lookAtEnded,
+  type AdapterStore,
+  type Core,
+  type EndedCursor,
+  type EndedJob,
+  type Job,
+} from '@botgate/core';
 import { durationOf, mapJobState } from '../map-job-state.js';
 
 interface PendingRow {
@@ -89,7 +97,7 @@ const deliveriesFor = async (
   if (due.length === 0) return 0;
   // One commit for the lot, in the runs' order: another node's look may insert some of the same
   // rows, and one order of their keys on every node means neither waits for the other in turn.
-  due.sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : (a[1] as string) > (b[1] as string) ? 1 : 0));
+  due.sort((a, b) => compareText(a[1] as string, b[1] as string));
   return store.transaction(async (tx) => {
     let created = 0;
     for (const values of due) created += (await tx.query(insertDelivery, values)).length;
