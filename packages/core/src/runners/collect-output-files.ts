@@ -1,31 +1,57 @@
-import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { opendirSync, statSync, type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { JobFile } from '../jobs/job.js';
 
-/** Past this many files their sizes are read through libuv's pool, one at a time, as before. */
-const statInPlace = 64;
+/** Up to this many files, all at the folder's top, are listed and sized in place. */
+const inPlace = 64;
 
 /**
  * Every file under `dir` (recursively), named relative to it with `/`; none when `dir` does not
- * exist. The listing is read in place, in one call: most jobs leave a few files or none, and each
- * trip through libuv's pool cost a job's end about a quarter of a millisecond here (bench/ suite
- * 5). A job that leaves many files has their sizes read through the pool, so their stats do not
- * hold the event loop, one at a time so that they do not hold the pool either.
+ * exist. Most jobs leave a few files or none, and each trip through libuv's pool cost a job's end
+ * about a quarter of a millisecond here (bench/ suite 5): so the folder's first entries are read
+ * in place, and when they are a few files and nothing else, so are their sizes. Anything more (a
+ * subfolder, more files) is listed and sized through the pool, one at a time, so that a job that
+ * leaves a tree of thousands of files holds neither the event loop nor the pool.
  */
 export const collectFiles = async (dir: string): Promise<JobFile[]> => {
-  let entries: Dirent[];
+  let folder;
   try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+    folder = opendirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const paths = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-  const sizes: number[] = [];
-  if (paths.length <= statInPlace) for (const path of paths) sizes.push(statSync(path).size);
-  else for (const path of paths) sizes.push((await stat(path)).size);
-  return paths
-    .map((path, i) => ({ name: relative(dir, path).split(sep).join('/'), size: sizes[i] as number }))
+  const top: Dirent[] = [];
+  let more = false;
+  try {
+    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) {
+      if (top.length === inPlace || entry.isDirectory()) {
+        more = true;
+        break;
+      }
+      top.push(entry);
+    }
+  } finally {
+    folder.closeSync();
+  }
+  let files: Array<{ path: string; size: number }>;
+  if (!more)
+    files = top
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const path = join(dir, entry.name);
+        return { path, size: statSync(path).size };
+      });
+  else {
+    files = [];
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      files.push({ path, size: (await stat(path)).size });
+    }
+  }
+  return files
+    .map(({ path, size }) => ({ name: relative(dir, path).split(sep).join('/'), size }))
     .sort((a, b) => a.name.localeCompare(b.name));
 };
