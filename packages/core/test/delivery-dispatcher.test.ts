@@ -17,7 +17,7 @@ afterAll(async () => {
   for (const stop of stops) await stop();
 });
 
-// An adapter with the two tables a dispatcher works on.
+// An adapter with the tables a dispatcher works on.
 const deliveriesAdapter: AdapterDescriptor = {
   name: 'deliveries',
   migrationTable: 'deliveries_migrations',
@@ -44,6 +44,10 @@ const deliveriesAdapter: AdapterDescriptor = {
           t.integer('status');
           t.text('error');
           t.integer('duration_ms');
+        });
+        await knex.schema.createTable('deliveries_marks', (t) => {
+          t.string('name', 64).primary();
+          t.bigInteger('at').notNullable();
         });
       },
       down: async () => undefined,
@@ -85,6 +89,36 @@ describe('delivery dispatcher', () => {
     }
     await sleep(1300);
     expect(looks).toBe(2);
+  });
+
+  it('starts its look back where the last whole look of any node began, less a minute, not at the first end', async () => {
+    const core = await newCore({ adapters: [deliveriesAdapter] });
+    const tables = { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts', marks: 'deliveries_marks' };
+    const start = () => {
+      const lookedBack: number[] = [];
+      const dispatcher = createDeliveryDispatcher({
+        store: core.store('deliveries'),
+        tables,
+        collect: async (since) => {
+          lookedBack.push(since);
+        },
+        collectEnded: async () => undefined,
+        subscribe: () => () => undefined,
+        pollMs: 60_000,
+      });
+      dispatcher.start();
+      return { dispatcher, lookedBack };
+    };
+    const first = start();
+    const firstStarted = Date.now();
+    await expect.poll(() => first.lookedBack).toEqual([0]);
+    await first.dispatcher.stop();
+    // A node started next (or this one restarted) takes it from there.
+    const second = start();
+    stops.push(() => second.dispatcher.stop());
+    await expect.poll(() => second.lookedBack.length).toBe(1);
+    expect(second.lookedBack[0]).toBeGreaterThanOrEqual(firstStarted - 60_000 - 1000);
+    expect(second.lookedBack[0]).toBeLessThanOrEqual(firstStarted - 59_000);
   });
 
   it('hands the ends it heard to collectEnded, and looks back over every recent end only at the start and every sweepMs', async () => {

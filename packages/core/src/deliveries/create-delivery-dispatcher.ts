@@ -52,8 +52,14 @@ export interface DeliveryTuning {
 export interface DeliveryDispatcherOptions extends DeliveryTuning {
   /** The adapter's store, whose tables these are. */
   store: AdapterStore;
-  /** The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at, last_status, last_error, delivered_at`) and their attempts (`delivery_id, attempt, at, status, error, duration_ms`). */
-  tables: { deliveries: string; attempts: string };
+  /**
+   * The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at,
+   * last_status, last_error, delivered_at`), their attempts (`delivery_id, attempt, at, status,
+   * error, duration_ms`), and, where `collect` looks back over ended jobs, its mark (`name`, `at`):
+   * where the last whole look back began, less a minute, so that a start looks back from there
+   * rather than over the whole history.
+   */
+  tables: { deliveries: string; attempts: string; marks?: string | undefined };
   /**
    * Writes a delivery row for every event due that has none yet, derived from the database: an
    * event of a run that ended just before a crash, or on a node that died before it wrote the
@@ -75,6 +81,9 @@ export interface DeliveryDispatcherOptions extends DeliveryTuning {
   /** What the logs call it. @default 'delivery' */
   what?: string;
 }
+
+/** How long after its end a job may become visible to a look (another node's clock, a long transaction). */
+const lateEndsMs = 60_000;
 
 /**
  * Delivers events (webhooks, callbacks) at least once: each is a row, claimed by moving its next
@@ -119,6 +128,14 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
   // the condition when re-read. A look that finds nothing writes nothing (no lock, no flush).
   const claimIds = (count: number) => `UPDATE ${deliveries} SET next_attempt_at = ?
     WHERE state = 'pending' AND next_attempt_at <= ? AND id IN (${Array(count).fill('?').join(', ')}) RETURNING *`;
+  // One mark per table, written by every node: the latest wins.
+  const markName = 'look-back';
+  const { marks } = tables;
+  const readMark = marks && `SELECT at FROM ${marks} WHERE name = ?`;
+  const writeMark =
+    marks &&
+    `INSERT INTO ${marks} (name, at) VALUES (?, ?)
+      ON CONFLICT (name) DO UPDATE SET at = CASE WHEN excluded.at > ${marks}.at THEN excluded.at ELSE ${marks}.at END`;
   const recordAttempt = `INSERT INTO ${attempts} (delivery_id, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)`;
   // Only the claim that sent it settles a delivery: a record that comes after its claim ran out
   // (and another took it) leaves the delivery as that one had it.
@@ -224,11 +241,18 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
     const started = Date.now();
     if (!options.collectEnded || sweepNow || lastSweep === 0 || started - lastSweep >= sweepMs) {
-      // After a start, every due event is looked at once; then a minute before the last look,
-      // for ends that became visible late (another node's clock, a long transaction).
-      await options.collect(lastSweep === 0 ? 0 : lastSweep - 60_000);
+      // After a start, every due event is looked at once, from where the last whole look (of any
+      // node) began; then a minute before the last look, for ends that became visible late
+      // (another node's clock, a long transaction).
+      let since = lastSweep - lateEndsMs;
+      if (lastSweep === 0) {
+        const [mark] = readMark ? await store.query<{ at: number | string }>(readMark, [markName]) : [];
+        since = mark ? Number(mark.at) : 0;
+      }
+      await options.collect(since);
       lastSweep = started;
       sweepNow = false;
+      if (writeMark) await store.query(writeMark, [markName, started - lateEndsMs]);
     }
     const room = maxSending - sending.size;
     if (room <= 0) return;

@@ -16,7 +16,11 @@ export interface WebhookDispatcherOptions extends DeliveryTuning {
 }
 
 /** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
-const deliveryTables = { deliveries: 'process_api_deliveries', attempts: 'process_api_delivery_attempts' };
+const deliveryTables = {
+  deliveries: 'process_api_deliveries',
+  attempts: 'process_api_delivery_attempts',
+  marks: 'process_api_delivery_marks',
+};
 
 /** What this adapter's webhooks are and were (the console's Deliveries page, the CLI). */
 export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core.store('process-api'), deliveryTables);

@@ -15,7 +15,11 @@ export const signature = (body: string, secret: string): string =>
   createHmac('sha256', secret).update(body).digest('base64');
 
 /** The tables of this adapter's deliveries: the dispatcher sends from them, the log reads them. */
-const deliveryTables = { deliveries: 'uipath_deliveries', attempts: 'uipath_delivery_attempts' };
+const deliveryTables = {
+  deliveries: 'uipath_deliveries',
+  attempts: 'uipath_delivery_attempts',
+  marks: 'uipath_delivery_marks',
+};
 
 /** What this adapter's webhooks are and were (the console's Deliveries page, the CLI). */
 export const deliveryLogOf = (core: Core): DeliveryLog => createDeliveryLog(core.store('uipath'), deliveryTables);
