@@ -56,6 +56,23 @@ describe('the CLI as an operator meets it', () => {
     expect([stdout, stderr]).toEqual(['line 0 of a long log\nline 1 of a long log\n', '']);
   });
 
+  it('serve stops as on SIGTERM when the reader of its log goes away, says why, and exits 1', async () => {
+    const { env } = await fresh({ BOTGATE_SHUTDOWN_GRACE: '1s' });
+    const server = await startServer(env);
+    const core = await observe(env.BOTGATE_DATA_DIR as string, catalog, env);
+    const { id } = await cliJson<{ id: number }>(['run', 'sleep', '--input', 'seconds=60'], env);
+    await waitForState(core, id, ['running']);
+    let stderr = '';
+    server.process.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Its reader gone: the next log line (this request's) meets a closed pipe.
+    server.process.stdout?.destroy();
+    await fetch(`${server.url}/healthz`);
+    expect(await server.exited).toBe(1);
+    expect(stderr).toBe('botgate: the log on stdout cannot be written (EPIPE); stopping\n');
+    // Stopped as on SIGTERM: its running job was handed back to the queue, not left running.
+    expect((await core.jobs.get(id)).state).toBe('queued');
+  }, 60_000);
+
   it('says what is wrong in one line, or one JSON document, and exits 1', async () => {
     const { env } = await fresh();
     const missing = await cli(['run', 'file-report', '--file', './nope.txt'], env);

@@ -32,7 +32,15 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
     .addHelpText('after', () => `\n${settingsHelp()}`)
     .action(async () => {
       const config = loadConfig({ path: global().config, env: process.env, cwd: process.cwd() });
-      const logger = createLogger(config.logLevel);
+      // Its reader gone (EPIPE), the log goes nowhere: the server stops as on SIGTERM, says why on
+      // stderr, and exits 1, so a supervisor starts it again with a log to write to.
+      let logFailed: NodeJS.ErrnoException | undefined;
+      let stopOnLogFailure = (): void => undefined;
+      const logger = createLogger(config.logLevel, 'stdout', (error) => {
+        logFailed = error;
+        console.error(`botgate: the log on stdout cannot be written (${error.code ?? error.message}); stopping`);
+        stopOnLogFailure();
+      });
       const core = await openCore(config, process.env, logger);
       const metrics = createMetrics(core);
       const adapters = startAdapters(core, config, logger, metrics);
@@ -106,9 +114,11 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
         logger.info('stopped');
         logger.flush();
-        process.exit(0);
+        process.exit(logFailed ? 1 : 0);
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
+      stopOnLogFailure = () => void stop(logFailed?.code ?? 'log failed');
+      if (logFailed) stopOnLogFailure();
     });
 };
