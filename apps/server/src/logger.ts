@@ -21,11 +21,27 @@ export const createLogger = (
     failed = true;
     clearInterval(flushing);
     // Every logger of the process (children too) writes here: from now on, to nowhere.
-    Object.assign(stream, { write: () => true, flush: () => undefined, flushSync: () => undefined });
+    Object.assign(stream, {
+      write: () => true,
+      flush: (done?: (error?: Error) => void) => done?.(),
+      flushSync: () => undefined,
+    });
     onFailed(error);
   });
   const flushing = setInterval(() => stream.flush(), 250).unref();
-  // A crash or process.exit() still writes what is buffered.
+  // A crash or process.exit() still writes what is buffered. (sonic-boom's flushSync retries a
+  // failed write for ever: `flushLog` before a planned exit, so that a failure is heard first.)
   process.once('exit', () => stream.flushSync());
   return pino({ level, base: { service: 'botgate' } }, stream);
 };
+
+/**
+ * Resolves once every line logged so far is written, or the log has failed, or after `waitMs` (a
+ * reader that stopped reading): before a planned exit, so that the exit's own synchronous flush
+ * has nothing left to write to a closed pipe.
+ */
+export const flushLog = (logger: Logger, waitMs = 2000): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, waitMs).unref();
+    logger.flush(() => resolve());
+  });

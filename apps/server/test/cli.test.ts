@@ -73,6 +73,15 @@ describe('the CLI as an operator meets it', () => {
     expect((await core.jobs.get(id)).state).toBe('queued');
   }, 60_000);
 
+  it('serve stops on SIGTERM when the reader of its log went away unnoticed', async () => {
+    const { env } = await fresh();
+    const server = await startServer(env);
+    server.process.stdout?.destroy();
+    // No line written since: the pipe's end is found by the shutdown's own lines.
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+  }, 30_000);
+
   it('says what is wrong in one line, or one JSON document, and exits 1', async () => {
     const { env } = await fresh();
     const missing = await cli(['run', 'file-report', '--file', './nope.txt'], env);

@@ -91,7 +91,7 @@ describe('delivery dispatcher', () => {
     expect(looks).toBe(2);
   });
 
-  it('starts its look back where the last whole look of any node began, less a minute, not at the first end', async () => {
+  it('starts its look back an hour before the last whole look of any node began, not at the first end', async () => {
     const core = await newCore({ adapters: [deliveriesAdapter] });
     const tables = { deliveries: 'deliveries_rows', attempts: 'deliveries_attempts', marks: 'deliveries_marks' };
     const start = () => {
@@ -117,8 +117,17 @@ describe('delivery dispatcher', () => {
     const second = start();
     stops.push(() => second.dispatcher.stop());
     await expect.poll(() => second.lookedBack.length).toBe(1);
-    expect(second.lookedBack[0]).toBeGreaterThanOrEqual(firstStarted - 60_000 - 1000);
-    expect(second.lookedBack[0]).toBeLessThanOrEqual(firstStarted - 59_000);
+    expect(second.lookedBack[0]).toBeGreaterThanOrEqual(firstStarted - 3_600_000 - 1000);
+    expect(second.lookedBack[0]).toBeLessThanOrEqual(firstStarted - 3_599_000);
+    await second.dispatcher.stop();
+
+    // A node whose clock is ten hours ahead wrote the mark: a start looks back from its own clock.
+    await core.store('deliveries').query('UPDATE deliveries_marks SET at = ?', [Date.now() + 36_000_000]);
+    const third = start();
+    const thirdStarted = Date.now();
+    stops.push(() => third.dispatcher.stop());
+    await expect.poll(() => third.lookedBack.length).toBe(1);
+    expect(third.lookedBack[0]).toBeLessThanOrEqual(thirdStarted - 3_599_000);
   });
 
   it('hands the ends it heard to collectEnded, and looks back over every recent end only at the start and every sweepMs', async () => {

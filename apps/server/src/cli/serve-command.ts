@@ -6,7 +6,7 @@ import { openCore } from '../core-options.js';
 import { createServer } from '../create-server.js';
 import { ConfigError, loadConfig, settingsHelp } from '../load-config.js';
 import { createMetrics } from '../metrics.js';
-import { createLogger } from '../logger.js';
+import { createLogger, flushLog } from '../logger.js';
 import type { GlobalOptions } from './context.js';
 
 /** Why the server could not listen, in one line that says what to change. */
@@ -36,11 +36,17 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       // stderr, and exits 1, so a supervisor starts it again with a log to write to.
       let logFailed: NodeJS.ErrnoException | undefined;
       let stopOnLogFailure = (): void => undefined;
-      const logger = createLogger(config.logLevel, 'stdout', (error) => {
+      const onLogFailed = (error: NodeJS.ErrnoException) => {
+        if (logFailed) return;
         logFailed = error;
         console.error(`botgate: the log on stdout cannot be written (${error.code ?? error.message}); stopping`);
         stopOnLogFailure();
-      });
+      };
+      const logger = createLogger(config.logLevel, 'stdout', onLogFailed);
+      // A module's own output outside its job goes to stdout as well: the same failure, not the
+      // CLI's quiet end of a `| head`.
+      process.stdout.removeAllListeners('error');
+      process.stdout.on('error', onLogFailed);
       const core = await openCore(config, process.env, logger);
       const metrics = createMetrics(core);
       const adapters = startAdapters(core, config, logger, metrics);
@@ -113,7 +119,7 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         consoleRouter.close();
         await Promise.all([server.drain(), core.close({ graceMs: config.shutdownGrace })]);
         logger.info('stopped');
-        logger.flush();
+        await flushLog(logger);
         process.exit(logFailed ? 1 : 0);
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -56,8 +56,8 @@ export interface DeliveryDispatcherOptions extends DeliveryTuning {
    * The adapter's tables: deliveries (`id, url, body, state, attempts, next_attempt_at,
    * last_status, last_error, delivered_at`), their attempts (`delivery_id, attempt, at, status,
    * error, duration_ms`), and, where `collect` looks back over ended jobs, its mark (`name`, `at`):
-   * where the last whole look back began, less a minute, so that a start looks back from there
-   * rather than over the whole history.
+   * when the last whole look back of any node began, so that a start looks back from an hour
+   * before it rather than over the whole history.
    */
   tables: { deliveries: string; attempts: string; marks?: string | undefined };
   /**
@@ -84,6 +84,14 @@ export interface DeliveryDispatcherOptions extends DeliveryTuning {
 
 /** How long after its end a job may become visible to a look (another node's clock, a long transaction). */
 const lateEndsMs = 60_000;
+
+/**
+ * How far before the last whole look back (`tables.marks`) a start looks: an hour, so that an end
+ * stamped by a node whose clock is behind, or made visible late, is still found by the next start,
+ * as it was when every start looked over the whole history. And never later than this long before
+ * the node's own clock, whatever mark a node with a clock ahead wrote.
+ */
+const startLookBackMs = 3_600_000;
 
 /**
  * Delivers events (webhooks, callbacks) at least once: each is a row, claimed by moving its next
@@ -241,18 +249,18 @@ export const createDeliveryDispatcher = (options: DeliveryDispatcherOptions) => 
     }
     const started = Date.now();
     if (!options.collectEnded || sweepNow || lastSweep === 0 || started - lastSweep >= sweepMs) {
-      // After a start, every due event is looked at once, from where the last whole look (of any
-      // node) began; then a minute before the last look, for ends that became visible late
-      // (another node's clock, a long transaction).
+      // After a start, every due event is looked at once, from an hour before the last whole look
+      // (of any node) began; then a minute before the last look, for ends that became visible
+      // late (another node's clock, a long transaction).
       let since = lastSweep - lateEndsMs;
       if (lastSweep === 0) {
         const [mark] = readMark ? await store.query<{ at: number | string }>(readMark, [markName]) : [];
-        since = mark ? Number(mark.at) : 0;
+        since = mark ? Math.min(Number(mark.at), started) - startLookBackMs : 0;
       }
       await options.collect(since);
       lastSweep = started;
       sweepNow = false;
-      if (writeMark) await store.query(writeMark, [markName, started - lateEndsMs]);
+      if (writeMark) await store.query(writeMark, [markName, started]);
     }
     const room = maxSending - sending.size;
     if (room <= 0) return;
