@@ -45,7 +45,12 @@ export const collectFiles = async (dir: string): Promise<JobFile[]> => {
       });
   else {
     files = [];
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+      // Gone since its first entries were read: as a folder that is not there.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
       if (!entry.isFile()) continue;
       const path = join(entry.parentPath, entry.name);
       files.push({ path, size: (await stat(path)).size });
