@@ -87,11 +87,10 @@ const createDecoder = (
         });
       } else if (type === 'E') {
         const errno = body.readInt32LE(0);
-        // As Node's own spawn says it ("spawn nonexistent ENOENT").
         onMessage({
           type: 'exit',
           id,
-          spawnError: `spawn ${programs.get(id)} ${getSystemErrorName(-errno)}`,
+          spawnError: spawnErrorOf(programs.get(id) ?? '', { code: getSystemErrorName(-errno) }),
         });
         programs.delete(id);
       }
