@@ -92,20 +92,6 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
       if (config.worker) await core.worker.start();
       const services = adapters.flatMap((adapter) => (adapter.services ? [adapter.services] : []));
       for (const service of services) service.start();
-      logger.info(
-        {
-          port,
-          host: config.host,
-          catalog: config.catalog,
-          dataDir: config.dataDir,
-          automations: core.catalog.list().map((a) => a.id),
-          node: core.nodeId,
-        },
-        `botgate listening on http://${config.host}:${port}`,
-      );
-      // Supervisors and scripts wait for this line.
-      logger.flush();
-
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -122,9 +108,25 @@ export const registerServeCommand = (program: Command, global: () => GlobalOptio
         await flushLog(logger);
         process.exit(logFailed ? 1 : 0);
       };
+      // Before the line supervisors wait for: one that sends SIGTERM the moment it reads it must
+      // find the server ready to stop, not killed by the signal's default action.
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
       stopOnLogFailure = () => void stop(logFailed?.code ?? 'log failed');
       if (logFailed) stopOnLogFailure();
+
+      logger.info(
+        {
+          port,
+          host: config.host,
+          catalog: config.catalog,
+          dataDir: config.dataDir,
+          automations: core.catalog.list().map((a) => a.id),
+          node: core.nodeId,
+        },
+        `botgate listening on http://${config.host}:${port}`,
+      );
+      // Supervisors and scripts wait for this line.
+      logger.flush();
     });
 };
