@@ -72,7 +72,7 @@ export default async function jobThroughput({ seconds }) {
   // suites 1, 2 and 4 alternate their servers (item 42): a slow spell of the machine, which can
   // last longer than one drain, then falls on every side of the ratio. Each rate is over all its
   // rounds (jobs over seconds); enqueue → start is paced in the first round only.
-  const drainRounds = Number(process.env.BENCH_DRAIN_ROUNDS ?? 2);
+  const drainRounds = Math.max(1, Math.trunc(Number(process.env.BENCH_DRAIN_ROUNDS ?? 2)) || 2);
   const overRounds = (results, key) => results.length / results.reduce((sum, result) => sum + 1 / result[key], 0);
   const alternated = async (runs) => {
     const results = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
