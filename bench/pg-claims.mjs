@@ -2,26 +2,16 @@
 // of 16 (`botgate_claim_next`, as a node's dispatcher calls it), each followed by the batch's end.
 // Prints the p50 of each, leaving out the first 100 claims.
 //   BOTGATE_TEST_POSTGRES=postgres://… node bench/pg-claims.mjs [claims=600]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCore } from '@botgate/core';
 import pg from 'pg';
+import { openBenchCore } from './lib/bench-core.mjs';
 import { withDatabase } from './lib/postgres.mjs';
 
 const claims = Number(process.argv[2] ?? 600);
 const median = (values) => values.sort((a, b) => a - b)[values.length >> 1].toFixed(3);
 
 await withDatabase(async (connectionString) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-  const core = await createCore({
-    dataDir,
-    catalogDir: new URL('../examples', import.meta.url).pathname,
-    commandEnv: {},
-    database: { client: 'pg', connectionString },
-  });
-  await core.close({ graceMs: 0 });
-  rmSync(dataDir, { recursive: true, force: true });
+  // Only the migrations: the claims below run on their own connection.
+  await (await openBenchCore({ client: 'pg', connectionString })).close();
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

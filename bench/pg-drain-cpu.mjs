@@ -3,11 +3,9 @@
 // all PostgreSQL processes (from /proc, so on the database's own machine only). An SQL file given
 // as the third argument runs after the migrations: a way to price another version of a function.
 //   BOTGATE_TEST_POSTGRES=postgres://… node bench/pg-drain-cpu.mjs [jobs=20000] [rounds=1] [file.sql]
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCore } from '@botgate/core';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { openBenchCore, queueEchoJobs } from './lib/bench-core.mjs';
 import { withDatabase } from './lib/postgres.mjs';
 
 const jobs = Number(process.argv[2] ?? 20000);
@@ -30,26 +28,14 @@ const postgresCpuMs = () => {
 };
 
 const drain = async (connectionString) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botgate-bench-'));
-  const core = await createCore({
-    dataDir,
-    catalogDir: new URL('../examples', import.meta.url).pathname,
-    commandEnv: {},
-    concurrency: 16,
-    database: { client: 'pg', connectionString },
-  });
+  const { core, close } = await openBenchCore({ client: 'pg', connectionString }, { concurrency: 16 });
   try {
     if (extraSql) {
       const client = new pg.Client({ connectionString });
       await client.connect();
       await client.query(extraSql).finally(() => client.end());
     }
-    for (let sent = 0; sent < jobs; sent += 64)
-      await Promise.all(
-        Array.from({ length: Math.min(64, jobs - sent) }, (_, i) =>
-          core.jobs.enqueue({ automationId: 'echo', adapter: 'bench', plainInputs: { message: `job ${sent + i}` } }),
-        ),
-      );
+    await queueEchoJobs(core, jobs);
     let done = 0;
     const drained = new Promise((allDone) => core.jobs.onFinished(() => ++done === jobs && allDone()));
     const postgres0 = postgresCpuMs();
@@ -66,8 +52,7 @@ const drain = async (connectionString) => {
       postgresCpuUsPerJob: Math.round(((postgresCpuMs() - postgres0) * 1000) / jobs),
     };
   } finally {
-    await core.close({ graceMs: 0 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 };
 
